@@ -1,0 +1,83 @@
+/**
+ * Ring and ringback tones synthesised with WebAudio: no recorded assets to license, and the same sound
+ * on every OS. Cadences follow common telephony practice: ringback is 440+480 Hz, 2 s on / 4 s off
+ * (ITU-T E.180 North American); the ringtone is a double burst of 400+450 Hz (UK style), easy to tell
+ * apart from ringback.
+ */
+export type TonePattern = 'ringtone' | 'ringback';
+
+interface Cadence {
+  frequencies: number[];
+  /** Alternating on/off durations in seconds, starting with on. */
+  steps: number[];
+  gain: number;
+}
+
+const CADENCES: Record<TonePattern, Cadence> = {
+  ringback: { frequencies: [440, 480], steps: [2, 4], gain: 0.08 },
+  ringtone: { frequencies: [400, 450], steps: [0.4, 0.2, 0.4, 2], gain: 0.2 },
+};
+
+export class TonePlayer {
+  private context: AudioContext | undefined;
+  private playing: { pattern: TonePattern; stop: () => void } | undefined;
+
+  get current(): TonePattern | undefined {
+    return this.playing?.pattern;
+  }
+
+  play(pattern: TonePattern): void {
+    if (this.playing?.pattern === pattern) return;
+    this.stop();
+    const context = (this.context ??= new AudioContext());
+    void context.resume().catch(() => undefined);
+    const cadence = CADENCES[pattern];
+    const envelope = context.createGain();
+    envelope.gain.value = 0;
+    envelope.connect(context.destination);
+    const oscillators = cadence.frequencies.map((frequency) => {
+      const oscillator = context.createOscillator();
+      oscillator.frequency.value = frequency;
+      oscillator.connect(envelope);
+      oscillator.start();
+      return oscillator;
+    });
+    const period = cadence.steps.reduce((sum, step) => sum + step, 0);
+    const schedule = (start: number): void => {
+      let at = start;
+      cadence.steps.forEach((duration, index) => {
+        envelope.gain.setValueAtTime(index % 2 === 0 ? cadence.gain / cadence.frequencies.length : 0, at);
+        at += duration;
+      });
+    };
+    let next = context.currentTime + 0.05;
+    schedule(next);
+    // Schedule one period ahead so timer jitter never leaves a gap.
+    const timer = setInterval(() => {
+      next += period;
+      schedule(next);
+    }, period * 1000);
+    this.playing = {
+      pattern,
+      stop: () => {
+        clearInterval(timer);
+        envelope.gain.cancelScheduledValues(0);
+        envelope.gain.value = 0;
+        oscillators.forEach((oscillator) => oscillator.stop());
+        envelope.disconnect();
+      },
+    };
+  }
+
+  stop(): void {
+    this.playing?.stop();
+    this.playing = undefined;
+  }
+}
+
+/** Which tone the phone should play given its calls: ringing in wins over ringback out. */
+export function toneFor(states: readonly { direction: 'incoming' | 'outgoing'; state: string }[]): TonePattern | undefined {
+  if (states.some((c) => c.direction === 'incoming' && c.state === 'incoming')) return 'ringtone';
+  if (states.some((c) => c.direction === 'outgoing' && c.state === 'ringing')) return 'ringback';
+  return undefined;
+}

@@ -1,0 +1,108 @@
+import {
+  accountIdSchema,
+  accountInputSchema,
+  DEFAULT_SETTINGS,
+  settingsPatchSchema,
+  settingsSchema,
+  type Account,
+  type AccountInput,
+  type AccountsSnapshot,
+  type Settings,
+  type StorageProblem,
+} from '@common/contract';
+import { z } from 'zod';
+import type { Host } from './host';
+import { WebLinks } from './web-links';
+import { WebStorage } from './web-storage';
+
+const storedAccountSchema = accountInputSchema.omit({ password: true }).extend({ id: accountIdSchema });
+type StoredAccount = z.infer<typeof storedAccountSchema>;
+
+/**
+ * The browser host. A browser offers no OS keyring, so passwords live only in memory for this page's
+ * life (`session-only`) and are never written to IndexedDB; the UI says so.
+ */
+export function createWebHost(storage = new WebStorage()): Host {
+  const passwords = new Map<string, string>();
+  const problems: StorageProblem[] = [];
+  const notices = new Map<string, Notification>();
+  const links = new WebLinks(window.location);
+
+  async function readAccounts(): Promise<StoredAccount[]> {
+    const accounts: StoredAccount[] = [];
+    for (const record of await storage.accounts.toArray()) {
+      const parsed = storedAccountSchema.safeParse(record.value);
+      if (parsed.success) accounts.push(parsed.data);
+      else problems.push(await storage.quarantineRecord('accounts', storage.accounts, record, parsed.error.message));
+    }
+    return accounts;
+  }
+
+  function toAccount(stored: StoredAccount): Account {
+    return { ...stored, hasPassword: passwords.has(stored.id) };
+  }
+
+  return {
+    accounts: {
+      async list(): Promise<AccountsSnapshot> {
+        const accounts = (await readAccounts()).map(toAccount);
+        return { accounts, secretStorage: 'session-only', problems: [...problems] };
+      },
+      async save(input: AccountInput): Promise<Account> {
+        const { password, ...fields } = accountInputSchema.parse(input);
+        const stored: StoredAccount = { ...fields, id: fields.id ?? crypto.randomUUID() };
+        await storage.accounts.put({ key: stored.id, value: stored });
+        if (password) passwords.set(stored.id, password);
+        return toAccount(stored);
+      },
+      async remove(id: string): Promise<void> {
+        await storage.accounts.delete(accountIdSchema.parse(id));
+        passwords.delete(id);
+      },
+      async password(id: string): Promise<string | null> {
+        return passwords.get(id) ?? null;
+      },
+    },
+    settings: {
+      async get() {
+        const record = await storage.settings.get('settings');
+        if (!record) return { settings: DEFAULT_SETTINGS, problems: [] };
+        const parsed = settingsSchema.safeParse(record.value);
+        if (parsed.success) return { settings: parsed.data, problems: [] };
+        const problem = await storage.quarantineRecord('settings', storage.settings, record, parsed.error.message);
+        return { settings: DEFAULT_SETTINGS, problems: [problem] };
+      },
+      async update(patch): Promise<Settings> {
+        const current = await this.get();
+        const next = settingsSchema.parse({ ...current.settings, ...settingsPatchSchema.parse(patch) });
+        await storage.settings.put({ key: 'settings', value: next });
+        return next;
+      },
+    },
+    notifications: {
+      async incomingCall(notice) {
+        if (!('Notification' in window) || Notification.permission !== 'granted' || document.hasFocus()) return;
+        const notification = new Notification(notice.displayName || notice.number, {
+          body: notice.number,
+          tag: notice.callId,
+          requireInteraction: true,
+        });
+        notification.onclick = () => window.focus();
+        notices.set(notice.callId, notification);
+      },
+      async dismiss(callId) {
+        notices.get(callId)?.close();
+        notices.delete(callId);
+      },
+    },
+    links: {
+      onDialRequest: (listener) => links.onDialRequest(listener),
+      rendererReady: () => links.rendererReady(),
+    },
+    app: {
+      async info() {
+        return { name: 'Ringline', version: __APP_VERSION__, platform: navigator.platform, host: 'web' };
+      },
+    },
+  };
+}

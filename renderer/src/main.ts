@@ -1,0 +1,20 @@
+import { createPinia } from 'pinia';
+import { createApp } from 'vue';
+import App from './App.vue';
+import { HOST_KEY, selectHost } from './host';
+import { createAppI18n, resolveLocale } from './i18n';
+import './styles.css';
+
+async function boot(): Promise<void> {
+  const host = selectHost();
+  const { settings } = await host.settings.get().catch(() => ({ settings: { language: 'system' as const } }));
+  const locale = resolveLocale(settings.language, navigator.languages);
+  document.documentElement.lang = locale;
+  const app = createApp(App);
+  app.provide(HOST_KEY, host);
+  app.use(createPinia());
+  app.use(createAppI18n(locale));
+  app.mount('#app');
+}
+
+void boot();

@@ -1,0 +1,194 @@
+import {
+  Inviter,
+  Registerer,
+  RegistererState,
+  UserAgent,
+  type Invitation,
+  type LogLevel,
+} from 'sip.js';
+import { AUDIO_ONLY, Call } from './call';
+import { domainOfSipUri } from './dial-target';
+import type { CallSnapshot } from './call-state';
+import { registrationErrorForStatus, type RegistrationError } from './sip-status';
+
+/** Everything a Phone needs to register one account. The password arrives from the host, never stored here. */
+export interface PhoneConfig {
+  accountId: string;
+  /** Address of record, e.g. `sip:1001@pbx.example.com`. */
+  aor: string;
+  displayName: string;
+  authUser: string;
+  password: string;
+  wssUrl: string;
+  /** Registrar domain when it differs from the address of record's domain. */
+  realm?: string;
+  /** Route set for an outbound proxy (RFC 3261 §8.1.2), e.g. `sip:proxy.example.com;lr`. */
+  outboundProxy?: string;
+  iceServers: RTCIceServer[];
+}
+
+export type RegistrationState = 'offline' | 'connecting' | 'registering' | 'registered' | 'failed';
+
+export interface RegistrationSnapshot {
+  accountId: string;
+  state: RegistrationState;
+  error?: RegistrationError;
+  since: number;
+}
+
+/** The narrow interface through which the SIP engine reports to the UI layer (stores). */
+export interface PhoneDelegate {
+  onRegistration(snapshot: RegistrationSnapshot): void;
+  onCall(snapshot: CallSnapshot): void;
+}
+
+const REGISTER_EXPIRES_SECONDS = 300;
+// Host candidates gather in ~100 ms; STUN/TURN can stall far longer (lab.md: ~40 s for an unreachable
+// STUN server). SIP.js would wait its default 5 s before sending the INVITE; cap the wait.
+const ICE_GATHERING_TIMEOUT_MS = 2000;
+
+/**
+ * One SIP account: its WebSocket transport, its registration and its calls.
+ * Owns every SIP.js object for the account; the UI only sees snapshots through {@link PhoneDelegate}.
+ */
+export class Phone {
+  private readonly userAgent: UserAgent;
+  private readonly registerer: Registerer;
+  private readonly calls = new Map<string, Call>();
+  private registration: RegistrationSnapshot;
+  private stopped = false;
+
+  constructor(
+    private readonly config: PhoneConfig,
+    private readonly delegate: PhoneDelegate,
+    logLevel: LogLevel = 'warn',
+  ) {
+    const uri = UserAgent.makeURI(config.aor);
+    if (!uri) throw new Error(`invalid SIP address: ${config.aor}`);
+    this.registration = { accountId: config.accountId, state: 'offline', since: Date.now() };
+    this.userAgent = new UserAgent({
+      uri,
+      displayName: config.displayName || undefined,
+      authorizationUsername: config.authUser || uri.user,
+      authorizationPassword: config.password,
+      transportOptions: { server: config.wssUrl },
+      preloadedRouteSet: config.outboundProxy ? [config.outboundProxy] : [],
+      sessionDescriptionHandlerFactoryOptions: {
+        iceGatheringTimeout: ICE_GATHERING_TIMEOUT_MS,
+        peerConnectionConfiguration: { iceServers: config.iceServers },
+      },
+      logLevel,
+      // SIP.js's debug log prints whole messages, Authorization headers included; keep it off.
+      logBuiltinEnabled: false,
+      logConnector: (level, category, _label, content) => {
+        if (level === 'error' || level === 'warn') console.warn(`[sip ${category}] ${content}`);
+      },
+      delegate: {
+        onInvite: (invitation) => this.onInvite(invitation),
+        onDisconnect: (error) => this.onDisconnect(error),
+      },
+    });
+    const registrar = config.realm ? UserAgent.makeURI(`sip:${config.realm}`) : undefined;
+    this.registerer = new Registerer(this.userAgent, {
+      expires: REGISTER_EXPIRES_SECONDS,
+      ...(registrar ? { registrar } : {}),
+    });
+    this.registerer.stateChange.addListener((state) => {
+      if (state === RegistererState.Registered) this.setRegistration('registered');
+      if (state === RegistererState.Unregistered && this.registration.state === 'registered') {
+        this.setRegistration('offline');
+      }
+    });
+  }
+
+  /** The account's SIP domain: where bare numbers and names are dialled. */
+  get domain(): string {
+    return domainOfSipUri(this.config.aor);
+  }
+
+  /** Connects the WebSocket and registers. Failures are reported as registration state, never thrown. */
+  async start(): Promise<void> {
+    this.setRegistration('connecting');
+    try {
+      await this.userAgent.start();
+    } catch (error) {
+      this.setRegistration('failed', { kind: 'unreachable', detail: String(error) });
+      return;
+    }
+    await this.register();
+  }
+
+  async register(): Promise<void> {
+    if (this.stopped) return;
+    this.setRegistration('registering');
+    try {
+      await this.registerer.register({
+        requestDelegate: {
+          onReject: (response) => {
+            const { statusCode = 0, reasonPhrase } = response.message;
+            this.setRegistration('failed', registrationErrorForStatus(statusCode, reasonPhrase));
+          },
+        },
+      });
+    } catch (error) {
+      this.setRegistration('failed', { kind: 'unreachable', detail: String(error) });
+    }
+  }
+
+  /** Hangs up every call, unregisters and closes the transport. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await Promise.allSettled([...this.calls.values()].map((call) => call.hangup()));
+    if (this.registerer.state === RegistererState.Registered) {
+      await this.registerer.unregister().catch(() => undefined);
+    }
+    await this.userAgent.stop().catch(() => undefined);
+    this.setRegistration('offline');
+  }
+
+  /** Places a call to an already resolved SIP URI (see `resolveDialTarget`). */
+  dial(targetUri: string): Call {
+    const target = UserAgent.makeURI(targetUri);
+    if (!target) throw new Error(`invalid SIP URI: ${targetUri}`);
+    const inviter = new Inviter(this.userAgent, target, {
+      earlyMedia: true,
+      sessionDescriptionHandlerOptions: AUDIO_ONLY,
+    });
+    return this.track(Call.dial(inviter, this.config.accountId, (s) => this.onCallChange(s)));
+  }
+
+  call(id: string): Call | undefined {
+    return this.calls.get(id);
+  }
+
+  private onInvite(invitation: Invitation): void {
+    this.track(Call.incoming(invitation, this.config.accountId, (s) => this.onCallChange(s)));
+  }
+
+  private track(call: Call): Call {
+    this.calls.set(call.id, call);
+    this.delegate.onCall(call.current());
+    return call;
+  }
+
+  private onCallChange(snapshot: CallSnapshot): void {
+    if (snapshot.state === 'ended') this.calls.delete(snapshot.id);
+    this.delegate.onCall(snapshot);
+  }
+
+  private onDisconnect(error?: Error): void {
+    if (this.stopped) return;
+    // Reconnection with backoff is its own piece of work; until then tell the truth: we are offline.
+    this.setRegistration('failed', { kind: 'unreachable', ...(error ? { detail: error.message } : {}) });
+  }
+
+  private setRegistration(state: RegistrationState, error?: RegistrationError): void {
+    this.registration = {
+      accountId: this.config.accountId,
+      state,
+      since: Date.now(),
+      ...(error ? { error } : {}),
+    };
+    this.delegate.onRegistration(this.registration);
+  }
+}
