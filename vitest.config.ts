@@ -1,12 +1,50 @@
 import { resolve } from 'node:path';
 import vue from '@vitejs/plugin-vue';
+import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
 
+const CHROMIUM = process.env.RINGLINE_CHROMIUM ?? '/usr/bin/chromium';
+
+/**
+ * Two projects: Electron main's logic runs in Node (it never imports Electron itself), and the
+ * renderer's tests run in real Chromium (Debian's build, driven by Playwright), like the app.
+ */
 export default defineConfig({
   plugins: [vue()],
   resolve: { alias: { '@common': resolve(import.meta.dirname, 'electron/common') } },
+  define: { __APP_VERSION__: JSON.stringify('test') },
   test: {
-    include: ['tests/unit/**/*.test.ts'],
-    environment: 'node',
+    projects: [
+      {
+        extends: true,
+        test: { name: 'main', include: ['tests/unit/electron/**/*.test.ts'], environment: 'node' },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'renderer',
+          include: ['tests/unit/renderer/**/*.test.ts'],
+          browser: {
+            enabled: true,
+            headless: true,
+            screenshotFailures: false,
+            provider: playwright({
+              launchOptions: {
+                executablePath: CHROMIUM,
+                args: [
+                  '--no-sandbox',
+                  '--disable-gpu',
+                  '--disable-background-networking',
+                  '--disable-component-update',
+                  '--disable-sync',
+                  '--no-first-run',
+                ],
+              },
+            }),
+            instances: [{ browser: 'chromium' }],
+          },
+        },
+      },
+    ],
   },
 });

@@ -76,7 +76,9 @@ export class TonePlayer {
 }
 
 /** Which tone the phone should play given its calls: ringing in wins over ringback out. */
-export function toneFor(states: readonly { direction: 'incoming' | 'outgoing'; state: string }[]): TonePattern | undefined {
+export function toneFor(
+  states: readonly { direction: 'incoming' | 'outgoing'; state: string }[],
+): TonePattern | undefined {
   if (states.some((c) => c.direction === 'incoming' && c.state === 'incoming')) return 'ringtone';
   if (states.some((c) => c.direction === 'outgoing' && c.state === 'ringing')) return 'ringback';
   return undefined;

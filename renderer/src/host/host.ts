@@ -1,4 +1,4 @@
-import type { InjectionKey } from 'vue';
+import { inject, type InjectionKey } from 'vue';
 import type { RinglineApi } from '@common/contract';
 
 /**
@@ -9,3 +9,10 @@ import type { RinglineApi } from '@common/contract';
 export type Host = RinglineApi;
 
 export const HOST_KEY: InjectionKey<Host> = Symbol('host');
+
+/** The host provided by `main.ts`; works in components and in Pinia setup stores (they run in the app context). */
+export function useHost(): Host {
+  const host = inject(HOST_KEY);
+  if (!host) throw new Error('Ringline host was not provided to the app');
+  return host;
+}

@@ -7,4 +7,4 @@ export function selectHost(): Host {
   return electronHost() ?? createWebHost();
 }
 
-export { HOST_KEY, type Host } from './host';
+export { HOST_KEY, useHost, type Host } from './host';

@@ -10,7 +10,7 @@ import {
   type Settings,
   type StorageProblem,
 } from '@common/contract';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { Host } from './host';
 import { WebLinks } from './web-links';
 import { WebStorage } from './web-storage';
@@ -33,7 +33,10 @@ export function createWebHost(storage = new WebStorage()): Host {
     for (const record of await storage.accounts.toArray()) {
       const parsed = storedAccountSchema.safeParse(record.value);
       if (parsed.success) accounts.push(parsed.data);
-      else problems.push(await storage.quarantineRecord('accounts', storage.accounts, record, parsed.error.message));
+      else
+        problems.push(
+          await storage.quarantineRecord('accounts', storage.accounts, record, parsed.error.message),
+        );
     }
     return accounts;
   }
@@ -69,7 +72,12 @@ export function createWebHost(storage = new WebStorage()): Host {
         if (!record) return { settings: DEFAULT_SETTINGS, problems: [] };
         const parsed = settingsSchema.safeParse(record.value);
         if (parsed.success) return { settings: parsed.data, problems: [] };
-        const problem = await storage.quarantineRecord('settings', storage.settings, record, parsed.error.message);
+        const problem = await storage.quarantineRecord(
+          'settings',
+          storage.settings,
+          record,
+          parsed.error.message,
+        );
         return { settings: DEFAULT_SETTINGS, problems: [problem] };
       },
       async update(patch): Promise<Settings> {
@@ -81,7 +89,8 @@ export function createWebHost(storage = new WebStorage()): Host {
     },
     notifications: {
       async incomingCall(notice) {
-        if (!('Notification' in window) || Notification.permission !== 'granted' || document.hasFocus()) return;
+        if (!('Notification' in window) || Notification.permission !== 'granted' || document.hasFocus())
+          return;
         const notification = new Notification(notice.displayName || notice.number, {
           body: notice.number,
           tag: notice.callId,

@@ -60,7 +60,11 @@ export class Call {
   }
 
   static incoming(invitation: Invitation, accountId: string, listener: CallListener): Call {
-    const call = new Call(invitation, describeRemote(invitation, accountId, 'incoming', 'incoming'), listener);
+    const call = new Call(
+      invitation,
+      describeRemote(invitation, accountId, 'incoming', 'incoming'),
+      listener,
+    );
     invitation.delegate = {
       ...invitation.delegate,
       onCancel: () => {

@@ -1,9 +1,7 @@
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 
 /** What the user typed or clicked, resolved to the SIP URI we will INVITE. */
-export type DialTarget =
-  | { ok: true; uri: string; display: string }
-  | { ok: false; error: DialTargetError };
+export type DialTarget = { ok: true; uri: string; display: string } | { ok: false; error: DialTargetError };
 
 export type DialTargetError = 'empty' | 'too-long' | 'bad-characters' | 'unsupported-scheme' | 'invalid';
 
@@ -71,7 +69,11 @@ function fromNumber(raw: string, context: DialContext): DialTarget {
   // Short extensions and feature codes (*72, 1002) are dialled as typed; only full numbers are normalised.
   const parsed = compact.length > 6 ? parsePhoneNumberFromString(compact, context.defaultCountry) : undefined;
   const number = parsed?.isValid() ? parsed.number : compact;
-  return { ok: true, uri: `sip:${encodeURIComponent(number).replace(/%2B/g, '+')}@${context.domain}`, display: number };
+  return {
+    ok: true,
+    uri: `sip:${encodeURIComponent(number).replace(/%2B/g, '+')}@${context.domain}`,
+    display: number,
+  };
 }
 
 function decodeSafely(text: string): string {

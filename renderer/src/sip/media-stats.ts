@@ -10,7 +10,9 @@ export interface AudioMediaStats {
 
 const EMPTY: AudioMediaStats = { packetsReceived: 0, packetsSent: 0, totalAudioEnergy: 0, audioLevel: 0 };
 
-export async function readAudioStats(peerConnection: RTCPeerConnection | undefined): Promise<AudioMediaStats> {
+export async function readAudioStats(
+  peerConnection: RTCPeerConnection | undefined,
+): Promise<AudioMediaStats> {
   if (!peerConnection) return { ...EMPTY };
   const report = await peerConnection.getStats();
   const stats = { ...EMPTY };

@@ -1,11 +1,4 @@
-import {
-  Inviter,
-  Registerer,
-  RegistererState,
-  UserAgent,
-  type Invitation,
-  type LogLevel,
-} from 'sip.js';
+import { Inviter, Registerer, RegistererState, UserAgent, type Invitation, type LogLevel } from 'sip.js';
 import { AUDIO_ONLY, Call } from './call';
 import { domainOfSipUri } from './dial-target';
 import type { CallSnapshot } from './call-state';

@@ -17,7 +17,8 @@ export const useCallsStore = defineStore('calls', () => {
       lastEnded.value = snapshot;
     } else {
       const index = live.value.findIndex((c) => c.id === snapshot.id);
-      live.value = index === -1 ? [...live.value, snapshot] : live.value.map((c, i) => (i === index ? snapshot : c));
+      live.value =
+        index === -1 ? [...live.value, snapshot] : live.value.map((c, i) => (i === index ? snapshot : c));
     }
   }
 

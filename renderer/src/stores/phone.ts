@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia';
-import { inject, ref } from 'vue';
+import { ref } from 'vue';
 import type { Account } from '@common/contract';
-import { HOST_KEY } from '../host';
+import { useHost } from '../host';
 import type { CallSnapshot } from '../sip/call-state';
 import type { AudioMediaStats } from '../sip/media-stats';
 import { Softphone, type DialOutcome } from '../sip/softphone';
@@ -14,8 +14,7 @@ import { useRegistrationStore } from './registration';
  * registration and calls stores, and turns UI intents (dial, answer, hang up) into engine calls.
  */
 export const usePhoneStore = defineStore('phone', () => {
-  const host = inject(HOST_KEY);
-  if (!host) throw new Error('Host not provided');
+  const host = useHost();
   const accounts = useAccountsStore();
   const registration = useRegistrationStore();
   const calls = useCallsStore();
@@ -32,13 +31,13 @@ export const usePhoneStore = defineStore('phone', () => {
   function announce(snapshot: CallSnapshot): void {
     if (snapshot.direction !== 'incoming') return;
     if (snapshot.state === 'incoming') {
-      void host!.notifications.incomingCall({
+      void host.notifications.incomingCall({
         callId: snapshot.id,
         displayName: snapshot.remoteDisplayName,
         number: snapshot.remoteNumber,
       });
     } else {
-      void host!.notifications.dismiss(snapshot.id);
+      void host.notifications.dismiss(snapshot.id);
     }
   }
 

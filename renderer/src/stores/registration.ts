@@ -11,9 +11,7 @@ export const useRegistrationStore = defineStore('registration', () => {
   }
 
   function forget(accountId: string): void {
-    const next = { ...byAccount.value };
-    delete next[accountId];
-    byAccount.value = next;
+    byAccount.value = Object.fromEntries(Object.entries(byAccount.value).filter(([id]) => id !== accountId));
   }
 
   return { byAccount, apply, forget };

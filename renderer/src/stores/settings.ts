@@ -1,22 +1,21 @@
 import { defineStore } from 'pinia';
-import { inject, ref } from 'vue';
+import { ref } from 'vue';
 import { DEFAULT_SETTINGS, type Settings, type SettingsPatch, type StorageProblem } from '@common/contract';
-import { HOST_KEY } from '../host';
+import { useHost } from '../host';
 
 export const useSettingsStore = defineStore('settings', () => {
-  const host = inject(HOST_KEY);
-  if (!host) throw new Error('Host not provided');
+  const host = useHost();
   const settings = ref<Settings>({ ...DEFAULT_SETTINGS });
   const problems = ref<StorageProblem[]>([]);
 
   async function load(): Promise<void> {
-    const snapshot = await host!.settings.get();
+    const snapshot = await host.settings.get();
     settings.value = snapshot.settings;
     problems.value = snapshot.problems;
   }
 
   async function update(patch: SettingsPatch): Promise<void> {
-    settings.value = await host!.settings.update(patch);
+    settings.value = await host.settings.update(patch);
   }
 
   return { settings, problems, load, update };

@@ -1,0 +1,30 @@
+import { defineConfig } from '@playwright/test';
+
+const WEB_PORT = Number(process.env.RINGLINE_WEB_PORT ?? 4173);
+
+/**
+ * End-to-end tests: Debian's Chromium driven against the real lab (Kamailio, rtpengine, baresip).
+ * `tests/run-e2e.sh` runs this inside a loopback-only network namespace; do not run it outside one,
+ * or Chromium offers the machine's other addresses as ICE candidates.
+ */
+export default defineConfig({
+  testDir: 'tests/e2e',
+  timeout: 90_000,
+  expect: { timeout: 15_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: [['list']],
+  outputDir: 'test-results',
+  use: {
+    baseURL: `http://127.0.0.1:${WEB_PORT}/`,
+    trace: 'retain-on-failure',
+  },
+  webServer: {
+    command: `npx vite preview --config vite.web.config.ts --host 127.0.0.1 --port ${WEB_PORT} --strictPort`,
+    url: `http://127.0.0.1:${WEB_PORT}/`,
+    reuseExistingServer: false,
+    stdout: 'ignore',
+    stderr: 'pipe',
+  },
+});

@@ -1,0 +1,53 @@
+import { expect, test } from './fixtures';
+import type { AppPage } from './app-page';
+
+test.describe('calls between two copies of the app (WebRTC <-> WebRTC over WSS)', () => {
+  async function registered(
+    openApp: (path?: string) => Promise<AppPage>,
+    user: Parameters<AppPage['addAccount']>[0],
+    wssUrl: string,
+  ) {
+    const app = await openApp();
+    await app.addAccount(user, wssUrl);
+    await app.expectRegistered();
+    return app;
+  }
+
+  test('A calls B, B answers, audio flows both ways, B hangs up', async ({ lab, openApp }) => {
+    const alice = await registered(openApp, lab.users.alice, lab.wssUrl);
+    const bob = await registered(openApp, lab.users.bob, lab.wssUrl);
+
+    await alice.dial(lab.users.bob.user);
+    await expect(alice.callState()).toContainText(/Ringing/);
+    const incoming = bob.incomingCall(lab.users.alice.displayName);
+    await expect(incoming).toBeVisible();
+    await incoming.getByRole('button', { name: 'Answer' }).click();
+
+    await expect(alice.callState()).toContainText('In call');
+    await expect(bob.callState()).toContainText('In call');
+    await alice.expectAudioFlowing();
+    await bob.expectAudioFlowing();
+
+    await bob.button('Hang up').click();
+    await expect(alice.callCard()).toHaveCount(0);
+    await expect(bob.callCard()).toHaveCount(0);
+    await expect(alice.lastCall().getByRole('status')).toHaveText('The other party hung up');
+    await expect(bob.lastCall().getByRole('status')).toHaveText('You hung up');
+  });
+
+  test('a declined call shows Declined (603); an unknown user shows Not found (404)', async ({
+    lab,
+    openApp,
+  }) => {
+    const alice = await registered(openApp, lab.users.alice, lab.wssUrl);
+    const bob = await registered(openApp, lab.users.bob, lab.wssUrl);
+
+    await alice.dial(lab.users.bob.user);
+    await bob.incomingCall(lab.users.alice.displayName).getByRole('button', { name: 'Decline' }).click();
+    await expect(alice.lastCall().getByRole('status')).toHaveText('Declined (603)');
+    await expect(bob.lastCall().getByRole('status')).toHaveText('You declined the call');
+
+    await alice.dial('1999');
+    await expect(alice.lastCall().getByRole('status')).toHaveText('Not found (404)');
+  });
+});

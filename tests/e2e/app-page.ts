@@ -1,0 +1,138 @@
+import { expect, type BrowserContext, type Locator, type Page } from '@playwright/test';
+import type { LabUser } from '../lab/lab';
+
+/** Audio counters summed over the page's RTCPeerConnections that are still open. */
+export interface PageAudioStats {
+  packetsReceived: number;
+  packetsSent: number;
+  totalAudioEnergy: number;
+  peerConnections: number;
+}
+
+declare global {
+  interface Window {
+    __ringlineTestPeerConnections?: RTCPeerConnection[];
+  }
+}
+
+/**
+ * Records every RTCPeerConnection the page creates so the test can read real media statistics.
+ * It wraps the browser's own class (nothing is faked): the app and SIP.js run unchanged.
+ */
+function recordPeerConnections(): void {
+  const Native = window.RTCPeerConnection;
+  const created: RTCPeerConnection[] = [];
+  window.__ringlineTestPeerConnections = created;
+  window.RTCPeerConnection = class extends Native {
+    constructor(configuration?: RTCConfiguration) {
+      super(configuration);
+      created.push(this);
+    }
+  };
+}
+
+/** One running copy of the app (a browser context with the web host), driven the way a user would. */
+export class AppPage {
+  private constructor(
+    readonly page: Page,
+    readonly context: BrowserContext,
+  ) {}
+
+  static async open(context: BrowserContext, path = '/'): Promise<AppPage> {
+    await context.addInitScript(recordPeerConnections);
+    const page = await context.newPage();
+    await page.goto(path);
+    return new AppPage(page, context);
+  }
+
+  button(name: string | RegExp): Locator {
+    return this.page.getByRole('button', { name, exact: typeof name === 'string' });
+  }
+
+  registrationStatus(): Locator {
+    return this.page.getByRole('region', { name: /Registration status/ }).getByRole('status');
+  }
+
+  /** Fills the account form with a lab user; the password can be overridden to test failures. */
+  async addAccount(user: LabUser, wssUrl: string, password = user.password): Promise<void> {
+    const form = this.page.getByRole('form', { name: /Add account|Edit account/ });
+    await form.getByLabel('Display name').fill(user.displayName);
+    await form.getByLabel('SIP address').fill(user.aor);
+    await form.getByLabel('Authentication user').fill(user.user);
+    await form.getByLabel('Password').fill(password);
+    await form.getByLabel('WebSocket server').fill(wssUrl);
+    await form.getByRole('button', { name: 'Save and register' }).click();
+  }
+
+  async expectRegistered(): Promise<void> {
+    await expect(this.registrationStatus()).toHaveText('Registered');
+  }
+
+  async dial(target: string): Promise<void> {
+    await this.page.getByLabel('Number or SIP address').fill(target);
+    await this.button('Call').click();
+  }
+
+  callCard(): Locator {
+    return this.page.locator('article.call-card');
+  }
+
+  callState(): Locator {
+    return this.callCard().getByRole('status');
+  }
+
+  incomingCall(caller?: string): Locator {
+    return this.page.getByRole('alertdialog', {
+      name: caller ? `Incoming call from ${caller}` : /Incoming call/,
+    });
+  }
+
+  lastCall(): Locator {
+    return this.page.getByRole('region', { name: 'Last call' });
+  }
+
+  async audioStats(): Promise<PageAudioStats> {
+    return this.page.evaluate(async () => {
+      const totals = { packetsReceived: 0, packetsSent: 0, totalAudioEnergy: 0, peerConnections: 0 };
+      for (const pc of window.__ringlineTestPeerConnections ?? []) {
+        if (pc.connectionState === 'closed') continue;
+        totals.peerConnections += 1;
+        const report = await pc.getStats();
+        report.forEach((entry: RTCStats & Record<string, unknown>) => {
+          if (entry.kind !== 'audio') return;
+          if (entry.type === 'inbound-rtp') {
+            totals.packetsReceived += Number(entry.packetsReceived ?? 0);
+            totals.totalAudioEnergy += Number(entry.totalAudioEnergy ?? 0);
+          }
+          if (entry.type === 'outbound-rtp') totals.packetsSent += Number(entry.packetsSent ?? 0);
+        });
+      }
+      return totals;
+    });
+  }
+
+  /**
+   * Proves sound is arriving: inbound packets and audio energy both grow over a window.
+   * Energy only rises while decoded audio is non-silent, so a stream of empty packets fails this.
+   */
+  async expectAudioFlowing(windowMs = 1500): Promise<{ before: PageAudioStats; after: PageAudioStats }> {
+    await expect
+      .poll(async () => (await this.audioStats()).packetsReceived, { timeout: 10_000 })
+      .toBeGreaterThan(0);
+    const before = await this.audioStats();
+    await this.page.waitForTimeout(windowMs);
+    const after = await this.audioStats();
+    expect(
+      after.packetsReceived - before.packetsReceived,
+      'inbound RTP packets in the window',
+    ).toBeGreaterThan((windowMs / 20) * 0.5);
+    expect(
+      after.totalAudioEnergy - before.totalAudioEnergy,
+      'inbound audio energy in the window',
+    ).toBeGreaterThan(0.001);
+    expect(after.packetsSent - before.packetsSent, 'outbound RTP packets in the window').toBeGreaterThan(
+      (windowMs / 20) * 0.5,
+    );
+    return { before, after };
+  }
+}

@@ -1,0 +1,104 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { test as base, chromium, type Browser } from '@playwright/test';
+import { startLab, type Lab } from '../lab/lab';
+import { AppPage } from './app-page';
+
+interface WorkerFixtures {
+  lab: Lab;
+  browser: Browser;
+}
+
+interface TestFixtures {
+  /** Opens another copy of the app in its own browser context (its own storage, like another user). */
+  openApp: (path?: string) => Promise<AppPage>;
+  labLogsOnFailure: void;
+}
+
+const CHROMIUM = process.env.RINGLINE_CHROMIUM ?? '/usr/bin/chromium';
+
+export const test = base.extend<TestFixtures, WorkerFixtures>({
+  lab: [
+    // eslint-disable-next-line no-empty-pattern
+    async ({}, use) => {
+      const lab = await startLab();
+      try {
+        await use(lab);
+      } finally {
+        await lab.stop();
+      }
+    },
+    { scope: 'worker', timeout: 60_000 },
+  ],
+
+  browser: [
+    async ({ lab }, use) => {
+      // What the app's microphone hears: a 660 Hz tone, distinct from the legacy phone's 440 Hz.
+      const microphone = join(lab.dir, 'microphone.wav');
+      execFileSync('sox', [
+        '-n',
+        '-r',
+        '48000',
+        '-c',
+        '1',
+        '-b',
+        '16',
+        microphone,
+        'synth',
+        '20',
+        'sine',
+        '660',
+        'vol',
+        '0.5',
+      ]);
+      const browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        args: [
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          '--no-first-run',
+          '--use-fake-ui-for-media-stream',
+          '--use-fake-device-for-media-stream',
+          `--use-file-for-fake-audio-capture=${microphone}`,
+          '--allow-loopback-in-peer-connection',
+          '--autoplay-policy=no-user-gesture-required',
+          // Trust exactly the lab's freshly made certificate, nothing else.
+          `--ignore-certificate-errors-spki-list=${lab.certSpkiSha256}`,
+        ],
+      });
+      try {
+        await use(browser);
+      } finally {
+        await browser.close();
+      }
+    },
+    { scope: 'worker', timeout: 30_000 },
+  ],
+
+  openApp: async ({ browser }, use) => {
+    const contexts: Awaited<ReturnType<Browser['newContext']>>[] = [];
+    await use(async (path = '/') => {
+      const context = await browser.newContext({ permissions: ['microphone'], locale: 'en-US' });
+      contexts.push(context);
+      return AppPage.open(context, path);
+    });
+    await Promise.all(contexts.map((context) => context.close()));
+  },
+
+  labLogsOnFailure: [
+    async ({ lab }, use, testInfo) => {
+      await use();
+      if (testInfo.status !== testInfo.expectedStatus) {
+        const logs = await lab.dumpLogs();
+        console.log(`---- lab logs for "${testInfo.title}" ----\n${logs}`);
+        await testInfo.attach('lab-logs.txt', { body: logs, contentType: 'text/plain' });
+      }
+    },
+    { auto: true },
+  ],
+});
+
+export { expect } from '@playwright/test';

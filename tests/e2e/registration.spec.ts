@@ -1,0 +1,32 @@
+import { expect, test } from './fixtures';
+
+test('a wrong password is reported in words, the right one registers', async ({ lab, openApp }) => {
+  const app = await openApp();
+  const alice = lab.users.alice;
+
+  await app.addAccount(alice, lab.wssUrl, 'not-the-password');
+  await expect(app.registrationStatus()).toContainText('Wrong user name or password');
+  await expect(app.registrationStatus()).toContainText(/\(40[13]\)/);
+
+  await app.button('Edit account').click();
+  await app.addAccount(alice, lab.wssUrl);
+  await app.expectRegistered();
+  await lab.waitForRegistered(alice.aor);
+});
+
+test('an unreachable server is reported, not left spinning', async ({ lab, openApp }) => {
+  const app = await openApp();
+  await app.addAccount(lab.users.alice, 'wss://127.0.0.1:9/');
+  await expect(app.registrationStatus()).toContainText('Cannot reach the server');
+});
+
+test('invalid account fields are refused with a clear message', async ({ openApp }) => {
+  const app = await openApp();
+  const form = app.page.getByRole('form', { name: 'Add account' });
+  await form.getByLabel('SIP address').fill('alice');
+  await form.getByLabel('WebSocket server').fill('http://example.com');
+  await form.getByRole('button', { name: 'Save and register' }).click();
+  await expect(form.getByText('Enter a SIP address like sip:1001@pbx.example.com.')).toBeVisible();
+  await expect(form.getByText('Enter a secure WebSocket URL starting with wss://.')).toBeVisible();
+  await expect(form.getByText('Enter the password for this account.')).toBeVisible();
+});

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { en } from '../../../renderer/src/i18n/en';
+import { resolveLocale } from '../../../renderer/src/i18n';
+import { zhCN } from '../../../renderer/src/i18n/zh-CN';
+
+function keys(tree: object, prefix = ''): string[] {
+  return Object.entries(tree).flatMap(([key, value]) =>
+    typeof value === 'object' && value !== null
+      ? keys(value as object, `${prefix}${key}.`)
+      : [`${prefix}${key}`],
+  );
+}
+
+describe('UI languages', () => {
+  it('zh-CN translates every English key, and nothing is left in English by mistake', () => {
+    expect(keys(zhCN).sort()).toEqual(keys(en).sort());
+    const untranslated = keys(en).filter((key) => {
+      const path = key.split('.');
+      const pick = (tree: object) =>
+        path.reduce<unknown>((node, part) => (node as Record<string, unknown>)[part], tree);
+      return pick(en) === pick(zhCN) && !['app.title'].includes(key);
+    });
+    expect(untranslated).toEqual([]);
+  });
+
+  it('keeps the same placeholders in both languages', () => {
+    const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+    for (const key of keys(en)) {
+      const path = key.split('.');
+      const pick = (tree: object) =>
+        path.reduce<unknown>((node, part) => (node as Record<string, unknown>)[part], tree) as string;
+      expect(placeholders(pick(zhCN)), key).toEqual(placeholders(pick(en)));
+    }
+  });
+
+  it('follows the system language until the user picks one', () => {
+    expect(resolveLocale('system', ['zh-TW', 'en'])).toBe('zh-CN');
+    expect(resolveLocale('system', ['de-DE'])).toBe('en');
+    expect(resolveLocale('system', [])).toBe('en');
+    expect(resolveLocale('en', ['zh-CN'])).toBe('en');
+  });
+});

@@ -1,0 +1,84 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createWebHost } from '../../../renderer/src/host/web-host';
+import { WebStorage } from '../../../renderer/src/host/web-storage';
+
+const opened: WebStorage[] = [];
+function freshStorage(): WebStorage {
+  const storage = new WebStorage(`ringline-test-${crypto.randomUUID()}`);
+  opened.push(storage);
+  return storage;
+}
+
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((storage) => storage.delete()));
+});
+
+const input = {
+  displayName: 'Alice',
+  sipUri: 'sip:1001@pbx.example.com',
+  authUser: '1001',
+  password: 'alice-secret',
+  wssUrl: 'wss://pbx.example.com:8089/ws',
+};
+
+describe('web host (real IndexedDB in Chromium)', () => {
+  it('stores accounts but keeps the password in memory only', async () => {
+    const storage = freshStorage();
+    const host = createWebHost(storage);
+    const saved = await host.accounts.save(input);
+    expect(saved).toMatchObject({ displayName: 'Alice', hasPassword: true });
+    expect(await host.accounts.password(saved.id)).toBe('alice-secret');
+
+    const onDisk = JSON.stringify(await storage.accounts.toArray());
+    expect(onDisk).toContain('sip:1001@pbx.example.com');
+    expect(onDisk).not.toContain('alice-secret');
+
+    // A new page (a reload) finds the account but must ask for the password again.
+    const reloaded = await createWebHost(storage).accounts.list();
+    expect(reloaded.secretStorage).toBe('session-only');
+    expect(reloaded.accounts).toEqual([expect.objectContaining({ id: saved.id, hasPassword: false })]);
+  });
+
+  it('keeps the stored password when an edit leaves it empty', async () => {
+    const host = createWebHost(freshStorage());
+    const saved = await host.accounts.save(input);
+    const { password: _unused, ...withoutPassword } = input;
+    await host.accounts.save({ ...withoutPassword, id: saved.id, displayName: 'Alice B.' });
+    expect(await host.accounts.password(saved.id)).toBe('alice-secret');
+    expect((await host.accounts.list()).accounts[0]?.displayName).toBe('Alice B.');
+  });
+
+  it('refuses invalid input with the field named', async () => {
+    const host = createWebHost(freshStorage());
+    await expect(host.accounts.save({ ...input, wssUrl: 'ws://insecure.example.com' })).rejects.toThrow(
+      /wss:/,
+    );
+    await expect(host.accounts.save({ ...input, sipUri: 'alice' })).rejects.toThrow(/sip:user@host/);
+  });
+
+  it('moves a corrupted record aside, reports it, and keeps the good ones', async () => {
+    const storage = freshStorage();
+    const host = createWebHost(storage);
+    const good = await host.accounts.save(input);
+    await storage.accounts.put({ key: 'broken', value: { sipUri: 42, garbage: true } });
+
+    const snapshot = await host.accounts.list();
+    expect(snapshot.accounts.map((a) => a.id)).toEqual([good.id]);
+    expect(snapshot.problems).toEqual([
+      expect.objectContaining({ file: 'accounts', backupPath: expect.stringMatching(/quarantine\/\d+$/) }),
+    ]);
+    const quarantined = await storage.quarantine.toArray();
+    expect(quarantined).toEqual([
+      expect.objectContaining({ store: 'accounts', value: { sipUri: 42, garbage: true } }),
+    ]);
+  });
+
+  it('falls back to defaults for corrupted settings without losing them', async () => {
+    const storage = freshStorage();
+    await storage.settings.put({ key: 'settings', value: { language: 'klingon' } });
+    const { settings, problems } = await createWebHost(storage).settings.get();
+    expect(settings).toEqual({ language: 'system' });
+    expect(problems).toHaveLength(1);
+    expect(await storage.quarantine.count()).toBe(1);
+  });
+});
