@@ -26,6 +26,10 @@ export default defineConfig({
   },
   renderer: {
     ...rendererConfig,
-    build: { ...rendererConfig.build, outDir: resolve(import.meta.dirname, 'out/renderer') },
+    build: {
+      ...rendererConfig.build,
+      outDir: resolve(import.meta.dirname, 'out/renderer'),
+      rolldownOptions: { input: resolve(import.meta.dirname, 'renderer/index.html') },
+    },
   },
 });

@@ -6,13 +6,25 @@ import tseslint from 'typescript-eslint';
 
 const noElectronInRenderer = {
   patterns: [
-    { group: ['electron', 'electron/*'], message: 'The renderer talks to the Host interface, never to Electron.' },
+    {
+      group: ['electron', 'electron/*'],
+      message: 'The renderer talks to the Host interface, never to Electron.',
+    },
     { group: ['**/electron/main/**', '**/electron/preload/**'], message: 'Only electron/common is shared.' },
   ],
 };
 
 export default tseslint.config(
-  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'bench-results/**'] },
+  {
+    ignores: [
+      'out/**',
+      'dist/**',
+      'node_modules/**',
+      'test-results/**',
+      'playwright-report/**',
+      'bench-results/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.strict,
   ...vue.configs['flat/recommended'],
@@ -42,7 +54,10 @@ export default tseslint.config(
         {
           patterns: [
             ...noElectronInRenderer.patterns,
-            { group: ['vue', 'pinia', 'vue-i18n', '**/stores/**', '**/components/**'], message: 'SIP code has no UI imports.' },
+            {
+              group: ['vue', 'pinia', 'vue-i18n', '**/stores/**', '**/components/**'],
+              message: 'SIP code has no UI imports.',
+            },
           ],
         },
       ],
@@ -56,7 +71,10 @@ export default tseslint.config(
         {
           patterns: [
             ...noElectronInRenderer.patterns,
-            { group: ['sip.js', 'sip.js/*'], message: 'Components render store state; SIP lives in renderer/src/sip.' },
+            {
+              group: ['sip.js', 'sip.js/*'],
+              message: 'Components render store state; SIP lives in renderer/src/sip.',
+            },
           ],
         },
       ],

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import vue from '@vitejs/plugin-vue';
 import { defineConfig, type UserConfig } from 'vite';
-import { version } from './package.json';
+import pkg from './package.json' with { type: 'json' };
 
 /** The renderer's build, shared by the desktop build (electron-vite) and the browser build (`npm run web`). */
 export const rendererConfig = {
@@ -9,7 +9,7 @@ export const rendererConfig = {
   base: './',
   plugins: [vue()],
   resolve: { alias: { '@common': resolve(import.meta.dirname, 'electron/common') } },
-  define: { __APP_VERSION__: JSON.stringify(version) },
+  define: { __APP_VERSION__: JSON.stringify(pkg.version) },
   build: {
     outDir: resolve(import.meta.dirname, 'out/web'),
     emptyOutDir: true,

@@ -32,9 +32,7 @@ export const wssUrlSchema = z
     }
   }, 'expected wss://host[:port][/path]');
 
-export const accountIdSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9_-]{1,64}$/, 'invalid account id');
+export const accountIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'invalid account id');
 
 /** What the account form submits. The password is optional on edit: absent means "keep the stored one". */
 export const accountInputSchema = z
@@ -155,19 +153,4 @@ export interface RinglineApi {
   };
 }
 
-/** IPC channel names, one per verb; main refuses anything else. */
-export const IPC = {
-  accountsList: 'ringline:accounts.list',
-  accountsSave: 'ringline:accounts.save',
-  accountsRemove: 'ringline:accounts.remove',
-  accountsPassword: 'ringline:accounts.password',
-  settingsGet: 'ringline:settings.get',
-  settingsUpdate: 'ringline:settings.update',
-  notifyIncomingCall: 'ringline:notifications.incomingCall',
-  notifyDismiss: 'ringline:notifications.dismiss',
-  linksReady: 'ringline:links.rendererReady',
-  linksDialRequest: 'ringline:links.dialRequest',
-  appInfo: 'ringline:app.info',
-} as const;
-
-export type IpcChannel = (typeof IPC)[keyof typeof IPC];
+export { IPC, type IpcChannel } from './ipc-channels';

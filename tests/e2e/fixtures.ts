@@ -12,7 +12,7 @@ interface WorkerFixtures {
 interface TestFixtures {
   /** Opens another copy of the app in its own browser context (its own storage, like another user). */
   openApp: (path?: string) => Promise<AppPage>;
-  labLogsOnFailure: void;
+  labLogsOnFailure: undefined;
 }
 
 const CHROMIUM = process.env.RINGLINE_CHROMIUM ?? '/usr/bin/chromium';
@@ -90,7 +90,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
 
   labLogsOnFailure: [
     async ({ lab }, use, testInfo) => {
-      await use();
+      await use(undefined);
       if (testInfo.status !== testInfo.expectedStatus) {
         const logs = await lab.dumpLogs();
         console.log(`---- lab logs for "${testInfo.title}" ----\n${logs}`);

@@ -7,7 +7,7 @@ export const en = {
     edit: 'Edit account',
     displayName: 'Display name',
     sipUri: 'SIP address',
-    sipUriHint: 'e.g. sip:1001@pbx.example.com',
+    sipUriHint: "e.g. sip:1001{'@'}pbx.example.com",
     authUser: 'Authentication user',
     password: 'Password',
     passwordKeep: 'Leave empty to keep the saved password',
@@ -19,7 +19,7 @@ export const en = {
     cancel: 'Cancel',
     remove: 'Remove account',
     invalid: {
-      sipUri: 'Enter a SIP address like sip:1001@pbx.example.com.',
+      sipUri: "Enter a SIP address like sip:1001{'@'}pbx.example.com.",
       wssUrl: 'Enter a secure WebSocket URL starting with wss://.',
       outboundProxy: 'Enter a SIP URI like sip:proxy.example.com;lr, or leave it empty.',
       password: 'Enter the password for this account.',

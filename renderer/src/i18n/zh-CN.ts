@@ -9,7 +9,7 @@ export const zhCN: Messages = {
     edit: '编辑账户',
     displayName: '显示名称',
     sipUri: 'SIP 地址',
-    sipUriHint: '例如 sip:1001@pbx.example.com',
+    sipUriHint: "例如 sip:1001{'@'}pbx.example.com",
     authUser: '认证用户名',
     password: '密码',
     passwordKeep: '留空则保留已保存的密码',
@@ -21,7 +21,7 @@ export const zhCN: Messages = {
     cancel: '取消',
     remove: '删除账户',
     invalid: {
-      sipUri: '请输入类似 sip:1001@pbx.example.com 的 SIP 地址。',
+      sipUri: "请输入类似 sip:1001{'@'}pbx.example.com 的 SIP 地址。",
       wssUrl: '请输入以 wss:// 开头的安全 WebSocket 地址。',
       outboundProxy: '请输入类似 sip:proxy.example.com;lr 的 SIP URI，或留空。',
       password: '请输入该账户的密码。',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { en } from '../../../renderer/src/i18n/en';
-import { resolveLocale } from '../../../renderer/src/i18n';
+import { createAppI18n, resolveLocale } from '../../../renderer/src/i18n';
 import { zhCN } from '../../../renderer/src/i18n/zh-CN';
 
 function keys(tree: object, prefix = ''): string[] {
@@ -38,5 +38,32 @@ describe('UI languages', () => {
     expect(resolveLocale('system', ['de-DE'])).toBe('en');
     expect(resolveLocale('system', [])).toBe('en');
     expect(resolveLocale('en', ['zh-CN'])).toBe('en');
+  });
+});
+
+describe('message syntax', () => {
+  it('every message compiles and renders in both languages (no stray @, | or braces)', () => {
+    for (const locale of ['en', 'zh-CN'] as const) {
+      const { global } = createAppI18n(locale);
+      for (const key of keys(en)) {
+        const rendered = global.t(key, {
+          code: 401,
+          account: 'A',
+          caller: 'B',
+          digit: '1',
+          detail: 'x',
+          file: 'f',
+          backup: 'b',
+          reason: 'r',
+          duration: '00:01',
+        });
+        expect(rendered, `${locale}:${key}`).not.toBe(key);
+        expect(rendered, `${locale}:${key}`).not.toMatch(/[{}]/);
+      }
+    }
+  });
+
+  it('shows example SIP addresses literally', () => {
+    expect(createAppI18n('en').global.t('account.sipUriHint')).toBe('e.g. sip:1001@pbx.example.com');
   });
 });

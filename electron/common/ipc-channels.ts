@@ -1,0 +1,19 @@
+/**
+ * IPC channel names, one per verb of `RinglineApi`; main refuses anything else.
+ * Kept apart from the zod schemas so the sandboxed preload bundles only these strings.
+ */
+export const IPC = {
+  accountsList: 'ringline:accounts.list',
+  accountsSave: 'ringline:accounts.save',
+  accountsRemove: 'ringline:accounts.remove',
+  accountsPassword: 'ringline:accounts.password',
+  settingsGet: 'ringline:settings.get',
+  settingsUpdate: 'ringline:settings.update',
+  notifyIncomingCall: 'ringline:notifications.incomingCall',
+  notifyDismiss: 'ringline:notifications.dismiss',
+  linksReady: 'ringline:links.rendererReady',
+  linksDialRequest: 'ringline:links.dialRequest',
+  appInfo: 'ringline:app.info',
+} as const;
+
+export type IpcChannel = (typeof IPC)[keyof typeof IPC];

@@ -1,0 +1,163 @@
+/**
+ * SIP accounts, owned by main and kept in `<userData>/accounts.json`.
+ *
+ * Passwords never reach the file in clear: they go through a {@link SecretBox}, and the file holds
+ * only what the box returns (base64 ciphertext, or nothing in session-only mode). The renderer gets
+ * accounts without passwords plus `hasPassword`, and asks for a password only when registering.
+ */
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import {
+  accountIdSchema,
+  accountInputSchema,
+  type Account,
+  type AccountInput,
+  type AccountsSnapshot,
+  type StorageProblem,
+} from '../common/contract';
+import type { JsonFile } from './json-file';
+import type { SecretBox } from './secret-box';
+
+const storedAccountSchema = accountInputSchema.omit({ id: true, password: true }).extend({
+  id: accountIdSchema,
+  /** What the secret box returned for the password: base64 ciphertext. Absent when nothing is stored. */
+  sealedPassword: z
+    .string()
+    .max(8192)
+    .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'expected base64')
+    .optional(),
+});
+
+export type StoredAccount = z.infer<typeof storedAccountSchema>;
+
+/** Schema of `accounts.json`. `version` lets a later release migrate the format instead of discarding it. */
+export const accountsFileSchema = z
+  .object({
+    version: z.literal(1),
+    accounts: z
+      .array(storedAccountSchema)
+      .max(100)
+      .refine(
+        (accounts) => new Set(accounts.map((a) => a.id)).size === accounts.length,
+        'duplicate account id',
+      ),
+  })
+  .strict();
+
+export type AccountsFile = z.infer<typeof accountsFileSchema>;
+
+export interface AccountsStoreOptions {
+  file: JsonFile<AccountsFile>;
+  box: SecretBox;
+  /** Id for a new account; `crypto.randomUUID()` (36 characters of hex and `-`, fits `accountIdSchema`). */
+  newId?: () => string;
+}
+
+/** Implements the contract's `accounts` verbs; arguments are already validated by `ipc.ts`. */
+export class AccountsStore {
+  readonly #file: JsonFile<AccountsFile>;
+  readonly #box: SecretBox;
+  readonly #newId: () => string;
+  #loaded: Promise<{ accounts: StoredAccount[]; problems: StorageProblem[] }> | null = null;
+  /** Mutations run one at a time: each is read-modify-write of the whole file. */
+  #tail: Promise<unknown> = Promise.resolve();
+
+  constructor(options: AccountsStoreOptions) {
+    this.#file = options.file;
+    this.#box = options.box;
+    this.#newId = options.newId ?? randomUUID;
+  }
+
+  async list(): Promise<AccountsSnapshot> {
+    const { accounts, problems } = await this.#load();
+    return {
+      accounts: accounts.map((stored) => this.#toAccount(stored)),
+      secretStorage: this.#box.storage,
+      problems: [...problems],
+    };
+  }
+
+  /**
+   * Creates (no `id`) or updates an account. An absent or empty `password` keeps the stored one, so the
+   * edit form does not have to show or resend it. Rejects for an unknown `id` or when saving fails.
+   */
+  save(input: AccountInput): Promise<Account> {
+    return this.#exclusive(async () => {
+      const state = await this.#load();
+      const existing = input.id === undefined ? undefined : state.accounts.find((a) => a.id === input.id);
+      if (input.id !== undefined && existing === undefined) {
+        throw new Error(`No account with id ${input.id}`);
+      }
+      const id = existing?.id ?? this.#newId();
+      const sealed =
+        input.password === undefined || input.password === ''
+          ? (existing?.sealedPassword ?? null)
+          : await this.#box.seal(id, input.password);
+
+      const stored: StoredAccount = {
+        id,
+        displayName: input.displayName,
+        sipUri: input.sipUri,
+        authUser: input.authUser,
+        wssUrl: input.wssUrl,
+        ...(input.outboundProxy ? { outboundProxy: input.outboundProxy } : {}),
+        ...(input.realm ? { realm: input.realm } : {}),
+        ...(sealed === null ? {} : { sealedPassword: sealed }),
+      };
+      const accounts =
+        existing === undefined
+          ? [...state.accounts, stored]
+          : state.accounts.map((account) => (account.id === id ? stored : account));
+      await this.#file.write({ version: 1, accounts });
+      state.accounts = accounts;
+      return this.#toAccount(stored);
+    });
+  }
+
+  /** Removes an account and its password. Removing an unknown id does nothing. */
+  remove(id: string): Promise<void> {
+    return this.#exclusive(async () => {
+      const state = await this.#load();
+      const accounts = state.accounts.filter((account) => account.id !== id);
+      if (accounts.length !== state.accounts.length) {
+        await this.#file.write({ version: 1, accounts });
+        state.accounts = accounts;
+      }
+      this.#box.forget(id);
+    });
+  }
+
+  /** The password to register with, or null when none is stored or it cannot be decrypted. */
+  async password(id: string): Promise<string | null> {
+    const { accounts } = await this.#load();
+    const stored = accounts.find((account) => account.id === id);
+    if (stored === undefined) return null;
+    return this.#box.open(id, stored.sealedPassword ?? null);
+  }
+
+  #toAccount(stored: StoredAccount): Account {
+    const { sealedPassword, ...visible } = stored;
+    return { ...visible, hasPassword: this.#box.has(stored.id, sealedPassword ?? null) };
+  }
+
+  /** Reads the file once per session; a bad file is moved aside and the session starts empty. */
+  #load(): Promise<{ accounts: StoredAccount[]; problems: StorageProblem[] }> {
+    this.#loaded ??= this.#file.read().then((result) => {
+      switch (result.kind) {
+        case 'ok':
+          return { accounts: result.value.accounts, problems: [] };
+        case 'missing':
+          return { accounts: [], problems: [] };
+        case 'moved-aside':
+          return { accounts: [], problems: [result.problem] };
+      }
+    });
+    return this.#loaded;
+  }
+
+  #exclusive<R>(task: () => Promise<R>): Promise<R> {
+    const run = this.#tail.then(task, task);
+    this.#tail = run.catch(() => undefined);
+    return run;
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * App settings in `<userData>/settings.json`: {@link DEFAULT_SETTINGS} until the user changes one.
+ * Same guarantees as the accounts file (atomic writes, a bad file is moved aside and reported).
+ */
+import {
+  DEFAULT_SETTINGS,
+  settingsSchema,
+  type Settings,
+  type SettingsPatch,
+  type SettingsSnapshot,
+  type StorageProblem,
+} from '../common/contract';
+import type { JsonFile } from './json-file';
+
+/** Implements the contract's `settings` verbs; patches are already validated by `ipc.ts`. */
+export class SettingsStore {
+  readonly #file: JsonFile<Settings>;
+  #loaded: Promise<{ settings: Settings; problems: StorageProblem[] }> | null = null;
+  /** Updates run one at a time so two quick patches cannot overwrite each other. */
+  #tail: Promise<unknown> = Promise.resolve();
+
+  constructor(file: JsonFile<Settings>) {
+    this.#file = file;
+  }
+
+  async get(): Promise<SettingsSnapshot> {
+    const { settings, problems } = await this.#load();
+    return { settings: { ...settings }, problems: [...problems] };
+  }
+
+  /** Applies a validated patch and saves; resolves the full settings. Rejects when saving fails. */
+  update(patch: SettingsPatch): Promise<Settings> {
+    const run = this.#tail.then(async () => {
+      const state = await this.#load();
+      // `{ language: undefined }` is a valid patch (structured clone keeps undefined keys): it changes nothing.
+      const changes = Object.entries(patch).filter(([, value]) => value !== undefined);
+      const settings = settingsSchema.parse({ ...state.settings, ...Object.fromEntries(changes) });
+      await this.#file.write(settings);
+      state.settings = settings;
+      return { ...settings };
+    });
+    this.#tail = run.catch(() => undefined);
+    return run;
+  }
+
+  #load(): Promise<{ settings: Settings; problems: StorageProblem[] }> {
+    this.#loaded ??= this.#file.read().then((result) => {
+      switch (result.kind) {
+        case 'ok':
+          return { settings: result.value, problems: [] };
+        case 'missing':
+          return { settings: { ...DEFAULT_SETTINGS }, problems: [] };
+        case 'moved-aside':
+          return { settings: { ...DEFAULT_SETTINGS }, problems: [result.problem] };
+      }
+    });
+    return this.#loaded;
+  }
+}

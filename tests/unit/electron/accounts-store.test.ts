@@ -1,0 +1,200 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { accountIdSchema, type AccountInput } from '../../../electron/common/contract';
+import { AccountsStore, accountsFileSchema } from '../../../electron/main/accounts-store';
+import { JsonFile } from '../../../electron/main/json-file';
+import { SafeStorageSecretBox, type SafeStorageApi } from '../../../electron/main/safe-storage-box';
+import { SessionOnlySecretBox, type SecretBox } from '../../../electron/main/secret-box';
+
+/** Stand-in for Electron's safeStorage: a reversible transform that never contains the plain text. */
+const fakeKeyring: SafeStorageApi = {
+  isAsyncEncryptionAvailable: async () => true,
+  getSelectedStorageBackend: () => 'gnome_libsecret',
+  encryptStringAsync: async (text) =>
+    Buffer.concat([Buffer.from('v11'), Buffer.from(text, 'utf8').reverse()]),
+  decryptStringAsync: async (data) => {
+    if (data.subarray(0, 3).toString() !== 'v11') throw new Error('Error while decrypting the ciphertext');
+    return { result: Buffer.from(data.subarray(3)).reverse().toString('utf8'), shouldReEncrypt: false };
+  },
+};
+
+const input: AccountInput = {
+  displayName: 'Alice',
+  sipUri: 'sip:1001@pbx.example.com',
+  authUser: '1001',
+  password: 'correct horse',
+  wssUrl: 'wss://pbx.example.com:8089/ws',
+};
+
+describe('AccountsStore', () => {
+  let dir: string;
+  let path: string;
+
+  function open(box: SecretBox): AccountsStore {
+    return new AccountsStore({
+      file: new JsonFile({ path, schema: accountsFileSchema, file: 'accounts' }),
+      box,
+    });
+  }
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'ringline-accounts-'));
+    path = join(dir, 'accounts.json');
+  });
+
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('starts empty and reports how passwords are kept', async () => {
+    expect(await open(new SafeStorageSecretBox(fakeKeyring)).list()).toEqual({
+      accounts: [],
+      secretStorage: 'encrypted',
+      problems: [],
+    });
+    expect((await open(new SessionOnlySecretBox()).list()).secretStorage).toBe('session-only');
+  });
+
+  it('creates an account with a UUID id and stores only ciphertext', async () => {
+    const store = open(new SafeStorageSecretBox(fakeKeyring));
+    const account = await store.save(input);
+    expect(accountIdSchema.safeParse(account.id).success).toBe(true);
+    expect(account).toEqual({
+      id: account.id,
+      displayName: 'Alice',
+      sipUri: 'sip:1001@pbx.example.com',
+      authUser: '1001',
+      wssUrl: 'wss://pbx.example.com:8089/ws',
+      hasPassword: true,
+    });
+    const text = await readFile(path, 'utf8');
+    expect(text).not.toContain('correct horse');
+    expect(JSON.parse(text).accounts[0].sealedPassword).toBe(
+      (await fakeKeyring.encryptStringAsync('correct horse')).toString('base64'),
+    );
+    expect(await store.password(account.id)).toBe('correct horse');
+  });
+
+  it('persists across sessions', async () => {
+    const saved = await open(new SafeStorageSecretBox(fakeKeyring)).save({
+      ...input,
+      realm: 'pbx',
+      outboundProxy: '',
+    });
+    const reopened = open(new SafeStorageSecretBox(fakeKeyring));
+    expect((await reopened.list()).accounts).toEqual([{ ...saved, realm: 'pbx' }]);
+    expect(await reopened.password(saved.id)).toBe('correct horse');
+  });
+
+  it('keeps the stored password when an edit sends none or an empty one', async () => {
+    const store = open(new SafeStorageSecretBox(fakeKeyring));
+    const { id } = await store.save(input);
+    const { sipUri, authUser, wssUrl } = input;
+    await store.save({ id, displayName: 'Alice (desk)', sipUri, authUser, wssUrl });
+    await store.save({ ...input, id, password: '' });
+    expect(await store.password(id)).toBe('correct horse');
+    await store.save({ ...input, id, password: 'new secret' });
+    expect(await store.password(id)).toBe('new secret');
+    expect((await store.list()).accounts).toHaveLength(1);
+  });
+
+  it('clears an outbound proxy set to an empty string', async () => {
+    const store = open(new SafeStorageSecretBox(fakeKeyring));
+    const { id } = await store.save({ ...input, outboundProxy: 'sip:proxy@pbx.example.com' });
+    const edited = await store.save({ ...input, id, outboundProxy: '' });
+    expect(edited.outboundProxy).toBeUndefined();
+  });
+
+  it('rejects an update of an unknown id without touching the file', async () => {
+    const store = open(new SafeStorageSecretBox(fakeKeyring));
+    await expect(store.save({ ...input, id: 'nope' })).rejects.toThrow('No account with id nope');
+    await expect(readFile(path)).rejects.toThrow(/ENOENT/);
+  });
+
+  it('removes an account and its password; removing twice is harmless', async () => {
+    const store = open(new SafeStorageSecretBox(fakeKeyring));
+    const a = await store.save(input);
+    const b = await store.save({ ...input, displayName: 'Bob' });
+    await store.remove(a.id);
+    await store.remove(a.id);
+    expect((await store.list()).accounts.map((account) => account.id)).toEqual([b.id]);
+    expect(await store.password(a.id)).toBeNull();
+  });
+
+  it('serialises concurrent saves so none is lost', async () => {
+    const store = open(new SafeStorageSecretBox(fakeKeyring));
+    await Promise.all(['A', 'B', 'C', 'D'].map((name) => store.save({ ...input, displayName: name })));
+    const reopened = open(new SafeStorageSecretBox(fakeKeyring));
+    expect((await reopened.list()).accounts.map((a) => a.displayName).sort()).toEqual(['A', 'B', 'C', 'D']);
+  });
+
+  it('gives no password when the ciphertext cannot be decrypted any more', async () => {
+    const { id } = await open(new SafeStorageSecretBox(fakeKeyring)).save(input);
+    const text = await readFile(path, 'utf8');
+    await writeFile(path, text.replace(/"sealedPassword": "[^"]+"/, '"sealedPassword": "AAAA"'));
+    const store = open(new SafeStorageSecretBox(fakeKeyring));
+    expect(await store.password(id)).toBeNull();
+  });
+
+  describe('session-only (no keyring)', () => {
+    it('keeps the password in memory only, never on disk', async () => {
+      const store = open(new SessionOnlySecretBox());
+      const account = await store.save(input);
+      expect(account.hasPassword).toBe(true);
+      expect(await store.password(account.id)).toBe('correct horse');
+      const text = await readFile(path, 'utf8');
+      expect(text).not.toContain('correct horse');
+      expect(text).not.toContain('sealedPassword');
+    });
+
+    it('forgets passwords when the app restarts', async () => {
+      const { id } = await open(new SessionOnlySecretBox()).save(input);
+      const nextSession = open(new SessionOnlySecretBox());
+      expect((await nextSession.list()).accounts[0]?.hasPassword).toBe(false);
+      expect(await nextSession.password(id)).toBeNull();
+    });
+
+    it('ignores ciphertext from a session that had a keyring, and drops it on a new password', async () => {
+      const { id } = await open(new SafeStorageSecretBox(fakeKeyring)).save(input);
+      const store = open(new SessionOnlySecretBox());
+      expect((await store.list()).accounts[0]?.hasPassword).toBe(false);
+      await store.save({ ...input, id, password: 'typed again' });
+      expect(await store.password(id)).toBe('typed again');
+      expect(await readFile(path, 'utf8')).not.toContain('sealedPassword');
+    });
+
+    it('forgets the password of a removed account', async () => {
+      const store = open(new SessionOnlySecretBox());
+      const { id } = await store.save(input);
+      await store.remove(id);
+      expect(await store.password(id)).toBeNull();
+    });
+  });
+
+  it('moves a corrupt file aside, starts empty and keeps reporting the problem', async () => {
+    await writeFile(path, '{"version": 1, "accounts": [{"id": "x"}]}');
+    const store = open(new SafeStorageSecretBox(fakeKeyring));
+    const first = await store.list();
+    expect(first.accounts).toEqual([]);
+    expect(first.problems).toEqual([
+      {
+        file: 'accounts',
+        backupPath: expect.stringMatching(/accounts\.corrupt-\d{8}T\d{9}Z\.json$/),
+        detail: expect.any(String),
+      },
+    ]);
+    await store.save(input);
+    expect((await store.list()).problems).toEqual(first.problems);
+    expect((await store.list()).accounts).toHaveLength(1);
+  });
+
+  it('treats duplicate ids in the file as corrupt', async () => {
+    const account = { ...input, password: undefined, id: 'same' };
+    await writeFile(path, JSON.stringify({ version: 1, accounts: [account, account] }));
+    expect((await open(new SessionOnlySecretBox()).list()).problems[0]?.detail).toMatch(
+      /duplicate account id/,
+    );
+  });
+});
