@@ -90,6 +90,8 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
 
   labLogsOnFailure: [
     async ({ lab }, use, testInfo) => {
+      // The lab lives for the whole worker: events from an earlier test must not satisfy this one.
+      lab.legacy.clearEvents();
       await use(undefined);
       if (testInfo.status !== testInfo.expectedStatus) {
         const logs = await lab.dumpLogs();

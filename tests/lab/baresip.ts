@@ -1,0 +1,173 @@
+/**
+ * A "legacy" desk phone: baresip with a plain UDP account and plain RTP (G.711), no WebRTC. It is
+ * driven over ctrl_tcp, sends a tone instead of a microphone and records what it receives, so a
+ * test can prove that the app's audio really arrived.
+ */
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { measureWav, type AudioMeasurement } from './audio.js';
+import { connectBaresipControl, type BaresipEvent } from './baresip-control.js';
+import { findFreePort, findFreeUdpPortRange, findPortFreeForTcpAndUdp } from './ports.js';
+import { startLabProcess, type LabProcess } from './processes.js';
+import { renderTemplate } from './templates.js';
+import type { LabUser } from './users.js';
+import { waitFor } from './wait.js';
+
+export type { BaresipEvent } from './baresip-control.js';
+
+/** How a legacy phone treats incoming calls. */
+export type AnswerMode = 'auto' | 'manual';
+
+/** A running baresip instance registered as one lab user. */
+export interface LegacyPhone {
+  user: LabUser;
+  /** Its SIP port on 127.0.0.1 (UDP). */
+  sipPort: number;
+  process: LabProcess;
+  /** Starts a call, e.g. `dial('sip:1001@127.0.0.1')`; resolves once baresip accepted the command. */
+  dial(uri: string): Promise<void>;
+  /** Ends the current call (or cancels/rejects a ringing one). */
+  hangup(): Promise<void>;
+  /** Answers the ringing call (answer mode "manual"). */
+  answer(): Promise<void>;
+  /**
+   * Resolves with the oldest not yet consumed ctrl_tcp event of `type` ("CALL_INCOMING",
+   * "CALL_RINGING", "CALL_ESTABLISHED", "CALL_CLOSED", ...), including events that arrived before
+   * this call, and consumes it.
+   */
+  waitForEvent(type: string, timeoutMs?: number): Promise<BaresipEvent>;
+  /** Every ctrl_tcp event so far, oldest first. */
+  events(): readonly BaresipEvent[];
+  /**
+   * Forgets events nobody waited for, so a later `waitForEvent` cannot be satisfied by an earlier
+   * call's event (useful when one lab serves several tests).
+   */
+  clearEvents(): void;
+  /**
+   * Measures the recording of what this phone received (decoded) in its latest call. Works during
+   * the call as well as after it.
+   */
+  receivedAudio(): Promise<AudioMeasurement>;
+  /** Unregisters and exits (SIGTERM; SIGKILL after 3 s). Idempotent, never throws. */
+  stop(): Promise<void>;
+}
+
+/** Where a legacy phone runs and how it reaches the registrar. */
+export interface LegacyPhoneOptions {
+  user: LabUser;
+  /** The instance's own folder: config, accounts, recordings. */
+  dir: string;
+  logFile: string;
+  /** WAV file sent as the phone's microphone. */
+  toneFile: string;
+  answerMode: AnswerMode;
+  /** Kamailio's UDP address, used as outbound proxy (the AoR's host has no port). */
+  proxy: { host: string; udpPort: number };
+  /** Contacts the registrar holds for an AoR; the phone is ready once its own contact is there. */
+  registeredContacts(aor: string): Promise<string[]>;
+}
+
+/** RTP ports per phone: 2 per call (RTP + RTCP), for up to call_max_calls calls and some spare. */
+const RTP_PORT_COUNT = 20;
+
+/**
+ * Latest `dump-<YYYY-MM-DD-hh-mm-ss>-dec.wav` in `dir`: the sndfile module names recordings by the
+ * call's start time, so the names sort chronologically.
+ */
+async function latestReceivedRecording(dir: string): Promise<string | undefined> {
+  const names = (await readdir(dir)).filter((name) => name.startsWith('dump-') && name.endsWith('-dec.wav'));
+  const latest = names.sort().at(-1);
+  return latest === undefined ? undefined : join(dir, latest);
+}
+
+/**
+ * Starts baresip registered as `options.user` over UDP and resolves once the registrar holds this
+ * instance's contact and ctrl_tcp is connected.
+ */
+export async function startLegacyPhone(options: LegacyPhoneOptions): Promise<LegacyPhone> {
+  const { user } = options;
+  const recordingsDir = join(options.dir, 'recordings');
+  await mkdir(recordingsDir, { recursive: true });
+  const [sipPort, controlPort, rtpPorts] = await Promise.all([
+    findPortFreeForTcpAndUdp(),
+    findFreePort('tcp'),
+    findFreeUdpPortRange(RTP_PORT_COUNT),
+  ]);
+  await renderTemplate(
+    'baresip.conf',
+    {
+      SIP_PORT: sipPort,
+      TONE_FILE: options.toneFile,
+      RECORDINGS_DIR: recordingsDir,
+      RTP_PORT_MIN: rtpPorts.min,
+      RTP_PORT_MAX: rtpPorts.max,
+      CONTROL_PORT: controlPort,
+    },
+    join(options.dir, 'config'),
+  );
+  // The display name goes into From, so the called party sees "Legacy Desk" rather than "1010".
+  const outbound = `sip:${options.proxy.host}:${options.proxy.udpPort};transport=udp`;
+  const account =
+    `"${user.displayName}" <${user.aor}>;auth_pass=${user.password};answermode=${options.answerMode}` +
+    `;regint=300;audio_codecs=PCMU,PCMA;outbound="${outbound}"`;
+  await writeFile(join(options.dir, 'accounts'), `${account}\n`);
+  await writeFile(join(options.dir, 'contacts'), '');
+
+  const name = `baresip ${user.user}`;
+  const phone = startLabProcess({
+    name,
+    command: 'baresip',
+    args: ['-f', options.dir],
+    logFile: options.logFile,
+    cwd: options.dir,
+  });
+  const abortReason = () => {
+    const status = phone.exitStatus();
+    return status === undefined ? undefined : `${name} exited (${status}); see ${options.logFile}`;
+  };
+
+  let stopped: Promise<void> | undefined;
+  try {
+    const control = await connectBaresipControl(controlPort, { timeoutMs: 10_000, abortReason, name });
+    const ownContact = `@127.0.0.1:${sipPort}`;
+    await waitFor(
+      async () =>
+        (await options.registeredContacts(user.aor)).some((contact) => contact.includes(ownContact))
+          ? true
+          : undefined,
+      { timeoutMs: 10_000, description: `${name} to register`, abortReason },
+    );
+
+    const run = async (commandName: string, params?: string): Promise<void> => {
+      await control.command(commandName, params);
+    };
+
+    return {
+      user,
+      sipPort,
+      process: phone,
+      dial: (uri) => run('dial', uri),
+      hangup: () => run('hangup'),
+      answer: () => run('accept'),
+      waitForEvent: (type, timeoutMs) => control.waitForEvent(type, timeoutMs),
+      events: () => control.events(),
+      clearEvents: () => control.clearEvents(),
+      receivedAudio: async () => {
+        const recording = await latestReceivedRecording(recordingsDir);
+        if (!recording)
+          throw new Error(`${name} has no recording of received audio (no call with media yet?)`);
+        return measureWav(await readFile(recording));
+      },
+      stop: () => {
+        stopped ??= (async () => {
+          control.close();
+          await phone.stop();
+        })();
+        return stopped;
+      },
+    };
+  } catch (error) {
+    await phone.stop();
+    throw error;
+  }
+}

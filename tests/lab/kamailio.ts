@@ -1,0 +1,205 @@
+/**
+ * Kamailio as the lab's registrar and proxy: UDP for plain SIP phones, TLS with WebSocket upgrade
+ * (WSS) for WebRTC phones, digest auth against an in-memory table, in-memory location table.
+ * The routing itself lives in `kamailio.cfg`.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { LabCertificate } from './certificate.js';
+import { findFreePort, findPortFreeForTcpAndUdp } from './ports.js';
+import { startLabProcess, type LabProcess } from './processes.js';
+import { runCommand } from './run-command.js';
+import { renderTemplate } from './templates.js';
+import type { LabUser } from './users.js';
+import { waitFor } from './wait.js';
+
+/** A SIP request as logged by the `RL-REQ` xlog line in kamailio.cfg. */
+export interface SipRequestRecord {
+  /** When Kamailio received it (ms since the epoch). */
+  time: number;
+  method: string;
+  /** From URI, e.g. "sip:1011@127.0.0.1". */
+  from: string;
+  /** To URI. */
+  to: string;
+  requestUri: string;
+  /** Transport it arrived on: "udp", "ws", "wss", ... */
+  transport: string;
+  callId: string;
+}
+
+/**
+ * Narrows {@link SipRequestRecord}s. `from`/`to` match a URI exactly ("sip:1010@127.0.0.1") or
+ * just its user part ("1010"), so a test can pass `user.aor` or `user.user`.
+ */
+export interface SipRequestFilter {
+  from?: string;
+  to?: string;
+  callId?: string;
+  /** Only requests received at or after this time (ms since the epoch), e.g. after a call started. */
+  since?: number;
+}
+
+/** A running Kamailio. */
+export interface Kamailio {
+  udpPort: number;
+  /** TLS port; WebSocket clients connect to wss://127.0.0.1:tlsPort. */
+  tlsPort: number;
+  process: LabProcess;
+  /** AoRs with at least one registered contact, as "sip:user@domain". */
+  registeredAors(): Promise<string[]>;
+  /** Contact URIs registered for `aor` ("sip:1010@127.0.0.1"); empty when none. */
+  registeredContacts(aor: string): Promise<string[]>;
+  /** Requests Kamailio has received so far (retransmissions included), oldest first. */
+  sipRequests(filter?: SipRequestFilter): Promise<SipRequestRecord[]>;
+  stop(): Promise<void>;
+}
+
+/** What {@link startKamailio} needs to know about the rest of the lab. */
+export interface KamailioOptions {
+  /** Where configs and the ctl socket go. */
+  dir: string;
+  logFile: string;
+  domain: string;
+  certificate: LabCertificate;
+  rtpengineNgPort: number;
+  users: readonly LabUser[];
+}
+
+/** Parses the key=value fields of one `RL-REQ` log line. */
+function parseRequestLine(line: string): SipRequestRecord | undefined {
+  const marker = line.indexOf('RL-REQ ');
+  if (marker < 0) return undefined;
+  const fields = new Map<string, string>();
+  for (const pair of line
+    .slice(marker + 7)
+    .trim()
+    .split(' ')) {
+    const equals = pair.indexOf('=');
+    if (equals > 0) fields.set(pair.slice(0, equals), pair.slice(equals + 1));
+  }
+  const seconds = Number(fields.get('ts'));
+  return {
+    time: Number.isFinite(seconds) ? Math.round(seconds * 1000) : 0,
+    method: fields.get('method') ?? '',
+    from: fields.get('from') ?? '',
+    to: fields.get('to') ?? '',
+    requestUri: fields.get('ruri') ?? '',
+    transport: fields.get('proto') ?? '',
+    callId: fields.get('callid') ?? '',
+  };
+}
+
+function uriMatches(uri: string, wanted: string): boolean {
+  if (uri === wanted) return true;
+  const user = /^sips?:([^@;]+)@/.exec(uri)?.[1];
+  return user === wanted;
+}
+
+function matchesFilter(request: SipRequestRecord, filter: SipRequestFilter): boolean {
+  return (
+    (filter.from === undefined || uriMatches(request.from, filter.from)) &&
+    (filter.to === undefined || uriMatches(request.to, filter.to)) &&
+    (filter.callId === undefined || request.callId === filter.callId) &&
+    (filter.since === undefined || request.time >= filter.since)
+  );
+}
+
+/**
+ * Writes the configs for this run, starts Kamailio in the foreground (`-DD -E`: no daemon, log to
+ * stderr, which goes to `logFile`) and resolves once its ctl socket answers and the TLS port
+ * accepts connections. rtpengine must already be running: Kamailio pings it at start-up.
+ */
+export async function startKamailio(options: KamailioOptions): Promise<Kamailio> {
+  const [udpPort, tlsPort] = await Promise.all([findPortFreeForTcpAndUdp(), findFreePort('tcp')]);
+  const runDir = options.dir;
+  const ctlSocket = `unix:${join(runDir, 'ctl')}`;
+  const tlsConfig = join(options.dir, 'kamailio-tls.cfg');
+  const config = join(options.dir, 'kamailio.cfg');
+
+  for (const user of options.users) {
+    // The values are pasted into the routing script as string literals.
+    if (!/^[A-Za-z0-9._-]+$/.test(user.user) || !/^[A-Za-z0-9._-]+$/.test(user.password)) {
+      throw new Error(`lab user ${user.user}: user and password must be plain [A-Za-z0-9._-]`);
+    }
+  }
+  await renderTemplate(
+    'kamailio-tls.cfg',
+    { KEY_PATH: options.certificate.keyPath, CERT_PATH: options.certificate.certPath },
+    tlsConfig,
+  );
+  await renderTemplate(
+    'kamailio.cfg',
+    {
+      UDP_PORT: udpPort,
+      TLS_PORT: tlsPort,
+      TLS_CONFIG: tlsConfig,
+      RUN_DIR: runDir,
+      RTPENGINE_NG_PORT: options.rtpengineNgPort,
+      DOMAIN: options.domain,
+      USER_PASSWORDS: options.users
+        .map((user) => `\t$sht(users=>${user.user}) = "${user.password}";`)
+        .join('\n'),
+    },
+    config,
+  );
+
+  const server = startLabProcess({
+    name: 'kamailio',
+    command: 'kamailio',
+    // -m/-M: shared/private memory in MB; the defaults are sized for production servers.
+    args: ['-DD', '-E', '-f', config, '-Y', runDir, '-m', '64', '-M', '8'],
+    logFile: options.logFile,
+    cwd: options.dir,
+  });
+
+  const kamcmd = (...args: string[]) => runCommand('kamcmd', ['-s', ctlSocket, ...args], 5000);
+
+  const abortReason = () => {
+    const status = server.exitStatus();
+    return status === undefined ? undefined : `kamailio exited (${status}); see ${options.logFile}`;
+  };
+  // The SIP sockets are bound before the workers (ctl included) start, so a ctl answer means the
+  // UDP and TLS listeners are up too. (Probing the TLS port would log a handshake error.)
+  await waitFor(async () => ((await kamcmd('core.uptime')) ? true : undefined), {
+    timeoutMs: 10_000,
+    description: 'the Kamailio ctl socket',
+    abortReason,
+  });
+
+  const registeredAors = async (): Promise<string[]> => {
+    const dump = await kamcmd('ul.dump', 'brief');
+    return [...dump.matchAll(/^\s*AoR:\s*(\S+)\s*$/gm)].map((match) => `sip:${match[1] ?? ''}`);
+  };
+
+  const registeredContacts = async (aor: string): Promise<string[]> => {
+    let dump: string;
+    try {
+      dump = await kamcmd('ul.lookup', 'location', aor.replace(/^sips?:/, ''));
+    } catch {
+      // kamcmd fails with "404 - AOR not found" when nothing is registered.
+      return [];
+    }
+    return [...dump.matchAll(/^\s*Address:\s*(\S+)\s*$/gm)].map((match) => match[1] ?? '');
+  };
+
+  const sipRequests = async (filter: SipRequestFilter = {}): Promise<SipRequestRecord[]> => {
+    const log = await readFile(options.logFile, 'utf8');
+    const requests: SipRequestRecord[] = [];
+    for (const line of log.split('\n')) {
+      const request = parseRequestLine(line);
+      if (request && matchesFilter(request, filter)) requests.push(request);
+    }
+    return requests;
+  };
+
+  return {
+    udpPort,
+    tlsPort,
+    process: server,
+    registeredAors,
+    registeredContacts,
+    sipRequests,
+    stop: () => server.stop(),
+  };
+}

@@ -1,0 +1,260 @@
+/**
+ * The Ringline test lab: a real SIP registrar/proxy (Kamailio, UDP + WSS), a media relay that
+ * bridges WebRTC and plain RTP (rtpengine) and legacy desk phones (baresip), all on 127.0.0.1 with
+ * fresh ports, certificate and folder for every run.
+ *
+ * Run it inside a loopback-only network namespace (`unshare -n bash -c 'ip link set lo up; ...'`):
+ * otherwise Chromium offers the machine's other addresses as ICE candidates. Missing tools are
+ * reported (or installed) by `tests/lab/ensure-deps.sh`.
+ *
+ * @example
+ * const lab = await startLab();
+ * try {
+ *   await lab.legacy.dial(lab.users.alice.aor);
+ * } finally {
+ *   await lab.stop();
+ * }
+ */
+import { mkdir, mkdtemp, readdir, readFile, rename, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createToneWav } from './audio.js';
+import { startLegacyPhone as startBaresip, type AnswerMode, type LegacyPhone } from './baresip.js';
+import { createLabCertificate } from './certificate.js';
+import { startKamailio, type Kamailio, type SipRequestFilter, type SipRequestRecord } from './kamailio.js';
+import { startRtpengine, type Rtpengine, type RtpengineSession } from './rtpengine.js';
+import { createLabUsers, LAB_DOMAIN, type LabUser, type LabUsers } from './users.js';
+import { waitFor } from './wait.js';
+
+export type { AudioMeasurement } from './audio.js';
+export type { AnswerMode, BaresipEvent, LegacyPhone } from './baresip.js';
+export type { SipRequestFilter, SipRequestRecord } from './kamailio.js';
+export type { RtpengineSession } from './rtpengine.js';
+export type { LabUser, LabUsers } from './users.js';
+
+/** Options of {@link startLab}. */
+export interface StartLabOptions {
+  /** Tone the default legacy phone ({@link Lab.legacy}) sends; 440 Hz unless set. */
+  toneHz?: number;
+}
+
+/** Options of {@link Lab.startLegacyPhone}. */
+export interface LegacyPhoneStartOptions {
+  /** Tone the phone sends as its microphone; 440 Hz unless set. */
+  toneHz?: number;
+  /** "auto" (default) answers every incoming call at once; "manual" waits for `answer()`. */
+  answerMode?: AnswerMode;
+}
+
+/** A running lab. Everything in it is stopped by {@link Lab.stop}. */
+export interface Lab {
+  /** This run's own temporary folder (configs, certificate, phone folders, logs). */
+  dir: string;
+  /** kamailio.log, rtpengine.log and baresip-<user>.log; kept after stop(). */
+  logsDir: string;
+  /** SIP domain of all users, which is also the registrar's address: "127.0.0.1". */
+  domain: string;
+  /** Kamailio's TLS listener, which upgrades HTTP to WebSocket (SIP over WSS, RFC 7118). */
+  wssUrl: string;
+  /** Kamailio's UDP port on 127.0.0.1. */
+  udpPort: number;
+  /** PEM certificate of the WSS listener (self-signed, CN/SAN 127.0.0.1 and localhost). */
+  certPath: string;
+  /** Base64 SHA-256 of the certificate's SPKI, for Chromium's `--ignore-certificate-errors-spki-list`. */
+  certSpkiSha256: string;
+  /** App users alice/bob/carol (1001-1003, WebRTC) and legacy phones legacy/legacy2 (1010, 1011). */
+  users: LabUsers;
+  /** baresip registered as `users.legacy` over UDP; answers automatically and sends a tone. */
+  legacy: LegacyPhone;
+  /** Starts another baresip phone registered as `user`; stopped with the lab. */
+  startLegacyPhone(user: LabUser, opts?: LegacyPhoneStartOptions): Promise<LegacyPhone>;
+  /** AoRs with a registered contact, e.g. ["sip:1010@127.0.0.1"] (Kamailio's `ul.dump`). */
+  registeredAors(): Promise<string[]>;
+  /** Resolves once `aor` ("sip:1001@127.0.0.1") has a registered contact. Default timeout 10 s. */
+  waitForRegistered(aor: string, timeoutMs?: number): Promise<void>;
+  /** Requests Kamailio received, oldest first, e.g. `sipRequests({ since: callStart })`. */
+  sipRequests(filter?: SipRequestFilter & { method?: string }): Promise<SipRequestRecord[]>;
+  /**
+   * Resolves with the first request of `method` that Kamailio received (already, or within
+   * `timeoutMs`, default 10 s) and that matches `filter`, e.g. proof that the server saw a BYE.
+   * `from`/`to` take a full URI or a user part.
+   */
+  waitForSipRequest(method: string, filter?: SipRequestFilter, timeoutMs?: number): Promise<SipRequestRecord>;
+  /** Calls rtpengine is relaying right now, with RTP packet counters. */
+  rtpengineSessions(): Promise<RtpengineSession[]>;
+  /** The last lines of every log, for printing when a test fails. */
+  dumpLogs(linesPerLog?: number): Promise<string>;
+  /** Stops phones, then Kamailio, then rtpengine. Idempotent; never throws. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Length of the tone files. baresip's aufile source loads the whole file at the start of every call
+ * and sends silence once it is used up, so this is the longest call that carries a tone.
+ */
+const TONE_SECONDS = 120;
+
+/**
+ * Tones are cached across runs: sox needs ~0.2 s per tone, a large part of the lab's start-up.
+ * Files are written under a temporary name and renamed, so concurrent labs never read half a file.
+ */
+async function cachedToneFile(hz: number): Promise<string> {
+  const cacheDir = join(tmpdir(), 'ringline-lab-tones');
+  const path = join(cacheDir, `tone-${hz}hz-${TONE_SECONDS}s.wav`);
+  try {
+    await stat(path);
+    return path;
+  } catch {
+    // Not cached yet.
+  }
+  await mkdir(cacheDir, { recursive: true });
+  const partial = `${path}.${process.pid}.${Date.now()}.partial.wav`;
+  await createToneWav(partial, hz, TONE_SECONDS);
+  await rename(partial, path);
+  return path;
+}
+
+/** Tail of every file in `logsDir`, each under a header. */
+async function tailLogs(logsDir: string, linesPerLog: number): Promise<string> {
+  let names: string[];
+  try {
+    names = (await readdir(logsDir)).sort();
+  } catch {
+    return `(no logs in ${logsDir})`;
+  }
+  const sections: string[] = [];
+  for (const name of names) {
+    const lines = (await readFile(join(logsDir, name), 'utf8')).trimEnd().split('\n');
+    const tail = lines.slice(-linesPerLog);
+    const header = `===== ${join(logsDir, name)} (last ${tail.length} of ${lines.length} lines) =====`;
+    sections.push(`${header}\n${tail.join('\n')}`);
+  }
+  return sections.join('\n\n');
+}
+
+/**
+ * Starts the whole lab and resolves when it is ready: rtpengine answers, Kamailio's ctl socket
+ * answers (so its listeners are bound) and the default legacy phone is registered.
+ * On failure everything already started is stopped and the error carries the log tails.
+ */
+export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
+  const dir = await mkdtemp(join(tmpdir(), 'ringline-lab-'));
+  const logsDir = join(dir, 'logs');
+  await mkdir(logsDir);
+  const users = createLabUsers();
+
+  const toneFiles = new Map<number, Promise<string>>();
+  const toneFile = (hz: number): Promise<string> => {
+    let file = toneFiles.get(hz);
+    if (!file) {
+      file = cachedToneFile(hz);
+      // Started early and awaited later: keep a failure from counting as an unhandled rejection.
+      file.catch(() => undefined);
+      toneFiles.set(hz, file);
+    }
+    return file;
+  };
+
+  let rtpengine: Rtpengine | undefined;
+  let kamailio: Kamailio | undefined;
+  const phones: LegacyPhone[] = [];
+  const phonesPerUser = new Map<string, number>();
+
+  const startPhone = async (user: LabUser, phoneOpts: LegacyPhoneStartOptions = {}): Promise<LegacyPhone> => {
+    if (!kamailio) throw new Error('the lab is not running');
+    const registrar = kamailio;
+    // A second phone for the same user gets its own folder and log: "baresip-1010-2".
+    const count = (phonesPerUser.get(user.user) ?? 0) + 1;
+    phonesPerUser.set(user.user, count);
+    const suffix = count === 1 ? '' : `-${count}`;
+    const phoneDir = join(dir, `baresip-${user.user}${suffix}`);
+    await mkdir(phoneDir);
+    const phone = await startBaresip({
+      user,
+      dir: phoneDir,
+      logFile: join(logsDir, `baresip-${user.user}${suffix}.log`),
+      toneFile: await toneFile(phoneOpts.toneHz ?? 440),
+      answerMode: phoneOpts.answerMode ?? 'auto',
+      proxy: { host: LAB_DOMAIN, udpPort: registrar.udpPort },
+      registeredContacts: (aor) => registrar.registeredContacts(aor),
+    });
+    phones.push(phone);
+    return phone;
+  };
+
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      // Phones first: they un-REGISTER on exit, which waits for Kamailio's answer (or 5 s without it).
+      await Promise.allSettled(phones.map((phone) => phone.stop()));
+      await kamailio?.stop().catch(() => undefined);
+      await rtpengine?.stop().catch(() => undefined);
+    })();
+    return stopping;
+  };
+
+  try {
+    const kamailioDir = join(dir, 'kamailio');
+    // The tone is only needed by the phone; let it be made while the servers start.
+    void toneFile(opts.toneHz ?? 440);
+    const [certificate, startedRtpengine] = await Promise.all([
+      createLabCertificate(dir),
+      startRtpengine({ logFile: join(logsDir, 'rtpengine.log') }),
+      mkdir(kamailioDir),
+    ]);
+    rtpengine = startedRtpengine;
+    kamailio = await startKamailio({
+      dir: kamailioDir,
+      logFile: join(logsDir, 'kamailio.log'),
+      domain: LAB_DOMAIN,
+      certificate,
+      rtpengineNgPort: rtpengine.ngPort,
+      users: Object.values(users),
+    });
+    const legacy = await startPhone(users.legacy, { toneHz: opts.toneHz ?? 440 });
+
+    const running = kamailio;
+    const media = rtpengine;
+    const sipRequests = async (filter: SipRequestFilter & { method?: string } = {}) =>
+      (await running.sipRequests(filter)).filter(
+        (request) => filter.method === undefined || request.method === filter.method,
+      );
+
+    return {
+      dir,
+      logsDir,
+      domain: LAB_DOMAIN,
+      wssUrl: `wss://${LAB_DOMAIN}:${running.tlsPort}`,
+      udpPort: running.udpPort,
+      certPath: certificate.certPath,
+      certSpkiSha256: certificate.spkiSha256,
+      users,
+      legacy,
+      startLegacyPhone: startPhone,
+      registeredAors: () => running.registeredAors(),
+      waitForRegistered: async (aor, timeoutMs = 10_000) => {
+        await waitFor(async () => ((await running.registeredAors()).includes(aor) ? true : undefined), {
+          timeoutMs,
+          intervalMs: 50,
+          description: `${aor} to register`,
+        });
+      },
+      sipRequests,
+      waitForSipRequest: (method, filter = {}, timeoutMs = 10_000) =>
+        waitFor(async () => (await sipRequests({ ...filter, method }))[0], {
+          timeoutMs,
+          intervalMs: 50,
+          description: `Kamailio to receive ${method} ${JSON.stringify(filter)}`,
+        }),
+      rtpengineSessions: () => media.sessions(),
+      dumpLogs: (linesPerLog = 80) => tailLogs(logsDir, linesPerLog),
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    const message = error instanceof Error ? error.message : String(error);
+    throw new Error(`the lab failed to start: ${message}\n\n${await tailLogs(logsDir, 40)}`, {
+      cause: error,
+    });
+  }
+}
