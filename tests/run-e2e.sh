@@ -4,9 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash tests/lab/ensure-deps.sh
-
-echo "e2e: building the web renderer"
+echo "e2e: building the desktop bundles (main, preload, renderer) and the web renderer"
+npx electron-vite build --logLevel warn
 npx vite build --config vite.web.config.ts --logLevel warn
 
 if [ "$(id -u)" = 0 ]; then

@@ -29,6 +29,8 @@ test.describe('calls with a legacy SIP phone (WebRTC <-> plain RTP through rtpen
     const heard = await lab.legacy.receivedAudio();
     expect(heard.seconds).toBeGreaterThan(1);
     expect(heard.rms).toBeGreaterThan(0.01);
+    expect(heard.estimatedHz, "the app's 660 Hz microphone tone").toBeGreaterThan(600);
+    expect(heard.estimatedHz).toBeLessThan(720);
   });
 
   test('the legacy phone calls the app, which rings with the caller name and answers', async ({
@@ -57,5 +59,26 @@ test.describe('calls with a legacy SIP phone (WebRTC <-> plain RTP through rtpen
     const heard = await lab.legacy.receivedAudio();
     expect(heard.seconds).toBeGreaterThan(1);
     expect(heard.rms).toBeGreaterThan(0.01);
+    expect(heard.estimatedHz, "the app's 660 Hz microphone tone").toBeGreaterThan(600);
+    expect(heard.estimatedHz).toBeLessThan(720);
+  });
+
+  test('a busy desk phone shows Busy (486)', async ({ lab, openApp }) => {
+    const desk = await lab.startLegacyPhone(lab.users.legacy2, { answerMode: 'manual' });
+    try {
+      const app = await openApp();
+      await app.addAccount(lab.users.alice, lab.wssUrl);
+      await app.expectRegistered();
+      await lab.waitForRegistered(lab.users.legacy2.aor);
+
+      await app.dial(lab.users.legacy2.user);
+      await desk.waitForEvent('CALL_INCOMING');
+      await expect(app.callState()).toContainText('Ringing');
+      // baresip refuses a ringing call with 486 Busy Here, as a desk phone's "busy" key does.
+      await desk.hangup();
+      await expect(app.lastCall().getByRole('status')).toHaveText('Busy (486)');
+    } finally {
+      await desk.stop();
+    }
   });
 });
