@@ -45,6 +45,10 @@ export const accountInputSchema = z
     wssUrl: wssUrlSchema,
     outboundProxy: z.union([sipUriSchema, z.literal('')]).optional(),
     realm: z.string().trim().max(MAX_TEXT).optional(),
+    /** ISO 3166 country for reading national numbers typed or clicked (libphonenumber-js), e.g. `US`. */
+    defaultCountry: z
+      .union([z.string().regex(/^[A-Z]{2}$/, 'expected a two-letter country code'), z.literal('')])
+      .optional(),
   })
   .strict();
 
@@ -59,6 +63,7 @@ export interface Account {
   wssUrl: string;
   outboundProxy?: string;
   realm?: string;
+  defaultCountry?: string;
   /** False when no password is stored or remembered for this session: the UI must ask for one. */
   hasPassword: boolean;
 }
@@ -87,33 +92,60 @@ export interface AccountsSnapshot {
 export const languageSchema = z.enum(['system', 'en', 'zh-CN']);
 export type LanguageSetting = z.infer<typeof languageSchema>;
 
-export const settingsSchema = z
-  .object({
-    language: languageSchema,
-  })
-  .strict();
+/** Link schemes Ringline can handle; each can be switched off in settings. */
+export const LINK_SCHEMES = ['tel', 'sip', 'sips', 'callto'] as const;
+export type LinkScheme = (typeof LINK_SCHEMES)[number];
+
+/** An Electron accelerator such as `CommandOrControl+Shift+A`; validated again by Electron on register. */
+const acceleratorSchema = z
+  .string()
+  .max(64)
+  .regex(/^([A-Za-z0-9]+\+)*[A-Za-z0-9]+$/, 'expected an accelerator like CommandOrControl+Shift+A');
+
+/**
+ * Every setting has a default, so a settings file written by an older version still loads (missing
+ * keys take their defaults) and nothing is reset. Nested objects are replaced whole by a patch.
+ */
+export const settingsSchema = z.object({
+  language: languageSchema.default('system'),
+  /** Show the number with Call / Cancel before dialling a clicked link. */
+  askBeforeDialingLink: z.boolean().default(true),
+  linkSchemes: z
+    .object({
+      tel: z.boolean().default(true),
+      sip: z.boolean().default(true),
+      sips: z.boolean().default(true),
+      callto: z.boolean().default(true),
+    })
+    .default({}),
+  /** Closing the window keeps Ringline running in the tray, so calls still ring. */
+  closeToTray: z.boolean().default(true),
+  startMinimized: z.boolean().default(false),
+  startAtLogin: z.boolean().default(false),
+  doNotDisturb: z.boolean().default(false),
+  /** While do-not-disturb is on: answer incoming calls 486 Busy Here, or let them ring out silently (voicemail). */
+  doNotDisturbMode: z.enum(['reject-busy', 'silent']).default('reject-busy'),
+  shortcuts: z
+    .object({
+      enabled: z.boolean().default(false),
+      answer: acceleratorSchema.default('CommandOrControl+Shift+A'),
+      hangup: acceleratorSchema.default('CommandOrControl+Shift+H'),
+      mute: acceleratorSchema.default('CommandOrControl+Shift+M'),
+    })
+    .default({}),
+});
 
 export type Settings = z.infer<typeof settingsSchema>;
 
 export const settingsPatchSchema = settingsSchema.partial().strict();
 export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
 
-export const DEFAULT_SETTINGS: Settings = { language: 'system' };
+export const DEFAULT_SETTINGS: Settings = settingsSchema.parse({});
 
 export interface SettingsSnapshot {
   settings: Settings;
   problems: StorageProblem[];
 }
-
-export const incomingCallNoticeSchema = z
-  .object({
-    callId: z.string().min(1).max(MAX_TEXT),
-    displayName: z.string().max(MAX_TEXT),
-    number: z.string().max(MAX_TEXT),
-  })
-  .strict();
-
-export type IncomingCallNotice = z.infer<typeof incomingCallNoticeSchema>;
 
 export interface AppInfo {
   name: string;
@@ -122,8 +154,112 @@ export interface AppInfo {
   host: 'electron' | 'web';
 }
 
-/** What a user can do from outside the renderer (a clicked link now; notification actions later). */
-export type DialRequest = { kind: 'dial'; target: string };
+/** Where a clicked link points, after parsing (see `links.ts`). */
+export type LinkTarget =
+  /** A phone number: E.164 (`+12015550123`) when it could be normalised, otherwise the dialable digits. */
+  | { kind: 'number'; number: string }
+  /** A SIP or SIPS URI without headers, e.g. `sip:alice@example.com`. */
+  | { kind: 'sip'; uri: string };
+
+export type LinkRejection =
+  | 'empty'
+  | 'too-long'
+  | 'control-characters'
+  | 'unsupported-scheme'
+  | 'scheme-disabled'
+  | 'headers-not-allowed'
+  | 'malformed';
+
+/**
+ * A link the OS handed to us. Rejected links are reported, never dialled, so the user learns why
+ * nothing happened. `link` is shortened for display.
+ */
+export type LinkRequest =
+  | { kind: 'dial'; link: string; target: LinkTarget }
+  | { kind: 'rejected'; link: string; reason: LinkRejection };
+
+const registrationStateSchema = z.enum(['offline', 'connecting', 'registering', 'registered', 'failed']);
+
+/**
+ * What the phone is doing, reported by the renderer whenever it changes. Main derives the tray icon
+ * and menu and the OS notifications from it; the renderer never drives those directly.
+ */
+export const phoneStatusSchema = z
+  .object({
+    accounts: z
+      .array(
+        z
+          .object({ id: accountIdSchema, name: z.string().max(MAX_TEXT), state: registrationStateSchema })
+          .strict(),
+      )
+      .max(32),
+    ringing: z
+      .array(
+        z
+          .object({
+            callId: z.string().min(1).max(MAX_TEXT),
+            displayName: z.string().max(MAX_TEXT),
+            number: z.string().max(MAX_TEXT),
+          })
+          .strict(),
+      )
+      .max(8),
+    activeCalls: z.number().int().min(0).max(64),
+    muted: z.boolean(),
+    missedCalls: z.number().int().min(0).max(1_000_000),
+    /** The caller of the most recent missed call, for the missed-call notification. */
+    lastMissed: z
+      .object({
+        callId: z.string().min(1).max(MAX_TEXT),
+        displayName: z.string().max(MAX_TEXT),
+        number: z.string().max(MAX_TEXT),
+      })
+      .strict()
+      .optional(),
+    doNotDisturb: z.boolean(),
+  })
+  .strict();
+
+export type PhoneStatus = z.infer<typeof phoneStatusSchema>;
+export type RingingCall = PhoneStatus['ringing'][number];
+
+export const IDLE_PHONE_STATUS: PhoneStatus = {
+  accounts: [],
+  ringing: [],
+  activeCalls: 0,
+  muted: false,
+  missedCalls: 0,
+  doNotDisturb: false,
+};
+
+/**
+ * What the desktop (tray, notification, incoming-call window, shortcut, power events) asks the phone
+ * to do. Without a call id, `answer`/`decline` act on the oldest ringing call.
+ */
+export type PhoneCommand =
+  | { kind: 'answer'; callId?: string }
+  | { kind: 'decline'; callId?: string }
+  | { kind: 'hangup' }
+  | { kind: 'toggle-mute' }
+  | { kind: 'set-do-not-disturb'; on: boolean }
+  | { kind: 'show'; view: 'phone' | 'history' }
+  /** The machine woke up or the network came back: re-register now instead of waiting for a timer. */
+  | { kind: 'system'; event: 'resume' | 'suspend' | 'online' | 'offline' };
+
+/** What the small incoming-call window (no SIP engine of its own) can ask for. */
+export const incomingActionSchema = z
+  .object({ callId: z.string().min(1).max(MAX_TEXT), action: z.enum(['answer', 'decline']) })
+  .strict();
+export type IncomingAction = z.infer<typeof incomingActionSchema>;
+
+export const logEntrySchema = z
+  .object({
+    level: z.enum(['error', 'warn', 'info', 'debug']),
+    scope: z.string().max(64),
+    message: z.string().max(16_384),
+  })
+  .strict();
+export type LogEntry = z.infer<typeof logEntrySchema>;
 
 /** The API that preload exposes as `window.ringline`. Verbs, not channels. */
 export interface RinglineApi {
@@ -138,15 +274,25 @@ export interface RinglineApi {
     get(): Promise<SettingsSnapshot>;
     update(patch: SettingsPatch): Promise<Settings>;
   };
-  notifications: {
-    incomingCall(notice: IncomingCallNotice): Promise<void>;
-    dismiss(callId: string): Promise<void>;
+  phone: {
+    /** Report the phone's state; main updates the tray and notifications from it. */
+    reportStatus(status: PhoneStatus): Promise<void>;
+    /** Subscribe to commands from the tray, notifications, shortcuts and power events. */
+    onCommand(listener: (command: PhoneCommand) => void): () => void;
   };
   links: {
-    /** Subscribe to dial requests; returns an unsubscribe function. */
-    onDialRequest(listener: (request: DialRequest) => void): () => void;
+    /** Subscribe to clicked links; returns an unsubscribe function. */
+    onLink(listener: (request: LinkRequest) => void): () => void;
     /** The renderer is ready: main flushes links queued before the window existed. */
     rendererReady(): void;
+  };
+  incoming: {
+    /** Only for the incoming-call window: the user pressed Answer or Decline there. */
+    act(action: IncomingAction): Promise<void>;
+  };
+  log: {
+    /** Writes to the app log (secrets are redacted by main before anything reaches disk). */
+    write(entry: LogEntry): void;
   };
   app: {
     info(): Promise<AppInfo>;

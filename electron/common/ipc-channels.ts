@@ -9,10 +9,14 @@ export const IPC = {
   accountsPassword: 'ringline:accounts.password',
   settingsGet: 'ringline:settings.get',
   settingsUpdate: 'ringline:settings.update',
-  notifyIncomingCall: 'ringline:notifications.incomingCall',
-  notifyDismiss: 'ringline:notifications.dismiss',
+  phoneReportStatus: 'ringline:phone.reportStatus',
+  /** main -> renderer */
+  phoneCommand: 'ringline:phone.command',
   linksReady: 'ringline:links.rendererReady',
-  linksDialRequest: 'ringline:links.dialRequest',
+  /** main -> renderer */
+  linksLink: 'ringline:links.link',
+  incomingAct: 'ringline:incoming.act',
+  logWrite: 'ringline:log.write',
   appInfo: 'ringline:app.info',
 } as const;
 

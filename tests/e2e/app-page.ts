@@ -12,6 +12,7 @@ export interface PageAudioStats {
 declare global {
   interface Window {
     __ringlineTestPeerConnections?: RTCPeerConnection[];
+    __ringlineTestNotifications?: { title: string; body: string; closed: boolean; notification: Notification }[];
   }
 }
 
@@ -31,6 +32,31 @@ function recordPeerConnections(): void {
   };
 }
 
+/**
+ * Records the Web Notifications the page shows (title, body, whether it was closed) so the test can
+ * check them and click one, as the OS would deliver a click. The browser's class does the work.
+ */
+function recordNotifications(): void {
+  const Native = window.Notification;
+  const shown: NonNullable<Window['__ringlineTestNotifications']> = [];
+  window.__ringlineTestNotifications = shown;
+  class Recorded extends Native {
+    constructor(title: string, options?: NotificationOptions) {
+      super(title, options);
+      const record = { title, body: options?.body ?? '', closed: false, notification: this as Notification };
+      shown.push(record);
+      this.addEventListener('close', () => (record.closed = true));
+      const close = this.close.bind(this);
+      this.close = () => {
+        record.closed = true;
+        close();
+      };
+    }
+  }
+  Object.defineProperty(Recorded, 'permission', { get: () => Native.permission });
+  window.Notification = Recorded as typeof Notification;
+}
+
 /** One running copy of the app (a browser context with the web host), driven the way a user would. */
 export class AppPage {
   private constructor(
@@ -40,6 +66,7 @@ export class AppPage {
 
   static async open(context: BrowserContext, path = '/'): Promise<AppPage> {
     await context.addInitScript(recordPeerConnections);
+    await context.addInitScript(recordNotifications);
     const page = await context.newPage();
     await page.goto(path);
     return new AppPage(page, context);
@@ -89,6 +116,21 @@ export class AppPage {
 
   lastCall(): Locator {
     return this.page.getByRole('region', { name: 'Last call' });
+  }
+
+  async notifications(): Promise<{ title: string; body: string; closed: boolean }[]> {
+    return this.page.evaluate(() =>
+      (window.__ringlineTestNotifications ?? []).map(({ title, body, closed }) => ({ title, body, closed })),
+    );
+  }
+
+  /** Clicks the most recent notification with this title, as the user would in the OS. */
+  async clickNotification(title: string): Promise<void> {
+    await this.page.evaluate((wanted) => {
+      const record = (window.__ringlineTestNotifications ?? []).filter((n) => n.title === wanted).at(-1);
+      if (!record) throw new Error(`no notification titled ${wanted}`);
+      record.notification.dispatchEvent(new Event('click'));
+    }, title);
   }
 
   async audioStats(): Promise<PageAudioStats> {

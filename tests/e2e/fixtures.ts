@@ -81,7 +81,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   openApp: async ({ browser }, use) => {
     const contexts: Awaited<ReturnType<Browser['newContext']>>[] = [];
     await use(async (path = '/') => {
-      const context = await browser.newContext({ permissions: ['microphone'], locale: 'en-US' });
+      const context = await browser.newContext({ permissions: ['microphone', 'notifications'], locale: 'en-US' });
       contexts.push(context);
       return AppPage.open(context, path);
     });

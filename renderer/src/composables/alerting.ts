@@ -7,7 +7,7 @@ export function useAlerting(): void {
   const calls = useCallsStore();
   const player = new TonePlayer();
   watch(
-    () => toneFor(calls.live),
+    () => toneFor(calls.audible),
     (tone) => (tone ? player.play(tone) : player.stop()),
     { immediate: true },
   );

@@ -2,6 +2,8 @@ import {
   accountIdSchema,
   accountInputSchema,
   DEFAULT_SETTINGS,
+  logEntrySchema,
+  phoneStatusSchema,
   settingsPatchSchema,
   settingsSchema,
   type Account,
@@ -12,7 +14,9 @@ import {
 } from '@common/contract';
 import type { z } from 'zod';
 import type { Host } from './host';
+import { WebCommands } from './web-commands';
 import { WebLinks } from './web-links';
+import { WebNotifications } from './web-notifications';
 import { WebStorage } from './web-storage';
 
 const storedAccountSchema = accountInputSchema.omit({ password: true }).extend({ id: accountIdSchema });
@@ -25,8 +29,9 @@ type StoredAccount = z.infer<typeof storedAccountSchema>;
 export function createWebHost(storage = new WebStorage()): Host {
   const passwords = new Map<string, string>();
   const problems: StorageProblem[] = [];
-  const notices = new Map<string, Notification>();
   const links = new WebLinks(window.location);
+  const commands = new WebCommands();
+  const notifications = new WebNotifications((command) => commands.emit(command));
 
   async function readAccounts(): Promise<StoredAccount[]> {
     const accounts: StoredAccount[] = [];
@@ -87,26 +92,26 @@ export function createWebHost(storage = new WebStorage()): Host {
         return next;
       },
     },
-    notifications: {
-      async incomingCall(notice) {
-        if (!('Notification' in window) || Notification.permission !== 'granted' || document.hasFocus())
-          return;
-        const notification = new Notification(notice.displayName || notice.number, {
-          body: notice.number,
-          tag: notice.callId,
-          requireInteraction: true,
-        });
-        notification.onclick = () => window.focus();
-        notices.set(notice.callId, notification);
+    phone: {
+      async reportStatus(status) {
+        notifications.update(phoneStatusSchema.parse(status));
       },
-      async dismiss(callId) {
-        notices.get(callId)?.close();
-        notices.delete(callId);
-      },
+      onCommand: (listener) => commands.subscribe(listener),
     },
     links: {
-      onDialRequest: (listener) => links.onDialRequest(listener),
+      onLink: (listener) => links.onLink(listener),
       rendererReady: () => links.rendererReady(),
+    },
+    incoming: {
+      async act() {
+        throw new Error('The browser build has no separate incoming-call window');
+      },
+    },
+    log: {
+      write(entry) {
+        const { level, scope, message } = logEntrySchema.parse(entry);
+        console[level === 'debug' ? 'debug' : level](`[${scope}] ${message}`);
+      },
     },
     app: {
       async info() {

@@ -1,23 +1,24 @@
-import type { DialRequest } from '@common/contract';
+import { DEFAULT_SETTINGS, type LinkRequest } from '@common/contract';
+import { parseLink } from '@common/links';
 
 /**
- * Dial requests in the browser build arrive in the page address: `?dial=tel:…` (what
- * `navigator.registerProtocolHandler` opens) or `#dial=…` while the page is open. They are held until
- * the app says it is ready, so a link that opened the page is not lost while accounts load.
+ * Clicked links in the browser build arrive in the page address: `?dial=<link>` (what
+ * `navigator.registerProtocolHandler` opens) or `#dial=<link>` while the page is open. They are parsed
+ * with the same rules as the desktop app and held until the app says it is ready.
  */
 export class WebLinks {
-  private readonly listeners = new Set<(request: DialRequest) => void>();
-  private readonly queue: DialRequest[] = [];
+  private readonly listeners = new Set<(request: LinkRequest) => void>();
+  private readonly queue: LinkRequest[] = [];
   private ready = false;
 
   constructor(private readonly location: Location) {
     const fromQuery = new URLSearchParams(location.search).get('dial');
-    if (fromQuery) this.queue.push({ kind: 'dial', target: fromQuery });
+    if (fromQuery !== null) this.queue.push(this.parse(fromQuery));
     window.addEventListener('hashchange', () => this.readHash());
     this.readHash();
   }
 
-  onDialRequest(listener: (request: DialRequest) => void): () => void {
+  onLink(listener: (request: LinkRequest) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
@@ -27,16 +28,36 @@ export class WebLinks {
     this.queue.splice(0).forEach((request) => this.emit(request));
   }
 
+  private parse(link: string): LinkRequest {
+    return parseLink(link, { enabledSchemes: DEFAULT_SETTINGS.linkSchemes });
+  }
+
   private readHash(): void {
-    const target = new URLSearchParams(this.location.hash.replace(/^#/, '')).get('dial');
-    if (!target) return;
+    const link = new URLSearchParams(this.location.hash.replace(/^#/, '')).get('dial');
+    if (link === null) return;
     history.replaceState(null, '', this.location.pathname + this.location.search);
-    const request: DialRequest = { kind: 'dial', target };
+    const request = this.parse(link);
     if (this.ready) this.emit(request);
     else this.queue.push(request);
   }
 
-  private emit(request: DialRequest): void {
+  private emit(request: LinkRequest): void {
     this.listeners.forEach((listener) => listener(request));
+  }
+}
+
+/**
+ * Asks the browser to open `sip:` and `tel:` links with this page (HTML's safelisted schemes; `sips:`
+ * and `callto:` are not on the list). Returns false where the browser offers no such API.
+ */
+export function registerBrowserLinkHandlers(): boolean {
+  if (typeof navigator.registerProtocolHandler !== 'function') return false;
+  const target = `${location.origin}${location.pathname}?dial=%s`;
+  try {
+    navigator.registerProtocolHandler('sip', target);
+    navigator.registerProtocolHandler('tel', target);
+    return true;
+  } catch {
+    return false;
   }
 }

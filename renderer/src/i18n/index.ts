@@ -18,5 +18,9 @@ export function createAppI18n(locale: Locale) {
     locale,
     fallbackLocale: 'en',
     messages: { en, 'zh-CN': zhCN },
+    datetimeFormats: {
+      en: { short: { dateStyle: 'medium', timeStyle: 'short' } },
+      'zh-CN': { short: { dateStyle: 'medium', timeStyle: 'short' } },
+    },
   });
 }

@@ -19,6 +19,8 @@ export type EndReason =
   | 'remote-hangup'
   | 'cancelled'
   | 'declined-locally'
+  /** Refused automatically (486) because do-not-disturb was on. */
+  | 'do-not-disturb'
   | 'busy'
   | 'declined'
   | 'not-found'

@@ -101,9 +101,9 @@ export class Call {
   }
 
   /** Rejects a ringing incoming call; 486 Busy Here or 603 Decline (RFC 3261 §21.4.24, §21.6.2). */
-  async decline(statusCode: 486 | 603 = 603): Promise<void> {
+  async decline(statusCode: 486 | 603 = 603, reason: 'declined-locally' | 'do-not-disturb' = 'declined-locally'): Promise<void> {
     if (!(this.session instanceof Invitation) || this.snapshot.state !== 'incoming') return;
-    this.pendingEnd = { reason: 'declined-locally', statusCode };
+    this.pendingEnd = { reason, statusCode };
     await this.session.reject({ statusCode });
   }
 

@@ -1,6 +1,7 @@
 import { Inviter, Registerer, RegistererState, UserAgent, type Invitation, type LogLevel } from 'sip.js';
 import { AUDIO_ONLY, Call } from './call';
-import { domainOfSipUri } from './dial-target';
+import { isSupportedCountry } from 'libphonenumber-js';
+import { domainOfSipUri, type DialContext } from './dial-target';
 import type { CallSnapshot } from './call-state';
 import { registrationErrorForStatus, type RegistrationError } from './sip-status';
 
@@ -18,6 +19,8 @@ export interface PhoneConfig {
   /** Route set for an outbound proxy (RFC 3261 §8.1.2), e.g. `sip:proxy.example.com;lr`. */
   outboundProxy?: string;
   iceServers: RTCIceServer[];
+  /** ISO country for reading national numbers, e.g. `US`. */
+  defaultCountry?: string;
 }
 
 export type RegistrationState = 'offline' | 'connecting' | 'registering' | 'registered' | 'failed';
@@ -94,9 +97,13 @@ export class Phone {
     });
   }
 
-  /** The account's SIP domain: where bare numbers and names are dialled. */
-  get domain(): string {
-    return domainOfSipUri(this.config.aor);
+  /** Where bare numbers and names are dialled, and how national numbers are read. */
+  get dialContext(): DialContext {
+    const country = this.config.defaultCountry;
+    return {
+      domain: domainOfSipUri(this.config.aor),
+      ...(country && isSupportedCountry(country) ? { defaultCountry: country } : {}),
+    };
   }
 
   /** Connects the WebSocket and registers. Failures are reported as registration state, never thrown. */

@@ -36,7 +36,7 @@ export class Softphone {
   dial(accountId: string, input: string): DialOutcome {
     const phone = this.phones.get(accountId);
     if (!phone) return { ok: false, error: 'no-account' };
-    const target = resolveDialTarget(input, { domain: phone.domain });
+    const target = resolveDialTarget(input, phone.dialContext);
     if (!target.ok) return { ok: false, error: target.error };
     return { ok: true, callId: phone.dial(target.uri).id };
   }
@@ -45,8 +45,12 @@ export class Softphone {
     return this.withCall(callId, (call) => call.answer());
   }
 
-  decline(callId: string, statusCode: 486 | 603 = 603): Promise<void> {
-    return this.withCall(callId, (call) => call.decline(statusCode));
+  decline(
+    callId: string,
+    statusCode: 486 | 603 = 603,
+    reason: 'declined-locally' | 'do-not-disturb' = 'declined-locally',
+  ): Promise<void> {
+    return this.withCall(callId, (call) => call.decline(statusCode, reason));
   }
 
   hangup(callId: string): Promise<void> {

@@ -1,0 +1,100 @@
+import { computed, onScopeDispose, watch, type Ref } from 'vue';
+import type { PhoneCommand, PhoneStatus } from '@common/contract';
+import { useHost } from '../host';
+import { useAccountsStore } from '../stores/accounts';
+import { useCallsStore } from '../stores/calls';
+import { useHistoryStore } from '../stores/history';
+import { useLinksStore } from '../stores/links';
+import { usePhoneStore } from '../stores/phone';
+import { useRegistrationStore } from '../stores/registration';
+import { useSettingsStore } from '../stores/settings';
+
+export type AppView = 'phone' | 'history' | 'settings';
+
+/**
+ * The renderer's side of the desktop: reports the phone's state (main turns it into the tray and
+ * notifications), obeys commands from the tray, notifications, shortcuts and power events, and takes
+ * clicked links. The browser host implements the same verbs with web APIs.
+ */
+export function useDesktopBridge(view: Ref<AppView>): void {
+  const host = useHost();
+  const accounts = useAccountsStore();
+  const registration = useRegistrationStore();
+  const calls = useCallsStore();
+  const history = useHistoryStore();
+  const settings = useSettingsStore();
+  const phone = usePhoneStore();
+  const links = useLinksStore();
+
+  const status = computed<PhoneStatus>(() => {
+    const answered = calls.current;
+    const missed = history.lastMissed;
+    return {
+      accounts: accounts.accounts.map((a) => ({
+        id: a.id,
+        name: a.displayName || a.sipUri,
+        state: registration.byAccount[a.id]?.state ?? 'offline',
+      })),
+      ringing: calls.incoming
+        .filter((c) => !calls.silenced.includes(c.id))
+        .map((c) => ({ callId: c.id, displayName: c.remoteDisplayName, number: c.remoteNumber })),
+      activeCalls: answered.length,
+      muted: answered.some((c) => c.muted),
+      missedCalls: history.unseenMissed,
+      ...(missed
+        ? { lastMissed: { callId: missed.id, displayName: missed.remoteDisplayName, number: missed.remoteNumber } }
+        : {}),
+      doNotDisturb: settings.settings.doNotDisturb,
+    };
+  });
+
+  watch(status, (next) => void host.phone.reportStatus(next).catch(() => undefined), { immediate: true });
+
+  function oldestRinging(callId?: string): string | undefined {
+    return callId ?? calls.incoming[0]?.id;
+  }
+
+  function handle(command: PhoneCommand): void {
+    switch (command.kind) {
+      case 'answer': {
+        const id = oldestRinging(command.callId);
+        if (id) void phone.answer(id);
+        view.value = 'phone';
+        return;
+      }
+      case 'decline': {
+        const id = oldestRinging(command.callId);
+        if (id) void phone.decline(id);
+        return;
+      }
+      case 'hangup':
+        calls.current.forEach((c) => void phone.hangup(c.id));
+        return;
+      case 'toggle-mute':
+        calls.current
+          .filter((c) => c.state === 'active')
+          .forEach((c) => phone.setMuted(c.id, !c.muted));
+        return;
+      case 'set-do-not-disturb':
+        void settings.update({ doNotDisturb: command.on });
+        return;
+      case 'show':
+        view.value = command.view;
+        return;
+      case 'system':
+        if (command.event === 'resume' || command.event === 'online') void phone.reconnectIdle();
+        return;
+    }
+  }
+
+  const stopCommands = host.phone.onCommand(handle);
+  const stopLinks = host.links.onLink((request) => links.receive(request));
+  host.links.rendererReady();
+  watch(view, (current) => {
+    if (current === 'history') void history.markSeen();
+  });
+  onScopeDispose(() => {
+    stopCommands();
+    stopLinks();
+  });
+}
