@@ -23,6 +23,7 @@ export default defineConfig({
   webServer: {
     command: `npx vite preview --config vite.web.config.ts --host 127.0.0.1 --port ${WEB_PORT} --strictPort`,
     url: `http://127.0.0.1:${WEB_PORT}/`,
+    cwd: import.meta.dirname,
     reuseExistingServer: false,
     stdout: 'ignore',
     stderr: 'pipe',

@@ -1,5 +1,5 @@
 import { IDLE_PHONE_STATUS, type PhoneCommand, type PhoneStatus } from '@common/contract';
-import { notificationActions, type NotificationAction } from '@common/notification-policy';
+import { NotificationPlanner, type NotificationAction } from '@common/notification-policy';
 
 /**
  * Incoming and missed call notices with the Web Notifications API, decided by the same policy as the
@@ -7,24 +7,29 @@ import { notificationActions, type NotificationAction } from '@common/notificati
  * on the view that matters (the incoming call, or recent calls).
  */
 export class WebNotifications {
-  private previous: PhoneStatus = IDLE_PHONE_STATUS;
+  private readonly planner = new NotificationPlanner({ status: IDLE_PHONE_STATUS, doNotDisturb: false });
   private readonly open = new Map<string, Notification>();
 
   constructor(private readonly command: (command: PhoneCommand) => void) {}
 
   update(next: PhoneStatus): void {
-    const actions = notificationActions(this.previous, next);
-    this.previous = next;
-    actions.forEach((action) => this.apply(action));
+    this.planner
+      .update({ status: next, doNotDisturb: next.doNotDisturb })
+      .forEach((action) => this.apply(action));
   }
 
   private apply(action: NotificationAction): void {
     switch (action.kind) {
       case 'show-incoming':
-        this.show(`incoming:${action.call.callId}`, action.call.displayName || action.call.number, action.call.number, {
-          kind: 'show',
-          view: 'phone',
-        });
+        this.show(
+          `incoming:${action.call.callId}`,
+          action.call.displayName || action.call.number,
+          action.call.number,
+          {
+            kind: 'show',
+            view: 'phone',
+          },
+        );
         return;
       case 'dismiss-incoming':
         this.close(`incoming:${action.callId}`);
