@@ -26,17 +26,23 @@ test('call setup and registration, app vs native', async ({ lab, openApp }) => {
     nativeOkToEstablished: [] as number[],
   };
 
+  for (let run = 0; run < RUNS; run++) {
+    // A fresh copy of the app each time: WebSocket + TLS, REGISTER, 401 challenge, REGISTER, 200 OK.
+    const fresh = await openApp();
+    const form = fresh.page.getByRole('form', { name: 'Add account' });
+    await form.getByLabel('SIP address').fill(lab.users.carol.aor);
+    await form.getByLabel('Password').fill(lab.users.carol.password);
+    await form.getByLabel('WebSocket server').fill(lab.wssUrl);
+    const clicked = Date.now();
+    await form.getByRole('button', { name: 'Save and register' }).click();
+    await fresh.expectRegistered();
+    samples.register.push(Date.now() - clicked);
+    await fresh.context.close();
+  }
+
   const app = await openApp();
   await app.addAccount(lab.users.alice, lab.wssUrl);
   await app.expectRegistered();
-  for (let run = 0; run < RUNS; run++) {
-    // Re-registration: a new WebSocket, REGISTER, 401 challenge, REGISTER with credentials, 200 OK.
-    await app.button('Edit account').click();
-    const clicked = Date.now();
-    await app.page.getByRole('button', { name: 'Save and register' }).click();
-    await app.expectRegistered();
-    samples.register.push(Date.now() - clicked);
-  }
 
   for (let run = 0; run < RUNS; run++) {
     lab.legacy.clearEvents();
