@@ -2,8 +2,7 @@ import { resolve } from 'node:path';
 import vue from '@vitejs/plugin-vue';
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
-
-const CHROMIUM = process.env.RINGLINE_CHROMIUM ?? '/usr/bin/chromium';
+import { CHROMIUM_BASE_ARGS, CHROMIUM_PATH } from './tests/chromium';
 
 /**
  * Two projects: Electron main's logic runs in Node (it never imports Electron itself), and the
@@ -30,15 +29,8 @@ export default defineConfig({
             screenshotFailures: false,
             provider: playwright({
               launchOptions: {
-                executablePath: CHROMIUM,
-                args: [
-                  '--no-sandbox',
-                  '--disable-gpu',
-                  '--disable-background-networking',
-                  '--disable-component-update',
-                  '--disable-sync',
-                  '--no-first-run',
-                ],
+                executablePath: CHROMIUM_PATH,
+                args: CHROMIUM_BASE_ARGS,
               },
             }),
             instances: [{ browser: 'chromium' }],

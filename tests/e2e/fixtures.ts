@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { test as base, chromium, type Browser } from '@playwright/test';
 import { startLab, type Lab } from '../lab/lab';
+import { CHROMIUM_BASE_ARGS, CHROMIUM_PATH } from '../chromium';
 import { AppPage } from './app-page';
 
 interface WorkerFixtures {
@@ -14,8 +15,6 @@ interface TestFixtures {
   openApp: (path?: string) => Promise<AppPage>;
   labLogsOnFailure: undefined;
 }
-
-const CHROMIUM = process.env.RINGLINE_CHROMIUM ?? '/usr/bin/chromium';
 
 export const test = base.extend<TestFixtures, WorkerFixtures>({
   lab: [
@@ -52,14 +51,9 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
         '0.5',
       ]);
       const browser = await chromium.launch({
-        executablePath: CHROMIUM,
+        executablePath: CHROMIUM_PATH,
         args: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--no-first-run',
+          ...CHROMIUM_BASE_ARGS,
           '--use-fake-ui-for-media-stream',
           '--use-fake-device-for-media-stream',
           `--use-file-for-fake-audio-capture=${microphone}`,
@@ -81,7 +75,10 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   openApp: async ({ browser }, use) => {
     const contexts: Awaited<ReturnType<Browser['newContext']>>[] = [];
     await use(async (path = '/') => {
-      const context = await browser.newContext({ permissions: ['microphone', 'notifications'], locale: 'en-US' });
+      const context = await browser.newContext({
+        permissions: ['microphone', 'notifications'],
+        locale: 'en-US',
+      });
       contexts.push(context);
       return AppPage.open(context, path);
     });
