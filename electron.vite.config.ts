@@ -29,7 +29,13 @@ export default defineConfig({
     build: {
       ...rendererConfig.build,
       outDir: resolve(import.meta.dirname, 'out/renderer'),
-      rolldownOptions: { input: resolve(import.meta.dirname, 'renderer/index.html') },
+      rolldownOptions: {
+        input: {
+          index: resolve(import.meta.dirname, 'renderer/index.html'),
+          // The fallback incoming-call window (electron/main/incoming-window.ts); desktop only.
+          incoming: resolve(import.meta.dirname, 'renderer/incoming.html'),
+        },
+      },
     },
   },
 });

@@ -62,7 +62,6 @@ export interface ParseLinkOptions {
  */
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/;
-// eslint-disable-next-line no-control-regex
 const CONTROL_GLOBAL = new RegExp(CONTROL.source, 'g');
 
 const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):/;
@@ -93,7 +92,9 @@ type Parsed = { ok: true; target: LinkTarget } | { ok: false; reason: LinkReject
 export function parseLink(input: string, options: ParseLinkOptions): LinkRequest {
   const link = displayLink(input);
   const parsed = parse(input, options);
-  return parsed.ok ? { kind: 'dial', link, target: parsed.target } : { kind: 'rejected', link, reason: parsed.reason };
+  return parsed.ok
+    ? { kind: 'dial', link, target: parsed.target }
+    : { kind: 'rejected', link, reason: parsed.reason };
 }
 
 /** The link as shown to the user: control characters removed, at most {@link MAX_DISPLAY_LENGTH}. */
@@ -107,7 +108,7 @@ function parse(input: string, options: ParseLinkOptions): Parsed {
   const text = input.trim();
   if (text === '') return reject('empty');
   if (input.length > MAX_LINK_LENGTH) return reject('too-long');
-  if (CONTROL.test(text) || CONTROL.test(percentDecodeLoosely(text))) return reject('control-characters');
+  if (CONTROL.test(input) || CONTROL.test(percentDecodeLoosely(text))) return reject('control-characters');
 
   const scheme = SCHEME.exec(text)?.[1]?.toLowerCase();
   if (scheme === undefined) return reject('malformed');
@@ -150,10 +151,11 @@ function parseTel(body: string, country: CountryCode | undefined): Parsed {
     const [name = '', value = ''] = splitOnce(param, '=');
     if (!/^[A-Za-z0-9-]+$/.test(name)) return reject('malformed');
     if (name.toLowerCase() !== 'phone-context' || digits.startsWith('+')) continue;
-    const context = decode(value)?.replace(VISUAL_SEPARATORS, '') ?? '';
+    const context = decode(value) ?? '';
     if (context.startsWith('+')) {
-      if (!GLOBAL_NUMBER.test(context)) return reject('malformed');
-      digits = context + digits;
+      const prefix = context.replace(VISUAL_SEPARATORS, '');
+      if (!GLOBAL_NUMBER.test(prefix)) return reject('malformed');
+      digits = prefix + digits;
     } else if (!SIP_HOSTNAME.test(context)) {
       return reject('malformed');
     }
@@ -188,6 +190,8 @@ export function normaliseNumber(digits: string, country: CountryCode | undefined
 
 function parseSip(scheme: 'sip' | 'sips', body: string): Parsed {
   if (body === '') return reject('empty');
+  // `sip://…` is not SIP syntax (RFC 3261 has no authority part); do not guess what was meant.
+  if (body.startsWith('//')) return reject('malformed');
   const [uriPart = '', headers] = splitOnce(body, '?');
   if (headers !== undefined) {
     const refused = headers
@@ -251,7 +255,10 @@ function decode(text: string): string | null {
  * byte by byte, so `%0D%0A` is found even next to a broken sequence such as `%E0%A4`.
  */
 function percentDecodeLoosely(text: string): string {
-  return decode(text) ?? text.replace(/%([0-9A-Fa-f]{2})/g, (_match, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  return (
+    decode(text) ??
+    text.replace(/%([0-9A-Fa-f]{2})/g, (_match, hex: string) => String.fromCharCode(parseInt(hex, 16)))
+  );
 }
 
 function reject(reason: LinkRejection): Parsed {

@@ -51,6 +51,13 @@ export interface AccountsStoreOptions {
   box: SecretBox;
   /** Id for a new account; `crypto.randomUUID()` (36 characters of hex and `-`, fits `accountIdSchema`). */
   newId?: () => string;
+  /**
+   * Told about every password that passes through: saved by the user or handed out to register.
+   * Main's log redaction uses it (see `log-redaction.ts` `KnownSecrets`).
+   */
+  onSecret?: (password: string) => void;
+  /** Called after every successful save or removal (link parsing follows the first account's country). */
+  onChange?: (accounts: Account[]) => void;
 }
 
 /** Implements the contract's `accounts` verbs; arguments are already validated by `ipc.ts`. */
@@ -58,6 +65,8 @@ export class AccountsStore {
   readonly #file: JsonFile<AccountsFile>;
   readonly #box: SecretBox;
   readonly #newId: () => string;
+  readonly #onSecret: (password: string) => void;
+  readonly #onChange: (accounts: Account[]) => void;
   #loaded: Promise<{ accounts: StoredAccount[]; problems: StorageProblem[] }> | null = null;
   /** Mutations run one at a time: each is read-modify-write of the whole file. */
   #tail: Promise<unknown> = Promise.resolve();
@@ -66,6 +75,8 @@ export class AccountsStore {
     this.#file = options.file;
     this.#box = options.box;
     this.#newId = options.newId ?? randomUUID;
+    this.#onSecret = options.onSecret ?? (() => undefined);
+    this.#onChange = options.onChange ?? (() => undefined);
   }
 
   async list(): Promise<AccountsSnapshot> {
@@ -89,6 +100,7 @@ export class AccountsStore {
         throw new Error(`No account with id ${input.id}`);
       }
       const id = existing?.id ?? this.#newId();
+      if (input.password !== undefined && input.password !== '') this.#onSecret(input.password);
       const sealed =
         input.password === undefined || input.password === ''
           ? (existing?.sealedPassword ?? null)
@@ -102,6 +114,7 @@ export class AccountsStore {
         wssUrl: input.wssUrl,
         ...(input.outboundProxy ? { outboundProxy: input.outboundProxy } : {}),
         ...(input.realm ? { realm: input.realm } : {}),
+        ...(input.defaultCountry ? { defaultCountry: input.defaultCountry } : {}),
         ...(sealed === null ? {} : { sealedPassword: sealed }),
       };
       const accounts =
@@ -110,6 +123,7 @@ export class AccountsStore {
           : state.accounts.map((account) => (account.id === id ? stored : account));
       await this.#file.write({ version: 1, accounts });
       state.accounts = accounts;
+      this.#changed(accounts);
       return this.#toAccount(stored);
     });
   }
@@ -122,6 +136,7 @@ export class AccountsStore {
       if (accounts.length !== state.accounts.length) {
         await this.#file.write({ version: 1, accounts });
         state.accounts = accounts;
+        this.#changed(accounts);
       }
       this.#box.forget(id);
     });
@@ -132,7 +147,13 @@ export class AccountsStore {
     const { accounts } = await this.#load();
     const stored = accounts.find((account) => account.id === id);
     if (stored === undefined) return null;
-    return this.#box.open(id, stored.sealedPassword ?? null);
+    const password = await this.#box.open(id, stored.sealedPassword ?? null);
+    if (password !== null && password !== '') this.#onSecret(password);
+    return password;
+  }
+
+  #changed(accounts: StoredAccount[]): void {
+    this.#onChange(accounts.map((stored) => this.#toAccount(stored)));
   }
 
   #toAccount(stored: StoredAccount): Account {

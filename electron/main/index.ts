@@ -3,20 +3,56 @@
  *
  * Start-up order matters:
  * 1. before `ready`: register the `app:` scheme as privileged, take the single-instance lock, and
- *    listen for links (macOS `open-url` can fire before `ready`);
- * 2. on `ready`: serve `app:`, lock down the session, open the stores, bind IPC, then create the window.
+ *    listen for links (macOS `open-url` can fire before `ready`; argv links are queued at once);
+ * 2. on `ready`: serve `app:`, lock down the session, open the stores, apply the settings (link
+ *    schemes, shortcuts, login item), create the tray, bind IPC, then create the window (hidden when
+ *    starting minimised; the renderer loads either way so calls ring).
+ *
+ * The renderer reports the phone's state (`phone.reportStatus`); main derives the tray and the
+ * notifications from it and sends commands back (`IPC.phoneCommand`). Main never runs SIP itself.
  */
 import { join } from 'node:path';
-import { app, BrowserWindow, dialog, ipcMain, Notification, protocol, safeStorage, session } from 'electron';
-import { IPC, settingsSchema } from '../common/contract';
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  globalShortcut,
+  ipcMain,
+  net,
+  Notification,
+  powerMonitor,
+  protocol,
+  safeStorage,
+  session,
+} from 'electron';
+import {
+  DEFAULT_SETTINGS,
+  IDLE_PHONE_STATUS,
+  IPC,
+  settingsSchema,
+  type Account,
+  type PhoneCommand,
+  type PhoneStatus,
+  type Settings,
+} from '../common/contract';
+import { parseLink } from '../common/links';
+import { NotificationPlanner } from '../common/notification-policy';
 import { AccountsStore, accountsFileSchema } from './accounts-store';
-import { bindIpcHandlers, createIpcHandlers } from './ipc';
+import { resolveDesktopLocale, type DesktopLocale } from './desktop-strings';
+import { incomingWindowFactory } from './incoming-window';
+import { IncomingWindows } from './incoming-windows';
+import { bindIpcHandlers, createIpcHandlers, type SenderWindow } from './ipc';
 import { JsonFile } from './json-file';
-import { LinkQueue, pickDialLinks } from './link-queue';
-import { CallNotifications } from './notifications';
+import { LinkQueue } from './link-queue';
+import { linkParseOptions, pickLinkArgs, protocolClientArgs, ProtocolRegistrar } from './links';
+import { KnownSecrets } from './log-redaction';
+import { AppLog } from './logging';
+import { setLinuxAutostart } from './login-item';
+import { CallNotifications, wrapNotification } from './notifications';
 import { serveRendererFile } from './renderer-files';
 import { createSecretBox } from './safe-storage-box';
 import {
+  APP_ORIGIN,
   APP_SCHEME,
   APP_START_URL,
   contentSecurityPolicy,
@@ -24,7 +60,11 @@ import {
   hardenWebContents,
   trustedOrigins,
 } from './security';
+import { closeAction, GlobalShortcuts, SettingsEffects, showWindowOnStart } from './settings-effects';
 import { SettingsStore } from './settings-store';
+import { watchSystemEvents } from './system-events';
+import { AppTray } from './tray';
+import { trayIconDir, trayState, type TrayAction } from './tray-state';
 
 /** Same as `appId` in build/electron-builder.yml: Windows matches toasts to the Start-menu shortcut by it. */
 const APP_ID = 'app.ringline.softphone';
@@ -33,6 +73,7 @@ function main(): void {
   // Set by `electron-vite dev`. Ignored in a packaged app so the environment cannot point it elsewhere.
   const devServerUrl = app.isPackaged ? undefined : process.env['ELECTRON_RENDERER_URL'];
   const trusted = trustedOrigins(devServerUrl);
+  const preload = join(import.meta.dirname, '../preload/index.cjs');
 
   // Must happen before `ready`. `standard` gives the scheme a real origin (relative URLs, storage),
   // `secure` makes it a secure context (getUserMedia needs one), `supportFetchAPI` and `corsEnabled`
@@ -50,13 +91,82 @@ function main(): void {
     return;
   }
 
+  const secrets = new KnownSecrets();
+  const appLog = new AppLog({
+    file: () => join(app.getPath('logs'), 'main.log'),
+    secrets,
+    consoleLevel: app.isPackaged ? 'warn' : 'info',
+  });
+  const log = appLog.scope('main');
+  const warn = (message: string): void => log.warn(message);
+
   let window: BrowserWindow | null = null;
+  let tray: AppTray | null = null;
   let started = false;
+  let quitting = false;
+  let settings: Settings = DEFAULT_SETTINGS;
+  let accounts: Account[] = [];
+  let status: PhoneStatus = IDLE_PHONE_STATUS;
 
-  const links = new LinkQueue((request) => window?.webContents.send(IPC.linksDialRequest, request));
-  for (const link of pickDialLinks(process.argv)) links.push(link);
+  function liveWindow(): BrowserWindow | null {
+    return window !== null && !window.isDestroyed() ? window : null;
+  }
 
-  function createWindow(): BrowserWindow {
+  /** Commands go to the main window's phone; with no renderer there is nobody to act on them. */
+  function sendCommand(command: PhoneCommand): void {
+    liveWindow()?.webContents.send(IPC.phoneCommand, command);
+  }
+
+  function locale(): DesktopLocale {
+    return resolveDesktopLocale(settings.language, app.getLocale());
+  }
+
+  const links = new LinkQueue((link) => {
+    const request = parseLink(link, linkParseOptions(settings, accounts));
+    // The reason only: the link itself is a phone number or address, which has no place in a log.
+    log.info(
+      request.kind === 'dial' ? `link: dial ${request.target.kind}` : `link rejected: ${request.reason}`,
+    );
+    liveWindow()?.webContents.send(IPC.linksLink, request);
+  });
+  for (const link of pickLinkArgs(process.argv)) links.push(link);
+
+  const incoming = new IncomingWindows({
+    create: incomingWindowFactory(preload),
+    pageBase: devServerUrl ?? APP_ORIGIN,
+    sendCommand,
+  });
+  const notifications = new CallNotifications({
+    platform: process.platform,
+    isSupported: () => Notification.isSupported(),
+    create: (options) => wrapNotification(new Notification(options)),
+    fallback: incoming,
+    showWindow,
+    sendCommand,
+    locale,
+    warn,
+  });
+  const planner = new NotificationPlanner({ status, doNotDisturb: settings.doNotDisturb });
+
+  function refreshTray(): void {
+    tray?.update(
+      trayState({ status, settings, locale: locale(), windowVisible: liveWindow()?.isVisible() ?? false }),
+    );
+  }
+
+  function onStatus(next: PhoneStatus): void {
+    status = next;
+    notifications.apply(planner.update({ status, doNotDisturb: settings.doNotDisturb }));
+    refreshTray();
+  }
+
+  /** The renderer reloaded or crashed: its calls are gone, but missed calls stay unseen. */
+  function onRendererGone(): void {
+    links.rendererGone();
+    onStatus({ ...IDLE_PHONE_STATUS, missedCalls: status.missedCalls, lastMissed: status.lastMissed });
+  }
+
+  function createWindow(show: boolean): BrowserWindow {
     const created = new BrowserWindow({
       width: 420,
       height: 720,
@@ -65,26 +175,43 @@ function main(): void {
       title: 'Ringline',
       show: false,
       webPreferences: {
-        preload: join(import.meta.dirname, '../preload/index.cjs'),
+        preload,
         contextIsolation: true,
         sandbox: true,
         nodeIntegration: false,
         webSecurity: true,
         webviewTag: false,
+        // A phone hidden in the tray must keep its SIP timers (registration refresh, keep-alives)
+        // and ring on time; Chromium would otherwise throttle a hidden page's timers to once a minute.
+        backgroundThrottling: false,
       },
     });
-    created.once('ready-to-show', () => created.show());
-    // A reload or navigation drops the renderer's subscription; hold links until it says ready again.
+    if (show) created.once('ready-to-show', () => created.show());
+    // A reload or navigation drops the renderer's subscriptions; hold links until it says ready again.
     created.webContents.on('did-start-navigation', (details) => {
-      if (details.isMainFrame && !details.isSameDocument) links.rendererGone();
+      if (details.isMainFrame && !details.isSameDocument) onRendererGone();
     });
-    created.webContents.on('render-process-gone', () => links.rendererGone());
+    created.webContents.on('render-process-gone', () => onRendererGone());
+    created.on('close', (event) => {
+      if (
+        closeAction({ closeToTray: settings.closeToTray, quitting, trayAvailable: tray !== null }) === 'hide'
+      ) {
+        event.preventDefault();
+        created.hide();
+      }
+    });
+    // Windows logs off or shuts down without `before-quit`: do not hold the session up by hiding.
+    created.on('session-end', () => {
+      quitting = true;
+    });
+    created.on('show', refreshTray);
+    created.on('hide', refreshTray);
     created.on('closed', () => {
       window = null;
-      links.rendererGone();
+      onRendererGone();
     });
     created.loadURL(devServerUrl ?? APP_START_URL).catch((error: unknown) => {
-      console.error('Ringline: could not load the window:', error);
+      log.error('could not load the window:', error);
     });
     return created;
   }
@@ -92,10 +219,17 @@ function main(): void {
   /** Brings the window forward, creating it if it was closed (macOS keeps the app running). */
   function showWindow(): void {
     if (!started) return;
-    window ??= createWindow();
-    if (window.isMinimized()) window.restore();
-    window.show();
-    window.focus();
+    const current = liveWindow() ?? createWindow(true);
+    window = current;
+    if (current.isMinimized()) current.restore();
+    current.show();
+    current.focus();
+  }
+
+  function toggleWindow(): void {
+    const current = liveWindow();
+    if (current?.isVisible() && current.isFocused()) current.hide();
+    else showWindow();
   }
 
   async function start(): Promise<void> {
@@ -109,31 +243,132 @@ function main(): void {
 
     const userData = app.getPath('userData');
     const box = await createSecretBox(safeStorage, process.platform);
-    const accounts = new AccountsStore({
+    const accountsStore = new AccountsStore({
       file: new JsonFile({
         path: join(userData, 'accounts.json'),
         schema: accountsFileSchema,
         file: 'accounts',
       }),
       box,
+      onSecret: (password) => secrets.add(password),
+      onChange: (next) => {
+        accounts = next;
+      },
     });
-    const settings = new SettingsStore(
+    const settingsStore = new SettingsStore(
       new JsonFile({ path: join(userData, 'settings.json'), schema: settingsSchema, file: 'settings' }),
     );
-    const notifications = new CallNotifications({
-      isSupported: () => Notification.isSupported(),
-      create: (options) => new Notification(options),
-      showWindow,
+    settings = (await settingsStore.get()).settings;
+    accounts = (await accountsStore.list()).accounts;
+
+    const effects = new SettingsEffects({
+      protocols: new ProtocolRegistrar(
+        app,
+        protocolClientArgs({
+          defaultApp: process.defaultApp === true,
+          execPath: process.execPath,
+          argv: process.argv,
+        }),
+        warn,
+      ),
+      shortcuts: new GlobalShortcuts(globalShortcut, sendCommand, warn),
+      setOpenAtLogin: (open) => {
+        if (process.platform !== 'linux') {
+          app.setLoginItemSettings({ openAtLogin: open });
+          return;
+        }
+        const command = process.env['APPIMAGE'] ?? process.execPath;
+        const args = process.defaultApp === true && process.argv[1] !== undefined ? [process.argv[1]] : [];
+        setLinuxAutostart(
+          {
+            configHome: app.getPath('appData'),
+            id: 'ringline',
+            name: 'Ringline',
+            command: [command, ...args],
+          },
+          open,
+        ).catch((error: unknown) => log.warn('start at login:', error));
+      },
+      warn,
+    });
+    effects.apply(settings);
+    settingsStore.subscribe((next) => {
+      settings = next;
+      try {
+        effects.apply(next);
+      } catch (error) {
+        log.error('applying settings failed:', error);
+      }
+      notifications.apply(planner.update({ status, doNotDisturb: next.doNotDisturb }));
+      refreshTray();
     });
 
+    function onTrayAction(action: TrayAction): void {
+      switch (action) {
+        case 'toggle-window':
+          toggleWindow();
+          break;
+        case 'toggle-dnd': {
+          const on = !(settings.doNotDisturb || status.doNotDisturb);
+          settingsStore
+            .update({ doNotDisturb: on })
+            .then(() => sendCommand({ kind: 'set-do-not-disturb', on }))
+            .catch((error: unknown) => log.error('do not disturb:', error));
+          break;
+        }
+        case 'answer':
+          sendCommand({ kind: 'answer' });
+          showWindow();
+          break;
+        case 'decline':
+          sendCommand({ kind: 'decline' });
+          break;
+        case 'hangup':
+          sendCommand({ kind: 'hangup' });
+          break;
+        case 'toggle-mute':
+          sendCommand({ kind: 'toggle-mute' });
+          break;
+        case 'quit':
+          quitting = true;
+          app.quit();
+          break;
+      }
+    }
+
+    try {
+      tray = new AppTray(trayState({ status, settings, locale: locale(), windowVisible: false }), {
+        iconDir: trayIconDir({
+          isPackaged: app.isPackaged,
+          resourcesPath: process.resourcesPath,
+          mainDir: import.meta.dirname,
+        }),
+        platform: process.platform,
+        onAction: onTrayAction,
+        warn,
+      });
+      log.info('tray: ready');
+    } catch (error) {
+      log.warn('no tray icon:', error);
+    }
+
+    function identify(webContentsId: number): SenderWindow {
+      if (liveWindow()?.webContents.id === webContentsId) return { kind: 'main' };
+      const callId = incoming.callIdOf(webContentsId);
+      return callId === null ? { kind: 'unknown' } : { kind: 'incoming', callId };
+    }
+
+    const ipcLog = appLog.scope('ipc');
     bindIpcHandlers(
       ipcMain,
       createIpcHandlers(
         {
-          accounts,
-          settings,
-          notifications,
+          accounts: accountsStore,
+          settings: settingsStore,
+          phone: { reportStatus: onStatus },
           links,
+          incoming,
+          log: appLog,
           appInfo: () => ({
             name: app.getName(),
             version: app.getVersion(),
@@ -143,17 +378,33 @@ function main(): void {
         },
         trusted,
       ),
+      identify,
+      (error) => ipcLog.warn(error),
     );
 
+    watchSystemEvents({
+      powerMonitor,
+      isOnline: () => net.isOnline(),
+      send: sendCommand,
+      setInterval: (callback, ms) => setInterval(callback, ms),
+    });
+
     started = true;
-    showWindow();
+    // Without a tray there would be no way back to a hidden window.
+    const show = showWindowOnStart({
+      startMinimized: settings.startMinimized,
+      linkPending: links.hasPending,
+    });
+    window = createWindow(show || tray === null);
+    refreshTray();
+    log.info(`started ${app.getName()} ${app.getVersion()} on ${process.platform}`);
   }
 
   // Every WebContents, including ones created later, gets the navigation/window/webview guards.
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, trusted));
 
   app.on('second-instance', (_event, argv) => {
-    for (const link of pickDialLinks(argv)) links.push(link);
+    for (const link of pickLinkArgs(argv)) links.push(link);
     showWindow();
   });
 
@@ -167,6 +418,17 @@ function main(): void {
   // macOS: clicking the Dock icon with no window open.
   app.on('activate', () => showWindow());
 
+  app.on('before-quit', () => {
+    quitting = true;
+  });
+
+  app.on('will-quit', () => {
+    notifications.dismissAll();
+    incoming.closeAll();
+    globalShortcut.unregisterAll();
+    tray?.destroy();
+  });
+
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
   });
@@ -176,7 +438,7 @@ function main(): void {
     .then(start)
     .catch((error: unknown) => {
       const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-      console.error('Ringline failed to start:', detail);
+      log.error('Ringline failed to start:', detail);
       dialog.showErrorBox('Ringline could not start', detail);
       app.exit(1);
     });

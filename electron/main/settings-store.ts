@@ -18,6 +18,7 @@ export class SettingsStore {
   #loaded: Promise<{ settings: Settings; problems: StorageProblem[] }> | null = null;
   /** Updates run one at a time so two quick patches cannot overwrite each other. */
   #tail: Promise<unknown> = Promise.resolve();
+  readonly #listeners = new Set<(settings: Settings) => void>();
 
   constructor(file: JsonFile<Settings>) {
     this.#file = file;
@@ -37,10 +38,20 @@ export class SettingsStore {
       const settings = settingsSchema.parse({ ...state.settings, ...Object.fromEntries(changes) });
       await this.#file.write(settings);
       state.settings = settings;
+      for (const listener of this.#listeners) listener({ ...settings });
       return { ...settings };
     });
     this.#tail = run.catch(() => undefined);
     return run;
+  }
+
+  /**
+   * Calls `listener` with the full settings after every saved update, whoever made it (the renderer,
+   * the tray). Returns an unsubscribe function.
+   */
+  subscribe(listener: (settings: Settings) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
   }
 
   #load(): Promise<{ settings: Settings; problems: StorageProblem[] }> {

@@ -1,24 +1,34 @@
 /**
- * Sandboxed preload: exposes {@link RinglineApi} as `window.ringline`, one `ipcRenderer.invoke` per
- * verb, and nothing else.
+ * Sandboxed preload: exposes {@link RinglineApi} as `window.ringline`, one IPC call per verb, and
+ * nothing else. The same preload serves the main window and the incoming-call window; main decides
+ * which window may use which verb (see `electron/main/ipc.ts`).
  *
  * The page never gets `ipcRenderer`, an IPC event object or a way to name a channel: with those it
- * could call any handler or forge messages. Main validates every call anyway (see `electron/main/ipc.ts`).
- * Built as one CommonJS file because a sandboxed preload can neither be ESM nor `require` local files.
+ * could call any handler or forge messages. Main validates every call anyway.
+ * Built as one CommonJS file because a sandboxed preload can neither be ESM nor `require` local files;
+ * it imports only types and the channel names, so zod does not end up in it.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import type { DialRequest, RinglineApi } from '../common/contract';
+import type { LinkRequest, PhoneCommand, RinglineApi } from '../common/contract';
 import { IPC } from '../common/ipc-channels';
 
-function isDialRequest(value: unknown): value is DialRequest {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    'kind' in value &&
-    value.kind === 'dial' &&
-    'target' in value &&
-    typeof value.target === 'string'
-  );
+/** Main is trusted, but a listener should still only ever see objects with a `kind`. */
+function hasKind(value: unknown): value is { kind: string } {
+  return typeof value === 'object' && value !== null && 'kind' in value && typeof value.kind === 'string';
+}
+
+/**
+ * Subscribes `listener` to a main-to-renderer channel. The page gets the payload, never the event
+ * (which carries `sender`, i.e. `ipcRenderer` itself). Returns the unsubscribe function.
+ */
+function subscribe<T>(channel: string, listener: (payload: T) => void): () => void {
+  const forward = (_event: IpcRendererEvent, payload: unknown): void => {
+    if (hasKind(payload)) listener(payload as T);
+  };
+  ipcRenderer.on(channel, forward);
+  return () => {
+    ipcRenderer.removeListener(channel, forward);
+  };
 }
 
 const api: RinglineApi = {
@@ -32,27 +42,25 @@ const api: RinglineApi = {
     get: () => ipcRenderer.invoke(IPC.settingsGet),
     update: (patch) => ipcRenderer.invoke(IPC.settingsUpdate, patch),
   },
-  notifications: {
-    incomingCall: (notice) => ipcRenderer.invoke(IPC.notifyIncomingCall, notice),
-    dismiss: (callId) => ipcRenderer.invoke(IPC.notifyDismiss, callId),
+  phone: {
+    reportStatus: (status) => ipcRenderer.invoke(IPC.phoneReportStatus, status),
+    onCommand: (listener) => subscribe<PhoneCommand>(IPC.phoneCommand, listener),
   },
   links: {
-    onDialRequest: (listener) => {
-      // A fresh object per call: the page sees the request, not the event (which carries `sender`).
-      const forward = (_event: IpcRendererEvent, request: unknown): void => {
-        if (isDialRequest(request)) listener({ kind: 'dial', target: request.target });
-      };
-      ipcRenderer.on(IPC.linksDialRequest, forward);
-      return () => {
-        ipcRenderer.removeListener(IPC.linksDialRequest, forward);
-      };
-    },
+    onLink: (listener) => subscribe<LinkRequest>(IPC.linksLink, listener),
     rendererReady: () => {
       // The contract makes this fire-and-forget; a refusal can only mean a bug, so make it visible.
       ipcRenderer.invoke(IPC.linksReady).catch((error: unknown) => {
         console.error('ringline: links.rendererReady failed', error);
       });
     },
+  },
+  incoming: {
+    act: (action) => ipcRenderer.invoke(IPC.incomingAct, action),
+  },
+  log: {
+    // Fire-and-forget: logging must never make the caller wait or fail.
+    write: (entry) => ipcRenderer.send(IPC.logWrite, entry),
   },
   app: {
     info: () => ipcRenderer.invoke(IPC.appInfo),

@@ -1,7 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { _electron as electron, expect, test } from '@playwright/test';
+import { _electron as electron, expect, test, type ElectronApplication } from '@playwright/test';
 
 const require = createRequire(import.meta.url);
 const electronDir = dirname(require.resolve('electron/package.json'));
@@ -18,19 +20,38 @@ const binary = electronBinary();
 const skipReason =
   'Electron binary not installed (offline machine: `npx install-electron` could not download it); ' +
   'the desktop smoke test runs wherever it is present';
+const mainScript = join(import.meta.dirname, '../../out/main/index.js');
+
+/**
+ * Starts the built app with its own profile: on Linux `XDG_CONFIG_HOME` moves Electron's userData
+ * (settings, accounts, logs), so a run neither reads nor changes the developer's Ringline.
+ */
+async function launch(profile: string, extraArgs: string[] = []): Promise<ElectronApplication> {
+  return electron.launch({
+    executablePath: binary,
+    args: [mainScript, '--no-sandbox', ...extraArgs],
+    env: { ...process.env, LANG: 'en_US.UTF-8', XDG_CONFIG_HOME: profile },
+  });
+}
 
 test.describe('desktop app (Electron)', () => {
+  let profile: string;
+
   test.beforeAll(() => {
     if (!binary) console.log(`SKIPPED desktop smoke test: ${skipReason}`);
   });
 
-  test('launches hardened, shows the window and the account form', async () => {
+  test.beforeEach(async () => {
+    profile = await mkdtemp(join(tmpdir(), 'ringline-smoke-'));
+  });
+
+  test.afterEach(async () => {
+    await rm(profile, { recursive: true, force: true });
+  });
+
+  test('launches hardened, shows the window and the account form, and puts an icon in the tray', async () => {
     test.skip(!binary, skipReason);
-    const app = await electron.launch({
-      executablePath: binary,
-      args: [join(import.meta.dirname, '../../out/main/index.js'), '--no-sandbox'],
-      env: { ...process.env, LANG: 'en_US.UTF-8' },
-    });
+    const app = await launch(profile);
     try {
       const page = await app.firstWindow();
       await expect(page).toHaveTitle('Ringline');
@@ -46,6 +67,33 @@ test.describe('desktop app (Electron)', () => {
         bridge: typeof (globalThis as { ringline?: { accounts: { list: unknown } } }).ringline?.accounts.list,
       }));
       expect(globals).toEqual({ require: 'undefined', process: 'undefined', bridge: 'function' });
+
+      // Electron has no API to list trays; main logs when its tray is up, and warns for any icon it
+      // could not load from build/icons/tray.
+      const logFile = join(
+        await app.evaluate(({ app: electronApp }) => electronApp.getPath('logs')),
+        'main.log',
+      );
+      await expect
+        .poll(async () => readFile(logFile, 'utf8').catch(() => ''))
+        .toMatch(/\(main\)\s+tray: ready/);
+      expect(await readFile(logFile, 'utf8')).not.toContain('tray icon missing');
+    } finally {
+      await app.close();
+    }
+  });
+
+  test('a tel: link on the command line reaches the renderer, which asks before calling', async () => {
+    test.skip(!binary, skipReason);
+    const app = await launch(profile, ['tel:+1-201-555-0123']);
+    try {
+      const page = await app.firstWindow();
+      const confirm = page.getByRole('dialog', { name: 'Call this number?' });
+      await expect(confirm).toBeVisible();
+      await expect(confirm).toContainText('+12015550123');
+      await expect(confirm.getByRole('button', { name: 'Call' })).toBeVisible();
+      await confirm.getByRole('button', { name: 'Cancel' }).click();
+      await expect(confirm).toBeHidden();
     } finally {
       await app.close();
     }

@@ -88,6 +88,34 @@ describe('AccountsStore', () => {
     expect(await reopened.password(saved.id)).toBe('correct horse');
   });
 
+  it('keeps the default country for reading numbers, and clears it when emptied', async () => {
+    const store = open(new SafeStorageSecretBox(fakeKeyring));
+    const saved = await store.save({ ...input, defaultCountry: 'CN' });
+    expect(saved.defaultCountry).toBe('CN');
+    expect((await open(new SafeStorageSecretBox(fakeKeyring)).list()).accounts[0]?.defaultCountry).toBe('CN');
+    expect((await store.save({ ...input, id: saved.id, defaultCountry: '' })).defaultCountry).toBeUndefined();
+  });
+
+  it('reports passwords that pass through, for log redaction, and every change', async () => {
+    const secrets: string[] = [];
+    const changes: string[][] = [];
+    const store = new AccountsStore({
+      file: new JsonFile({ path, schema: accountsFileSchema, file: 'accounts' }),
+      box: new SafeStorageSecretBox(fakeKeyring),
+      onSecret: (password) => secrets.push(password),
+      onChange: (accounts) => changes.push(accounts.map((account) => account.displayName)),
+    });
+    const { id } = await store.save(input);
+    await store.save({ ...input, id, displayName: 'Alice 2', password: '' });
+    expect(secrets).toEqual(['correct horse']);
+    expect(await store.password(id)).toBe('correct horse');
+    expect(secrets).toEqual(['correct horse', 'correct horse']);
+    await store.remove(id);
+    await store.remove(id);
+    expect(changes).toEqual([['Alice'], ['Alice 2'], []]);
+    expect(JSON.stringify(changes)).not.toContain('correct horse');
+  });
+
   it('keeps the stored password when an edit sends none or an empty one', async () => {
     const store = open(new SafeStorageSecretBox(fakeKeyring));
     const { id } = await store.save(input);

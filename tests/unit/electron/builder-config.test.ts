@@ -3,6 +3,8 @@ import { createRequire } from 'node:module';
 import type { Configuration } from 'electron-builder';
 import { load } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
+import { LINK_SCHEMES } from '../../../electron/common/contract';
+import { allTrayIconFiles } from '../../../electron/main/tray-state';
 
 const require = createRequire(import.meta.url);
 // electron-builder's own schema check (internal path, app-builder-lib 26); it runs at `npm run dist`,
@@ -11,6 +13,29 @@ const { validateConfiguration } = require('app-builder-lib/out/util/config/confi
   validateConfiguration(config: Configuration, logger: unknown): Promise<void>;
 };
 const { DebugLogger } = require('builder-util') as { DebugLogger: new (enabled: boolean) => unknown };
+// The class that writes the Linux .desktop file (internal path, app-builder-lib 26).
+const { LinuxTargetHelper } = require('app-builder-lib/out/targets/LinuxTargetHelper.js') as {
+  LinuxTargetHelper: new (packager: unknown) => {
+    computeDesktopEntry(options: unknown, exec?: string, extra?: unknown): Promise<string>;
+  };
+};
+
+/** What electron-builder writes as the .desktop file for this config (the bits of a packager it reads). */
+async function desktopEntry(config: Configuration): Promise<string> {
+  const packager = {
+    config,
+    platformSpecificBuildOptions: config.linux ?? {},
+    fileAssociations: [],
+    executableName: 'ringline',
+    appInfo: { productName: 'Ringline', description: 'Ringline softphone' },
+    info: { metadata: { desktopName: 'ringline.desktop' } },
+  };
+  return new LinuxTargetHelper(packager).computeDesktopEntry(config.linux ?? {}, '/opt/Ringline/ringline %U');
+}
+
+function isPng(bytes: Buffer): boolean {
+  return bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+}
 
 const configUrl = new URL('../../../build/electron-builder.yml', import.meta.url);
 
@@ -35,6 +60,47 @@ describe('build/electron-builder.yml', () => {
     const schemes = protocols.flatMap((protocol) => protocol.schemes);
     expect([...schemes].sort()).toEqual(['callto', 'sip', 'sips', 'tel']);
     for (const protocol of protocols) expect(protocol.name).toMatch(/\S/);
+  });
+
+  it('makes the Linux .desktop file claim exactly the schemes main registers at run time', async () => {
+    const entry = await desktopEntry(await config());
+    const mimeType = /^MimeType=(.*)$/m.exec(entry)?.[1] ?? '';
+    const claimed = mimeType.split(';').filter((type) => type !== '');
+    expect([...claimed].sort()).toEqual(LINK_SCHEMES.map((scheme) => `x-scheme-handler/${scheme}`).sort());
+    expect(entry).toMatch(/^Exec=.* %U$/m);
+  });
+
+  it('registers exactly the link schemes on Windows through the NSIS include, and removes them again', async () => {
+    const { nsis } = await config();
+    expect(nsis?.include).toBe('build/installer.nsh');
+    expect(nsis?.perMachine).toBe(false);
+    const script = await readFile(new URL('../../../build/installer.nsh', import.meta.url), 'utf8');
+    const schemes = (macro: string) =>
+      [...script.matchAll(new RegExp(`!insertmacro ${macro} "([^"]+)"`, 'g'))]
+        .map((match) => match[1])
+        .sort();
+    expect(schemes('ringlineRegisterScheme')).toEqual([...LINK_SCHEMES].sort());
+    expect(schemes('ringlineUnregisterScheme')).toEqual([...LINK_SCHEMES].sort());
+    expect(script).toContain('WriteRegStr HKCU "Software\\Classes\\${SCHEME}" "URL Protocol" ""');
+    expect(script).toContain(
+      'WriteRegStr HKCU "Software\\Classes\\${SCHEME}\\shell\\open\\command" "" \'"$INSTDIR\\${APP_EXECUTABLE_FILENAME}" "%1"\'',
+    );
+    expect(script).toMatch(/!macro customInstall\b/);
+    expect(script).toMatch(/!macro customUnInstall\b/);
+  });
+
+  it('packages every tray icon, 16 px and 32 px, where main looks for them', async () => {
+    const { extraResources } = await config();
+    expect(extraResources).toEqual([{ from: 'build/icons/tray', to: 'tray', filter: ['*.png'] }]);
+    for (const { file, size } of allTrayIconFiles()) {
+      const png = await readFile(new URL(`../../../build/icons/tray/${file}`, import.meta.url));
+      expect(isPng(png), file).toBe(true);
+      expect([png.readUInt32BE(16), png.readUInt32BE(20)], file).toEqual([size, size]);
+    }
+  });
+
+  it('lets macOS show Answer / Decline on notifications', async () => {
+    expect((await config()).mac?.extendInfo).toMatchObject({ NSUserNotificationAlertStyle: 'alert' });
   });
 
   it('flips the security fuses', async () => {
@@ -69,7 +135,7 @@ describe('build/electron-builder.yml', () => {
     const icons = new Set([linux?.icon, mac?.icon, win?.icon]);
     expect([...icons]).toEqual(['build/icons/icon.png']);
     const png = await readFile(new URL('../../../build/icons/icon.png', import.meta.url));
-    expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+    expect(isPng(png)).toBe(true);
     expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([512, 512]);
   });
 });

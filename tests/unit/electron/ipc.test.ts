@@ -1,27 +1,50 @@
 import { describe, expect, it } from 'vitest';
 import {
+  DEFAULT_SETTINGS,
+  IDLE_PHONE_STATUS,
   IPC,
   type Account,
   type AccountInput,
-  type IncomingCallNotice,
+  type IncomingAction,
+  type LogEntry,
+  type PhoneStatus,
   type SettingsPatch,
 } from '../../../electron/common/contract';
 import {
+  SEND_CHANNELS,
+  bindIpcHandlers,
   createIpcHandlers,
   isTrustedSender,
+  type IpcHandlers,
   type IpcSender,
   type MainServices,
+  type SenderWindow,
 } from '../../../electron/main/ipc';
 import { trustedOrigins } from '../../../electron/main/security';
 
 const trusted = trustedOrigins('http://localhost:5173');
-const ours: IpcSender = { url: 'app://ringline/index.html#/accounts', isTopFrame: true };
+const ours: IpcSender = {
+  url: 'app://ringline/index.html#/accounts',
+  isTopFrame: true,
+  window: { kind: 'main' },
+};
+const incomingWindow: IpcSender = {
+  url: 'app://ringline/incoming.html?callId=c1',
+  isTopFrame: true,
+  window: { kind: 'incoming', callId: 'c1' },
+};
 
 const validInput: AccountInput = {
   displayName: 'Alice',
   sipUri: 'sip:1001@pbx.example.com',
   authUser: '1001',
   wssUrl: 'wss://pbx.example.com/ws',
+};
+
+const ringingStatus: PhoneStatus = {
+  ...IDLE_PHONE_STATUS,
+  accounts: [{ id: 'a1', name: 'Alice', state: 'registered' }],
+  ringing: [{ callId: 'c1', displayName: 'Bob', number: '1002' }],
 };
 
 /** Services that record what reached them, so a test can tell a refused call from an accepted one. */
@@ -47,55 +70,63 @@ function recordingServices(): { services: MainServices; calls: string[] } {
       },
     },
     settings: {
-      get: async () => ({ settings: { language: 'system' }, problems: [] }),
+      get: async () => ({ settings: DEFAULT_SETTINGS, problems: [] }),
       update: async (patch: SettingsPatch) => {
         calls.push(`settings.update:${JSON.stringify(patch)}`);
-        return { language: patch.language ?? 'system' };
+        return { ...DEFAULT_SETTINGS, ...patch };
       },
     },
-    notifications: {
-      incomingCall: (notice: IncomingCallNotice) => calls.push(`notify:${notice.callId}`),
-      dismiss: (callId: string) => calls.push(`dismiss:${callId}`),
-    },
+    phone: { reportStatus: (status: PhoneStatus) => calls.push(`phone.status:${status.ringing.length}`) },
     links: { rendererReady: () => calls.push('links.ready') },
+    incoming: { act: (action: IncomingAction) => calls.push(`incoming.${action.action}:${action.callId}`) },
+    log: { write: (entry: LogEntry) => calls.push(`log.${entry.level}:${entry.scope}`) },
     appInfo: () => ({ name: 'Ringline', version: '0.1.0', platform: 'linux', host: 'electron' }),
   };
   return { services, calls };
 }
 
+function handlersAndCalls(): { handlers: IpcHandlers; calls: string[] } {
+  const { services, calls } = recordingServices();
+  return { handlers: createIpcHandlers(services, trusted), calls };
+}
+
 describe('isTrustedSender', () => {
   it('accepts our page in the top frame, in production and dev', () => {
     expect(isTrustedSender(ours, trusted)).toBe(true);
-    expect(isTrustedSender({ url: 'http://localhost:5173/', isTopFrame: true }, trusted)).toBe(true);
+    expect(isTrustedSender({ ...ours, url: 'http://localhost:5173/' }, trusted)).toBe(true);
   });
 
   it('refuses sub frames, other origins and a vanished frame', () => {
     expect(isTrustedSender({ ...ours, isTopFrame: false }, trusted)).toBe(false);
-    expect(isTrustedSender({ url: 'https://evil.example/', isTopFrame: true }, trusted)).toBe(false);
-    expect(isTrustedSender({ url: 'file:///tmp/x.html', isTopFrame: true }, trusted)).toBe(false);
-    expect(isTrustedSender({ url: 'about:blank', isTopFrame: true }, trusted)).toBe(false);
+    expect(isTrustedSender({ ...ours, url: 'https://evil.example/' }, trusted)).toBe(false);
+    expect(isTrustedSender({ ...ours, url: 'file:///tmp/x.html' }, trusted)).toBe(false);
+    expect(isTrustedSender({ ...ours, url: 'about:blank' }, trusted)).toBe(false);
     expect(isTrustedSender(null, trusted)).toBe(false);
   });
 });
 
 describe('createIpcHandlers', () => {
-  it('has exactly one handler per renderer-to-main channel', () => {
-    const handlers = createIpcHandlers(recordingServices().services, trusted);
-    const expected = Object.values(IPC).filter((channel) => channel !== IPC.linksDialRequest);
+  it('has exactly one handler per renderer-to-main channel, none for main-to-renderer ones', () => {
+    const { handlers } = handlersAndCalls();
+    const pushed: string[] = [IPC.phoneCommand, IPC.linksLink];
+    const expected = Object.values(IPC).filter((channel) => !pushed.includes(channel));
     expect(Object.keys(handlers).sort()).toEqual([...expected].sort());
   });
 
   it('passes validated arguments to the services and returns their results', async () => {
-    const { services, calls } = recordingServices();
-    const handlers = createIpcHandlers(services, trusted);
+    const { handlers, calls } = handlersAndCalls();
     expect(await handlers[IPC.accountsList](ours, [])).toMatchObject({ secretStorage: 'session-only' });
     expect(await handlers[IPC.accountsSave](ours, [validInput])).toMatchObject({ id: 'a1' });
     await handlers[IPC.accountsRemove](ours, ['a1']);
     expect(await handlers[IPC.accountsPassword](ours, ['a1'])).toBe('pw');
-    expect(await handlers[IPC.settingsUpdate](ours, [{ language: 'en' }])).toEqual({ language: 'en' });
-    await handlers[IPC.notifyIncomingCall](ours, [{ callId: 'c1', displayName: 'Bob', number: '1002' }]);
-    await handlers[IPC.notifyDismiss](ours, ['c1']);
+    expect(await handlers[IPC.settingsUpdate](ours, [{ language: 'en' }])).toMatchObject({ language: 'en' });
+    expect(await handlers[IPC.phoneReportStatus](ours, [ringingStatus])).toBeUndefined();
     await handlers[IPC.linksReady](ours, []);
+    expect(
+      await handlers[IPC.incomingAct](incomingWindow, [{ callId: 'c1', action: 'answer' }]),
+    ).toBeUndefined();
+    await handlers[IPC.logWrite](ours, [{ level: 'warn', scope: 'sip', message: 'x' }]);
+    await handlers[IPC.logWrite](incomingWindow, [{ level: 'error', scope: 'incoming', message: 'y' }]);
     expect(await handlers[IPC.appInfo](ours, [])).toEqual({
       name: 'Ringline',
       version: '0.1.0',
@@ -108,23 +139,65 @@ describe('createIpcHandlers', () => {
       'accounts.remove:a1',
       'accounts.password:a1',
       'settings.update:{"language":"en"}',
-      'notify:c1',
-      'dismiss:c1',
+      'phone.status:1',
       'links.ready',
+      'incoming.answer:c1',
+      'log.warn:sip',
+      'log.error:incoming',
     ]);
   });
 
   it('refuses untrusted senders before looking at arguments', async () => {
-    const { services, calls } = recordingServices();
-    const handlers = createIpcHandlers(services, trusted);
-    const iframe = { ...ours, isTopFrame: false };
-    await expect(handlers[IPC.accountsPassword](iframe, ['a1'])).rejects.toThrow(
+    const { handlers, calls } = handlersAndCalls();
+    await expect(handlers[IPC.accountsPassword]({ ...ours, isTopFrame: false }, ['a1'])).rejects.toThrow(
       "ringline:accounts.password: refused, the sender is not Ringline's own page",
     );
-    await expect(
-      handlers[IPC.accountsList]({ url: 'https://evil.example/', isTopFrame: true }, []),
-    ).rejects.toThrow(/refused/);
+    await expect(handlers[IPC.accountsList]({ ...ours, url: 'https://evil.example/' }, [])).rejects.toThrow(
+      /refused/,
+    );
     await expect(handlers[IPC.linksReady](null, [])).rejects.toThrow(/refused/);
+    await expect(handlers[IPC.logWrite](null, [{ level: 'info', scope: 's', message: 'm' }])).rejects.toThrow(
+      /refused/,
+    );
+    expect(calls).toEqual([]);
+  });
+
+  it('gives the incoming-call window only incoming.act and log.write', async () => {
+    const { handlers, calls } = handlersAndCalls();
+    for (const [channel, args] of [
+      [IPC.accountsPassword, ['a1']],
+      [IPC.accountsList, []],
+      [IPC.settingsUpdate, [{ doNotDisturb: true }]],
+      [IPC.phoneReportStatus, [IDLE_PHONE_STATUS]],
+      [IPC.linksReady, []],
+      [IPC.appInfo, []],
+    ] as const) {
+      await expect(handlers[channel](incomingWindow, args), channel).rejects.toThrow(
+        `${channel}: refused, not available to the incoming window`,
+      );
+    }
+    expect(calls).toEqual([]);
+  });
+
+  it('refuses incoming.act from the main window and from unknown windows', async () => {
+    const { handlers, calls } = handlersAndCalls();
+    const action = [{ callId: 'c1', action: 'answer' }];
+    await expect(handlers[IPC.incomingAct](ours, action)).rejects.toThrow(/not available to the main window/);
+    const stranger: IpcSender = { ...incomingWindow, window: { kind: 'unknown' } };
+    await expect(handlers[IPC.incomingAct](stranger, action)).rejects.toThrow(
+      /not available to the unknown window/,
+    );
+    await expect(
+      handlers[IPC.logWrite](stranger, [{ level: 'info', scope: 's', message: 'm' }]),
+    ).rejects.toThrow(/unknown window/);
+    expect(calls).toEqual([]);
+  });
+
+  it('lets an incoming-call window act only on its own call', async () => {
+    const { handlers, calls } = handlersAndCalls();
+    await expect(
+      handlers[IPC.incomingAct](incomingWindow, [{ callId: 'c2', action: 'decline' }]),
+    ).rejects.toThrow("ringline:incoming.act: refused, not this window's call");
     expect(calls).toEqual([]);
   });
 
@@ -142,27 +215,65 @@ describe('createIpcHandlers', () => {
     ['a non-string id', IPC.accountsRemove, [42], /argument 0: Expected string/],
     ['an unknown setting', IPC.settingsUpdate, [{ theme: 'dark' }], /Unrecognized key/],
     ['an unknown language', IPC.settingsUpdate, [{ language: 'xx' }], /argument 0\.language/],
-    ['an empty call id', IPC.notifyDismiss, [''], /argument 0/],
     [
-      'a notice with extra keys',
-      IPC.notifyIncomingCall,
-      [{ callId: 'c', displayName: '', number: '', html: '<b>' }],
+      'a bad accelerator',
+      IPC.settingsUpdate,
+      [{ shortcuts: { ...DEFAULT_SETTINGS.shortcuts, answer: 'Ctrl+;' } }],
+      /argument 0\.shortcuts\.answer/,
+    ],
+    [
+      'a status with extra keys',
+      IPC.phoneReportStatus,
+      [{ ...IDLE_PHONE_STATUS, html: '<b>' }],
       /Unrecognized key/,
+    ],
+    ['a status missing fields', IPC.phoneReportStatus, [{ accounts: [] }], /argument 0\.ringing/],
+    [
+      'a ringing call with extra keys',
+      IPC.phoneReportStatus,
+      [{ ...ringingStatus, ringing: [{ callId: 'c', displayName: '', number: '', html: '<b>' }] }],
+      /argument 0\.ringing\.0: Unrecognized key/,
+    ],
+    [
+      'a negative missed count',
+      IPC.phoneReportStatus,
+      [{ ...IDLE_PHONE_STATUS, missedCalls: -1 }],
+      /missedCalls/,
     ],
     ['arguments to a no-argument verb', IPC.appInfo, [1], /arguments: Array must contain at most 0/],
   ] as const)(
     'rejects %s with a clear message and does not call the service',
     async (_label, channel, args, message) => {
-      const { services, calls } = recordingServices();
-      const handlers = createIpcHandlers(services, trusted);
+      const { handlers, calls } = handlersAndCalls();
       await expect(handlers[channel](ours, args)).rejects.toThrow(message);
       await expect(handlers[channel](ours, args)).rejects.toThrow(new RegExp(`^${channel}: invalid `));
       expect(calls).toEqual([]);
     },
   );
 
+  it.each([
+    ['an unknown action', IPC.incomingAct, [{ callId: 'c1', action: 'transfer' }], /argument 0\.action/],
+    ['an empty call id', IPC.incomingAct, [{ callId: '', action: 'answer' }], /argument 0\.callId/],
+    [
+      'an unknown log level',
+      IPC.logWrite,
+      [{ level: 'fatal', scope: 's', message: 'm' }],
+      /argument 0\.level/,
+    ],
+    [
+      'an over-long log message',
+      IPC.logWrite,
+      [{ level: 'info', scope: 's', message: 'x'.repeat(16_385) }],
+      /message/,
+    ],
+  ] as const)('rejects %s from the incoming-call window', async (_label, channel, args, message) => {
+    const { handlers, calls } = handlersAndCalls();
+    await expect(handlers[channel](incomingWindow, args)).rejects.toThrow(message);
+    expect(calls).toEqual([]);
+  });
+
   it('does not echo argument values in errors', async () => {
-    const handlers = createIpcHandlers(recordingServices().services, trusted);
+    const { handlers } = handlersAndCalls();
     const secret = 'hunter2-secret';
     await expect(
       handlers[IPC.accountsSave](ours, [{ ...validInput, password: secret, wssUrl: secret }]),
@@ -176,5 +287,66 @@ describe('createIpcHandlers', () => {
     };
     const handlers = createIpcHandlers(services, trusted);
     await expect(handlers[IPC.accountsSave](ours, [validInput])).rejects.toThrow('ENOSPC');
+  });
+});
+
+describe('bindIpcHandlers', () => {
+  type Listener = (event: unknown, ...args: unknown[]) => unknown;
+
+  /** Records what was registered with `ipcMain`, and lets a test fire a message at it. */
+  function fakeIpcMain() {
+    const handled = new Map<string, Listener>();
+    const listened = new Map<string, Listener>();
+    const ipcMain = {
+      handle: (channel: string, listener: Listener) => void handled.set(channel, listener),
+      on: (channel: string, listener: Listener) => {
+        listened.set(channel, listener);
+        return ipcMain;
+      },
+    };
+    return { ipcMain, handled, listened };
+  }
+
+  function event(id: number, url = 'app://ringline/index.html', parent: unknown = null) {
+    return { sender: { id }, senderFrame: { url, parent } };
+  }
+
+  it('uses handle for invoked verbs and on for log.write, and identifies the sender window', async () => {
+    const { services, calls } = recordingServices();
+    const { ipcMain, handled, listened } = fakeIpcMain();
+    const refused: unknown[] = [];
+    const windows: Record<number, SenderWindow> = {
+      1: { kind: 'main' },
+      2: { kind: 'incoming', callId: 'c1' },
+    };
+    bindIpcHandlers(
+      ipcMain as never,
+      createIpcHandlers(services, trusted),
+      (id) => windows[id] ?? { kind: 'unknown' },
+      (error) => refused.push(error),
+    );
+    expect([...listened.keys()]).toEqual([...SEND_CHANNELS]);
+    expect(handled.has(IPC.logWrite)).toBe(false);
+    expect(handled.size).toBe(Object.keys(IPC).length - 2 - SEND_CHANNELS.length);
+
+    await handled.get(IPC.linksReady)?.(event(1));
+    await expect(handled.get(IPC.linksReady)?.(event(2))).rejects.toThrow(/incoming window/);
+    await handled.get(IPC.incomingAct)?.(event(2, 'app://ringline/incoming.html'), {
+      callId: 'c1',
+      action: 'decline',
+    });
+    await expect(handled.get(IPC.accountsList)?.(event(1, 'app://ringline/index.html', {}))).rejects.toThrow(
+      /not Ringline's own page/,
+    );
+    await expect(handled.get(IPC.accountsList)?.({ sender: { id: 1 }, senderFrame: null })).rejects.toThrow(
+      /refused/,
+    );
+
+    listened.get(IPC.logWrite)?.(event(1), { level: 'info', scope: 'ui', message: 'hello' });
+    listened.get(IPC.logWrite)?.(event(9), { level: 'info', scope: 'ui', message: 'hello' });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(calls).toEqual(['links.ready', 'incoming.decline:c1', 'log.info:ui']);
+    expect(refused).toHaveLength(1);
+    expect(String(refused[0])).toMatch(/ringline:log\.write: refused, not available to the unknown window/);
   });
 });

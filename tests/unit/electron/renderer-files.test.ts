@@ -24,6 +24,14 @@ describe('resolveRendererFile', () => {
     }
   });
 
+  it('maps the incoming-call page, ignoring its query', () => {
+    expect(resolveRendererFile(root, 'app://ringline/incoming.html?callId=c1&name=Bob&lang=en')).toEqual({
+      kind: 'file',
+      path: join(root, 'incoming.html'),
+      contentType: 'text/html; charset=utf-8',
+    });
+  });
+
   it('maps nested assets with their content type', () => {
     expect(resolveRendererFile(root, 'app://ringline/assets/index-Abc123.js')).toEqual({
       kind: 'file',

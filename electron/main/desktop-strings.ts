@@ -1,0 +1,108 @@
+/**
+ * The few strings main shows itself (tray, notifications), in English and Simplified Chinese.
+ *
+ * The renderer has its own messages (vue-i18n); these are kept apart because main never loads the
+ * renderer's code. The call buttons say the same as the renderer's `call.answer` / `call.decline`.
+ */
+import type { LanguageSetting } from '../common/contract';
+
+export type DesktopLocale = 'en' | 'zh-CN';
+
+/**
+ * The language main uses: the setting, or for `system` the OS language (`app.getLocale()`); any
+ * Chinese variant gets Simplified Chinese, like the renderer's `resolveLocale`.
+ */
+export function resolveDesktopLocale(setting: LanguageSetting, systemLocale: string): DesktopLocale {
+  if (setting !== 'system') return setting;
+  return systemLocale.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
+}
+
+export interface DesktopStrings {
+  showWindow: string;
+  hideWindow: string;
+  doNotDisturb: string;
+  noAccounts: string;
+  answer: string;
+  decline: string;
+  hangup: string;
+  mute: string;
+  unmute: string;
+  quit: string;
+  registration: Record<'offline' | 'connecting' | 'registering' | 'registered' | 'failed', string>;
+  tray: Record<'offline' | 'registering' | 'registered' | 'dnd' | 'in-call' | 'ringing', string>;
+  incomingCall: string;
+  incomingCallFrom: (caller: string) => string;
+  unknownCaller: string;
+  missedCallFrom: (caller: string) => string;
+  missedCalls: (count: number) => string;
+}
+
+const en: DesktopStrings = {
+  showWindow: 'Show Ringline',
+  hideWindow: 'Hide Ringline',
+  doNotDisturb: 'Do not disturb',
+  noAccounts: 'No accounts',
+  answer: 'Answer',
+  decline: 'Decline',
+  hangup: 'Hang up',
+  mute: 'Mute',
+  unmute: 'Unmute',
+  quit: 'Quit Ringline',
+  registration: {
+    offline: 'Offline',
+    connecting: 'Connecting…',
+    registering: 'Registering…',
+    registered: 'Registered',
+    failed: 'Not registered',
+  },
+  tray: {
+    offline: 'Offline',
+    registering: 'Registering…',
+    registered: 'Ready for calls',
+    dnd: 'Do not disturb',
+    'in-call': 'In a call',
+    ringing: 'Incoming call',
+  },
+  incomingCall: 'Incoming call',
+  incomingCallFrom: (caller) => `Incoming call from ${caller}`,
+  unknownCaller: 'Unknown caller',
+  missedCallFrom: (caller) => `Missed call from ${caller}`,
+  missedCalls: (count) => (count === 1 ? '1 missed call' : `${count} missed calls`),
+};
+
+const zhCN: DesktopStrings = {
+  showWindow: '显示 Ringline',
+  hideWindow: '隐藏 Ringline',
+  doNotDisturb: '免打扰',
+  noAccounts: '没有账户',
+  answer: '接听',
+  decline: '拒接',
+  hangup: '挂断',
+  mute: '静音',
+  unmute: '取消静音',
+  quit: '退出 Ringline',
+  registration: {
+    offline: '离线',
+    connecting: '正在连接…',
+    registering: '正在注册…',
+    registered: '已注册',
+    failed: '未注册',
+  },
+  tray: {
+    offline: '离线',
+    registering: '正在注册…',
+    registered: '可以通话',
+    dnd: '免打扰',
+    'in-call': '通话中',
+    ringing: '来电',
+  },
+  incomingCall: '来电',
+  incomingCallFrom: (caller) => `来自 ${caller} 的来电`,
+  unknownCaller: '未知来电者',
+  missedCallFrom: (caller) => `来自 ${caller} 的未接来电`,
+  missedCalls: (count) => `${count} 个未接来电`,
+};
+
+export function desktopStrings(locale: DesktopLocale): DesktopStrings {
+  return locale === 'zh-CN' ? zhCN : en;
+}
