@@ -3,7 +3,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { _electron as electron, expect, test, type ElectronApplication } from '@playwright/test';
+import { _electron as electron, type ElectronApplication } from '@playwright/test';
+import { expect, test } from './fixtures';
 
 const require = createRequire(import.meta.url);
 const electronDir = dirname(require.resolve('electron/package.json'));
@@ -83,17 +84,36 @@ test.describe('desktop app (Electron)', () => {
     }
   });
 
-  test('a tel: link on the command line reaches the renderer, which asks before calling', async () => {
+  test('a tel: link on the command line waits for registration, asks, and dials the lab', async ({ lab }) => {
     test.skip(!binary, skipReason);
-    const app = await launch(profile, ['tel:+1-201-555-0123']);
+    const app = await launch(profile, [
+      // Trust exactly the lab's certificate, and use Chromium's fake microphone.
+      `--ignore-certificate-errors-spki-list=${lab.certSpkiSha256}`,
+      '--use-fake-ui-for-media-stream',
+      '--use-fake-device-for-media-stream',
+      `tel:${lab.users.legacy.user}`,
+    ]);
     try {
       const page = await app.firstWindow();
+      const form = page.getByRole('form', { name: 'Add account' });
+      await form.getByLabel('Display name').fill(lab.users.alice.displayName);
+      await form.getByLabel('SIP address').fill(lab.users.alice.aor);
+      await form.getByLabel('Password').fill(lab.users.alice.password);
+      await form.getByLabel('WebSocket server').fill(lab.wssUrl);
+      await form.getByRole('button', { name: 'Save and register' }).click();
+      await expect(page.getByRole('region', { name: /Registration status/ }).getByRole('status')).toHaveText(
+        'Registered',
+      );
+
       const confirm = page.getByRole('dialog', { name: 'Call this number?' });
-      await expect(confirm).toBeVisible();
-      await expect(confirm).toContainText('+12015550123');
-      await expect(confirm.getByRole('button', { name: 'Call' })).toBeVisible();
-      await confirm.getByRole('button', { name: 'Cancel' }).click();
-      await expect(confirm).toBeHidden();
+      await expect(confirm).toContainText(lab.users.legacy.user);
+      await confirm.getByRole('button', { name: 'Call' }).click();
+      await lab.legacy.waitForEvent('CALL_ESTABLISHED');
+      await page.waitForTimeout(2000);
+      await page.getByRole('button', { name: 'Hang up', exact: true }).click();
+      await lab.legacy.waitForEvent('CALL_CLOSED');
+      const heard = await lab.legacy.receivedAudio();
+      expect(heard.rms, 'the desk phone heard the desktop app').toBeGreaterThan(0.01);
     } finally {
       await app.close();
     }
