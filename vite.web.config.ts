@@ -1,13 +1,23 @@
 import { resolve } from 'node:path';
 import vue from '@vitejs/plugin-vue';
-import { defineConfig, type UserConfig } from 'vite';
+import { defineConfig, type Plugin, type UserConfig } from 'vite';
 import pkg from './package.json' with { type: 'json' };
+
+/**
+ * The pages' CSP allows no inline styles. Vite's dev server injects CSS as `<style>` elements (for hot
+ * reload) while builds link CSS files, so only the dev server relaxes `style-src`.
+ */
+const devServerStyles: Plugin = {
+  name: 'ringline-dev-server-styles',
+  apply: 'serve',
+  transformIndexHtml: (html) => html.replace("style-src 'self';", "style-src 'self' 'unsafe-inline';"),
+};
 
 /** The renderer's build, shared by the desktop build (electron-vite) and the browser build (`npm run web`). */
 export const rendererConfig = {
   root: resolve(import.meta.dirname, 'renderer'),
   base: './',
-  plugins: [vue()],
+  plugins: [vue(), devServerStyles],
   resolve: { alias: { '@common': resolve(import.meta.dirname, 'electron/common') } },
   define: { __APP_VERSION__: JSON.stringify(pkg.version) },
   build: {

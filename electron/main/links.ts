@@ -91,9 +91,11 @@ export class ProtocolRegistrar {
   // Called with exactly the arguments given: Electron's native side does not read `undefined` as absent.
   #register(scheme: LinkScheme): boolean {
     const [path, args] = this.#args;
+    // Registering tel:/sip:/sips:/callto: is the product's purpose; every link is parsed and refused
+    // or confirmed by the user before anything is dialled (common/links.ts, settings.askBeforeDialingLink).
     return path === undefined
-      ? this.#api.setAsDefaultProtocolClient(scheme)
-      : this.#api.setAsDefaultProtocolClient(scheme, path, args);
+      ? this.#api.setAsDefaultProtocolClient(scheme) // eng-disable PROTOCOL_HANDLER_JS_CHECK
+      : this.#api.setAsDefaultProtocolClient(scheme, path, args); // eng-disable PROTOCOL_HANDLER_JS_CHECK
   }
 
   #unregister(scheme: LinkScheme): boolean {
