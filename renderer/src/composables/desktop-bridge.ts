@@ -9,7 +9,7 @@ import { usePhoneStore } from '../stores/phone';
 import { useRegistrationStore } from '../stores/registration';
 import { useSettingsStore } from '../stores/settings';
 
-export type AppView = 'phone' | 'history' | 'settings';
+export type AppView = 'phone' | 'history' | 'contacts' | 'settings';
 
 /**
  * The renderer's side of the desktop: reports the phone's state (main turns it into the tray and
@@ -42,7 +42,13 @@ export function useDesktopBridge(view: Ref<AppView>): void {
       muted: answered.some((c) => c.muted),
       missedCalls: history.unseenMissed,
       ...(missed
-        ? { lastMissed: { callId: missed.id, displayName: missed.remoteDisplayName, number: missed.remoteNumber } }
+        ? {
+            lastMissed: {
+              callId: missed.id,
+              displayName: missed.remoteDisplayName,
+              number: missed.remoteNumber,
+            },
+          }
         : {}),
       doNotDisturb: settings.settings.doNotDisturb,
     };
@@ -71,9 +77,7 @@ export function useDesktopBridge(view: Ref<AppView>): void {
         calls.current.forEach((c) => void phone.hangup(c.id));
         return;
       case 'toggle-mute':
-        calls.current
-          .filter((c) => c.state === 'active')
-          .forEach((c) => phone.setMuted(c.id, !c.muted));
+        calls.current.filter((c) => c.state === 'active').forEach((c) => phone.setMuted(c.id, !c.muted));
         return;
       case 'set-do-not-disturb':
         void settings.update({ doNotDisturb: command.on });

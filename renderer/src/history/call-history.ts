@@ -35,7 +35,8 @@ const MISSED_REASONS: ReadonlySet<EndReason> = new Set([
 export function outcomeOf(call: CallSnapshot): CallOutcome {
   const reason = call.end?.reason ?? 'failed';
   if (call.answeredAt !== undefined) return 'answered';
-  if (call.direction === 'incoming') return reason === 'declined-locally' ? 'rejected' : MISSED_REASONS.has(reason) ? 'missed' : 'failed';
+  if (call.direction === 'incoming')
+    return reason === 'declined-locally' ? 'rejected' : MISSED_REASONS.has(reason) ? 'missed' : 'failed';
   if (reason === 'cancelled' || reason === 'local-hangup') return 'cancelled';
   return 'failed';
 }

@@ -11,7 +11,11 @@ export const useHistoryStore = defineStore('history', () => {
   const lastMissed = ref<CallHistoryEntry | undefined>();
 
   async function refresh(): Promise<void> {
-    const [entries, unseen, latest] = await Promise.all([db.recent(), db.unseenMissed(), db.latestUnseenMissed()]);
+    const [entries, unseen, latest] = await Promise.all([
+      db.recent(),
+      db.unseenMissed(),
+      db.latestUnseenMissed(),
+    ]);
     recent.value = entries;
     unseenMissed.value = unseen;
     lastMissed.value = latest;
