@@ -44,7 +44,11 @@ test.describe('contacts (web host)', () => {
 
     await app.button(/Recent calls/).click();
     await expect(
-      app.page.getByRole('region', { name: 'Recent calls' }).getByRole('listitem').first(),
+      app.page
+        .getByRole('region', { name: 'Recent calls' })
+        .getByRole('listitem')
+        .filter({ hasText: 'Outgoing' })
+        .first(),
     ).toContainText('张伟 (Desk)');
   });
 });

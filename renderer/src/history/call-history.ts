@@ -62,6 +62,61 @@ export function historyEntryFor(call: CallSnapshot): CallHistoryEntry {
   };
 }
 
+export type HistoryKind = 'missed' | 'incoming' | 'outgoing';
+
+export interface HistoryFilter {
+  kind?: HistoryKind;
+  accountId?: string;
+  /** Matches the caller's name, URI or number digits. */
+  text?: string;
+}
+
+function matchesKind(entry: CallHistoryEntry, kind: HistoryKind): boolean {
+  return kind === 'missed' ? entry.outcome === 'missed' : entry.direction === kind;
+}
+
+const CSV_COLUMNS = [
+  'started',
+  'direction',
+  'outcome',
+  'name',
+  'number',
+  'uri',
+  'duration_seconds',
+  'end_reason',
+  'sip_code',
+  'account',
+] as const;
+
+/**
+ * History as CSV (RFC 4180). Cells that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`) get
+ * a leading apostrophe: caller names come from the network.
+ */
+export function historyCsv(entries: readonly CallHistoryEntry[]): string {
+  const cell = (value: string | number | undefined): string => {
+    const text = value === undefined ? '' : String(value);
+    const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+    return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+  };
+  const rows = entries.map((e) =>
+    [
+      new Date(e.startedAt).toISOString(),
+      e.direction,
+      e.outcome,
+      e.remoteDisplayName,
+      e.remoteNumber,
+      e.remoteUri,
+      e.durationSeconds,
+      e.endReason,
+      e.statusCode,
+      e.accountId,
+    ]
+      .map(cell)
+      .join(','),
+  );
+  return [CSV_COLUMNS.join(','), ...rows].join('\r\n') + '\r\n';
+}
+
 /** Call history in IndexedDB. Each write is one transaction, keyed by call id. */
 export class CallHistory extends Dexie {
   calls!: Table<CallHistoryEntry, string>;
@@ -87,6 +142,33 @@ export class CallHistory extends Dexie {
 
   async markAllSeen(): Promise<void> {
     await this.calls.where('seen').equals(0).modify({ seen: 1 });
+  }
+
+  /** Newest first, narrowed by the filter; a full scan of the startedAt index (fast enough at 100k). */
+  query(filter: HistoryFilter = {}): Promise<CallHistoryEntry[]> {
+    const text = filter.text?.trim().toLowerCase() ?? '';
+    const digits = text.replace(/[^\d]/g, '');
+    return this.calls
+      .orderBy('startedAt')
+      .reverse()
+      .filter(
+        (entry) =>
+          (filter.kind === undefined || matchesKind(entry, filter.kind)) &&
+          (filter.accountId === undefined || entry.accountId === filter.accountId) &&
+          (text === '' ||
+            entry.remoteDisplayName.toLowerCase().includes(text) ||
+            entry.remoteUri.toLowerCase().includes(text) ||
+            (digits.length > 0 && entry.remoteNumber.includes(digits))),
+      )
+      .toArray();
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.calls.delete(id);
+  }
+
+  async clearAll(): Promise<void> {
+    await this.calls.clear();
   }
 
   async latestUnseenMissed(): Promise<CallHistoryEntry | undefined> {

@@ -19,8 +19,16 @@ export function createAppI18n(locale: Locale) {
     fallbackLocale: 'en',
     messages: { en, 'zh-CN': zhCN },
     datetimeFormats: {
-      en: { short: { dateStyle: 'medium', timeStyle: 'short' } },
-      'zh-CN': { short: { dateStyle: 'medium', timeStyle: 'short' } },
+      en: {
+        short: { dateStyle: 'medium', timeStyle: 'short' },
+        day: { dateStyle: 'full' },
+        time: { timeStyle: 'short' },
+      },
+      'zh-CN': {
+        short: { dateStyle: 'medium', timeStyle: 'short' },
+        day: { dateStyle: 'full' },
+        time: { timeStyle: 'short' },
+      },
     },
   });
 }

@@ -1,5 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { CallHistory, outcomeOf } from '../../../renderer/src/history/call-history';
+import {
+  CallHistory,
+  historyCsv,
+  historyEntryFor,
+  outcomeOf,
+} from '../../../renderer/src/history/call-history';
 import type { CallSnapshot } from '../../../renderer/src/sip/call-state';
 
 const opened: CallHistory[] = [];
@@ -63,5 +68,69 @@ describe('call history (real IndexedDB)', () => {
     await history.markAllSeen();
     expect(await history.unseenMissed()).toBe(0);
     expect(await history.latestUnseenMissed()).toBeUndefined();
+  });
+});
+
+describe('history queries and export', () => {
+  it('filters by kind, account and text, newest first', async () => {
+    const history = freshHistory();
+    await history.record(
+      call({ id: 'a', createdAt: 1_000, end: { reason: 'cancelled' }, remoteDisplayName: 'Zhang Wei' }),
+    );
+    await history.record(
+      call({
+        id: 'b',
+        createdAt: 2_000,
+        direction: 'outgoing',
+        answeredAt: 2_500,
+        end: { reason: 'local-hangup' },
+        remoteNumber: '2015550123',
+      }),
+    );
+    await history.record(
+      call({
+        id: 'c',
+        createdAt: 3_000,
+        accountId: 'other',
+        answeredAt: 3_100,
+        end: { reason: 'remote-hangup' },
+      }),
+    );
+    const ids = async (filter: Parameters<CallHistory['query']>[0]) =>
+      (await history.query(filter)).map((e) => e.id);
+    expect(await ids({})).toEqual(['c', 'b', 'a']);
+    expect(await ids({ kind: 'missed' })).toEqual(['a']);
+    expect(await ids({ kind: 'outgoing' })).toEqual(['b']);
+    expect(await ids({ kind: 'incoming' })).toEqual(['c', 'a']);
+    expect(await ids({ accountId: 'other' })).toEqual(['c']);
+    expect(await ids({ text: 'zhang' })).toEqual(['a']);
+    expect(await ids({ text: '555-0123' })).toEqual(['b']);
+    await history.remove('b');
+    expect(await ids({})).toEqual(['c', 'a']);
+    await history.clearAll();
+    expect(await ids({})).toEqual([]);
+  });
+
+  it('exports CSV with quoting, and defuses spreadsheet formulas from caller names', () => {
+    const entries = [
+      historyEntryFor(
+        call({ id: 'x', remoteDisplayName: '=HYPERLINK("evil")', end: { reason: 'cancelled' } }),
+      ),
+      historyEntryFor(
+        call({
+          id: 'y',
+          remoteDisplayName: 'Smith, Alice',
+          answeredAt: 2_000,
+          end: { reason: 'local-hangup', statusCode: 200 },
+        }),
+      ),
+    ];
+    const lines = historyCsv(entries).trimEnd().split('\r\n');
+    expect(lines[0]).toBe(
+      'started,direction,outcome,name,number,uri,duration_seconds,end_reason,sip_code,account',
+    );
+    expect(lines[1]).toContain(`"'=HYPERLINK(""evil"")"`);
+    expect(lines[2]).toContain('"Smith, Alice"');
+    expect(lines[2]).toContain(',7,local-hangup,200,acc');
   });
 });
