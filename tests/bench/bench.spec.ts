@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: call setup and registration figures for the app, beside the same measurements for
  * native SIP phones (baresip <-> baresip through the same Kamailio) in the same run.
- * Writes bench-results/bench.json and bench-results/bench.md. Figures only; nothing here asserts a time.
+ * Writes bench-results/<calls|history>.json and .md. Figures only; nothing here asserts a time.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -11,6 +11,8 @@ import { markdownReport, summarise, type Comparison } from './stats';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const OUT = join(import.meta.dirname, '../../bench-results');
+
+const HISTORY_ENTRIES = Number(process.env.BENCH_HISTORY_ENTRIES ?? 100_000);
 
 test.describe.configure({ timeout: 15 * 60_000 });
 
@@ -132,12 +134,105 @@ test('call setup and registration, app vs native', async ({ lab, openApp }) => {
     'The app dials the desk phone through rtpengine (WebRTC -> plain RTP); native is baresip -> baresip (plain RTP).',
     'Times are taken from Kamailio log timestamps and the test process clock on the same machine; first RTP is polled every 5 ms from getStats.',
   ];
+  await writeReport('calls', comparisons, notes, samples);
+});
+
+test('call history at 100,000 entries: first paint and search', async ({ openApp }) => {
+  const app = await openApp();
+  await app.page.getByRole('button', { name: 'Recent calls' }).waitFor();
+  // Fill IndexedDB directly (the app's own database, created by the app on start) with varied calls.
+  const insertMs = await app.page.evaluate(async (count) => {
+    const started = performance.now();
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const request = indexedDB.open('ringline-history');
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    const now = Date.now();
+    const names = ['Alice Smith', '张伟', 'Bob Jones', 'Desk 12', 'Support line', 'Zoë Adams'];
+    await new Promise<void>((resolve, reject) => {
+      const tx = db.transaction('calls', 'readwrite');
+      const store = tx.objectStore('calls');
+      for (let i = 0; i < count; i++) {
+        const startedAt = now - i * 60_000;
+        const missed = i % 7 === 0;
+        store.put({
+          id: `bench-${i}`,
+          accountId: 'bench',
+          direction: i % 3 === 0 ? 'outgoing' : 'incoming',
+          remoteUri: `sip:${2015550000 + i}@pbx.example.com`,
+          remoteDisplayName: i === count - 1 ? 'Needle Person' : (names[i % names.length] ?? ''),
+          remoteNumber: String(2015550000 + i),
+          startedAt,
+          ...(missed ? {} : { answeredAt: startedAt + 5_000 }),
+          endedAt: startedAt + 65_000,
+          durationSeconds: missed ? 0 : 60,
+          endReason: missed ? 'cancelled' : 'remote-hangup',
+          outcome: missed ? 'missed' : 'answered',
+          seen: 1,
+        });
+      }
+      tx.oncomplete = () => resolve();
+      tx.onerror = () => reject(tx.error);
+    });
+    db.close();
+    return performance.now() - started;
+  }, HISTORY_ENTRIES);
+
+  const firstPaint: number[] = [];
+  const search: number[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    await app.page.reload();
+    const open = app.page.getByRole('button', { name: 'Recent calls' });
+    await open.waitFor();
+    const clicked = Date.now();
+    await open.click();
+    await app.page.locator('.history-row').first().waitFor();
+    firstPaint.push(Date.now() - clicked);
+    // Search once the whole list is in memory (the first page shows before it is).
+    await expect(app.page.locator('.history-scroller')).toHaveAttribute('aria-busy', 'false', {
+      timeout: 60_000,
+    });
+
+    const typed = Date.now();
+    await app.page.getByLabel('Search calls').fill('Needle');
+    await expect(app.page.locator('.history-row').first()).toContainText('Needle Person');
+    search.push(Date.now() - typed);
+  }
+  await app.page.getByLabel('Search calls').fill('');
+  await app.page.locator('.history-row').nth(5).waitFor();
+  const rendered = await app.page.locator('.history-row').count();
+  const comparisons: Comparison[] = [
+    {
+      measurement: `history first paint at ${HISTORY_ENTRIES} entries (click -> first row)`,
+      app: summarise('firstPaint', firstPaint),
+    },
+    {
+      measurement: `history search at ${HISTORY_ENTRIES} entries (type -> result shown)`,
+      app: summarise('search', search),
+    },
+  ];
+  const notes = [
+    `${HISTORY_ENTRIES} entries inserted in ${Math.round(insertMs)} ms (one IndexedDB transaction); ${RUNS} runs each.`,
+    `Entry rows in the DOM showing the whole list: ${rendered} (the list is virtualised).`,
+    'Search is timed once the whole list is in memory; right after opening, it waits for that read (several seconds at 100,000 on this 2-core machine).',
+  ];
+  await writeReport('history', comparisons, notes, { firstPaint, search, insertMs: [insertMs] });
+});
+
+/** Writes bench-results/<name>.json and .md, and prints the table. */
+async function writeReport(
+  name: string,
+  comparisons: Comparison[],
+  notes: string[],
+  samples: Record<string, number[]>,
+): Promise<void> {
   await mkdir(OUT, { recursive: true });
   await writeFile(
-    join(OUT, 'bench.json'),
+    join(OUT, `${name}.json`),
     `${JSON.stringify({ runs: RUNS, comparisons, samples }, null, 2)}\n`,
   );
   const report = markdownReport(comparisons, notes);
-  await writeFile(join(OUT, 'bench.md'), report);
+  await writeFile(join(OUT, `${name}.md`), report);
   console.log(report);
-});
+}

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `npm run bench`: builds the web app, then measures it against the lab inside a loopback-only
-# network namespace. Results: bench-results/bench.json and bench-results/bench.md.
+# network namespace. Results: bench-results/*.json and *.md.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 bash tests/lab/ensure-deps.sh

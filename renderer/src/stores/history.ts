@@ -1,29 +1,76 @@
 import { defineStore } from 'pinia';
-import { ref, watch } from 'vue';
-import { CallHistory, historyCsv, type CallHistoryEntry, type HistoryFilter } from '../history/call-history';
+import { ref, shallowRef, watch } from 'vue';
+import {
+  CallHistory,
+  historyCsv,
+  historyMatcher,
+  type CallHistoryEntry,
+  type HistoryFilter,
+} from '../history/call-history';
 import type { CallSnapshot } from '../sip/call-state';
+
+const FIRST_PAGE = 100;
 
 /** Call history from IndexedDB: the filtered list, and the missed-call badge (missed calls not yet seen). */
 export const useHistoryStore = defineStore('history', () => {
   const db = new CallHistory();
   const filter = ref<HistoryFilter>({});
-  const entries = ref<CallHistoryEntry[]>([]);
+  // shallowRef: 100,000 entries are replaced whole, never edited in place, so no deep proxies.
+  const entries = shallowRef<CallHistoryEntry[]>([]);
   const unseenMissed = ref(0);
   const lastMissed = ref<CallHistoryEntry | undefined>();
+  /** The list is read only while the history view is open: start-up never scans 100,000 entries. */
+  const listing = ref(false);
+  /** The list has been read at least once since the view opened (until then, "no calls" would be a lie). */
+  const listLoaded = ref(false);
+  /** True until the whole list is in memory (the first page shows before): `aria-busy` for the list. */
+  const listBusy = ref(false);
   let generation = 0;
 
   async function refresh(): Promise<void> {
-    // A slow query must not overwrite the result of a newer filter.
-    const mine = ++generation;
-    const [list, unseen, latest] = await Promise.all([
-      db.query(filter.value),
-      db.unseenMissed(),
-      db.latestUnseenMissed(),
-    ]);
-    if (mine !== generation) return;
-    entries.value = list;
+    everything = undefined;
+    const [unseen, latest] = await Promise.all([db.unseenMissed(), db.latestUnseenMissed()]);
     unseenMissed.value = unseen;
     lastMissed.value = latest;
+    if (listing.value) await loadEntries();
+  }
+
+  /** Every entry, newest first, read once per change: filters then run in memory (ms at 100,000). */
+  let everything: Promise<CallHistoryEntry[]> | undefined;
+
+  async function loadEntries(): Promise<void> {
+    // A slow read must not overwrite the result of a newer one.
+    const mine = ++generation;
+    if (everything === undefined) {
+      listBusy.value = true;
+      // First what fills the screen; only then the whole list (reading it blocks the page for a moment).
+      const loading = db.query(filter.value, FIRST_PAGE).then((first) => {
+        if (mine === generation) {
+          entries.value = first;
+          listLoaded.value = true;
+        }
+        return db.all();
+      });
+      everything = loading;
+      await loading.catch(() => undefined);
+    }
+    const all = await everything;
+    if (mine !== generation) return;
+    entries.value = all.filter(historyMatcher(filter.value));
+    listLoaded.value = true;
+    listBusy.value = false;
+  }
+
+  async function openList(): Promise<void> {
+    listing.value = true;
+    await loadEntries();
+  }
+
+  function closeList(): void {
+    listing.value = false;
+    listLoaded.value = false;
+    entries.value = [];
+    everything = undefined;
   }
 
   async function record(call: CallSnapshot): Promise<void> {
@@ -47,14 +94,18 @@ export const useHistoryStore = defineStore('history', () => {
     await refresh();
   }
 
-  watch(filter, () => void refresh(), { deep: true });
+  watch(filter, () => void (listing.value ? loadEntries() : undefined), { deep: true });
 
   return {
     filter,
     entries,
+    listLoaded,
+    listBusy,
     unseenMissed,
     lastMissed,
     refresh,
+    openList,
+    closeList,
     record,
     markSeen,
     remove,
