@@ -12,7 +12,12 @@ export interface PageAudioStats {
 declare global {
   interface Window {
     __ringlineTestPeerConnections?: RTCPeerConnection[];
-    __ringlineTestNotifications?: { title: string; body: string; closed: boolean; notification: Notification }[];
+    __ringlineTestNotifications?: {
+      title: string;
+      body: string;
+      closed: boolean;
+      notification: Notification;
+    }[];
   }
 }
 
@@ -176,5 +181,76 @@ export class AppPage {
       (windowMs / 20) * 0.5,
     );
     return { before, after };
+  }
+
+  // ---- call control (lines, hold, DTMF, transfer, conference, recording) ----
+
+  /** The list of lines, shown while there is more than one call. */
+  lineList(): Locator {
+    return this.page.getByRole('navigation', { name: 'Lines' });
+  }
+
+  /** The call-waiting prompt shown for a call that rings in during another call. */
+  callWaiting(caller: string): Locator {
+    return this.page.getByRole('alertdialog', { name: `Call waiting from ${caller}` });
+  }
+
+  /** Opens the keypad of the call in front and presses `digits` one by one, as a user would. */
+  async pressDtmf(digits: string): Promise<void> {
+    const card = this.callCard();
+    const pad = card.getByRole('group', { name: /^Keypad for/ });
+    if (!(await pad.isVisible())) await card.getByRole('button', { name: 'Keypad', exact: true }).click();
+    for (const digit of digits)
+      await pad.getByRole('button', { name: `Digit ${digit}`, exact: true }).click();
+  }
+
+  /** Inbound and outbound audio counters per open peer connection, in the order they were created. */
+  async audioStatsPerConnection(): Promise<PageAudioStats[]> {
+    return this.page.evaluate(async () => {
+      const result: PageAudioStats[] = [];
+      for (const pc of window.__ringlineTestPeerConnections ?? []) {
+        if (pc.connectionState === 'closed') continue;
+        const totals = { packetsReceived: 0, packetsSent: 0, totalAudioEnergy: 0, peerConnections: 1 };
+        const report = await pc.getStats();
+        report.forEach((entry: RTCStats & Record<string, unknown>) => {
+          if (entry.kind !== 'audio') return;
+          if (entry.type === 'inbound-rtp') {
+            totals.packetsReceived += Number(entry.packetsReceived ?? 0);
+            totals.totalAudioEnergy += Number(entry.totalAudioEnergy ?? 0);
+          }
+          if (entry.type === 'outbound-rtp') totals.packetsSent += Number(entry.packetsSent ?? 0);
+        });
+        result.push(totals);
+      }
+      return result;
+    });
+  }
+
+  /** Inbound energy received over `windowMs` (all open connections summed). */
+  async inboundEnergyOver(windowMs = 1500): Promise<{ energy: number; packets: number }> {
+    const before = await this.audioStats();
+    await this.page.waitForTimeout(windowMs);
+    const after = await this.audioStats();
+    return {
+      energy: after.totalAudioEnergy - before.totalAudioEnergy,
+      packets: after.packetsReceived - before.packetsReceived,
+    };
+  }
+
+  /** Inbound energy per open peer connection over `windowMs`, in creation order. */
+  async inboundEnergyPerConnection(windowMs = 1500): Promise<number[]> {
+    const before = await this.audioStatsPerConnection();
+    await this.page.waitForTimeout(windowMs);
+    const after = await this.audioStatsPerConnection();
+    return after.map((stats, index) => stats.totalAudioEnergy - (before[index]?.totalAudioEnergy ?? 0));
+  }
+
+  /** Opens the account's call handling settings (auto-answer, intercom, forwarding, DTMF). */
+  async callHandling(accountName: string): Promise<Locator> {
+    const name = `Call handling for ${accountName}`;
+    const form = this.page.getByRole('form', { name });
+    if (!(await form.isVisible())) await this.page.getByText(name, { exact: true }).click();
+    await expect(form).toBeVisible();
+    return form;
   }
 }

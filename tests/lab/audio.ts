@@ -45,13 +45,14 @@ interface WavFormat {
 }
 
 /**
- * Measures a PCM WAV file (16-bit integer or 32-bit float, as libsndfile writes them).
+ * Measures a PCM WAV file (16-bit integer or 32-bit float, as libsndfile writes them), from
+ * `fromSecond` up to `toSecond` (default: the whole file), so a test can measure one stretch of a call.
  *
  * Tolerates a recording that is still being written: libsndfile fills in the data chunk's size only
  * when the file is closed (at the end of the call), so until then the size field is 0 and the
  * samples are taken to run to the end of the file.
  */
-export function measureWav(wav: Buffer): AudioMeasurement {
+export function measureWav(wav: Buffer, fromSecond = 0, toSecond = Infinity): AudioMeasurement {
   if (
     wav.length < 12 ||
     wav.toString('latin1', 0, 4) !== 'RIFF' ||
@@ -75,7 +76,14 @@ export function measureWav(wav: Buffer): AudioMeasurement {
     } else if (id === 'data') {
       if (!format) throw new Error('WAV data chunk before fmt chunk');
       const end = size === 0 || body + size > wav.length ? wav.length : body + size;
-      return measureSamples(wav.subarray(body, end), format);
+      const { channels, bitsPerSample, sampleRate } = format;
+      const frameBytes = channels * (bitsPerSample / 8);
+      const at = (second: number) =>
+        Math.min(end, body + Math.floor(Math.max(0, second) * sampleRate) * frameBytes);
+      return measureSamples(
+        wav.subarray(at(fromSecond), Number.isFinite(toSecond) ? at(toSecond) : end),
+        format,
+      );
     }
     // Chunks are padded to an even size.
     offset = body + size + (size % 2);

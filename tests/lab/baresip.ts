@@ -30,6 +30,14 @@ export interface LegacyPhone {
   hangup(): Promise<void>;
   /** Answers the ringing call (answer mode "manual"). */
   answer(): Promise<void>;
+  /** Puts the current call on hold (re-INVITE a=sendonly) / takes it off hold. */
+  hold(): Promise<void>;
+  resume(): Promise<void>;
+  /**
+   * Digits this phone received in its latest call (RFC 4733 telephone-events or SIP INFO), in
+   * order, from the CALL_DTMF_START events since the last CALL_ESTABLISHED.
+   */
+  receivedDigits(): string;
   /**
    * Resolves with the oldest not yet consumed ctrl_tcp event of `type` ("CALL_INCOMING",
    * "CALL_RINGING", "CALL_ESTABLISHED", "CALL_CLOSED", ...), including events that arrived before
@@ -47,7 +55,7 @@ export interface LegacyPhone {
    * Measures the recording of what this phone received (decoded) in its latest call. Works during
    * the call as well as after it.
    */
-  receivedAudio(): Promise<AudioMeasurement>;
+  receivedAudio(fromSecond?: number, toSecond?: number): Promise<AudioMeasurement>;
   /** Unregisters and exits (SIGTERM; SIGKILL after 3 s). Idempotent, never throws. */
   stop(): Promise<void>;
 }
@@ -149,14 +157,25 @@ export async function startLegacyPhone(options: LegacyPhoneOptions): Promise<Leg
       dial: (uri) => run('dial', uri),
       hangup: () => run('hangup'),
       answer: () => run('accept'),
+      hold: () => run('hold'),
+      resume: () => run('resume'),
+      receivedDigits: () => {
+        const events = control.events();
+        const start = events.map((event) => event.type).lastIndexOf('CALL_ESTABLISHED');
+        return events
+          .slice(start + 1)
+          .filter((event) => event.type === 'CALL_DTMF_START')
+          .map((event) => (typeof event.param === 'string' ? event.param.trim() : ''))
+          .join('');
+      },
       waitForEvent: (type, timeoutMs) => control.waitForEvent(type, timeoutMs),
       events: () => control.events(),
       clearEvents: () => control.clearEvents(),
-      receivedAudio: async () => {
+      receivedAudio: async (fromSecond = 0, toSecond = Infinity) => {
         const recording = await latestReceivedRecording(recordingsDir);
         if (!recording)
           throw new Error(`${name} has no recording of received audio (no call with media yet?)`);
-        return measureWav(await readFile(recording));
+        return measureWav(await readFile(recording), fromSecond, toSecond);
       },
       stop: () => {
         stopped ??= (async () => {

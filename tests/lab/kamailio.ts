@@ -52,6 +52,11 @@ export interface Kamailio {
   registeredContacts(aor: string): Promise<string[]>;
   /** Requests Kamailio has received so far (retransmissions included), oldest first. */
   sipRequests(filter?: SipRequestFilter): Promise<SipRequestRecord[]>;
+  /**
+   * Makes the proxy refuse every in-dialog re-INVITE (hold, resume) with `statusCode` until called
+   * with undefined: a far end or proxy that rejects a hold, without needing such a phone.
+   */
+  setReInviteFailure(statusCode: number | undefined): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -200,6 +205,10 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
     registeredAors,
     registeredContacts,
     sipRequests,
+    setReInviteFailure: async (statusCode) => {
+      if (statusCode === undefined) await kamcmd('htable.delete', 'labctl', 'reinvite_fail');
+      else await kamcmd('htable.seti', 'labctl', 'reinvite_fail', String(statusCode));
+    },
     stop: () => server.stop(),
   };
 }

@@ -80,6 +80,8 @@ export interface Lab {
    * `from`/`to` take a full URI or a user part.
    */
   waitForSipRequest(method: string, filter?: SipRequestFilter, timeoutMs?: number): Promise<SipRequestRecord>;
+  /** While set, the proxy refuses in-dialog re-INVITEs (hold/resume) with this status; undefined clears. */
+  setReInviteFailure(statusCode: number | undefined): Promise<void>;
   /** Calls rtpengine is relaying right now, with RTP packet counters. */
   rtpengineSessions(): Promise<RtpengineSession[]>;
   /** The last lines of every log, for printing when a test fails. */
@@ -246,6 +248,7 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
           intervalMs: 50,
           description: `Kamailio to receive ${method} ${JSON.stringify(filter)}`,
         }),
+      setReInviteFailure: (statusCode) => running.setReInviteFailure(statusCode),
       rtpengineSessions: () => media.sessions(),
       dumpLogs: (linesPerLog = 80) => tailLogs(logsDir, linesPerLog),
       stop,

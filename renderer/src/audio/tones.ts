@@ -2,9 +2,11 @@
  * Ring and ringback tones synthesised with WebAudio: no recorded assets to license, and the same sound
  * on every OS. Cadences follow common telephony practice: ringback is 440+480 Hz, 2 s on / 4 s off
  * (ITU-T E.180 North American); the ringtone is a double burst of 400+450 Hz (UK style), easy to tell
- * apart from ringback.
+ * apart from ringback. While already in a call, a new call is announced by the call-waiting tone
+ * instead: two short 440 Hz beeps every few seconds (ITU-T E.180 "call waiting"), quiet enough not to
+ * drown the conversation.
  */
-export type TonePattern = 'ringtone' | 'ringback';
+export type TonePattern = 'ringtone' | 'ringback' | 'call-waiting';
 
 interface Cadence {
   frequencies: number[];
@@ -16,6 +18,7 @@ interface Cadence {
 const CADENCES: Record<TonePattern, Cadence> = {
   ringback: { frequencies: [440, 480], steps: [2, 4], gain: 0.08 },
   ringtone: { frequencies: [400, 450], steps: [0.4, 0.2, 0.4, 2], gain: 0.2 },
+  'call-waiting': { frequencies: [440], steps: [0.2, 0.2, 0.2, 4.4], gain: 0.08 },
 };
 
 export class TonePlayer {
@@ -75,11 +78,17 @@ export class TonePlayer {
   }
 }
 
-/** Which tone the phone should play given its calls: ringing in wins over ringback out. */
+/**
+ * Which tone the phone should play given its calls: ringing in wins over ringback out, and a call
+ * ringing in while another is connected gets the call-waiting beeps rather than the full ringtone.
+ */
 export function toneFor(
   states: readonly { direction: 'incoming' | 'outgoing'; state: string }[],
 ): TonePattern | undefined {
-  if (states.some((c) => c.direction === 'incoming' && c.state === 'incoming')) return 'ringtone';
+  if (states.some((c) => c.direction === 'incoming' && c.state === 'incoming')) {
+    const inCall = states.some((c) => c.state === 'active' || c.state === 'answering');
+    return inCall ? 'call-waiting' : 'ringtone';
+  }
   if (states.some((c) => c.direction === 'outgoing' && c.state === 'ringing')) return 'ringback';
   return undefined;
 }

@@ -35,8 +35,11 @@ const MISSED_REASONS: ReadonlySet<EndReason> = new Set([
 export function outcomeOf(call: CallSnapshot): CallOutcome {
   const reason = call.end?.reason ?? 'failed';
   if (call.answeredAt !== undefined) return 'answered';
-  if (call.direction === 'incoming')
-    return reason === 'declined-locally' ? 'rejected' : MISSED_REASONS.has(reason) ? 'missed' : 'failed';
+  if (call.direction === 'incoming') {
+    // Refused or sent elsewhere (302) on purpose: not something the user missed.
+    if (reason === 'declined-locally' || reason === 'forwarded') return 'rejected';
+    return MISSED_REASONS.has(reason) ? 'missed' : 'failed';
+  }
   if (reason === 'cancelled' || reason === 'local-hangup') return 'cancelled';
   return 'failed';
 }

@@ -8,6 +8,18 @@
  *  incoming:  incoming ──answer──▶ answering ──ACK/media──▶ active ──BYE──▶ ended
  *  any state ─────────────────────────────────────────────────────────────▶ ended
  * ```
+ *
+ * Hold is not a state of its own but two flags on an `active` call, because either side can hold
+ * independently and a call can be held by both at once (RFC 3264 §8.4, RFC 6337 §5.3):
+ *
+ * ```
+ *  held:        false ──re-INVITE a=sendonly/inactive──▶ (holdPending) ──2xx──▶ true
+ *                 ▲                                            │
+ *                 └──────────────── non-2xx / timeout: rolled back ◀┘   (and the same for resume)
+ *  remoteHeld:  set while the far end's latest offer or answer says a=sendonly or a=inactive
+ * ```
+ *
+ * Only an `active` call can be (un)held; `ended` clears everything.
  */
 export type CallState = 'dialing' | 'ringing' | 'early-media' | 'incoming' | 'answering' | 'active' | 'ended';
 
@@ -21,6 +33,10 @@ export type EndReason =
   | 'declined-locally'
   /** Refused automatically (486) because do-not-disturb was on. */
   | 'do-not-disturb'
+  /** Redirected with 302 to another number before it was answered. */
+  | 'forwarded'
+  /** We handed the call to someone else (REFER) and left it. */
+  | 'transferred'
   | 'busy'
   | 'declined'
   | 'not-found'
@@ -67,6 +83,49 @@ export interface CallSnapshot {
   endedAt?: number;
   end?: CallEnd;
   muted: boolean;
+  // The call-control fields below are optional so that snapshots made before them (stored history,
+  // tests) stay valid; absent means false / empty / the account's default.
+  /** We put the call on hold and the far end accepted the re-INVITE. */
+  held?: boolean;
+  /** The far end holds us (its SDP says `a=sendonly` or `a=inactive`). */
+  remoteHeld?: boolean;
+  /** A hold or resume re-INVITE is in flight; the UI disables the button meanwhile. */
+  holdPending?: 'hold' | 'resume';
+  /** How digits typed during the call are sent. */
+  dtmfMode?: DtmfMode;
+  /** Digits sent so far in this call, for the display. */
+  dtmfSent?: string;
+  /** Progress of a transfer we asked the far end to make (REFER, RFC 3515). */
+  transfer?: TransferProgress;
+  /** Id shared by the calls merged into one local conference. */
+  conferenceId?: string;
+  /** The call is being recorded locally. */
+  recording?: boolean;
+  /** The caller asked for the call to be answered automatically (intercom/paging), after this many seconds. */
+  autoAnswerAfter?: number;
+  /** The most recent thing the user should be told about this call (e.g. a failed hold). */
+  notice?: CallNotice;
+}
+
+/** RFC 4733 telephone-events in the RTP stream, or SIP INFO with `application/dtmf-relay`. */
+export type DtmfMode = 'rfc4733' | 'info';
+
+export type TransferState = 'requested' | 'trying' | 'ringing' | 'succeeded' | 'failed';
+
+export interface TransferProgress {
+  kind: 'blind' | 'attended';
+  target: string;
+  state: TransferState;
+  /** Status code of the REFER's final response or of the NOTIFY sipfrag (RFC 3515 §2.4.5). */
+  statusCode?: number;
+}
+
+export type CallNoticeKind = 'hold-failed' | 'resume-failed' | 'transfer-failed' | 'dtmf-failed';
+
+export interface CallNotice {
+  kind: CallNoticeKind;
+  statusCode?: number;
+  at: number;
 }
 
 /** Call duration in whole seconds: from answer to end (or to `now` while the call is up). */

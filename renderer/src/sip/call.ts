@@ -2,12 +2,27 @@ import {
   Invitation,
   Inviter,
   SessionState,
+  UserAgent,
+  type Notification,
+  type URI,
+  type Referral,
   type Session,
   type SessionDescriptionHandlerOptions,
 } from 'sip.js';
 import type { IncomingResponse } from 'sip.js/lib/core';
 import type { SessionDescriptionHandler } from 'sip.js/lib/platform/web';
-import { canTransition, type CallEnd, type CallSnapshot, type CallState } from './call-state';
+import { requestedAutoAnswerDelay } from './auto-answer';
+import {
+  canTransition,
+  type CallEnd,
+  type CallNoticeKind,
+  type CallSnapshot,
+  type CallState,
+  type DtmfMode,
+  type TransferProgress,
+} from './call-state';
+import { DTMF_DURATION_MS, DTMF_GAP_MS, dtmfDigits, dtmfRelayBody } from './dtmf';
+import { audioDirection, farEndHolds } from './media-direction';
 import { readAudioStats, type AudioMediaStats } from './media-stats';
 import { endReasonForInviteFailure } from './sip-status';
 
@@ -15,7 +30,24 @@ export interface CallListener {
   (snapshot: CallSnapshot): void;
 }
 
+/** What a call reports besides snapshots: a REFER from the far end asking us to call someone. */
+export interface CallEvents {
+  onSnapshot: CallListener;
+  /** The far end transfers us (RFC 3515); the phone decides whether and how to follow it. */
+  onReferral?(call: Call, referral: Referral): void;
+}
+
 export const AUDIO_ONLY: SessionDescriptionHandlerOptions = { constraints: { audio: true, video: false } };
+
+/** The audio pieces of a call that local mixing (conference, recording) needs; plain WebRTC objects. */
+export interface CallAudio {
+  /** The RTP sender towards the far end; its track is replaced while the call is in a conference. */
+  sender: RTCRtpSender;
+  /** Our microphone track as captured for this call. */
+  microphone: MediaStreamTrack;
+  /** What the far end sends us. */
+  remote: MediaStream;
+}
 
 /**
  * One call: owns its SIP.js session and the element that plays the far end's audio, and reports every
@@ -26,13 +58,23 @@ export class Call {
   private snapshot: CallSnapshot;
   private readonly remoteAudio: HTMLAudioElement;
   private pendingEnd: CallEnd | undefined;
+  private microphone: MediaStreamTrack | undefined;
+  private infoQueue: Promise<void> = Promise.resolve();
 
   private constructor(
     private readonly session: Session,
-    init: Omit<CallSnapshot, 'createdAt' | 'muted'>,
-    private readonly listener: CallListener,
+    init: Omit<CallSnapshot, 'createdAt' | 'muted' | 'held' | 'remoteHeld' | 'dtmfSent' | 'recording'>,
+    private readonly events: CallEvents,
   ) {
-    this.snapshot = { ...init, createdAt: Date.now(), muted: false };
+    this.snapshot = {
+      ...init,
+      createdAt: Date.now(),
+      muted: false,
+      held: false,
+      remoteHeld: false,
+      dtmfSent: '',
+      recording: false,
+    };
     this.remoteAudio = document.createElement('audio');
     this.remoteAudio.autoplay = true;
     session.stateChange.addListener((state) => this.onSessionState(state));
@@ -42,12 +84,22 @@ export class Call {
         void bye.accept();
       },
       onSessionDescriptionHandler: () => this.attachRemoteAudio(),
+      onInvite: (request, _response, statusCode) => this.onReInvite(request.body, statusCode),
+      onRefer: (referral) => {
+        if (this.events.onReferral) this.events.onReferral(this, referral);
+        else void referral.reject({ statusCode: 603 });
+      },
+      onInfo: (info) => void info.accept(),
     };
   }
 
   /** Sends the INVITE. Provisional and final responses drive the state; see `onProgress`/`onReject`. */
-  static dial(inviter: Inviter, accountId: string, listener: CallListener): Call {
-    const call = new Call(inviter, describeRemote(inviter, accountId, 'outgoing', 'dialing'), listener);
+  static dial(inviter: Inviter, accountId: string, dtmfMode: DtmfMode, events: CallEvents): Call {
+    const call = new Call(
+      inviter,
+      describeRemote(inviter, accountId, 'outgoing', 'dialing', dtmfMode),
+      events,
+    );
     inviter
       .invite({
         requestDelegate: {
@@ -59,11 +111,13 @@ export class Call {
     return call;
   }
 
-  static incoming(invitation: Invitation, accountId: string, listener: CallListener): Call {
+  static incoming(invitation: Invitation, accountId: string, dtmfMode: DtmfMode, events: CallEvents): Call {
+    const init = describeRemote(invitation, accountId, 'incoming', 'incoming', dtmfMode);
+    const autoAnswerAfter = requestedAutoAnswerDelay(invitation.request);
     const call = new Call(
       invitation,
-      describeRemote(invitation, accountId, 'incoming', 'incoming'),
-      listener,
+      autoAnswerAfter === undefined ? init : { ...init, autoAnswerAfter },
+      events,
     );
     invitation.delegate = {
       ...invitation.delegate,
@@ -80,6 +134,16 @@ export class Call {
 
   get state(): CallState {
     return this.snapshot.state;
+  }
+
+  /** The SIP.js session, for the engine only (attended transfer needs the other call's dialog). */
+  get sipSession(): Session {
+    return this.session;
+  }
+
+  /** The call this incoming INVITE replaces (RFC 3891), e.g. when a transfer completes towards us. */
+  get replaces(): Session | undefined {
+    return this.session instanceof Invitation ? this.session.replacee : undefined;
   }
 
   current(): CallSnapshot {
@@ -101,15 +165,31 @@ export class Call {
   }
 
   /** Rejects a ringing incoming call; 486 Busy Here or 603 Decline (RFC 3261 §21.4.24, §21.6.2). */
-  async decline(statusCode: 486 | 603 = 603, reason: 'declined-locally' | 'do-not-disturb' = 'declined-locally'): Promise<void> {
+  async decline(
+    statusCode: 486 | 603 = 603,
+    reason: 'declined-locally' | 'do-not-disturb' = 'declined-locally',
+  ): Promise<void> {
     if (!(this.session instanceof Invitation) || this.snapshot.state !== 'incoming') return;
     this.pendingEnd = { reason, statusCode };
     await this.session.reject({ statusCode });
   }
 
-  /** Ends the call whatever its state: CANCEL while it rings out, BYE once it is up. */
-  async hangup(): Promise<void> {
-    this.pendingEnd ??= { reason: 'local-hangup' };
+  /**
+   * Redirects a ringing incoming call with 302 Moved Temporarily and the new target in Contact
+   * (RFC 3261 §21.3.3); the caller's phone or proxy then calls the target itself.
+   */
+  async forward(targetUri: string): Promise<void> {
+    if (!(this.session instanceof Invitation) || this.snapshot.state !== 'incoming') return;
+    this.pendingEnd = { reason: 'forwarded', statusCode: 302, detail: targetUri };
+    await this.session.reject({ statusCode: 302, extraHeaders: [`Contact: <${targetUri}>`] });
+  }
+
+  /**
+   * Ends the call whatever its state: CANCEL while it rings out, BYE once it is up. `reason` says why
+   * when it is not the user hanging up (e.g. our leg of a completed attended transfer).
+   */
+  async hangup(reason: 'local-hangup' | 'transferred' = 'local-hangup'): Promise<void> {
+    this.pendingEnd ??= { reason };
     const session = this.session;
     switch (session.state) {
       case SessionState.Initial:
@@ -130,13 +210,241 @@ export class Call {
   }
 
   setMuted(muted: boolean): void {
-    this.handler()?.enableSenderTracks(!muted);
     this.update({ muted });
+    this.applyMicrophone();
+  }
+
+  /**
+   * Holds or resumes with a re-INVITE (RFC 3264 §8.4): SIP.js offers `a=sendonly` (or `a=inactive`
+   * when the far end holds us too). Resolves true when the far end accepted.
+   *
+   * The SDH options given to `session.invite()` stick to the session and are also used to answer the
+   * far end's next re-INVITE, so after a failed re-INVITE they are put back; otherwise the call would
+   * silently answer "on hold" while the UI says it is not (SIP.js issue #685,
+   * https://github.com/onsip/SIP.js/issues/685); the peer connection's offer is rolled back too (see
+   * `rollBackLocalOffer`). The microphone is cut while held so the held party
+   * hears nothing of what we say meanwhile, whatever the direction attribute allows.
+   */
+  async setHeld(held: boolean): Promise<boolean> {
+    if (this.snapshot.state !== 'active' || this.snapshot.holdPending) return false;
+    if (this.snapshot.held === held) return true;
+    this.update({ holdPending: held ? 'hold' : 'resume', notice: undefined });
+    if (held) this.applyMicrophone(true);
+    const outcome = await new Promise<{ ok: true; sdp: string } | { ok: false; statusCode?: number }>(
+      (resolve) => {
+        this.session
+          .invite({
+            sessionDescriptionHandlerOptions: {
+              ...AUDIO_ONLY,
+              hold: held,
+            } as SessionDescriptionHandlerOptions,
+            requestDelegate: {
+              onAccept: (response) => resolve({ ok: true, sdp: response.message.body }),
+              onReject: (response) => resolve({ ok: false, statusCode: response.message.statusCode }),
+            },
+          })
+          .catch(() => resolve({ ok: false }));
+      },
+    );
+    if (this.snapshot.state !== 'active') return false;
+    if (outcome.ok) {
+      const remoteHeld = outcome.sdp
+        ? farEndHolds(audioDirection(outcome.sdp), 'answer', held)
+        : this.snapshot.remoteHeld;
+      this.update({ held, remoteHeld, holdPending: undefined });
+      this.applyMicrophone();
+      return true;
+    }
+    // Roll back: the dialog is still in its previous hold state (RFC 3261 §14.1).
+    await this.rollBackLocalOffer(held ? 'sendrecv' : 'sendonly');
+    this.session.sessionDescriptionHandlerOptionsReInvite = {
+      ...AUDIO_ONLY,
+      hold: !held,
+    } as SessionDescriptionHandlerOptions;
+    this.update({
+      holdPending: undefined,
+      notice: {
+        kind: held ? 'hold-failed' : 'resume-failed',
+        at: Date.now(),
+        ...(outcome.statusCode ? { statusCode: outcome.statusCode } : {}),
+      },
+    });
+    this.applyMicrophone();
+    return false;
+  }
+
+  /**
+   * Undoes our unanswered re-INVITE offer in the peer connection. SIP.js calls the SDH's optional
+   * `rollbackDescription()` after a non-2xx to a re-INVITE, but the web SDH has none, so the connection
+   * stays in `have-local-offer` with the transceiver set to the refused direction; Chromium then
+   * stops playing the far end's audio although its packets still arrive (measured in the lab).
+   */
+  private async rollBackLocalOffer(direction: RTCRtpTransceiverDirection): Promise<void> {
+    const peerConnection = this.handler()?.peerConnection;
+    if (!peerConnection) return;
+    if (peerConnection.signalingState === 'have-local-offer') {
+      await peerConnection.setLocalDescription({ type: 'rollback' }).catch(() => undefined);
+    }
+    for (const transceiver of peerConnection.getTransceivers()) {
+      if (transceiver.direction !== 'stopped') transceiver.direction = direction;
+    }
+    // The rollback alone leaves Chromium's receive channel stopped (totalSamplesReceived freezes while
+    // packets still arrive). Re-applying the session both sides already agreed on restarts it; the
+    // far end is not involved: same ICE, DTLS and codecs, nothing is sent.
+    const local = peerConnection.currentLocalDescription;
+    const remote = peerConnection.currentRemoteDescription;
+    if (!local || !remote || peerConnection.signalingState !== 'stable') return;
+    let answer = remote.sdp;
+    if (remote.type === 'offer') {
+      // We answered that offer; as an answer now, it must name the DTLS role the far end took.
+      const ours = /a=setup:(active|passive)/.exec(local.sdp)?.[1];
+      answer = answer.replace(/a=setup:actpass/g, `a=setup:${ours === 'active' ? 'passive' : 'active'}`);
+    }
+    try {
+      await peerConnection.setLocalDescription(await peerConnection.createOffer());
+      await peerConnection.setRemoteDescription({ type: 'answer', sdp: answer });
+    } catch {
+      // TypeScript narrowed the state to 'stable' above; the awaits changed it.
+      if ((peerConnection.signalingState as RTCSignalingState) === 'have-local-offer') {
+        await peerConnection.setLocalDescription({ type: 'rollback' }).catch(() => undefined);
+      }
+    }
+  }
+
+  setDtmfMode(dtmfMode: DtmfMode): void {
+    this.update({ dtmfMode });
+  }
+
+  /**
+   * Sends DTMF digits. RFC 4733 events go through `RTCDTMFSender` (appended to its queue, since
+   * `insertDTMF` replaces whatever is still queued); INFO sends one request per digit, in order.
+   */
+  sendDtmf(input: string): boolean {
+    const digits = dtmfDigits(input);
+    if (!digits || this.snapshot.state !== 'active') return false;
+    if (this.snapshot.dtmfMode === 'info') {
+      for (const digit of digits) this.infoQueue = this.infoQueue.then(() => this.sendInfoDigit(digit));
+    } else {
+      const dtmf = this.audioSender()?.dtmf;
+      if (!dtmf?.canInsertDTMF) {
+        this.notify('dtmf-failed');
+        return false;
+      }
+      dtmf.insertDTMF(dtmf.toneBuffer + digits, DTMF_DURATION_MS, DTMF_GAP_MS);
+    }
+    this.update({ dtmfSent: ((this.snapshot.dtmfSent ?? '') + digits).slice(-32) });
+    return true;
+  }
+
+  /**
+   * Asks the far end to call `target` instead (REFER, RFC 3515); `target` may be another call, which
+   * makes it an attended transfer (Refer-To with Replaces, RFC 3891 / RFC 5589 §7). Progress arrives as
+   * NOTIFY with a `message/sipfrag` body. On success the far end has left us and we hang up; on
+   * failure the call stays as it was.
+   */
+  async transfer(target: string | Call): Promise<boolean> {
+    if (this.snapshot.state !== 'active' || this.snapshot.transfer?.state === 'trying') return false;
+    const kind = typeof target === 'string' ? 'blind' : 'attended';
+    const targetText =
+      typeof target === 'string' ? target : target.snapshot.remoteDisplayName || target.snapshot.remoteNumber;
+    this.setTransfer({ kind, target: targetText, state: 'requested' });
+    const referTo = typeof target === 'string' ? UserAgent.makeURI(target) : target.session;
+    if (!referTo) {
+      this.setTransfer({ kind, target: targetText, state: 'failed' });
+      this.notify('transfer-failed');
+      return false;
+    }
+    return this.sendRefer(referTo, kind, targetText);
   }
 
   /** Live audio counters from the call's peer connection (inbound packets, energy, codec). */
   mediaStats(): Promise<AudioMediaStats> {
     return readAudioStats(this.handler()?.peerConnection);
+  }
+
+  /** The call's audio for local mixing; undefined until media is set up. */
+  audio(): CallAudio | undefined {
+    const sender = this.audioSender();
+    const remote = this.handler()?.remoteMediaStream;
+    this.microphone ??= sender?.track ?? undefined;
+    if (!sender || !remote || !this.microphone) return undefined;
+    return { sender, microphone: this.microphone, remote };
+  }
+
+  setConference(conferenceId: string | undefined): void {
+    this.update({ conferenceId });
+  }
+
+  setRecording(recording: boolean): void {
+    this.update({ recording });
+  }
+
+  private sendRefer(referTo: Session | URI, kind: 'blind' | 'attended', target: string): Promise<boolean> {
+    return new Promise<boolean>((resolve) => {
+      let settled = false;
+      const settle = (ok: boolean, statusCode?: number): void => {
+        if (settled) return;
+        settled = true;
+        this.setTransfer({
+          kind,
+          target,
+          state: ok ? 'succeeded' : 'failed',
+          ...(statusCode ? { statusCode } : {}),
+        });
+        if (!ok) this.notify('transfer-failed', statusCode);
+        resolve(ok);
+        // RFC 5589 §6: once the transfer succeeded, the transferor ends its own dialog.
+        if (ok && this.session.state === SessionState.Established) void this.hangupAfterTransfer();
+      };
+      this.session
+        .refer(referTo, {
+          requestDelegate: {
+            onAccept: () => this.setTransfer({ kind, target, state: 'trying', statusCode: 202 }),
+            onReject: (response) => settle(false, response.message.statusCode),
+          },
+          onNotify: (notification: Notification) => {
+            void notification.accept();
+            const statusCode = sipfragStatus(notification.request.body);
+            if (statusCode === undefined) return;
+            if (statusCode >= 200 && statusCode < 300) settle(true, statusCode);
+            else if (statusCode >= 300) settle(false, statusCode);
+            else if (!settled)
+              this.setTransfer({ kind, target, state: statusCode >= 180 ? 'ringing' : 'trying', statusCode });
+          },
+        })
+        .catch(() => settle(false));
+    });
+  }
+
+  private async hangupAfterTransfer(): Promise<void> {
+    this.pendingEnd = { reason: 'transferred' };
+    await this.session.bye().catch(() => undefined);
+  }
+
+  private async sendInfoDigit(digit: string): Promise<void> {
+    if (this.session.state !== SessionState.Established) return;
+    const ok = await new Promise<boolean>((resolve) => {
+      this.session
+        .info({
+          requestDelegate: { onAccept: () => resolve(true), onReject: () => resolve(false) },
+          requestOptions: {
+            body: {
+              contentDisposition: 'render',
+              contentType: 'application/dtmf-relay',
+              content: dtmfRelayBody(digit),
+            },
+          },
+        })
+        .catch(() => resolve(false));
+    });
+    if (!ok) this.notify('dtmf-failed');
+  }
+
+  private onReInvite(offer: string, statusCode: number): void {
+    if (statusCode < 200 || statusCode >= 300 || !offer) return;
+    const remoteHeld = farEndHolds(audioDirection(offer), 'offer', this.snapshot.held === true);
+    if (remoteHeld !== this.snapshot.remoteHeld) this.update({ remoteHeld });
+    this.attachRemoteAudio();
   }
 
   private onProgress(response: IncomingResponse): void {
@@ -162,6 +470,7 @@ export class Call {
   private onSessionState(state: SessionState): void {
     if (state === SessionState.Established) {
       this.attachRemoteAudio();
+      this.microphone ??= this.audioSender()?.track ?? undefined;
       this.moveTo('active', { answeredAt: Date.now() });
     } else if (state === SessionState.Terminated) {
       // SIP.js moves to Terminated before it calls our onReject delegate with the final response
@@ -175,7 +484,14 @@ export class Call {
   private finish(end: CallEnd): void {
     if (this.snapshot.state === 'ended') return;
     this.remoteAudio.srcObject = null;
-    this.moveTo('ended', { end, endedAt: Date.now() });
+    this.moveTo('ended', { end, endedAt: Date.now(), holdPending: undefined });
+  }
+
+  /** The microphone is live only when the call is neither muted nor (being) held. */
+  private applyMicrophone(holding = false): void {
+    this.microphone ??= this.audioSender()?.track ?? undefined;
+    const live = !this.snapshot.muted && !this.snapshot.held && !holding;
+    if (this.microphone) this.microphone.enabled = live;
   }
 
   private attachRemoteAudio(): void {
@@ -186,8 +502,22 @@ export class Call {
     this.remoteAudio.play().catch(() => undefined);
   }
 
+  private audioSender(): RTCRtpSender | undefined {
+    return this.handler()
+      ?.peerConnection?.getSenders()
+      .find((sender) => sender.track?.kind === 'audio' || sender.dtmf !== null);
+  }
+
   private handler(): SessionDescriptionHandler | undefined {
     return this.session.sessionDescriptionHandler as SessionDescriptionHandler | undefined;
+  }
+
+  private setTransfer(transfer: TransferProgress): void {
+    this.update({ transfer });
+  }
+
+  private notify(kind: CallNoticeKind, statusCode?: number): void {
+    this.update({ notice: { kind, at: Date.now(), ...(statusCode ? { statusCode } : {}) } });
   }
 
   private moveTo(state: CallState, patch: Partial<CallSnapshot> = {}): void {
@@ -197,8 +527,14 @@ export class Call {
 
   private update(patch: Partial<CallSnapshot>): void {
     this.snapshot = { ...this.snapshot, ...patch };
-    this.listener(this.snapshot);
+    this.events.onSnapshot(this.snapshot);
   }
+}
+
+/** The status code in a `message/sipfrag` body such as `SIP/2.0 180 Ringing` (RFC 3420). */
+export function sipfragStatus(body: string): number | undefined {
+  const match = /^SIP\/2\.0\s+(\d{3})/m.exec(body);
+  return match?.[1] === undefined ? undefined : Number(match[1]);
 }
 
 function describeRemote(
@@ -206,13 +542,15 @@ function describeRemote(
   accountId: string,
   direction: CallSnapshot['direction'],
   state: CallState,
-): Omit<CallSnapshot, 'createdAt' | 'muted'> {
+  dtmfMode: DtmfMode,
+): Omit<CallSnapshot, 'createdAt' | 'muted' | 'held' | 'remoteHeld' | 'dtmfSent' | 'recording'> {
   const identity = session.remoteIdentity;
   return {
     id: session.id,
     accountId,
     direction,
     state,
+    dtmfMode,
     remoteUri: identity.uri.toString(),
     remoteDisplayName: identity.displayName ?? '',
     remoteNumber: identity.uri.user ?? identity.uri.toString(),

@@ -1,8 +1,18 @@
-import { Inviter, Registerer, RegistererState, UserAgent, type Invitation, type LogLevel } from 'sip.js';
-import { AUDIO_ONLY, Call } from './call';
+import {
+  Inviter,
+  Registerer,
+  RegistererState,
+  SIPExtension,
+  SessionState,
+  UserAgent,
+  type Invitation,
+  type LogLevel,
+  type Referral,
+} from 'sip.js';
+import { AUDIO_ONLY, Call, type CallEvents } from './call';
 import { isSupportedCountry } from 'libphonenumber-js';
 import { domainOfSipUri, type DialContext } from './dial-target';
-import type { CallSnapshot } from './call-state';
+import type { CallSnapshot, DtmfMode } from './call-state';
 import { registrationErrorForStatus, type RegistrationError } from './sip-status';
 
 /** Everything a Phone needs to register one account. The password arrives from the host, never stored here. */
@@ -21,6 +31,8 @@ export interface PhoneConfig {
   iceServers: RTCIceServer[];
   /** ISO country for reading national numbers, e.g. `US`. */
   defaultCountry?: string;
+  /** How DTMF is sent on this account's calls; RFC 4733 unless the PBX needs SIP INFO. */
+  dtmfMode?: DtmfMode;
 }
 
 export type RegistrationState = 'offline' | 'connecting' | 'registering' | 'registered' | 'failed';
@@ -36,6 +48,13 @@ export interface RegistrationSnapshot {
 export interface PhoneDelegate {
   onRegistration(snapshot: RegistrationSnapshot): void;
   onCall(snapshot: CallSnapshot): void;
+  /**
+   * The far end of `referrerId` asked us to call someone (REFER). The new call is already placed;
+   * the engine uses this to hold the referring call, as a desk phone does.
+   */
+  onTransferredCall?(referrerId: string, newCallId: string): void;
+  /** SIP.js warnings and errors, for the app log (the host redacts secrets before writing). */
+  onLog?(level: 'warn' | 'error', message: string): void;
 }
 
 const REGISTER_EXPIRES_SECONDS = 300;
@@ -53,6 +72,7 @@ export class Phone {
   private readonly calls = new Map<string, Call>();
   private registration: RegistrationSnapshot;
   private stopped = false;
+  private defaultDtmfMode: DtmfMode | undefined;
 
   constructor(
     private readonly config: PhoneConfig,
@@ -73,11 +93,13 @@ export class Phone {
         iceGatheringTimeout: ICE_GATHERING_TIMEOUT_MS,
         peerConnectionConfiguration: { iceServers: config.iceServers },
       },
+      // Accept INVITEs with Replaces (RFC 3891) so an attended transfer can complete towards us.
+      sipExtensionReplaces: SIPExtension.Supported,
       logLevel,
       // SIP.js's debug log prints whole messages, Authorization headers included; keep it off.
       logBuiltinEnabled: false,
       logConnector: (level, category, _label, content) => {
-        if (level === 'error' || level === 'warn') console.warn(`[sip ${category}] ${content}`);
+        if (level === 'error' || level === 'warn') this.delegate.onLog?.(level, `${category}: ${content}`);
       },
       delegate: {
         onInvite: (invitation) => this.onInvite(invitation),
@@ -154,15 +176,84 @@ export class Phone {
       earlyMedia: true,
       sessionDescriptionHandlerOptions: AUDIO_ONLY,
     });
-    return this.track(Call.dial(inviter, this.config.accountId, (s) => this.onCallChange(s)));
+    return this.track(Call.dial(inviter, this.config.accountId, this.dtmfMode, this.callEvents()));
+  }
+
+  /** Calls on this account that are not over yet. */
+  liveCalls(): Call[] {
+    return [...this.calls.values()];
   }
 
   call(id: string): Call | undefined {
     return this.calls.get(id);
   }
 
+  private get dtmfMode(): DtmfMode {
+    return this.defaultDtmfMode ?? this.config.dtmfMode ?? 'rfc4733';
+  }
+
+  /** Changes how new calls on this account send DTMF (calls in progress keep theirs). */
+  setDefaultDtmfMode(mode: DtmfMode): void {
+    this.defaultDtmfMode = mode;
+  }
+
+  private callEvents(): CallEvents {
+    return {
+      onSnapshot: (s) => this.onCallChange(s),
+      onReferral: (call, referral) => this.onReferral(call, referral),
+    };
+  }
+
   private onInvite(invitation: Invitation): void {
-    this.track(Call.incoming(invitation, this.config.accountId, (s) => this.onCallChange(s)));
+    const call = this.track(
+      Call.incoming(invitation, this.config.accountId, this.dtmfMode, this.callEvents()),
+    );
+    // An INVITE with Replaces that SIP.js matched to one of our dialogs takes that call over: answer it
+    // without ringing (RFC 3891 §3); SIP.js sends BYE on the replaced dialog once this one is up.
+    if (call.replaces) void call.answer();
+  }
+
+  /**
+   * We are being transferred (RFC 3515): accept the REFER, call the target (with Replaces when the
+   * Refer-To carries one) and report progress to the referrer with NOTIFY `message/sipfrag`.
+   */
+  private onReferral(referrer: Call, referral: Referral): void {
+    void referral.accept();
+    const inviter = referral.makeInviter({ earlyMedia: true, sessionDescriptionHandlerOptions: AUDIO_ONLY });
+    const dialog = referrer.sipSession.dialog;
+    let terminated = false;
+    const report = (statusLine: string, final: boolean): void => {
+      if (terminated || !dialog || referrer.sipSession.state !== SessionState.Established) return;
+      terminated = final;
+      dialog.notify(undefined, {
+        extraHeaders: [
+          'Event: refer',
+          `Subscription-State: ${final ? 'terminated;reason=noresource' : 'active;expires=60'}`,
+        ],
+        body: {
+          contentDisposition: 'render',
+          contentType: 'message/sipfrag;version=2.0',
+          content: `${statusLine}\r\n`,
+        },
+      });
+    };
+    report('SIP/2.0 100 Trying', false);
+    const events = this.callEvents();
+    const call = Call.dial(inviter, this.config.accountId, this.dtmfMode, {
+      ...events,
+      onSnapshot: (snapshot) => {
+        if (snapshot.state === 'ringing' || snapshot.state === 'early-media')
+          report('SIP/2.0 180 Ringing', false);
+        if (snapshot.state === 'active') report('SIP/2.0 200 OK', true);
+        if (snapshot.state === 'ended' && !snapshot.answeredAt) {
+          const code = snapshot.end?.statusCode ?? 500;
+          report(`SIP/2.0 ${code} ${snapshot.end?.detail ?? 'Failed'}`, true);
+        }
+        events.onSnapshot(snapshot);
+      },
+    });
+    this.track(call);
+    this.delegate.onTransferredCall?.(referrer.id, call.id);
   }
 
   private track(call: Call): Call {

@@ -1,23 +1,54 @@
 import type { Call } from './call';
+import type { CallSnapshot, DtmfMode } from './call-state';
 import type { AudioMediaStats } from './media-stats';
 import { resolveDialTarget, type DialTargetError } from './dial-target';
 import { Phone, type PhoneConfig, type PhoneDelegate } from './phone';
+import { ConferenceMixer } from '../audio/conference-mixer';
+import { CallRecorder, recordingFileName } from '../audio/call-recorder';
 
 export type DialOutcome = { ok: true; callId: string } | { ok: false; error: DialTargetError | 'no-account' };
+
+/** A finished recording, handed to the host to save (web: a download). */
+export interface CallRecording {
+  callId: string;
+  fileName: string;
+  blob: Blob;
+}
+
+export interface SoftphoneDelegate extends PhoneDelegate {
+  /** A recording stopped (by the user or because the call ended). */
+  onRecording?(recording: CallRecording): void;
+}
 
 /**
  * The SIP engine: one {@link Phone} per enabled account, and the calls across all of them.
  * Stores talk to it with call ids and account ids only; it reports back through one {@link PhoneDelegate}.
+ *
+ * It also keeps the desk-phone line discipline: only one line is "talking" at a time, so answering,
+ * dialling or switching to a line first holds the others (a local conference counts as one line).
  */
 export class Softphone {
   private readonly phones = new Map<string, Phone>();
+  private readonly conferences = new Map<string, ConferenceMixer>();
+  private readonly recorders = new Map<string, { recorder: CallRecorder; remoteNumber: string }>();
+  private readonly engineDelegate: PhoneDelegate;
 
-  constructor(private readonly delegate: PhoneDelegate) {}
+  constructor(private readonly delegate: SoftphoneDelegate) {
+    this.engineDelegate = {
+      onRegistration: (snapshot) => delegate.onRegistration(snapshot),
+      onCall: (snapshot) => {
+        if (snapshot.state === 'ended') void this.cleanUpEnded(snapshot);
+        delegate.onCall(snapshot);
+      },
+      onTransferredCall: (referrerId) => void this.findCall(referrerId)?.setHeld(true),
+      onLog: (level, message) => delegate.onLog?.(level, message),
+    };
+  }
 
   /** (Re)connects an account with fresh settings; an existing phone for it is stopped first. */
   async connect(config: PhoneConfig): Promise<void> {
     await this.disconnect(config.accountId);
-    const phone = new Phone(config, this.delegate);
+    const phone = new Phone(config, this.engineDelegate);
     this.phones.set(config.accountId, phone);
     await phone.start();
   }
@@ -33,16 +64,22 @@ export class Softphone {
     await Promise.allSettled([...this.phones.keys()].map((id) => this.disconnect(id)));
   }
 
+  /** Places a call; calls already connected are held first, like picking up a new line. */
   dial(accountId: string, input: string): DialOutcome {
     const phone = this.phones.get(accountId);
     if (!phone) return { ok: false, error: 'no-account' };
     const target = resolveDialTarget(input, phone.dialContext);
     if (!target.ok) return { ok: false, error: target.error };
+    void this.holdAllExcept(undefined);
     return { ok: true, callId: phone.dial(target.uri).id };
   }
 
-  answer(callId: string): Promise<void> {
-    return this.withCall(callId, (call) => call.answer());
+  /** Answers; the call in progress (if any) is put on hold first (call waiting). */
+  async answer(callId: string): Promise<void> {
+    const call = this.findCall(callId);
+    if (!call) return;
+    await this.holdAllExcept(callId);
+    await call.answer();
   }
 
   decline(
@@ -53,16 +90,184 @@ export class Softphone {
     return this.withCall(callId, (call) => call.decline(statusCode, reason));
   }
 
+  /** Redirects a ringing call to `input` (a number or SIP address) with 302. */
+  async forward(callId: string, input: string): Promise<DialOutcome> {
+    const call = this.findCall(callId);
+    const phone = call && this.phones.get(call.current().accountId);
+    if (!call || !phone) return { ok: false, error: 'no-account' };
+    const target = resolveDialTarget(input, phone.dialContext);
+    if (!target.ok) return { ok: false, error: target.error };
+    await call.forward(target.uri);
+    return { ok: true, callId };
+  }
+
   hangup(callId: string): Promise<void> {
     return this.withCall(callId, (call) => call.hangup());
   }
 
+  /** Mutes our microphone on a call, or on every leg of the conference the call is in. */
   setMuted(callId: string, muted: boolean): void {
-    this.findCall(callId)?.setMuted(muted);
+    const call = this.findCall(callId);
+    const conferenceId = call?.current().conferenceId;
+    for (const c of conferenceId ? this.callsInConference(conferenceId) : call ? [call] : [])
+      c.setMuted(muted);
+  }
+
+  /** Holds or resumes one call; false when the far end refused (the call keeps its previous state). */
+  async setHeld(callId: string, held: boolean): Promise<boolean> {
+    const call = this.findCall(callId);
+    if (!call) return false;
+    if (!held) await this.holdAllExcept(callId);
+    return call.setHeld(held);
+  }
+
+  /** Makes `callId` the line we talk on: every other connected call is held, this one resumed. */
+  async switchTo(callId: string): Promise<void> {
+    const call = this.findCall(callId);
+    if (!call) return;
+    await this.holdAllExcept(callId);
+    const conferenceId = call.current().conferenceId;
+    const group = conferenceId ? this.callsInConference(conferenceId) : [call];
+    await Promise.all(group.map((c) => c.setHeld(false)));
+  }
+
+  sendDtmf(callId: string, digits: string): boolean {
+    return this.findCall(callId)?.sendDtmf(digits) ?? false;
+  }
+
+  setDtmfMode(callId: string, mode: DtmfMode): void {
+    this.findCall(callId)?.setDtmfMode(mode);
+  }
+
+  /** How new calls on an account send DTMF. */
+  setAccountDtmfMode(accountId: string, mode: DtmfMode): void {
+    this.phones.get(accountId)?.setDefaultDtmfMode(mode);
+  }
+
+  /** Blind transfer: the far end of `callId` is asked to call `input` (REFER). */
+  async blindTransfer(callId: string, input: string): Promise<DialOutcome> {
+    const call = this.findCall(callId);
+    const phone = call && this.phones.get(call.current().accountId);
+    if (!call || !phone) return { ok: false, error: 'no-account' };
+    const target = resolveDialTarget(input, phone.dialContext);
+    if (!target.ok) return { ok: false, error: target.error };
+    await call.transfer(target.uri);
+    return { ok: true, callId };
+  }
+
+  /**
+   * Attended transfer: the party of `callId` is asked to call the party of `consultCallId` in our
+   * place (REFER whose Refer-To carries Replaces for our dialog with `consultCallId`, RFC 5589 §7);
+   * both our legs end when it succeeds, and both stay as they were when it fails.
+   */
+  async attendedTransfer(callId: string, consultCallId: string): Promise<boolean> {
+    const call = this.findCall(callId);
+    const consult = this.findCall(consultCallId);
+    if (!call || !consult || consult.state !== 'active') return false;
+    const ok = await call.transfer(consult);
+    // The far end of `consultCallId` should drop its dialog with us when it receives the INVITE with
+    // Replaces (RFC 3891); phones without Replaces support do not, so we end our leg ourselves.
+    if (ok && consult.state === 'active') await consult.hangup('transferred').catch(() => undefined);
+    return ok;
+  }
+
+  /**
+   * Merges every connected call (at least two) into one local conference: all are resumed and each
+   * far end hears us and the others. Returns the conference id.
+   */
+  async merge(): Promise<string | undefined> {
+    const calls = this.connectedCalls();
+    if (calls.length < 2) return undefined;
+    await this.split();
+    await Promise.all(calls.map((call) => call.setHeld(false)));
+    const legs = calls.flatMap((call) => {
+      const audio = call.audio();
+      return audio ? [{ id: call.id, ...audio }] : [];
+    });
+    if (legs.length < 2) return undefined;
+    const conferenceId = `conf-${legs.map((leg) => leg.id).join('+')}`;
+    this.conferences.set(conferenceId, await ConferenceMixer.start(legs));
+    for (const call of calls) if (legs.some((leg) => leg.id === call.id)) call.setConference(conferenceId);
+    return conferenceId;
+  }
+
+  /** Ends the local conference: every leg gets its own microphone back; all but the focus are held. */
+  async split(focusCallId?: string): Promise<void> {
+    for (const [conferenceId, mixer] of [...this.conferences]) {
+      this.conferences.delete(conferenceId);
+      await mixer.stop();
+      for (const call of this.callsInConference(conferenceId)) call.setConference(undefined);
+    }
+    if (focusCallId) await this.holdAllExcept(focusCallId);
+  }
+
+  /** Starts recording a call (both directions; all legs when it is in a conference). */
+  startRecording(callId: string): boolean {
+    const call = this.findCall(callId);
+    const audio = call?.audio();
+    if (!call || !audio || this.recorders.has(callId)) return false;
+    const conferenceId = call.current().conferenceId;
+    const others = conferenceId ? this.callsInConference(conferenceId).filter((c) => c !== call) : [];
+    const remotes = [audio.remote, ...others.flatMap((c) => c.audio()?.remote ?? [])];
+    const recorder = new CallRecorder({ microphone: audio.microphone, remotes });
+    this.recorders.set(callId, { recorder, remoteNumber: call.current().remoteNumber });
+    call.setRecording(true);
+    return true;
+  }
+
+  async stopRecording(callId: string): Promise<void> {
+    const entry = this.recorders.get(callId);
+    if (!entry) return;
+    this.recorders.delete(callId);
+    this.findCall(callId)?.setRecording(false);
+    const blob = await entry.recorder.stop();
+    this.delegate.onRecording?.({
+      callId,
+      blob,
+      fileName: recordingFileName(entry.recorder.startedAt, entry.remoteNumber),
+    });
   }
 
   async mediaStats(callId: string): Promise<AudioMediaStats | undefined> {
     return this.findCall(callId)?.mediaStats();
+  }
+
+  private async cleanUpEnded(snapshot: CallSnapshot): Promise<void> {
+    await this.stopRecording(snapshot.id);
+    const conferenceId = snapshot.conferenceId;
+    if (!conferenceId) return;
+    const mixer = this.conferences.get(conferenceId);
+    const remaining = this.callsInConference(conferenceId).filter((c) => c.id !== snapshot.id);
+    if (!mixer || remaining.length >= 2) {
+      // A conference of three or more keeps running for the others; a future mixer rebuild would
+      // drop the ended leg's sources, which are silent anyway once its track ends.
+      return;
+    }
+    this.conferences.delete(conferenceId);
+    await mixer.stop();
+    for (const call of remaining) call.setConference(undefined);
+  }
+
+  /** Holds every connected call except `callId` and the conference it belongs to. */
+  private async holdAllExcept(callId: string | undefined): Promise<void> {
+    const keep = callId ? this.findCall(callId)?.current().conferenceId : undefined;
+    const toHold = this.connectedCalls().filter(
+      (call) => call.id !== callId && (keep === undefined || call.current().conferenceId !== keep),
+    );
+    if (toHold.some((call) => call.current().conferenceId)) await this.split();
+    await Promise.all(toHold.map((call) => call.setHeld(true)));
+  }
+
+  private connectedCalls(): Call[] {
+    return [...this.phones.values()]
+      .flatMap((phone) => phone.liveCalls())
+      .filter((c) => c.state === 'active');
+  }
+
+  private callsInConference(conferenceId: string): Call[] {
+    return [...this.phones.values()]
+      .flatMap((phone) => phone.liveCalls())
+      .filter((c) => c.current().conferenceId === conferenceId);
   }
 
   private findCall(callId: string): Call | undefined {

@@ -1,9 +1,18 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { Account } from '@common/contract';
-import type { CallSnapshot } from '../sip/call-state';
+import { downloadRecording } from '../audio/save-recording';
+import {
+  DEFAULT_CALL_HANDLING,
+  incomingAction,
+  loadCallHandling,
+  saveCallHandling,
+  type CallHandling,
+} from '../sip/call-handling';
+import type { CallSnapshot, DtmfMode } from '../sip/call-state';
 import type { AudioMediaStats } from '../sip/media-stats';
 import { Softphone, type DialOutcome } from '../sip/softphone';
+import { useHost } from '../host';
 import { useAccountsStore } from './accounts';
 import { useCallsStore } from './calls';
 import { useHistoryStore } from './history';
@@ -12,16 +21,23 @@ import { useSettingsStore } from './settings';
 
 /**
  * Adapts the SIP engine to the UI: owns the one {@link Softphone}, feeds its snapshots into the
- * registration, calls and history stores, applies the answering policy (do-not-disturb), and turns UI
- * intents (dial, answer, hang up) into engine calls.
+ * registration, calls and history stores, applies the answering policy (do-not-disturb, forwarding,
+ * auto-answer and intercom), and turns UI intents (dial, answer, hold, transfer...) into engine calls.
  */
 export const usePhoneStore = defineStore('phone', () => {
+  const host = useHost();
   const accounts = useAccountsStore();
   const registration = useRegistrationStore();
   const calls = useCallsStore();
   const history = useHistoryStore();
   const settings = useSettingsStore();
   const lastDialError = ref<DialOutcome | undefined>();
+  /** Per-account call handling (auto-answer, intercom, forwarding, DTMF mode). */
+  const handling = ref<Record<string, CallHandling>>(loadCallHandling());
+  /** File names of recordings saved in this session, newest last. */
+  const savedRecordings = ref<{ callId: string; fileName: string }[]>([]);
+  /** Calls the "record every call" setting has already been applied to. */
+  const recordedOnce = new Set<string>();
 
   const softphone = new Softphone({
     onRegistration: (snapshot) => registration.apply(snapshot),
@@ -29,15 +45,55 @@ export const usePhoneStore = defineStore('phone', () => {
       const isNew = !calls.live.some((c) => c.id === snapshot.id);
       calls.apply(snapshot);
       if (isNew && snapshot.state === 'incoming') applyAnsweringPolicy(snapshot);
+      if (snapshot.state === 'active' && !snapshot.recording && !recordedOnce.has(snapshot.id)) {
+        if (handlingFor(snapshot.accountId).recordAll) softphone.startRecording(snapshot.id);
+        // Once per call: stopping it by hand is respected.
+        recordedOnce.add(snapshot.id);
+      }
       if (snapshot.state === 'ended') void history.record(snapshot);
+    },
+    onLog: (level, message) => host.log.write({ level, scope: 'sip', message: message.slice(0, 16_384) }),
+    onRecording: ({ callId, blob, fileName }) => {
+      downloadRecording(blob, fileName);
+      savedRecordings.value = [...savedRecordings.value, { callId, fileName }];
     },
   });
 
+  function handlingFor(accountId: string): CallHandling {
+    return handling.value[accountId] ?? DEFAULT_CALL_HANDLING;
+  }
+
   function applyAnsweringPolicy(call: CallSnapshot): void {
     const { doNotDisturb, doNotDisturbMode } = settings.settings;
-    if (!doNotDisturb) return;
-    if (doNotDisturbMode === 'reject-busy') void softphone.decline(call.id, 486, 'do-not-disturb');
-    else calls.silence(call.id);
+    if (doNotDisturb) {
+      if (doNotDisturbMode === 'reject-busy') void softphone.decline(call.id, 486, 'do-not-disturb');
+      else calls.silence(call.id);
+      return;
+    }
+    const busy = calls.live.some((c) => c.id !== call.id && c.state !== 'incoming');
+    for (const action of incomingAction(call, handlingFor(call.accountId), busy)) {
+      if (action.kind === 'ring') continue;
+      const run = () => {
+        if (!calls.live.some((c) => c.id === call.id && c.state === 'incoming')) return;
+        if (action.kind === 'answer') void softphone.answer(call.id);
+        else void softphone.forward(call.id, action.target);
+      };
+      if (action.afterSeconds === 0) run();
+      else setTimeout(run, action.afterSeconds * 1000);
+    }
+  }
+
+  function setHandling(accountId: string, patch: Partial<CallHandling>): void {
+    const next = { ...handlingFor(accountId), ...patch };
+    handling.value = { ...handling.value, [accountId]: next };
+    saveCallHandling(handling.value);
+    softphone.setAccountDtmfMode(accountId, next.dtmfMode);
+  }
+
+  /** Keeps one line in use: answering, dialling or switching holds the others. */
+  async function switchTo(callId: string): Promise<void> {
+    calls.focus(callId);
+    await softphone.switchTo(callId);
   }
 
   /** Registers an account with its stored password; without one the UI asks for it. */
@@ -62,6 +118,7 @@ export const usePhoneStore = defineStore('phone', () => {
       ...(account.realm ? { realm: account.realm } : {}),
       ...(account.outboundProxy ? { outboundProxy: account.outboundProxy } : {}),
       ...(account.defaultCountry ? { defaultCountry: account.defaultCountry } : {}),
+      dtmfMode: handlingFor(account.id).dtmfMode,
       iceServers: [],
     });
   }
@@ -84,20 +141,41 @@ export const usePhoneStore = defineStore('phone', () => {
   function dial(accountId: string, input: string): DialOutcome {
     const outcome = softphone.dial(accountId, input);
     lastDialError.value = outcome.ok ? undefined : outcome;
+    if (outcome.ok) calls.focus(outcome.callId);
     return outcome;
+  }
+
+  async function answer(callId: string): Promise<void> {
+    calls.focus(callId);
+    await softphone.answer(callId);
   }
 
   return {
     lastDialError,
+    handling,
+    savedRecordings,
+    handlingFor,
+    setHandling,
     connect,
     connectAll,
     reconnectIdle,
     disconnect,
     dial,
-    answer: (callId: string) => softphone.answer(callId),
-    decline: (callId: string) => softphone.decline(callId),
+    answer,
+    switchTo,
+    decline: (callId: string, statusCode: 486 | 603 = 603) => softphone.decline(callId, statusCode),
+    forward: (callId: string, target: string) => softphone.forward(callId, target),
     hangup: (callId: string) => softphone.hangup(callId),
     setMuted: (callId: string, muted: boolean) => softphone.setMuted(callId, muted),
+    setHeld: (callId: string, held: boolean) => softphone.setHeld(callId, held),
+    sendDtmf: (callId: string, digits: string) => softphone.sendDtmf(callId, digits),
+    setDtmfMode: (callId: string, mode: DtmfMode) => softphone.setDtmfMode(callId, mode),
+    blindTransfer: (callId: string, target: string) => softphone.blindTransfer(callId, target),
+    attendedTransfer: (callId: string, consultId: string) => softphone.attendedTransfer(callId, consultId),
+    merge: () => softphone.merge(),
+    split: (focusCallId?: string) => softphone.split(focusCallId),
+    startRecording: (callId: string) => softphone.startRecording(callId),
+    stopRecording: (callId: string) => softphone.stopRecording(callId),
     mediaStats: (callId: string): Promise<AudioMediaStats | undefined> => softphone.mediaStats(callId),
     shutdown: () => softphone.disconnectAll(),
   };

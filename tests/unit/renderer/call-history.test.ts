@@ -39,6 +39,7 @@ describe('call outcome', () => {
     [{ end: { reason: 'cancelled' } }, 'missed'],
     [{ end: { reason: 'do-not-disturb', statusCode: 486 } }, 'missed'],
     [{ end: { reason: 'declined-locally', statusCode: 603 } }, 'rejected'],
+    [{ end: { reason: 'forwarded', statusCode: 302 } }, 'rejected'],
     [{ direction: 'outgoing', end: { reason: 'busy', statusCode: 486 } }, 'failed'],
     [{ direction: 'outgoing', end: { reason: 'cancelled' } }, 'cancelled'],
   ] as const)('%j -> %s', (patch, outcome) => {

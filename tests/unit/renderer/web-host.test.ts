@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { DEFAULT_SETTINGS } from '@common/contract';
 import { createWebHost } from '../../../renderer/src/host/web-host';
 import { WebStorage } from '../../../renderer/src/host/web-storage';
 
@@ -76,7 +77,7 @@ describe('web host (real IndexedDB in Chromium)', () => {
     const storage = freshStorage();
     await storage.settings.put({ key: 'settings', value: { language: 'klingon' } });
     const { settings, problems } = await createWebHost(storage).settings.get();
-    expect(settings).toEqual({ language: 'system' });
+    expect(settings).toEqual(DEFAULT_SETTINGS);
     expect(problems).toHaveLength(1);
     expect(await storage.quarantine.count()).toBe(1);
   });
