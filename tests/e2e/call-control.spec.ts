@@ -173,13 +173,25 @@ test.describe('call control like a desk phone', () => {
 
     // Switch this call to SIP INFO and type the digits instead.
     const card = alice.callCard();
-    await card.getByLabel('Send digits as').selectOption({ label: 'SIP INFO messages' });
+    await card
+      .getByLabel('Send digits as')
+      .selectOption({ label: 'SIP INFO messages (application/dtmf-relay)' });
     const typedAt = Date.now();
     await card.getByLabel('Digits to send').fill('1234#');
     await card.getByRole('button', { name: 'Send digits' }).click();
     await expect.poll(() => lab.legacy.receivedDigits()).toBe('1234#1234#');
     const infos = await lab.sipRequests({ method: 'INFO', since: typedAt });
     expect(infos.length, 'one INFO per digit, seen by the proxy').toBe(5);
+
+    // The other INFO format: application/dtmf, the digit alone as the body.
+    await card.getByLabel('Send digits as').selectOption({ label: 'SIP INFO messages (application/dtmf)' });
+    const plainAt = Date.now();
+    await card.getByLabel('Digits to send').fill('56');
+    await card.getByRole('button', { name: 'Send digits' }).click();
+    await expect.poll(async () => (await lab.sipRequests({ method: 'INFO', since: plainAt })).length).toBe(2);
+    // baresip understands only dtmf-relay: it refuses these, and the user is told rather than left guessing.
+    await expect(alice.callCard()).toContainText('The digits could not be sent');
+    expect(await lab.legacy.receivedDigits()).toBe('1234#1234#');
     await alice.button('Hang up').click();
   });
 

@@ -100,7 +100,7 @@ function sanitize(value: Partial<CallHandling>): CallHandling {
       : 'off',
     forwardTarget: typeof value.forwardTarget === 'string' ? value.forwardTarget.slice(0, 256) : '',
     forwardAfterSeconds: seconds(value.forwardAfterSeconds, d.forwardAfterSeconds),
-    dtmfMode: value.dtmfMode === 'info' ? 'info' : 'rfc4733',
+    dtmfMode: value.dtmfMode === 'info' || value.dtmfMode === 'info-dtmf' ? value.dtmfMode : 'rfc4733',
     recordAll: value.recordAll === true,
   };
 }

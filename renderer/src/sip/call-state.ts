@@ -107,8 +107,11 @@ export interface CallSnapshot {
   notice?: CallNotice;
 }
 
-/** RFC 4733 telephone-events in the RTP stream, or SIP INFO with `application/dtmf-relay`. */
-export type DtmfMode = 'rfc4733' | 'info';
+/**
+ * RFC 4733 telephone-events in the RTP stream, or SIP INFO with `application/dtmf-relay` (`info`) or
+ * `application/dtmf` (`info-dtmf`), whichever the far end's PBX understands.
+ */
+export type DtmfMode = 'rfc4733' | 'info' | 'info-dtmf';
 
 export type TransferState = 'requested' | 'trying' | 'ringing' | 'succeeded' | 'failed';
 

@@ -21,7 +21,7 @@ import {
   type DtmfMode,
   type TransferProgress,
 } from './call-state';
-import { DTMF_DURATION_MS, DTMF_GAP_MS, dtmfDigits, dtmfRelayBody } from './dtmf';
+import { DTMF_DURATION_MS, DTMF_GAP_MS, dtmfDigits, dtmfInfoBody } from './dtmf';
 import { audioDirection, farEndHolds } from './media-direction';
 import { readAudioStats, type AudioMediaStats } from './media-stats';
 import { endReasonForInviteFailure } from './sip-status';
@@ -322,8 +322,9 @@ export class Call {
   sendDtmf(input: string): boolean {
     const digits = dtmfDigits(input);
     if (!digits || this.snapshot.state !== 'active') return false;
-    if (this.snapshot.dtmfMode === 'info') {
-      for (const digit of digits) this.infoQueue = this.infoQueue.then(() => this.sendInfoDigit(digit));
+    const mode = this.snapshot.dtmfMode ?? 'rfc4733';
+    if (mode !== 'rfc4733') {
+      for (const digit of digits) this.infoQueue = this.infoQueue.then(() => this.sendInfoDigit(mode, digit));
     } else {
       const dtmf = this.audioSender()?.dtmf;
       if (!dtmf?.canInsertDTMF) {
@@ -421,18 +422,14 @@ export class Call {
     await this.session.bye().catch(() => undefined);
   }
 
-  private async sendInfoDigit(digit: string): Promise<void> {
+  private async sendInfoDigit(format: 'info' | 'info-dtmf', digit: string): Promise<void> {
     if (this.session.state !== SessionState.Established) return;
     const ok = await new Promise<boolean>((resolve) => {
       this.session
         .info({
           requestDelegate: { onAccept: () => resolve(true), onReject: () => resolve(false) },
           requestOptions: {
-            body: {
-              contentDisposition: 'render',
-              contentType: 'application/dtmf-relay',
-              content: dtmfRelayBody(digit),
-            },
+            body: { contentDisposition: 'render', ...dtmfInfoBody(format, digit) },
           },
         })
         .catch(() => resolve(false));

@@ -19,3 +19,16 @@ export const DTMF_GAP_MS = 70;
 export function dtmfRelayBody(digit: string, durationMs = DTMF_DURATION_MS): string {
   return `Signal=${digit}\r\nDuration=${durationMs}\r\n`;
 }
+
+/**
+ * The INFO body for one digit in either SIP INFO format: `application/dtmf-relay` (above) or
+ * `application/dtmf`, whose body is the digit alone (as Asterisk and many SBCs send it).
+ */
+export function dtmfInfoBody(
+  format: 'info' | 'info-dtmf',
+  digit: string,
+): { contentType: string; content: string } {
+  return format === 'info'
+    ? { contentType: 'application/dtmf-relay', content: dtmfRelayBody(digit) }
+    : { contentType: 'application/dtmf', content: digit };
+}

@@ -10,7 +10,7 @@ import {
   saveCallHandling,
 } from '../../../renderer/src/sip/call-handling';
 import type { CallSnapshot } from '../../../renderer/src/sip/call-state';
-import { dtmfDigits, dtmfRelayBody } from '../../../renderer/src/sip/dtmf';
+import { dtmfDigits, dtmfRelayBody, dtmfInfoBody } from '../../../renderer/src/sip/dtmf';
 import { audioDirection, farEndHolds } from '../../../renderer/src/sip/media-direction';
 
 const sdp = (direction: string, sessionLevel = '') =>
@@ -44,8 +44,13 @@ describe('DTMF', () => {
     expect(dtmfDigits('')).toBe('');
   });
 
-  it('writes application/dtmf-relay bodies', () => {
+  it('writes application/dtmf-relay and application/dtmf bodies', () => {
     expect(dtmfRelayBody('#')).toBe('Signal=#\r\nDuration=160\r\n');
+    expect(dtmfInfoBody('info', '5')).toEqual({
+      contentType: 'application/dtmf-relay',
+      content: 'Signal=5\r\nDuration=160\r\n',
+    });
+    expect(dtmfInfoBody('info-dtmf', '*')).toEqual({ contentType: 'application/dtmf', content: '*' });
   });
 });
 
