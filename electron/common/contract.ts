@@ -125,6 +125,8 @@ export const settingsSchema = z.object({
   doNotDisturb: z.boolean().default(false),
   /** While do-not-disturb is on: answer incoming calls 486 Busy Here, or let them ring out silently (voicemail). */
   doNotDisturbMode: z.enum(['reject-busy', 'silent']).default('reject-busy'),
+  /** Where the desktop app saves call recordings; empty means the default (Music/Ringline recordings). */
+  recordingsFolder: z.string().max(1024).default(''),
   shortcuts: z
     .object({
       enabled: z.boolean().default(false),
@@ -252,6 +254,25 @@ export const incomingActionSchema = z
   .strict();
 export type IncomingAction = z.infer<typeof incomingActionSchema>;
 
+/** A call recording, Opus in WebM, made in the renderer (MediaRecorder) and saved by the host. */
+export const recordingSchema = z
+  .object({
+    fileName: z.string().regex(/^[A-Za-z0-9+._-]{1,128}\.webm$/, 'expected a plain .webm file name'),
+    bytes: z
+      .instanceof(Uint8Array)
+      .refine((bytes) => bytes.byteLength <= MAX_RECORDING_BYTES, 'recording too large'),
+  })
+  .strict();
+export type Recording = z.infer<typeof recordingSchema>;
+
+/** About 9 hours of Opus at 128 kbit/s: more is a bug, not a call. */
+export const MAX_RECORDING_BYTES = 512 * 1024 * 1024;
+
+/** Where a saved recording went: a file path (desktop) or the browser's downloads. */
+export interface SavedRecording {
+  location: string;
+}
+
 export const logEntrySchema = z
   .object({
     level: z.enum(['error', 'warn', 'info', 'debug']),
@@ -289,6 +310,12 @@ export interface RinglineApi {
   incoming: {
     /** Only for the incoming-call window: the user pressed Answer or Decline there. */
     act(action: IncomingAction): Promise<void>;
+  };
+  recordings: {
+    /** Saves a recording (desktop: into the recordings folder; browser: a download). */
+    save(recording: Recording): Promise<SavedRecording>;
+    /** Lets the user pick the recordings folder (desktop only); resolves the new settings, or null if cancelled. */
+    chooseFolder(): Promise<Settings | null>;
   };
   log: {
     /** Writes to the app log (secrets are redacted by main before anything reaches disk). */

@@ -16,6 +16,8 @@ export const IPC = {
   /** main -> renderer */
   linksLink: 'ringline:links.link',
   incomingAct: 'ringline:incoming.act',
+  recordingsSave: 'ringline:recordings.save',
+  recordingsChooseFolder: 'ringline:recordings.chooseFolder',
   logWrite: 'ringline:log.write',
   appInfo: 'ringline:app.info',
 } as const;

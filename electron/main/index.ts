@@ -25,6 +25,7 @@ import {
   safeStorage,
   session,
 } from 'electron';
+import type { OpenDialogOptions } from 'electron';
 import {
   DEFAULT_SETTINGS,
   IDLE_PHONE_STATUS,
@@ -49,6 +50,7 @@ import { KnownSecrets } from './log-redaction';
 import { AppLog } from './logging';
 import { setLinuxAutostart } from './login-item';
 import { CallNotifications, wrapNotification } from './notifications';
+import { RecordingsStore } from './recordings';
 import { serveRendererFile } from './renderer-files';
 import { createSecretBox } from './safe-storage-box';
 import {
@@ -372,6 +374,22 @@ function main(): void {
           phone: { reportStatus: onStatus },
           links,
           incoming,
+          recordings: new RecordingsStore({
+            folderSetting: async () => (await settingsStore.get()).settings.recordingsFolder,
+            defaultFolder: join(app.getPath('music'), 'Ringline recordings'),
+            pickFolder: async (current) => {
+              const options: OpenDialogOptions = {
+                defaultPath: current,
+                properties: ['openDirectory', 'createDirectory'],
+              };
+              const focused = BrowserWindow.getFocusedWindow();
+              const result = focused
+                ? await dialog.showOpenDialog(focused, options)
+                : await dialog.showOpenDialog(options);
+              return result.canceled ? null : (result.filePaths[0] ?? null);
+            },
+            saveFolderSetting: (folder) => settingsStore.update({ recordingsFolder: folder }),
+          }),
           log: appLog,
           appInfo: () => ({
             name: app.getName(),

@@ -26,6 +26,7 @@ import {
   incomingActionSchema,
   logEntrySchema,
   phoneStatusSchema,
+  recordingSchema,
   settingsPatchSchema,
   type AppInfo,
   type IncomingAction,
@@ -43,6 +44,7 @@ export interface MainServices {
   phone: { reportStatus(status: PhoneStatus): void };
   links: { rendererReady(): void };
   incoming: { act(action: IncomingAction): void };
+  recordings: RinglineApi['recordings'];
   log: { write(entry: LogEntry): void };
   appInfo(): AppInfo;
 }
@@ -126,6 +128,16 @@ export function createIpcHandlers(services: MainServices, trusted: TrustedOrigin
       services.accounts.password(id),
     ),
     [IPC.settingsGet]: verb(IPC.settingsGet, 'main', noArgs, trusted, () => services.settings.get()),
+    [IPC.recordingsSave]: verb(
+      IPC.recordingsSave,
+      'main',
+      z.tuple([recordingSchema]),
+      trusted,
+      ([recording]) => services.recordings.save(recording),
+    ),
+    [IPC.recordingsChooseFolder]: verb(IPC.recordingsChooseFolder, 'main', noArgs, trusted, () =>
+      services.recordings.chooseFolder(),
+    ),
     [IPC.settingsUpdate]: verb(
       IPC.settingsUpdate,
       'main',

@@ -58,6 +58,10 @@ const api: RinglineApi = {
   incoming: {
     act: (action) => ipcRenderer.invoke(IPC.incomingAct, action),
   },
+  recordings: {
+    save: (recording) => ipcRenderer.invoke(IPC.recordingsSave, recording),
+    chooseFolder: () => ipcRenderer.invoke(IPC.recordingsChooseFolder),
+  },
   log: {
     // Fire-and-forget: logging must never make the caller wait or fail.
     write: (entry) => ipcRenderer.send(IPC.logWrite, entry),

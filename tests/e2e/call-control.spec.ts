@@ -605,6 +605,12 @@ test.describe('call control like a desk phone', () => {
     expect(saved.suggestedFilename()).toMatch(/-1010\.webm$/);
     const { stat } = await import('node:fs/promises');
     expect((await stat(await saved.path())).size).toBeGreaterThan(1000);
+
+    // Each recorded call's history entry names its recording.
+    await alice.button(/Recent calls/).click();
+    const entries = alice.page.getByRole('region', { name: 'Recent calls' }).getByRole('listitem');
+    await expect(entries.filter({ hasText: `Recording ${saved.suggestedFilename()}` })).toHaveCount(1);
+    await expect(entries.filter({ hasText: `Recording ${file.suggestedFilename()}` })).toHaveCount(1);
   });
 
   test('keyboard only, in Chinese: hold, resume and DTMF by their accessible names', async ({

@@ -44,7 +44,8 @@ export class CallRecorder {
 
 /** A file name that sorts by time and says who the call was with: `ringline-2026-11-25-0705-1010.webm`. */
 export function recordingFileName(startedAt: number, remoteNumber: string): string {
-  const stamp = new Date(startedAt).toISOString().slice(0, 16).replace('T', '-').replace(':', '');
+  // To the second: two calls to the same number in one minute must not share a name.
+  const stamp = new Date(startedAt).toISOString().slice(0, 19).replace('T', '-').replaceAll(':', '');
   const who =
     remoteNumber
       .replace(/[^A-Za-z0-9+._-]/g, '')

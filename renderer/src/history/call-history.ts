@@ -4,6 +4,12 @@ import { callDurationSeconds, type CallSnapshot, type EndReason } from '../sip/c
 /** How a call turned out, from the user's point of view; what the history filters and badges use. */
 export type CallOutcome = 'answered' | 'missed' | 'rejected' | 'failed' | 'cancelled';
 
+export interface HistoryRecording {
+  fileName: string;
+  /** A file path on the desktop; the download's file name in the browser. */
+  location: string;
+}
+
 export interface CallHistoryEntry {
   /** The SIP.js session id (Call-ID + tag): writing the same call twice updates, never duplicates. */
   id: string;
@@ -19,6 +25,8 @@ export interface CallHistoryEntry {
   endReason: EndReason;
   statusCode?: number;
   outcome: CallOutcome;
+  /** Where the call's recording was saved, when it was recorded. */
+  recording?: HistoryRecording;
   /** 0 until the user has looked at the history (IndexedDB cannot index booleans). */
   seen: 0 | 1;
 }
@@ -142,10 +150,20 @@ export class CallHistory extends Dexie {
     this.version(1).stores({ calls: '&id, startedAt, accountId, outcome, seen' });
   }
 
-  async record(call: CallSnapshot): Promise<CallHistoryEntry> {
-    const entry = historyEntryFor(call);
-    await this.calls.put(entry);
-    return entry;
+  /** Writes the ended call, keeping a recording already attached to it (the two can arrive either way round). */
+  async record(call: CallSnapshot, recording?: HistoryRecording): Promise<CallHistoryEntry> {
+    return this.transaction('rw', this.calls, async () => {
+      const earlier = await this.calls.get(call.id);
+      const kept = recording ?? earlier?.recording;
+      const entry = { ...historyEntryFor(call), ...(kept ? { recording: kept } : {}) };
+      await this.calls.put(entry);
+      return entry;
+    });
+  }
+
+  /** Lists a saved recording on its call's entry; false when the call is not in history yet. */
+  async attachRecording(callId: string, recording: HistoryRecording): Promise<boolean> {
+    return (await this.calls.update(callId, { recording })) === 1;
   }
 
   recent(limit = 200): Promise<CallHistoryEntry[]> {

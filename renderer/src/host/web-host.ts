@@ -4,6 +4,7 @@ import {
   DEFAULT_SETTINGS,
   logEntrySchema,
   phoneStatusSchema,
+  recordingSchema,
   settingsPatchSchema,
   settingsSchema,
   type Account,
@@ -13,6 +14,7 @@ import {
   type StorageProblem,
 } from '@common/contract';
 import type { z } from 'zod';
+import { downloadFile } from './download';
 import type { Host } from './host';
 import { WebCommands } from './web-commands';
 import { WebLinks } from './web-links';
@@ -105,6 +107,16 @@ export function createWebHost(storage = new WebStorage()): Host {
     incoming: {
       async act() {
         throw new Error('The browser build has no separate incoming-call window');
+      },
+    },
+    recordings: {
+      async save(recording) {
+        const { fileName, bytes } = recordingSchema.parse(recording);
+        downloadFile(new Blob([bytes], { type: 'audio/webm' }), fileName);
+        return { location: fileName };
+      },
+      async chooseFolder() {
+        return null;
       },
     },
     log: {

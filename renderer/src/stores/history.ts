@@ -5,6 +5,7 @@ import {
   historyCsv,
   historyMatcher,
   type CallHistoryEntry,
+  type HistoryRecording,
   type HistoryFilter,
 } from '../history/call-history';
 import type { CallSnapshot } from '../sip/call-state';
@@ -73,9 +74,19 @@ export const useHistoryStore = defineStore('history', () => {
     everything = undefined;
   }
 
+  // A recording can be saved before its call's history entry exists (it stops as the call ends).
+  const pendingRecordings = new Map<string, HistoryRecording>();
+
   async function record(call: CallSnapshot): Promise<void> {
-    await db.record(call);
+    const recording = pendingRecordings.get(call.id);
+    pendingRecordings.delete(call.id);
+    await db.record(call, recording);
     await refresh();
+  }
+
+  async function attachRecording(callId: string, recording: HistoryRecording): Promise<void> {
+    if (await db.attachRecording(callId, recording)) await refresh();
+    else pendingRecordings.set(callId, recording);
   }
 
   async function markSeen(): Promise<void> {
@@ -107,6 +118,7 @@ export const useHistoryStore = defineStore('history', () => {
     openList,
     closeList,
     record,
+    attachRecording,
     markSeen,
     remove,
     clearAll,

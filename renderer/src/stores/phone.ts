@@ -1,7 +1,6 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { Account } from '@common/contract';
-import { downloadRecording } from '../audio/save-recording';
 import {
   DEFAULT_CALL_HANDLING,
   incomingAction,
@@ -35,7 +34,21 @@ export const usePhoneStore = defineStore('phone', () => {
   /** Per-account call handling (auto-answer, intercom, forwarding, DTMF mode). */
   const handling = ref<Record<string, CallHandling>>(loadCallHandling());
   /** File names of recordings saved in this session, newest last. */
-  const savedRecordings = ref<{ callId: string; fileName: string }[]>([]);
+  const savedRecordings = ref<{ callId: string; fileName: string; location: string }[]>([]);
+  const recordingError = ref('');
+
+  /** The host saves it (desktop: the recordings folder; browser: a download); history lists it. */
+  async function saveRecording(callId: string, blob: Blob, fileName: string): Promise<void> {
+    try {
+      const bytes = new Uint8Array(await blob.arrayBuffer());
+      const { location } = await host.recordings.save({ fileName, bytes });
+      savedRecordings.value = [...savedRecordings.value, { callId, fileName, location }];
+      await history.attachRecording(callId, { fileName, location });
+      recordingError.value = '';
+    } catch (error) {
+      recordingError.value = error instanceof Error ? error.message : String(error);
+    }
+  }
   /** Calls the "record every call" setting has already been applied to. */
   const recordedOnce = new Set<string>();
 
@@ -53,10 +66,7 @@ export const usePhoneStore = defineStore('phone', () => {
       if (snapshot.state === 'ended') void history.record(snapshot);
     },
     onLog: (level, message) => host.log.write({ level, scope: 'sip', message: message.slice(0, 16_384) }),
-    onRecording: ({ callId, blob, fileName }) => {
-      downloadRecording(blob, fileName);
-      savedRecordings.value = [...savedRecordings.value, { callId, fileName }];
-    },
+    onRecording: ({ callId, blob, fileName }) => void saveRecording(callId, blob, fileName),
   });
 
   function handlingFor(accountId: string): CallHandling {
@@ -154,6 +164,7 @@ export const usePhoneStore = defineStore('phone', () => {
     lastDialError,
     handling,
     savedRecordings,
+    recordingError,
     handlingFor,
     setHandling,
     connect,

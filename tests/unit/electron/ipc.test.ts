@@ -78,6 +78,16 @@ function recordingServices(): { services: MainServices; calls: string[] } {
     },
     phone: { reportStatus: (status: PhoneStatus) => calls.push(`phone.status:${status.ringing.length}`) },
     links: { rendererReady: () => calls.push('links.ready') },
+    recordings: {
+      save: async (recording) => {
+        calls.push(`recordings.save:${recording.fileName}:${recording.bytes.byteLength}`);
+        return { location: `/music/${recording.fileName}` };
+      },
+      chooseFolder: async () => {
+        calls.push('recordings.chooseFolder');
+        return null;
+      },
+    },
     incoming: { act: (action: IncomingAction) => calls.push(`incoming.${action.action}:${action.callId}`) },
     log: { write: (entry: LogEntry) => calls.push(`log.${entry.level}:${entry.scope}`) },
     appInfo: () => ({ name: 'Ringline', version: '0.1.0', platform: 'linux', host: 'electron' }),
@@ -270,6 +280,25 @@ describe('createIpcHandlers', () => {
     const { handlers, calls } = handlersAndCalls();
     await expect(handlers[channel](incomingWindow, args)).rejects.toThrow(message);
     expect(calls).toEqual([]);
+  });
+
+  it('saves recordings only as plain .webm names with bytes, never paths', async () => {
+    const { handlers, calls } = handlersAndCalls();
+    const bytes = new Uint8Array([0x1a, 0x45, 0xdf, 0xa3]);
+    expect(await handlers[IPC.recordingsSave](ours, [{ fileName: 'call-1010.webm', bytes }])).toEqual({
+      location: '/music/call-1010.webm',
+    });
+    for (const fileName of ['../../.bashrc.webm', 'a/b.webm', 'call.exe', '.webm']) {
+      await expect(handlers[IPC.recordingsSave](ours, [{ fileName, bytes }])).rejects.toThrow(/file name/);
+    }
+    await expect(
+      handlers[IPC.recordingsSave](ours, [{ fileName: 'x.webm', bytes: 'not bytes' }]),
+    ).rejects.toThrow(/recordings.save: invalid/);
+    await expect(
+      handlers[IPC.recordingsSave](incomingWindow, [{ fileName: 'x.webm', bytes }]),
+    ).rejects.toThrow(/not available/);
+    expect(await handlers[IPC.recordingsChooseFolder](ours, [])).toBeNull();
+    expect(calls).toEqual(['recordings.save:call-1010.webm:4', 'recordings.chooseFolder']);
   });
 
   it('does not echo argument values in errors', async () => {

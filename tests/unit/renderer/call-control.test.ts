@@ -159,9 +159,9 @@ describe('call-waiting tone and recordings', () => {
   });
 
   it('names recordings by time and number, safely', () => {
-    expect(recordingFileName(Date.UTC(2026, 10, 25, 7, 5), '1010')).toBe(
-      'ringline-2026-11-25-0705-1010.webm',
+    expect(recordingFileName(Date.UTC(2026, 10, 25, 7, 5, 9), '1010')).toBe(
+      'ringline-2026-11-25-070509-1010.webm',
     );
-    expect(recordingFileName(0, '../../etc')).toBe('ringline-1970-01-01-0000-etc.webm');
+    expect(recordingFileName(0, '../../etc')).toBe('ringline-1970-01-01-000000-etc.webm');
   });
 });
