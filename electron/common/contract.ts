@@ -34,6 +34,33 @@ export const wssUrlSchema = z
 
 export const accountIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'invalid account id');
 
+const seconds = z.number().int().min(0).max(600);
+
+/**
+ * How an account's incoming calls are handled and how it sends DTMF. Every field has a default, so
+ * accounts saved before a field existed still load.
+ */
+export const callHandlingSchema = z
+  .object({
+    /** Answer every call automatically (after the delay) when no other call is up. */
+    autoAnswer: z.boolean().default(false),
+    autoAnswerDelaySeconds: seconds.default(0),
+    /** Honour callers' intercom requests (`Call-Info: answer-after=`, `Alert-Info: auto answer`). */
+    allowIntercom: z.boolean().default(false),
+    /** Forward with 302: never, every call, only while another call is up, or when not answered in time. */
+    forward: z.enum(['off', 'always', 'busy', 'no-answer']).default('off'),
+    forwardTarget: z.string().trim().max(MAX_TEXT).default(''),
+    forwardAfterSeconds: seconds.default(20),
+    /** RFC 4733 in the audio, or SIP INFO as `application/dtmf-relay` or `application/dtmf`. */
+    dtmfMode: z.enum(['rfc4733', 'info', 'info-dtmf']).default('rfc4733'),
+    /** Record every call on this account from the moment it is answered. */
+    recordAll: z.boolean().default(false),
+  })
+  .strict();
+
+export type CallHandling = z.infer<typeof callHandlingSchema>;
+export const DEFAULT_CALL_HANDLING: CallHandling = callHandlingSchema.parse({});
+
 /** What the account form submits. The password is optional on edit: absent means "keep the stored one". */
 export const accountInputSchema = z
   .object({
@@ -45,6 +72,7 @@ export const accountInputSchema = z
     wssUrl: wssUrlSchema,
     outboundProxy: z.union([sipUriSchema, z.literal('')]).optional(),
     realm: z.string().trim().max(MAX_TEXT).optional(),
+    callHandling: callHandlingSchema.optional(),
     /** ISO 3166 country for reading national numbers typed or clicked (libphonenumber-js), e.g. `US`. */
     defaultCountry: z
       .union([z.string().regex(/^[A-Z]{2}$/, 'expected a two-letter country code'), z.literal('')])
@@ -64,6 +92,7 @@ export interface Account {
   outboundProxy?: string;
   realm?: string;
   defaultCountry?: string;
+  callHandling?: CallHandling;
   /** False when no password is stored or remembered for this session: the UI must ask for one. */
   hasPassword: boolean;
 }

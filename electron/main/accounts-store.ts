@@ -115,6 +115,10 @@ export class AccountsStore {
         ...(input.outboundProxy ? { outboundProxy: input.outboundProxy } : {}),
         ...(input.realm ? { realm: input.realm } : {}),
         ...(input.defaultCountry ? { defaultCountry: input.defaultCountry } : {}),
+        // Like the password, absent means "keep": the account form does not carry call handling.
+        ...((input.callHandling ?? existing?.callHandling)
+          ? { callHandling: input.callHandling ?? existing?.callHandling }
+          : {}),
         ...(sealed === null ? {} : { sealedPassword: sealed }),
       };
       const accounts =

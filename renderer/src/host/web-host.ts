@@ -60,7 +60,11 @@ export function createWebHost(storage = new WebStorage()): Host {
       },
       async save(input: AccountInput): Promise<Account> {
         const { password, ...fields } = accountInputSchema.parse(input);
-        const stored: StoredAccount = { ...fields, id: fields.id ?? crypto.randomUUID() };
+        const id = fields.id ?? crypto.randomUUID();
+        // Like the password, absent call handling means "keep": the account form does not carry it.
+        const earlier = storedAccountSchema.safeParse((await storage.accounts.get(id))?.value);
+        const callHandling = fields.callHandling ?? (earlier.success ? earlier.data.callHandling : undefined);
+        const stored: StoredAccount = { ...fields, id, ...(callHandling ? { callHandling } : {}) };
         await storage.accounts.put({ key: stored.id, value: stored });
         if (password) passwords.set(stored.id, password);
         return toAccount(stored);

@@ -1,13 +1,7 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import type { Account } from '@common/contract';
-import {
-  DEFAULT_CALL_HANDLING,
-  incomingAction,
-  loadCallHandling,
-  saveCallHandling,
-  type CallHandling,
-} from '../sip/call-handling';
+import { DEFAULT_CALL_HANDLING, type Account, type CallHandling } from '@common/contract';
+import { incomingAction } from '../sip/call-handling';
 import type { CallSnapshot, DtmfMode } from '../sip/call-state';
 import type { AudioMediaStats } from '../sip/media-stats';
 import { Softphone, type DialOutcome } from '../sip/softphone';
@@ -31,8 +25,6 @@ export const usePhoneStore = defineStore('phone', () => {
   const history = useHistoryStore();
   const settings = useSettingsStore();
   const lastDialError = ref<DialOutcome | undefined>();
-  /** Per-account call handling (auto-answer, intercom, forwarding, DTMF mode). */
-  const handling = ref<Record<string, CallHandling>>(loadCallHandling());
   /** File names of recordings saved in this session, newest last. */
   const savedRecordings = ref<{ callId: string; fileName: string; location: string }[]>([]);
   const recordingError = ref('');
@@ -69,8 +61,18 @@ export const usePhoneStore = defineStore('phone', () => {
     onRecording: ({ callId, blob, fileName }) => void saveRecording(callId, blob, fileName),
   });
 
+  /**
+   * Per-account call handling (auto-answer, intercom, forwarding, DTMF mode), kept with the account.
+   * The latest change is remembered here at once: two quick edits must not each start from the
+   * stored value while the first save is still on its way.
+   */
+  const latestHandling = new Map<string, CallHandling>();
   function handlingFor(accountId: string): CallHandling {
-    return handling.value[accountId] ?? DEFAULT_CALL_HANDLING;
+    return (
+      latestHandling.get(accountId) ??
+      accounts.accounts.find((a) => a.id === accountId)?.callHandling ??
+      DEFAULT_CALL_HANDLING
+    );
   }
 
   function applyAnsweringPolicy(call: CallSnapshot): void {
@@ -93,10 +95,14 @@ export const usePhoneStore = defineStore('phone', () => {
     }
   }
 
-  function setHandling(accountId: string, patch: Partial<CallHandling>): void {
+  async function setHandling(accountId: string, patch: Partial<CallHandling>): Promise<void> {
+    const account = accounts.accounts.find((a) => a.id === accountId);
+    if (!account) return;
     const next = { ...handlingFor(accountId), ...patch };
-    handling.value = { ...handling.value, [accountId]: next };
-    saveCallHandling(handling.value);
+    latestHandling.set(accountId, next);
+    // Saved through the host like every account field (desktop: main's accounts file).
+    const { hasPassword, ...fields } = account;
+    await accounts.save({ ...fields, callHandling: next });
     softphone.setAccountDtmfMode(accountId, next.dtmfMode);
   }
 
@@ -162,7 +168,6 @@ export const usePhoneStore = defineStore('phone', () => {
 
   return {
     lastDialError,
-    handling,
     savedRecordings,
     recordingError,
     handlingFor,

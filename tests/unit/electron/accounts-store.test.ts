@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { accountIdSchema, type AccountInput } from '../../../electron/common/contract';
+import { DEFAULT_CALL_HANDLING, accountIdSchema, type AccountInput } from '../../../electron/common/contract';
 import { AccountsStore, accountsFileSchema } from '../../../electron/main/accounts-store';
 import { JsonFile } from '../../../electron/main/json-file';
 import { SafeStorageSecretBox, type SafeStorageApi } from '../../../electron/main/safe-storage-box';
@@ -126,6 +126,15 @@ describe('AccountsStore', () => {
     await store.save({ ...input, id, password: 'new secret' });
     expect(await store.password(id)).toBe('new secret');
     expect((await store.list()).accounts).toHaveLength(1);
+  });
+
+  it('stores call handling and keeps it when an edit does not send it', async () => {
+    const store = open(new SafeStorageSecretBox(fakeKeyring));
+    const callHandling = { ...DEFAULT_CALL_HANDLING, forward: 'busy' as const, forwardTarget: '1002' };
+    const { id } = await store.save({ ...input, callHandling });
+    await store.save({ ...input, id, displayName: 'Alice (desk)' });
+    const [account] = (await store.list()).accounts;
+    expect(account).toMatchObject({ displayName: 'Alice (desk)', callHandling });
   });
 
   it('clears an outbound proxy set to an empty string', async () => {

@@ -3,12 +3,8 @@ import { recordingFileName } from '../../../renderer/src/audio/call-recorder';
 import { toneFor } from '../../../renderer/src/audio/tones';
 import { requestedAutoAnswerDelay } from '../../../renderer/src/sip/auto-answer';
 import { sipfragStatus } from '../../../renderer/src/sip/call';
-import {
-  DEFAULT_CALL_HANDLING,
-  incomingAction,
-  loadCallHandling,
-  saveCallHandling,
-} from '../../../renderer/src/sip/call-handling';
+import { DEFAULT_CALL_HANDLING, callHandlingSchema } from '@common/contract';
+import { incomingAction } from '../../../renderer/src/sip/call-handling';
 import type { CallSnapshot } from '../../../renderer/src/sip/call-state';
 import { dtmfDigits, dtmfRelayBody, dtmfInfoBody } from '../../../renderer/src/sip/dtmf';
 import { audioDirection, farEndHolds } from '../../../renderer/src/sip/media-direction';
@@ -127,23 +123,13 @@ describe('answering policy', () => {
     ]);
   });
 
-  it('stores handling per account and reads broken data as defaults', () => {
-    const store = new Map<string, string>();
-    const storage = {
-      getItem: (k: string) => store.get(k) ?? null,
-      setItem: (k: string, v: string) => store.set(k, v),
-    };
-    saveCallHandling(
-      { a: { ...DEFAULT_CALL_HANDLING, dtmfMode: 'info', autoAnswerDelaySeconds: 9999 } },
-      storage,
-    );
-    expect(loadCallHandling(storage).a).toEqual({
+  it('fills missing handling fields with defaults and refuses out-of-range values', () => {
+    expect(callHandlingSchema.parse({ dtmfMode: 'info' })).toEqual({
       ...DEFAULT_CALL_HANDLING,
       dtmfMode: 'info',
-      autoAnswerDelaySeconds: 600,
     });
-    store.set('ringline.callHandling.v1', '{not json');
-    expect(loadCallHandling(storage)).toEqual({});
+    expect(callHandlingSchema.safeParse({ autoAnswerDelaySeconds: 9999 }).success).toBe(false);
+    expect(callHandlingSchema.safeParse({ forward: 'sometimes' }).success).toBe(false);
   });
 });
 

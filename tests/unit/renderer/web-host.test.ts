@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_SETTINGS } from '@common/contract';
+import { DEFAULT_CALL_HANDLING, DEFAULT_SETTINGS } from '@common/contract';
 import { createWebHost } from '../../../renderer/src/host/web-host';
 import { WebStorage } from '../../../renderer/src/host/web-storage';
 
@@ -80,5 +80,24 @@ describe('web host (real IndexedDB in Chromium)', () => {
     expect(settings).toEqual(DEFAULT_SETTINGS);
     expect(problems).toHaveLength(1);
     expect(await storage.quarantine.count()).toBe(1);
+  });
+});
+
+describe('per-account call handling', () => {
+  it('is stored with the account and kept when the account form saves without it', async () => {
+    const host = createWebHost(freshStorage());
+    const saved = await host.accounts.save(input);
+    await host.accounts.save({
+      ...input,
+      id: saved.id,
+      password: undefined,
+      callHandling: { ...DEFAULT_CALL_HANDLING, dtmfMode: 'info', autoAnswer: true },
+    });
+    await host.accounts.save({ ...input, id: saved.id, password: undefined, displayName: 'Renamed' });
+    const [account] = (await host.accounts.list()).accounts;
+    expect(account).toMatchObject({
+      displayName: 'Renamed',
+      callHandling: { dtmfMode: 'info', autoAnswer: true },
+    });
   });
 });
