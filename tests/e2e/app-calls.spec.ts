@@ -1,21 +1,10 @@
 import { expect, test } from './fixtures';
-import type { AppPage } from './app-page';
+import { registeredApp } from './scenarios';
 
 test.describe('calls between two copies of the app (WebRTC <-> WebRTC over WSS)', () => {
-  async function registered(
-    openApp: (path?: string) => Promise<AppPage>,
-    user: Parameters<AppPage['addAccount']>[0],
-    wssUrl: string,
-  ) {
-    const app = await openApp();
-    await app.addAccount(user, wssUrl);
-    await app.expectRegistered();
-    return app;
-  }
-
   test('A calls B, B answers, audio flows both ways, B hangs up', async ({ lab, openApp }) => {
-    const alice = await registered(openApp, lab.users.alice, lab.wssUrl);
-    const bob = await registered(openApp, lab.users.bob, lab.wssUrl);
+    const alice = await registeredApp(openApp, lab, lab.users.alice);
+    const bob = await registeredApp(openApp, lab, lab.users.bob);
 
     await alice.dial(lab.users.bob.user);
     await expect(alice.callState()).toContainText(/Ringing/);
@@ -39,8 +28,8 @@ test.describe('calls between two copies of the app (WebRTC <-> WebRTC over WSS)'
     lab,
     openApp,
   }) => {
-    const alice = await registered(openApp, lab.users.alice, lab.wssUrl);
-    const bob = await registered(openApp, lab.users.bob, lab.wssUrl);
+    const alice = await registeredApp(openApp, lab, lab.users.alice);
+    const bob = await registeredApp(openApp, lab, lab.users.bob);
 
     await alice.dial(lab.users.bob.user);
     await bob.incomingCall(lab.users.alice.displayName).getByRole('button', { name: 'Decline' }).click();

@@ -1,14 +1,6 @@
 import { expect, test } from './fixtures';
+import { callDeskPhone, registeredApp } from './scenarios';
 import type { AppPage } from './app-page';
-import type { Lab, LabUser } from '../lab/lab';
-
-/** Opens a copy of the app registered as `user`. */
-async function registeredApp(openApp: () => Promise<AppPage>, lab: Lab, user: LabUser): Promise<AppPage> {
-  const app = await openApp();
-  await app.addAccount(user, lab.wssUrl);
-  await app.expectRegistered();
-  return app;
-}
 
 /** Inbound energy over a window must be (near) silence: nothing of the far end's tone arrives. */
 const SILENT_ENERGY = 0.0005;
@@ -38,10 +30,7 @@ test.describe('call control like a desk phone', () => {
     openApp,
   }) => {
     const alice = await registeredApp(openApp, lab, lab.users.alice);
-    await alice.dial(lab.users.legacy.user);
-    await expect(alice.callState()).toContainText('In call');
-    await lab.legacy.waitForEvent('CALL_ESTABLISHED');
-    await alice.expectAudioFlowing();
+    await callDeskPhone(alice, lab);
 
     const heldAt = Date.now();
     await alice.button('Hold').click();
@@ -114,10 +103,7 @@ test.describe('call control like a desk phone', () => {
     openApp,
   }) => {
     const alice = await registeredApp(openApp, lab, lab.users.alice);
-    await alice.dial(lab.users.legacy.user);
-    await expect(alice.callState()).toContainText('In call');
-    await lab.legacy.waitForEvent('CALL_ESTABLISHED');
-    await alice.expectAudioFlowing();
+    await callDeskPhone(alice, lab);
 
     await lab.legacy.hold();
     await expect(alice.callCard()).toContainText('1010 put you on hold');
@@ -133,10 +119,7 @@ test.describe('call control like a desk phone', () => {
     openApp,
   }) => {
     const alice = await registeredApp(openApp, lab, lab.users.alice);
-    await alice.dial(lab.users.legacy.user);
-    await expect(alice.callState()).toContainText('In call');
-    await lab.legacy.waitForEvent('CALL_ESTABLISHED');
-    await alice.expectAudioFlowing();
+    await callDeskPhone(alice, lab);
 
     await lab.setReInviteFailure(488);
     try {
@@ -160,10 +143,7 @@ test.describe('call control like a desk phone', () => {
 
   test('DTMF 1234# reaches the far end as RFC 4733 events and as SIP INFO', async ({ lab, openApp }) => {
     const alice = await registeredApp(openApp, lab, lab.users.alice);
-    await alice.dial(lab.users.legacy.user);
-    await expect(alice.callState()).toContainText('In call');
-    await lab.legacy.waitForEvent('CALL_ESTABLISHED');
-    await alice.expectAudioFlowing();
+    await callDeskPhone(alice, lab);
 
     await alice.pressDtmf('1234#');
     await expect(alice.callCard()).toContainText('Sent: 1234#');
@@ -201,10 +181,7 @@ test.describe('call control like a desk phone', () => {
   }) => {
     const alice = await registeredApp(openApp, lab, lab.users.alice);
     const bob = await registeredApp(openApp, lab, lab.users.bob);
-    await alice.dial(lab.users.legacy.user);
-    await expect(alice.callState()).toContainText('In call');
-    await lab.legacy.waitForEvent('CALL_ESTABLISHED');
-    await alice.expectAudioFlowing();
+    await callDeskPhone(alice, lab);
 
     await bob.dial(lab.users.alice.user);
     const waiting = alice.callWaiting(lab.users.bob.displayName);
@@ -542,10 +519,7 @@ test.describe('call control like a desk phone', () => {
 
   test('recording saves a playable Opus/WebM file with both sides of the call', async ({ lab, openApp }) => {
     const alice = await registeredApp(openApp, lab, lab.users.alice);
-    await alice.dial(lab.users.legacy.user);
-    await expect(alice.callState()).toContainText('In call');
-    await lab.legacy.waitForEvent('CALL_ESTABLISHED');
-    await alice.expectAudioFlowing();
+    await callDeskPhone(alice, lab);
 
     await alice.button('Record').click();
     await expect(alice.callCard()).toContainText('Recording');

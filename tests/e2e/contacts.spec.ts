@@ -1,13 +1,12 @@
 import { expect, test } from './fixtures';
+import { registeredApp } from './scenarios';
 
 test.describe('contacts (web host)', () => {
   test('import a vCard file, dial by name, and see the contact name on the history entry', async ({
     lab,
     openApp,
   }) => {
-    const app = await openApp();
-    await app.addAccount(lab.users.alice, lab.wssUrl);
-    await app.expectRegistered();
+    const app = await registeredApp(openApp, lab, lab.users.alice);
 
     await app.button('Contacts').click();
     const vcf = [

@@ -1,4 +1,5 @@
 import { expect, test } from './fixtures';
+import { registeredApp } from './scenarios';
 
 test.describe('links, notifications and the answering policy (web host)', () => {
   test('an opened tel: link waits for registration, asks, then dials the desk phone', async ({
@@ -33,9 +34,7 @@ test.describe('links, notifications and the answering policy (web host)', () => 
   });
 
   test('an incoming call shows a notification; clicking it leads to answering', async ({ lab, openApp }) => {
-    const app = await openApp();
-    await app.addAccount(lab.users.alice, lab.wssUrl);
-    await app.expectRegistered();
+    const app = await registeredApp(openApp, lab, lab.users.alice);
     await app.button('Settings').click();
 
     await lab.legacy.dial(lab.users.alice.aor);
@@ -61,9 +60,7 @@ test.describe('links, notifications and the answering policy (web host)', () => 
     lab,
     openApp,
   }) => {
-    const app = await openApp();
-    await app.addAccount(lab.users.alice, lab.wssUrl);
-    await app.expectRegistered();
+    const app = await registeredApp(openApp, lab, lab.users.alice);
 
     await lab.legacy.dial(lab.users.alice.aor);
     await expect(app.incomingCall(lab.users.legacy.displayName)).toBeVisible();
@@ -81,9 +78,7 @@ test.describe('links, notifications and the answering policy (web host)', () => 
   });
 
   test('do not disturb refuses calls as busy (486) and records them', async ({ lab, openApp }) => {
-    const app = await openApp();
-    await app.addAccount(lab.users.alice, lab.wssUrl);
-    await app.expectRegistered();
+    const app = await registeredApp(openApp, lab, lab.users.alice);
     await app.page.getByRole('checkbox', { name: 'Do not disturb' }).check();
 
     await lab.legacy.dial(lab.users.alice.aor);
@@ -110,9 +105,7 @@ test.describe('links, notifications and the answering policy (web host)', () => 
     lab,
     openApp,
   }) => {
-    const app = await openApp();
-    await app.addAccount(lab.users.alice, lab.wssUrl);
-    await app.expectRegistered();
+    const app = await registeredApp(openApp, lab, lab.users.alice);
     await app.button('Settings').click();
     await app.page
       .getByLabel('While do not disturb is on')

@@ -1,13 +1,12 @@
 import { expect, test } from './fixtures';
+import { registeredApp } from './scenarios';
 
 test.describe('calls with a legacy SIP phone (WebRTC <-> plain RTP through rtpengine)', () => {
   test('the app calls the legacy phone, audio flows both ways, the app hangs up', async ({
     lab,
     openApp,
   }) => {
-    const app = await openApp();
-    await app.addAccount(lab.users.alice, lab.wssUrl);
-    await app.expectRegistered();
+    const app = await registeredApp(openApp, lab, lab.users.alice);
 
     await app.dial(lab.users.legacy.user);
     await expect(app.callState()).toContainText('In call');
@@ -37,9 +36,7 @@ test.describe('calls with a legacy SIP phone (WebRTC <-> plain RTP through rtpen
     lab,
     openApp,
   }) => {
-    const app = await openApp();
-    await app.addAccount(lab.users.alice, lab.wssUrl);
-    await app.expectRegistered();
+    const app = await registeredApp(openApp, lab, lab.users.alice);
 
     await lab.legacy.dial(lab.users.alice.aor);
     const incoming = app.incomingCall(lab.users.legacy.displayName);
