@@ -3,6 +3,7 @@ import { createApp } from 'vue';
 import App from './App.vue';
 import { HOST_KEY, selectHost } from './host';
 import { createAppI18n, resolveLocale } from './i18n';
+import './theme.css';
 import './styles.css';
 
 async function boot(): Promise<void> {

@@ -4,6 +4,7 @@
  */
 import type { RinglineApi } from '@common/contract';
 import { readIncomingQuery, renderIncoming } from './page';
+import '../theme.css';
 import './incoming.css';
 
 const bridge = (window as Window & { ringline?: Pick<RinglineApi, 'incoming' | 'log'> }).ringline;
