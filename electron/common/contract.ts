@@ -8,6 +8,7 @@
  * This file must stay free of Electron and Node imports: the renderer bundles it.
  */
 import { z } from 'zod';
+import { wssUrlProblem } from './wss-url';
 
 const MAX_TEXT = 256;
 
@@ -23,14 +24,25 @@ export const wssUrlSchema = z
   .string()
   .trim()
   .max(MAX_TEXT)
-  .refine((value) => {
-    try {
-      const url = new URL(value);
-      return url.protocol === 'wss:' && url.hostname.length > 0 && url.username === '' && url.password === '';
-    } catch {
-      return false;
+  .superRefine((value, context) => {
+    const problem = wssUrlProblem(value);
+    if (problem !== null) {
+      context.addIssue({
+        code: z.ZodIssueCode.custom,
+        message: `expected wss://host[:port][/path] (${problem})`,
+      });
     }
-  }, 'expected wss://host[:port][/path]');
+  });
+
+/**
+ * Outbound proxy: a SIP or SIPS URI whose user part is optional, with URI parameters such as `;lr`
+ * (RFC 3261 loose routing), e.g. `sip:proxy.example.com;lr`. No headers (`?`), no spaces.
+ */
+export const outboundProxySchema = z
+  .string()
+  .trim()
+  .max(MAX_TEXT)
+  .regex(/^sips?:(?:[^\s@:;?]+@)?[^\s@;?:]+(?::\d{1,5})?(?:;[^\s@;?]+)*$/i, 'expected sip:host[;params]');
 
 export const accountIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'invalid account id');
 
@@ -70,7 +82,7 @@ export const accountInputSchema = z
     authUser: z.string().trim().max(MAX_TEXT),
     password: z.string().max(MAX_TEXT).optional(),
     wssUrl: wssUrlSchema,
-    outboundProxy: z.union([sipUriSchema, z.literal('')]).optional(),
+    outboundProxy: z.union([outboundProxySchema, z.literal('')]).optional(),
     realm: z.string().trim().max(MAX_TEXT).optional(),
     callHandling: callHandlingSchema.optional(),
     /** ISO 3166 country for reading national numbers typed or clicked (libphonenumber-js), e.g. `US`. */
@@ -93,6 +105,8 @@ export interface Account {
   realm?: string;
   defaultCountry?: string;
   callHandling?: CallHandling;
+  /** The one self-signed server certificate the user chose to trust for this account (desktop only). */
+  trustedCertificate?: TrustedCertificate;
   /** False when no password is stored or remembered for this session: the UI must ask for one. */
   hasPassword: boolean;
 }
@@ -311,6 +325,51 @@ export const logEntrySchema = z
   .strict();
 export type LogEntry = z.infer<typeof logEntrySchema>;
 
+/** SHA-256 of a certificate's DER bytes as colon-separated upper-case hex, as browsers show it. */
+export const sha256FingerprintSchema = z
+  .string()
+  .regex(/^[0-9A-F]{2}(?::[0-9A-F]{2}){31}$/, 'expected a SHA-256 fingerprint like AB:CD:…');
+
+/**
+ * A pinned server certificate: `host` is the `host:port` of the account's WebSocket server, `sha256`
+ * the exact certificate accepted there although the OS does not trust it. Any other certificate on
+ * that server is refused.
+ */
+export const trustedCertificateSchema = z
+  .object({
+    host: z
+      .string()
+      .max(MAX_TEXT)
+      .regex(/^[^\s/@]+:\d{1,5}$/, 'expected host:port'),
+    sha256: sha256FingerprintSchema,
+  })
+  .strict();
+export type TrustedCertificate = z.infer<typeof trustedCertificateSchema>;
+
+/**
+ * A server certificate the OS does not trust, refused by main for an account's WebSocket server.
+ * - `untrusted`: nothing is pinned for this server; the user may trust this certificate.
+ * - `changed`: a different certificate is pinned; this one may belong to an attacker.
+ */
+export interface CertificateProblem {
+  kind: 'untrusted' | 'changed';
+  accountId: string;
+  /** `host:port` of the WebSocket server. */
+  host: string;
+  /** Fingerprint of the certificate the server presented. */
+  sha256: string;
+  /** For `changed`: the fingerprint the user trusted before. */
+  pinnedSha256?: string;
+  /** Chromium's reason the OS refused it, e.g. `net::ERR_CERT_AUTHORITY_INVALID`. */
+  error: string;
+}
+
+/** The user trusts the certificate main reported for this account (see {@link CertificateProblem}). */
+export const certificateTrustRequestSchema = z
+  .object({ accountId: accountIdSchema, sha256: sha256FingerprintSchema })
+  .strict();
+export type CertificateTrustRequest = z.infer<typeof certificateTrustRequestSchema>;
+
 /** The API that preload exposes as `window.ringline`. Verbs, not channels. */
 export interface RinglineApi {
   accounts: {
@@ -352,6 +411,15 @@ export interface RinglineApi {
   };
   app: {
     info(): Promise<AppInfo>;
+  };
+  certificates: {
+    /** Subscribe to server certificates main refused for an account; returns an unsubscribe function. */
+    onProblem(listener: (problem: CertificateProblem) => void): () => void;
+    /**
+     * Pins the certificate last reported for the account's server and resolves the updated account.
+     * Rejects when that certificate was not reported, and always in a browser, where the browser decides.
+     */
+    trust(request: CertificateTrustRequest): Promise<Account>;
   };
 }
 

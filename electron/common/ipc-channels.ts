@@ -20,6 +20,9 @@ export const IPC = {
   recordingsChooseFolder: 'ringline:recordings.chooseFolder',
   logWrite: 'ringline:log.write',
   appInfo: 'ringline:app.info',
+  /** main -> renderer */
+  certificatesProblem: 'ringline:certificates.problem',
+  certificatesTrust: 'ringline:certificates.trust',
 } as const;
 
 export type IpcChannel = (typeof IPC)[keyof typeof IPC];

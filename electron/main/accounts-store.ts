@@ -14,6 +14,8 @@ import {
   type AccountInput,
   type AccountsSnapshot,
   type StorageProblem,
+  type TrustedCertificate,
+  trustedCertificateSchema,
 } from '../common/contract';
 import type { JsonFile } from './json-file';
 import type { SecretBox } from './secret-box';
@@ -26,6 +28,8 @@ const storedAccountSchema = accountInputSchema.omit({ id: true, password: true }
     .max(8192)
     .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'expected base64')
     .optional(),
+  /** Set only by {@link AccountsStore.pinCertificate}: the renderer's account form cannot carry it. */
+  trustedCertificate: trustedCertificateSchema.optional(),
 });
 
 export type StoredAccount = z.infer<typeof storedAccountSchema>;
@@ -120,11 +124,28 @@ export class AccountsStore {
           ? { callHandling: input.callHandling ?? existing?.callHandling }
           : {}),
         ...(sealed === null ? {} : { sealedPassword: sealed }),
+        // Kept across edits; it only applies while the WebSocket server's host:port is the pinned one.
+        ...(existing?.trustedCertificate ? { trustedCertificate: existing.trustedCertificate } : {}),
       };
       const accounts =
         existing === undefined
           ? [...state.accounts, stored]
           : state.accounts.map((account) => (account.id === id ? stored : account));
+      await this.#file.write({ version: 1, accounts });
+      state.accounts = accounts;
+      this.#changed(accounts);
+      return this.#toAccount(stored);
+    });
+  }
+
+  /** Pins the server certificate the user trusted for an account (see `certificate-trust.ts`). */
+  pinCertificate(id: string, pin: TrustedCertificate): Promise<Account> {
+    return this.#exclusive(async () => {
+      const state = await this.#load();
+      const existing = state.accounts.find((account) => account.id === id);
+      if (existing === undefined) throw new Error(`No account with id ${id}`);
+      const stored: StoredAccount = { ...existing, trustedCertificate: pin };
+      const accounts = state.accounts.map((account) => (account.id === id ? stored : account));
       await this.#file.write({ version: 1, accounts });
       state.accounts = accounts;
       this.#changed(accounts);

@@ -39,6 +39,7 @@ import {
 import { parseLink } from '../common/links';
 import { NotificationPlanner } from '../common/notification-policy';
 import { AccountsStore, accountsFileSchema } from './accounts-store';
+import { CertificateTrust } from './certificate-trust';
 import { resolveDesktopLocale, type DesktopLocale } from './desktop-strings';
 import { incomingWindowFactory } from './incoming-window';
 import { IncomingWindows } from './incoming-windows';
@@ -267,6 +268,20 @@ function main(): void {
     settings = (await settingsStore.get()).settings;
     accounts = (await accountsStore.list()).accounts;
 
+    const certificates = new CertificateTrust({
+      accounts: () => accounts,
+      pin: (id, pin) => accountsStore.pinCertificate(id, pin),
+      report: (problem) => liveWindow()?.webContents.send(IPC.certificatesProblem, problem),
+      warn,
+    });
+    // Chromium refused a server certificate (the OS does not trust it). Never ignored by default: only
+    // the main window's page (the one running SIP) may use a certificate the user pinned.
+    app.on('certificate-error', (event, contents, url, error, certificate, callback) => {
+      event.preventDefault();
+      const fromPhone = contents.id === liveWindow()?.webContents.id;
+      callback(fromPhone && certificates.onCertificateError({ url, pem: certificate.data, error }));
+    });
+
     const effects = new SettingsEffects({
       protocols: new ProtocolRegistrar(
         app,
@@ -397,6 +412,7 @@ function main(): void {
             platform: process.platform,
             host: 'electron',
           }),
+          certificates,
         },
         trusted,
       ),

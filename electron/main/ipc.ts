@@ -23,6 +23,7 @@ import {
   IPC,
   accountIdSchema,
   accountInputSchema,
+  certificateTrustRequestSchema,
   incomingActionSchema,
   logEntrySchema,
   phoneStatusSchema,
@@ -47,6 +48,7 @@ export interface MainServices {
   recordings: RinglineApi['recordings'];
   log: { write(entry: LogEntry): void };
   appInfo(): AppInfo;
+  certificates: Pick<RinglineApi['certificates'], 'trust'>;
 }
 
 /** Which of our windows a message came from, by its `webContents.id`. */
@@ -60,7 +62,7 @@ export interface IpcSender {
 }
 
 /** Channels main sends to the renderer; nothing handles them in main. */
-export type PushChannel = typeof IPC.phoneCommand | typeof IPC.linksLink;
+export type PushChannel = typeof IPC.phoneCommand | typeof IPC.linksLink | typeof IPC.certificatesProblem;
 /** Channels the renderer sends without waiting for an answer. */
 export type SendChannel = typeof IPC.logWrite;
 /** Channels the renderer invokes. */
@@ -172,6 +174,13 @@ export function createIpcHandlers(services: MainServices, trusted: TrustedOrigin
       services.log.write(entry);
     }),
     [IPC.appInfo]: verb(IPC.appInfo, 'main', noArgs, trusted, () => services.appInfo()),
+    [IPC.certificatesTrust]: verb(
+      IPC.certificatesTrust,
+      'main',
+      z.tuple([certificateTrustRequestSchema]),
+      trusted,
+      ([request]) => services.certificates.trust(request),
+    ),
   };
 }
 

@@ -9,7 +9,7 @@
  * it imports only types and the channel names, so zod does not end up in it.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import type { LinkRequest, PhoneCommand, RinglineApi } from '../common/contract';
+import type { CertificateProblem, LinkRequest, PhoneCommand, RinglineApi } from '../common/contract';
 import { IPC } from '../common/ipc-channels';
 
 /** Main is trusted, but a listener should still only ever see objects with a `kind`. */
@@ -68,6 +68,10 @@ const api: RinglineApi = {
   },
   app: {
     info: () => ipcRenderer.invoke(IPC.appInfo),
+  },
+  certificates: {
+    onProblem: (listener) => subscribe<CertificateProblem>(IPC.certificatesProblem, listener),
+    trust: (request) => ipcRenderer.invoke(IPC.certificatesTrust, request),
   },
 };
 

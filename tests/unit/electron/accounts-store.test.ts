@@ -137,6 +137,25 @@ describe('AccountsStore', () => {
     expect(account).toMatchObject({ displayName: 'Alice (desk)', callHandling });
   });
 
+  it('pins a trusted certificate, keeps it across edits and sessions, and refuses unknown ids', async () => {
+    const pin = { host: 'pbx.example.com:8089', sha256: Array(32).fill('AB').join(':') };
+    const changes: unknown[] = [];
+    const store = new AccountsStore({
+      file: new JsonFile({ path, schema: accountsFileSchema, file: 'accounts' }),
+      box: new SafeStorageSecretBox(fakeKeyring),
+      onChange: (accounts) => changes.push(accounts[0]?.trustedCertificate),
+    });
+    const { id } = await store.save(input);
+    expect(await store.pinCertificate(id, pin)).toMatchObject({ id, trustedCertificate: pin });
+    expect(changes).toEqual([undefined, pin]);
+    await store.save({ ...input, id, displayName: 'Alice (desk)' });
+    expect((await open(new SafeStorageSecretBox(fakeKeyring)).list()).accounts[0]).toMatchObject({
+      displayName: 'Alice (desk)',
+      trustedCertificate: pin,
+    });
+    await expect(store.pinCertificate('nope', pin)).rejects.toThrow('No account with id nope');
+  });
+
   it('clears an outbound proxy set to an empty string', async () => {
     const store = open(new SafeStorageSecretBox(fakeKeyring));
     const { id } = await store.save({ ...input, outboundProxy: 'sip:proxy@pbx.example.com' });

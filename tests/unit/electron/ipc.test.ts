@@ -41,6 +41,10 @@ const validInput: AccountInput = {
   wssUrl: 'wss://pbx.example.com/ws',
 };
 
+const FINGERPRINT = Array.from({ length: 32 }, (_, i) => i.toString(16).padStart(2, '0').toUpperCase()).join(
+  ':',
+);
+
 const ringingStatus: PhoneStatus = {
   ...IDLE_PHONE_STATUS,
   accounts: [{ id: 'a1', name: 'Alice', state: 'registered' }],
@@ -91,6 +95,12 @@ function recordingServices(): { services: MainServices; calls: string[] } {
     incoming: { act: (action: IncomingAction) => calls.push(`incoming.${action.action}:${action.callId}`) },
     log: { write: (entry: LogEntry) => calls.push(`log.${entry.level}:${entry.scope}`) },
     appInfo: () => ({ name: 'Ringline', version: '0.1.0', platform: 'linux', host: 'electron' }),
+    certificates: {
+      trust: async (request) => {
+        calls.push(`certificates.trust:${request.accountId}`);
+        return { ...account, trustedCertificate: { host: 'pbx.example.com:443', sha256: request.sha256 } };
+      },
+    },
   };
   return { services, calls };
 }
@@ -118,7 +128,7 @@ describe('isTrustedSender', () => {
 describe('createIpcHandlers', () => {
   it('has exactly one handler per renderer-to-main channel, none for main-to-renderer ones', () => {
     const { handlers } = handlersAndCalls();
-    const pushed: string[] = [IPC.phoneCommand, IPC.linksLink];
+    const pushed: string[] = [IPC.phoneCommand, IPC.linksLink, IPC.certificatesProblem];
     const expected = Object.values(IPC).filter((channel) => !pushed.includes(channel));
     expect(Object.keys(handlers).sort()).toEqual([...expected].sort());
   });
@@ -137,6 +147,9 @@ describe('createIpcHandlers', () => {
     ).toBeUndefined();
     await handlers[IPC.logWrite](ours, [{ level: 'warn', scope: 'sip', message: 'x' }]);
     await handlers[IPC.logWrite](incomingWindow, [{ level: 'error', scope: 'incoming', message: 'y' }]);
+    expect(
+      await handlers[IPC.certificatesTrust](ours, [{ accountId: 'a1', sha256: FINGERPRINT }]),
+    ).toMatchObject({ trustedCertificate: { sha256: FINGERPRINT } });
     expect(await handlers[IPC.appInfo](ours, [])).toEqual({
       name: 'Ringline',
       version: '0.1.0',
@@ -154,6 +167,7 @@ describe('createIpcHandlers', () => {
       'incoming.answer:c1',
       'log.warn:sip',
       'log.error:incoming',
+      'certificates.trust:a1',
     ]);
   });
 
@@ -181,6 +195,7 @@ describe('createIpcHandlers', () => {
       [IPC.phoneReportStatus, [IDLE_PHONE_STATUS]],
       [IPC.linksReady, []],
       [IPC.appInfo, []],
+      [IPC.certificatesTrust, [{ accountId: 'a1', sha256: FINGERPRINT }]],
     ] as const) {
       await expect(handlers[channel](incomingWindow, args), channel).rejects.toThrow(
         `${channel}: refused, not available to the incoming window`,
@@ -251,6 +266,60 @@ describe('createIpcHandlers', () => {
       /missedCalls/,
     ],
     ['arguments to a no-argument verb', IPC.appInfo, [1], /arguments: Array must contain at most 0/],
+    [
+      'a wss: port of 0',
+      IPC.accountsSave,
+      [{ ...validInput, wssUrl: 'wss://pbx:0/ws' }],
+      /wssUrl: .*\(port\)/,
+    ],
+    [
+      'a wss: port above 65535',
+      IPC.accountsSave,
+      [{ ...validInput, wssUrl: 'wss://pbx:65536/ws' }],
+      /wssUrl: .*\(port\)/,
+    ],
+    [
+      'credentials in the wss: URL',
+      IPC.accountsSave,
+      [{ ...validInput, wssUrl: 'wss://u:p@pbx/ws' }],
+      /wssUrl: .*\(credentials\)/,
+    ],
+    [
+      'a trusted certificate smuggled into the account form',
+      IPC.accountsSave,
+      [{ ...validInput, trustedCertificate: { host: 'pbx.example.com:443', sha256: FINGERPRINT } }],
+      /argument 0: Unrecognized key.*trustedCertificate/,
+    ],
+    [
+      'a lower-case fingerprint',
+      IPC.certificatesTrust,
+      [{ accountId: 'a1', sha256: FINGERPRINT.toLowerCase() }],
+      /argument 0\.sha256: expected a SHA-256 fingerprint/,
+    ],
+    [
+      'a fingerprint without colons',
+      IPC.certificatesTrust,
+      [{ accountId: 'a1', sha256: FINGERPRINT.replaceAll(':', '') }],
+      /argument 0\.sha256/,
+    ],
+    [
+      'a SHA-1 length fingerprint',
+      IPC.certificatesTrust,
+      [{ accountId: 'a1', sha256: FINGERPRINT.slice(0, 59) }],
+      /argument 0\.sha256/,
+    ],
+    [
+      'a trust request naming a host',
+      IPC.certificatesTrust,
+      [{ accountId: 'a1', sha256: FINGERPRINT, host: 'evil.example:443' }],
+      /argument 0: Unrecognized key/,
+    ],
+    [
+      'a trust request with a bad id',
+      IPC.certificatesTrust,
+      [{ accountId: '../x', sha256: FINGERPRINT }],
+      /accountId/,
+    ],
   ] as const)(
     'rejects %s with a clear message and does not call the service',
     async (_label, channel, args, message) => {
@@ -356,7 +425,7 @@ describe('bindIpcHandlers', () => {
     );
     expect([...listened.keys()]).toEqual([...SEND_CHANNELS]);
     expect(handled.has(IPC.logWrite)).toBe(false);
-    expect(handled.size).toBe(Object.keys(IPC).length - 2 - SEND_CHANNELS.length);
+    expect(handled.size).toBe(Object.keys(IPC).length - 3 - SEND_CHANNELS.length);
 
     await handled.get(IPC.linksReady)?.(event(1));
     await expect(handled.get(IPC.linksReady)?.(event(2))).rejects.toThrow(/incoming window/);

@@ -1,0 +1,166 @@
+/**
+ * Which server certificates the OS does not trust may still be used: at most one per account, pinned
+ * by its SHA-256 fingerprint after the user saw it and chose to trust it.
+ *
+ * Chromium verifies every certificate against the OS trust store first; only a certificate it refused
+ * reaches this module (Electron's `app` `certificate-error` event, wired in `index.ts`), so a
+ * certificate the OS trusts is accepted without us. For a refused one:
+ * - the accounts whose WebSocket server is this `host:port` have pinned exactly this certificate:
+ *   accept;
+ * - one of them pinned a different certificate: refuse, log it, and report `changed` (someone may be
+ *   intercepting the connection);
+ * - nothing pinned: refuse and report `untrusted` with the fingerprint, so the UI can offer to trust it;
+ * - no account uses this server, or the certificate cannot be read: refuse without asking anybody.
+ *
+ * Why `certificate-error` rather than `session.setCertificateVerifyProc`: the verify proc gets only a
+ * host name (no port), and the network service caches its answer for up to 30 minutes without a way to
+ * clear it (electron/electron#41448), so a certificate refused once would stay refused after the user
+ * trusted it. `certificate-error` carries the full URL, is also raised for a page's WebSocket
+ * connections (with `isMainFrame` false), and its answer is not cached by the network service.
+ */
+import { X509Certificate } from 'node:crypto';
+import type {
+  Account,
+  CertificateProblem,
+  CertificateTrustRequest,
+  TrustedCertificate,
+} from '../common/contract';
+
+/** The port a `wss:`/`https:` URL means when it names none. */
+const DEFAULT_TLS_PORT = '443';
+
+/** SHA-256 fingerprint (upper-case colon hex) of a PEM certificate, or null when it cannot be parsed. */
+export function sha256Fingerprint(pem: string): string | null {
+  try {
+    return new X509Certificate(pem).fingerprint256;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * `host:port` of a TLS URL, lower-case, with the default port written out; null for other schemes or
+ * unparseable text. Chromium reports a WebSocket's certificate error with its `wss:` URL.
+ */
+export function serverAddress(url: string): string | null {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return null;
+  }
+  if (parsed.protocol !== 'wss:' && parsed.protocol !== 'https:') return null;
+  if (parsed.hostname === '') return null;
+  return `${parsed.hostname.toLowerCase()}:${parsed.port === '' ? DEFAULT_TLS_PORT : parsed.port}`;
+}
+
+/** A certificate Chromium refused: where, what, and why. */
+export interface PresentedCertificate {
+  url: string;
+  /** PEM, as Electron's `Certificate.data`. */
+  pem: string;
+  /** Chromium's error, e.g. `net::ERR_CERT_AUTHORITY_INVALID`. */
+  error: string;
+}
+
+export type CertificateDecision =
+  { accept: true; host: string; sha256: string } | { accept: false; problems: CertificateProblem[] };
+
+/** The parts of an account the decision reads. */
+export type PinnableAccount = Pick<Account, 'id' | 'wssUrl' | 'trustedCertificate'>;
+
+/** Pure decision for one refused certificate; see the module comment for the rules. */
+export function decideCertificate(
+  presented: PresentedCertificate,
+  accounts: readonly PinnableAccount[],
+): CertificateDecision {
+  const host = serverAddress(presented.url);
+  const sha256 = sha256Fingerprint(presented.pem);
+  if (host === null || sha256 === null) return { accept: false, problems: [] };
+
+  const problems: CertificateProblem[] = [];
+  let pinnedHere = false;
+  for (const account of accounts) {
+    if (serverAddress(account.wssUrl) !== host) continue;
+    const pin = account.trustedCertificate?.host === host ? account.trustedCertificate : undefined;
+    if (pin === undefined) {
+      problems.push({ kind: 'untrusted', accountId: account.id, host, sha256, error: presented.error });
+    } else if (pin.sha256 === sha256) {
+      pinnedHere = true;
+    } else {
+      problems.push({
+        kind: 'changed',
+        accountId: account.id,
+        host,
+        sha256,
+        pinnedSha256: pin.sha256,
+        error: presented.error,
+      });
+    }
+  }
+  // Accounts on the same server share its connection: one pin is enough, but no account may disagree.
+  if (pinnedHere && problems.every((problem) => problem.kind === 'untrusted')) {
+    return { accept: true, host, sha256 };
+  }
+  return { accept: false, problems };
+}
+
+export interface CertificateTrustOptions {
+  /** The accounts as stored now. */
+  accounts(): readonly Account[];
+  /** Stores the pin in the account and resolves the updated account. */
+  pin(accountId: string, pin: TrustedCertificate): Promise<Account>;
+  /** Tells the renderer about a refused certificate. */
+  report(problem: CertificateProblem): void;
+  warn(message: string): void;
+}
+
+/**
+ * Applies {@link decideCertificate} to Chromium's refusals and pins what the user trusts.
+ *
+ * Only a certificate main itself reported may be pinned: the renderer (untrusted, it parses SIP from
+ * arbitrary servers) can say "yes, that one" but cannot hand main a fingerprint of its own choosing.
+ */
+export class CertificateTrust {
+  readonly #options: CertificateTrustOptions;
+  /** The last problem reported per account id. */
+  readonly #reported = new Map<string, CertificateProblem>();
+  /** `host sha256` pairs already logged as changed, so a reconnect loop does not flood the log. */
+  readonly #loggedChanges = new Set<string>();
+
+  constructor(options: CertificateTrustOptions) {
+    this.#options = options;
+  }
+
+  /** Whether to accept a certificate Chromium refused; reports every refusal that concerns an account. */
+  onCertificateError(presented: PresentedCertificate): boolean {
+    const decision = decideCertificate(presented, this.#options.accounts());
+    if (decision.accept) return true;
+    for (const problem of decision.problems) {
+      this.#reported.set(problem.accountId, problem);
+      if (problem.kind === 'changed' && !this.#loggedChanges.has(`${problem.host} ${problem.sha256}`)) {
+        this.#loggedChanges.add(`${problem.host} ${problem.sha256}`);
+        this.#options.warn(
+          `certificate of ${problem.host} CHANGED and was refused: trusted ${problem.pinnedSha256 ?? '?'}, presented ${problem.sha256} (${problem.error})`,
+        );
+      }
+      this.#options.report(problem);
+    }
+    return false;
+  }
+
+  /** Pins the certificate last reported for the account, if it is the one the user saw. */
+  async trust(request: CertificateTrustRequest): Promise<Account> {
+    const problem = this.#reported.get(request.accountId);
+    if (problem === undefined || problem.sha256 !== request.sha256) {
+      throw new Error('That certificate was not presented by this account’s server');
+    }
+    const account = this.#options.accounts().find((candidate) => candidate.id === request.accountId);
+    if (account === undefined || serverAddress(account.wssUrl) !== problem.host) {
+      throw new Error('The account’s server changed since the certificate was presented');
+    }
+    const updated = await this.#options.pin(account.id, { host: problem.host, sha256: problem.sha256 });
+    this.#reported.delete(request.accountId);
+    return updated;
+  }
+}
