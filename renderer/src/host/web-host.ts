@@ -134,5 +134,12 @@ export function createWebHost(storage = new WebStorage()): Host {
         return { name: 'Ringline', version: __APP_VERSION__, platform: navigator.platform, host: 'web' };
       },
     },
+    certificates: {
+      // A page never learns why a WebSocket failed, let alone which certificate was presented.
+      onProblem: () => () => undefined,
+      async trust() {
+        throw new Error('In a browser, the browser decides which server certificates to trust');
+      },
+    },
   };
 }

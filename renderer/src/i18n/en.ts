@@ -294,6 +294,39 @@ export const en = {
     forwardTo: 'Forwarding destination',
     recordAll: 'Record every call',
   },
+  certificates: {
+    label: 'Server certificate for {account}',
+    server: 'Server',
+    presentedFingerprint: 'Certificate presented (SHA-256)',
+    trustedFingerprint: 'Certificate you trusted (SHA-256)',
+    reason: 'Reason',
+    compare:
+      'Compare the fingerprint with the one your administrator gives you, character by character. Trust it only if they match.',
+    untrusted: {
+      title: 'This computer does not trust the server’s certificate',
+      explanation:
+        'Ringline did not connect. If the server uses its own (self-signed) certificate, you can trust this one certificate for this server; any other certificate will still be refused.',
+      trust: 'Trust this certificate',
+    },
+    changed: {
+      title: 'Warning: the server’s certificate has changed',
+      explanation:
+        'Ringline refused to connect. The server now presents a different certificate from the one you trusted. Someone may be intercepting the connection, or the administrator replaced the certificate.',
+      trust: 'Trust the new certificate instead',
+    },
+    trustFailed: 'The certificate could not be trusted: {detail}',
+    browserDecides:
+      'In a browser, the browser decides which server certificates to trust; Ringline cannot check or pin them. If {server} uses a self-signed certificate, open https://{server}/ in this browser and accept it there, or ask for a certificate your system trusts.',
+  },
+  accountValidation: {
+    wssUrl: {
+      malformed: 'Enter a WebSocket URL like wss://pbx.example.com:8089/ws.',
+      scheme: 'The address must start with wss:// (encrypted); ws:// and other schemes are refused.',
+      port: 'The port must be a number from 1 to 65535.',
+      credentials: 'Leave user name and password out of the URL; enter them in their own fields.',
+    },
+    tooLong: 'At most {max} characters.',
+  },
 };
 
 export type Messages = typeof en;

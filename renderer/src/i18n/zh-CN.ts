@@ -293,4 +293,36 @@ export const zhCN: Messages = {
     forwardTo: '呼叫转移目标',
     recordAll: '录制所有通话',
   },
+  certificates: {
+    label: '{account} 的服务器证书',
+    server: '服务器',
+    presentedFingerprint: '服务器出示的证书（SHA-256）',
+    trustedFingerprint: '您已信任的证书（SHA-256）',
+    reason: '原因',
+    compare: '请逐字符核对此指纹与管理员提供的指纹，只有完全一致时才信任。',
+    untrusted: {
+      title: '本机不信任该服务器的证书',
+      explanation:
+        'Ringline 未连接。如果服务器使用自己的（自签名）证书，您可以为该服务器信任这一个证书；任何其他证书仍会被拒绝。',
+      trust: '信任此证书',
+    },
+    changed: {
+      title: '警告：服务器证书已更改',
+      explanation:
+        'Ringline 已拒绝连接。服务器现在出示的证书与您信任的不同。可能有人在拦截连接，也可能是管理员更换了证书。',
+      trust: '改为信任新证书',
+    },
+    trustFailed: '无法信任该证书：{detail}',
+    browserDecides:
+      '在浏览器中，由浏览器决定信任哪些服务器证书，Ringline 无法检查或固定证书。如果 {server} 使用自签名证书，请在此浏览器中打开 https://{server}/ 并接受该证书，或向管理员索取系统信任的证书。',
+  },
+  accountValidation: {
+    wssUrl: {
+      malformed: '请输入类似 wss://pbx.example.com:8089/ws 的 WebSocket 地址。',
+      scheme: '地址必须以 wss://（加密）开头；ws:// 及其他协议会被拒绝。',
+      port: '端口必须是 1 到 65535 之间的数字。',
+      credentials: '请不要在地址中填写用户名和密码，请在各自的输入框中填写。',
+    },
+    tooLong: '最多 {max} 个字符。',
+  },
 };

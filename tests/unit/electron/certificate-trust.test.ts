@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Account, CertificateProblem, TrustedCertificate } from '../../../electron/common/contract';
 import { sha256FingerprintSchema } from '../../../electron/common/contract';
@@ -11,8 +13,39 @@ import {
   sha256Fingerprint,
   type PinnableAccount,
 } from '../../../electron/main/certificate-trust';
-import { createLabCertificate } from '../../lab/certificate';
-import { runCommand } from '../../lab/run-command';
+
+const execFileAsync = promisify(execFile);
+
+/** A fresh self-signed certificate from openssl, and the SHA-256 fingerprint openssl itself prints. */
+async function opensslCertificate(dir: string): Promise<{ pem: string; sha256: string }> {
+  const certPath = join(dir, 'cert.pem');
+  await execFileAsync('openssl', [
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-days',
+    '2',
+    '-subj',
+    '/CN=pbx.example.com',
+    '-keyout',
+    join(dir, 'key.pem'),
+    '-out',
+    certPath,
+  ]);
+  const { stdout } = await execFileAsync('openssl', [
+    'x509',
+    '-in',
+    certPath,
+    '-noout',
+    '-fingerprint',
+    '-sha256',
+  ]);
+  return { pem: await readFile(certPath, 'utf8'), sha256: stdout.trim().split('=')[1] ?? '' };
+}
 
 const ERROR = 'net::ERR_CERT_AUTHORITY_INVALID';
 const URL_443 = 'wss://pbx.example.com/ws';
@@ -26,16 +59,7 @@ beforeAll(async () => {
   for (const name of ['a', 'b']) {
     const sub = join(dir, name);
     await mkdir(sub);
-    const { certPath } = await createLabCertificate(sub);
-    const printed = await runCommand('openssl', [
-      'x509',
-      '-in',
-      certPath,
-      '-noout',
-      '-fingerprint',
-      '-sha256',
-    ]);
-    certs.push({ pem: await readFile(certPath, 'utf8'), sha256: printed.trim().split('=')[1] ?? '' });
+    certs.push(await opensslCertificate(sub));
   }
 });
 
