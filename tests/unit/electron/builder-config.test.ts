@@ -111,7 +111,17 @@ describe('build/electron-builder.yml', () => {
       enableNodeCliInspectArguments: false,
       enableEmbeddedAsarIntegrityValidation: true,
       onlyLoadAppFromAsar: true,
+      grantFileProtocolExtraPrivileges: false,
     });
+  });
+
+  it('uses only fuse names the installed electron-builder knows, so none is silently ignored', async () => {
+    const scheme = require('app-builder-lib/scheme.json') as {
+      definitions: { FuseOptionsV1: { properties: Record<string, unknown>; additionalProperties: boolean } };
+    };
+    const known = Object.keys(scheme.definitions.FuseOptionsV1.properties);
+    expect(scheme.definitions.FuseOptionsV1.additionalProperties).toBe(false);
+    for (const fuse of Object.keys((await config()).electronFuses ?? {})) expect(known, fuse).toContain(fuse);
   });
 
   it('explains microphone and camera use to macOS', async () => {
