@@ -65,10 +65,9 @@ describe('main at start-up', () => {
       /app\.on\('web-contents-created', \(_event, contents\) => hardenWebContents\(contents, trusted\)\)/,
     );
     expect(index).toContain('hardenSession(session.defaultSession, trusted)');
-    expect(index).toMatch(
-      /app\.on\('certificate-error', \(event, contents, url, error, certificate, callback\) => \{\s+event\.preventDefault\(\);/,
-    );
-    expect(index).toContain('certificates.onCertificateError(');
+    expect(index).toMatch(/const onCertificateError = \([\s\S]*?\): void => \{\s+event\.preventDefault\(\);/);
+    expect(index).toContain("app.on('certificate-error', onCertificateError);");
+    expect(index).toContain('callback(fromPhone && certificates.onCertificateError(');
   });
 
   it('never switches certificate checks off or opens external programs', async () => {
