@@ -44,3 +44,23 @@ export function wssUrlProblem(value: string): WssUrlProblem | null {
   if (url.username !== '' || url.password !== '') return 'credentials';
   return null;
 }
+
+/** The port a `wss:`/`https:` URL means when it names none. */
+const DEFAULT_TLS_PORT = '443';
+
+/**
+ * `host:port` of a TLS URL, lower-case, with the default port written out; null for other schemes or
+ * unparseable text. Certificates are pinned per server address; Chromium reports a WebSocket's
+ * certificate error with its `wss:` URL.
+ */
+export function serverAddress(url: string): string | null {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return null;
+  }
+  if (parsed.protocol !== 'wss:' && parsed.protocol !== 'https:') return null;
+  if (parsed.hostname === '') return null;
+  return `${parsed.hostname.toLowerCase()}:${parsed.port === '' ? DEFAULT_TLS_PORT : parsed.port}`;
+}

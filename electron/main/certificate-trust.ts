@@ -25,9 +25,7 @@ import type {
   CertificateTrustRequest,
   TrustedCertificate,
 } from '../common/contract';
-
-/** The port a `wss:`/`https:` URL means when it names none. */
-const DEFAULT_TLS_PORT = '443';
+import { serverAddress } from '../common/wss-url';
 
 /** SHA-256 fingerprint (upper-case colon hex) of a PEM certificate, or null when it cannot be parsed. */
 export function sha256Fingerprint(pem: string): string | null {
@@ -36,22 +34,6 @@ export function sha256Fingerprint(pem: string): string | null {
   } catch {
     return null;
   }
-}
-
-/**
- * `host:port` of a TLS URL, lower-case, with the default port written out; null for other schemes or
- * unparseable text. Chromium reports a WebSocket's certificate error with its `wss:` URL.
- */
-export function serverAddress(url: string): string | null {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return null;
-  }
-  if (parsed.protocol !== 'wss:' && parsed.protocol !== 'https:') return null;
-  if (parsed.hostname === '') return null;
-  return `${parsed.hostname.toLowerCase()}:${parsed.port === '' ? DEFAULT_TLS_PORT : parsed.port}`;
 }
 
 /** A certificate Chromium refused: where, what, and why. */

@@ -18,6 +18,11 @@ test('an unreachable server is reported, not left spinning', async ({ lab, openA
   const app = await openApp();
   await app.addAccount(lab.users.alice, 'wss://127.0.0.1:9/');
   await expect(app.registrationStatus()).toContainText('Cannot reach the server');
+  // The browser build cannot pin a certificate and says so, naming the server to check.
+  const note = app.page
+    .getByRole('note')
+    .filter({ hasText: 'the browser decides which server certificates to trust' });
+  await expect(note).toContainText('https://127.0.0.1:9/');
 });
 
 test('invalid account fields are refused with a clear message', async ({ openApp }) => {
@@ -27,6 +32,15 @@ test('invalid account fields are refused with a clear message', async ({ openApp
   await form.getByLabel('WebSocket server').fill('http://example.com');
   await form.getByRole('button', { name: 'Save and register' }).click();
   await expect(form.getByText('Enter a SIP address like sip:1001@pbx.example.com.')).toBeVisible();
-  await expect(form.getByText('Enter a secure WebSocket URL starting with wss://.')).toBeVisible();
+  await expect(
+    form.getByText('The address must start with wss:// (encrypted); ws:// and other schemes are refused.'),
+  ).toBeVisible();
   await expect(form.getByText('Enter the password for this account.')).toBeVisible();
+
+  await form.getByLabel('WebSocket server').fill('wss://pbx.example.com:70000/ws');
+  await expect(form.getByText('The port must be a number from 1 to 65535.')).toBeVisible();
+  await form.getByLabel('WebSocket server').fill('wss://alice:secret@pbx.example.com/ws');
+  await expect(form.getByText('Leave user name and password out of the URL')).toBeVisible();
+  await form.getByLabel('Display name').fill('x'.repeat(257));
+  await expect(form.getByText('At most 256 characters.')).toBeVisible();
 });

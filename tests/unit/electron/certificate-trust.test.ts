@@ -6,10 +6,10 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Account, CertificateProblem, TrustedCertificate } from '../../../electron/common/contract';
 import { sha256FingerprintSchema } from '../../../electron/common/contract';
+import { serverAddress } from '../../../electron/common/wss-url';
 import {
   CertificateTrust,
   decideCertificate,
-  serverAddress,
   sha256Fingerprint,
   type PinnableAccount,
 } from '../../../electron/main/certificate-trust';
