@@ -82,7 +82,8 @@ export const accountInputSchema = z
     authUser: z.string().trim().max(MAX_TEXT),
     password: z.string().max(MAX_TEXT).optional(),
     wssUrl: wssUrlSchema,
-    outboundProxy: z.union([outboundProxySchema, z.literal('')]).optional(),
+    // sipUriSchema too: it was the rule before, and an account saved under it must still load.
+    outboundProxy: z.union([outboundProxySchema, sipUriSchema, z.literal('')]).optional(),
     realm: z.string().trim().max(MAX_TEXT).optional(),
     callHandling: callHandlingSchema.optional(),
     /** ISO 3166 country for reading national numbers typed or clicked (libphonenumber-js), e.g. `US`. */

@@ -109,8 +109,10 @@ describe('outboundProxySchema', () => {
     expect(outboundProxySchema.safeParse(uri).success).toBe(false);
   });
 
-  it('may be left empty in an account', () => {
+  it('may be left empty in an account, and every proxy valid before still loads', () => {
     expect(problemWith({ ...valid, outboundProxy: '' })).toBeNull();
+    expect(problemWith({ ...valid, outboundProxy: 'sip:edge@[2001:db8::1]:5060' })).toBeNull();
+    expect(problemWith({ ...valid, outboundProxy: 'sip:proxy.example.com?Route=x' })).toMatch(/expected sip/);
   });
 });
 
