@@ -28,8 +28,12 @@ const SMOOTH_SAMPLES = 3;
  * 3 %), and clipped words follow within the next seconds, so it warns at once.
  */
 const BURST_LOSS = 0.03;
-/** A MOS falling this fast (per second, least squares over the last samples) is projected ahead. */
+/**
+ * A MOS falling this fast (per second, least squares over the last samples) and falling in most of
+ * those seconds, not in one step (a new RTCP round-trip figure moves it once), is projected ahead.
+ */
 const TREND_SAMPLES = 8;
+const TREND_MIN_POINTS = 6;
 const TREND_MIN_SLOPE = -0.02;
 const TREND_HORIZON_S = 10;
 
@@ -64,6 +68,15 @@ export function mosTrend(samples: readonly RatingInput[]): number | undefined {
   return points.reduce((sum, p) => sum + (p.x - meanX) * (p.y - meanY), 0) / sxx;
 }
 
+/** The MOS has been falling steadily and, at that pace, drops out of "good" within the horizon. */
+function worsening(samples: readonly (RatingInput & { mos: number })[], smoothed: number): boolean {
+  if (samples.length < TREND_MIN_POINTS) return false;
+  const slope = mosTrend(samples);
+  if (slope === undefined || slope > TREND_MIN_SLOPE) return false;
+  const falls = samples.slice(1).filter((s, i) => s.mos < (samples[i]?.mos ?? s.mos)).length;
+  return falls * 3 >= (samples.length - 1) * 2 && levelOf(smoothed + slope * TREND_HORIZON_S) !== 'good';
+}
+
 /**
  * Rates a call from its recent samples (oldest first) and its previous rating, with hysteresis:
  * a rating drops at once, and early, on a loss burst or a falling trend, so the user is warned
@@ -82,11 +95,9 @@ export function rateQuality(
   let target = rated(levelOf(smoothed), 'low-mos');
   if ((last.loss ?? 0) >= BURST_LOSS) {
     target = { rating: lower(target.rating), reason: 'loss-burst' };
-  } else {
-    const slope = mosTrend(measured.slice(-TREND_SAMPLES));
-    const projected = slope === undefined ? smoothed : smoothed + slope * TREND_HORIZON_S;
-    if (slope !== undefined && slope <= TREND_MIN_SLOPE && RANK[levelOf(projected)] < RANK[target.rating])
-      target = { rating: lower(target.rating), reason: 'worsening' };
+  } else if (target.rating === 'good' && worsening(measured.slice(-TREND_SAMPLES), smoothed)) {
+    // A warning, not a verdict: a trend alone never rates a call poor.
+    target = { rating: 'fair', reason: 'worsening' };
   }
   if (!previous || RANK[target.rating] <= RANK[previous.rating]) return target;
   const next = higher(previous.rating);

@@ -58,6 +58,18 @@ describe('quality rating', () => {
     expect(mosTrend(seconds(falling))).toBeCloseTo(-0.05, 5);
   });
 
+  it('takes one step down (a new round-trip figure) as it is, not as a worsening trend', () => {
+    const list = ratings(seconds([4.3, 4.3, 4.3, 4.3, 4.3, 4.3, 4.3, 4.1, 4.1, 4.1]));
+    expect(names(list).every((r) => r === 'good')).toBe(true);
+  });
+
+  it('warns of a trend at most as fair: only measured MOS or loss rates a call poor', () => {
+    const falling = [4.4, 4.3, 4.2, 4.1, 4.05, 4.0, 3.95, 3.9, 3.85];
+    const list = ratings(seconds(falling));
+    expect(names(list)).not.toContain('poor');
+    expect(list.at(-1)).toEqual({ rating: 'fair', reason: 'low-mos' });
+  });
+
   it('recovers only after five steady seconds, one level per second', () => {
     const bad = [2.8, 2.8, 2.8];
     const good = Array.from({ length: 12 }, () => 4.4);
