@@ -310,7 +310,7 @@ export const zhCN: Messages = {
     codecValue: '{name}，{rate} Hz',
     sending: '发送',
     receiving: '接收',
-    kbps: '{value} kbit/s',
+    kbps: '{value} 千比特/秒',
     lossIn: '丢包率（接收）',
     lossOut: '丢包率（发送，由对方报告）',
     lossValue: '最近一秒 {now} %，累计 {total} %',
