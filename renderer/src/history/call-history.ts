@@ -1,5 +1,6 @@
 import Dexie, { type Table } from 'dexie';
 import { callDurationSeconds, type CallSnapshot, type EndReason } from '../sip/call-state';
+import type { CallQualitySummary } from '../sip/call-quality-summary';
 
 /** How a call turned out, from the user's point of view; what the history filters and badges use. */
 export type CallOutcome = 'answered' | 'missed' | 'rejected' | 'failed' | 'cancelled';
@@ -27,6 +28,11 @@ export interface CallHistoryEntry {
   outcome: CallOutcome;
   /** Where the call's recording was saved, when it was recorded. */
   recording?: HistoryRecording;
+  /**
+   * Codec, average MOS, worst loss and measured time of an answered call. Entries written before
+   * this field existed have none; it is not indexed, so no schema version change was needed.
+   */
+  quality?: CallQualitySummary;
   /** 0 until the user has looked at the history (IndexedDB cannot index booleans). */
   seen: 0 | 1;
 }
@@ -69,6 +75,7 @@ export function historyEntryFor(call: CallSnapshot): CallHistoryEntry {
     endReason: call.end?.reason ?? 'failed',
     ...(call.end?.statusCode !== undefined ? { statusCode: call.end.statusCode } : {}),
     outcome,
+    ...(call.quality ? { quality: call.quality } : {}),
     seen: outcome === 'missed' ? 0 : 1,
   };
 }
@@ -110,6 +117,9 @@ const CSV_COLUMNS = [
   'end_reason',
   'sip_code',
   'account',
+  'codec',
+  'mos_average',
+  'worst_loss_percent',
 ] as const;
 
 /**
@@ -134,6 +144,9 @@ export function historyCsv(entries: readonly CallHistoryEntry[]): string {
       e.endReason,
       e.statusCode,
       e.accountId,
+      e.quality?.codec,
+      e.quality?.averageMos,
+      e.quality === undefined ? undefined : Math.round(e.quality.worstLoss * 1000) / 10,
     ]
       .map(cell)
       .join(','),
@@ -150,12 +163,20 @@ export class CallHistory extends Dexie {
     this.version(1).stores({ calls: '&id, startedAt, accountId, outcome, seen' });
   }
 
-  /** Writes the ended call, keeping a recording already attached to it (the two can arrive either way round). */
+  /**
+   * Writes the ended call, keeping a recording already attached to it (the two can arrive either way
+   * round) and a quality summary written earlier.
+   */
   async record(call: CallSnapshot, recording?: HistoryRecording): Promise<CallHistoryEntry> {
     return this.transaction('rw', this.calls, async () => {
       const earlier = await this.calls.get(call.id);
       const kept = recording ?? earlier?.recording;
-      const entry = { ...historyEntryFor(call), ...(kept ? { recording: kept } : {}) };
+      const quality = call.quality ?? earlier?.quality;
+      const entry = {
+        ...historyEntryFor(call),
+        ...(kept ? { recording: kept } : {}),
+        ...(quality ? { quality } : {}),
+      };
       await this.calls.put(entry);
       return entry;
     });

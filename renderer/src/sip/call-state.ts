@@ -21,6 +21,8 @@
  *
  * Only an `active` call can be (un)held; `ended` clears everything.
  */
+import type { CallQualitySummary } from './call-quality-summary';
+
 export type CallState = 'dialing' | 'ringing' | 'early-media' | 'incoming' | 'answering' | 'active' | 'ended';
 
 export type CallDirection = 'outgoing' | 'incoming';
@@ -105,6 +107,8 @@ export interface CallSnapshot {
   autoAnswerAfter?: number;
   /** The most recent thing the user should be told about this call (e.g. a failed hold). */
   notice?: CallNotice;
+  /** Set on the ended snapshot of a call that carried audio: what its quality was. */
+  quality?: CallQualitySummary;
 }
 
 /**

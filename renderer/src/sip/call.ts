@@ -363,6 +363,11 @@ export class Call {
     return readAudioStats(this.handler()?.peerConnection);
   }
 
+  /** The peer connection's full statistics report, for the quality monitor; undefined before media. */
+  statsReport(): Promise<RTCStatsReport | undefined> {
+    return this.handler()?.peerConnection?.getStats() ?? Promise.resolve(undefined);
+  }
+
   /** The call's audio for local mixing; undefined until media is set up. */
   audio(): CallAudio | undefined {
     const sender = this.audioSender();

@@ -1,5 +1,6 @@
 import type { Call } from './call';
 import type { CallSnapshot, DtmfMode } from './call-state';
+import { CallQualityWatch, type CallQualitySnapshot } from './call-quality';
 import type { AudioMediaStats } from './media-stats';
 import { resolveDialTarget, type DialTargetError } from './dial-target';
 import { Phone, type PhoneConfig, type PhoneDelegate } from './phone';
@@ -18,6 +19,8 @@ export interface CallRecording {
 export interface SoftphoneDelegate extends PhoneDelegate {
   /** A recording stopped (by the user or because the call ended). */
   onRecording?(recording: CallRecording): void;
+  /** A connected call's live quality, once a second; undefined when the call has ended. */
+  onCallQuality?(callId: string, quality: CallQualitySnapshot | undefined): void;
 }
 
 /**
@@ -32,13 +35,15 @@ export class Softphone {
   private readonly conferences = new Map<string, ConferenceMixer>();
   private readonly recorders = new Map<string, { recorder: CallRecorder; remoteNumber: string }>();
   private readonly engineDelegate: PhoneDelegate;
+  private readonly quality: CallQualityWatch;
 
   constructor(private readonly delegate: SoftphoneDelegate) {
+    this.quality = new CallQualityWatch((callId, quality) => delegate.onCallQuality?.(callId, quality));
     this.engineDelegate = {
       onRegistration: (snapshot) => delegate.onRegistration(snapshot),
       onCall: (snapshot) => {
         if (snapshot.state === 'ended') void this.cleanUpEnded(snapshot);
-        delegate.onCall(snapshot);
+        delegate.onCall(this.quality.follow(snapshot, async () => this.findCall(snapshot.id)?.statsReport()));
       },
       onTransferredCall: (referrerId) => void this.findCall(referrerId)?.setHeld(true),
       onLog: (level, message) => delegate.onLog?.(level, message),

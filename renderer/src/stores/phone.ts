@@ -8,6 +8,7 @@ import { Softphone, type DialOutcome } from '../sip/softphone';
 import { useHost } from '../host';
 import { useAccountsStore } from './accounts';
 import { useCallsStore } from './calls';
+import { useCallQualityStore } from './call-quality';
 import { useHistoryStore } from './history';
 import { useRegistrationStore } from './registration';
 import { useSettingsStore } from './settings';
@@ -22,6 +23,7 @@ export const usePhoneStore = defineStore('phone', () => {
   const accounts = useAccountsStore();
   const registration = useRegistrationStore();
   const calls = useCallsStore();
+  const callQuality = useCallQualityStore();
   const history = useHistoryStore();
   const settings = useSettingsStore();
   const lastDialError = ref<DialOutcome | undefined>();
@@ -59,6 +61,7 @@ export const usePhoneStore = defineStore('phone', () => {
     },
     onLog: (level, message) => host.log.write({ level, scope: 'sip', message: message.slice(0, 16_384) }),
     onRecording: ({ callId, blob, fileName }) => void saveRecording(callId, blob, fileName),
+    onCallQuality: (callId, quality) => callQuality.apply(callId, quality),
   });
 
   /**

@@ -128,7 +128,7 @@ describe('history queries and export', () => {
     ];
     const lines = historyCsv(entries).trimEnd().split('\r\n');
     expect(lines[0]).toBe(
-      'started,direction,outcome,name,number,uri,duration_seconds,end_reason,sip_code,account',
+      'started,direction,outcome,name,number,uri,duration_seconds,end_reason,sip_code,account,codec,mos_average,worst_loss_percent',
     );
     expect(lines[1]).toContain(`"'=HYPERLINK(""evil"")"`);
     expect(lines[2]).toContain('"Smith, Alice"');
