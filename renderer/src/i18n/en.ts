@@ -294,6 +294,14 @@ export const en = {
     forwardTo: 'Forwarding destination',
     recordAll: 'Record every call',
   },
+  logging: {
+    title: 'Troubleshooting',
+    level: 'Log level',
+    error: 'Errors only',
+    warn: 'Warnings (default)',
+    info: 'Information',
+    debug: 'Debug: include SIP messages (passwords are removed)',
+  },
 };
 
 export type Messages = typeof en;

@@ -293,4 +293,12 @@ export const zhCN: Messages = {
     forwardTo: '呼叫转移目标',
     recordAll: '录制所有通话',
   },
+  logging: {
+    title: '故障排查',
+    level: '日志级别',
+    error: '仅错误',
+    warn: '警告（默认）',
+    info: '信息',
+    debug: '调试：包含 SIP 消息（已移除密码）',
+  },
 };
