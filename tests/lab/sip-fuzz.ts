@@ -418,6 +418,6 @@ export function generateFuzzMessages(seed: number, count: number, target: FuzzTa
   for (const name of names) families[name]();
   // A flood is a burst of up to 150 messages: rarer than the others, or it would be most of the run.
   const others = names.filter((name) => name !== 'flood');
-  while (messages.length < count) families[p.int(0, 59) === 0 ? 'flood' : p.pick(others)]();
+  while (messages.length < count) families[p.int(0, 249) === 0 ? 'flood' : p.pick(others)]();
   return messages;
 }

@@ -141,12 +141,16 @@ export function guardInbound(
     }
     if (verdict.kind === 'reply') {
       const { statusCode, reason } = verdict;
+      const response = statelessReply(text, statusCode, reason, Math.random().toString(36).slice(2, 12));
+      if (!response) {
+        options.log('warn', `Dropped a SIP request that cannot be answered (${reason}): ${firstLine}`);
+        return;
+      }
       options.log(
         'warn',
         `Answered ${statusCode} (${reason}) to a SIP request SIP.js cannot take: ${firstLine}`,
       );
-      const response = statelessReply(text, statusCode, reason, Math.random().toString(36).slice(2, 12));
-      if (response) void options.send(response).catch(() => undefined);
+      void options.send(response).catch(() => undefined);
       return;
     }
     try {
