@@ -55,7 +55,11 @@ export const usePhoneStore = defineStore('phone', () => {
         // Once per call: stopping it by hand is respected.
         recordedOnce.add(snapshot.id);
       }
-      if (snapshot.state === 'ended') void history.record(snapshot);
+      if (snapshot.state === 'ended') {
+        // An ended call never comes back: forget it, or every call of a long session stays here.
+        recordedOnce.delete(snapshot.id);
+        void history.record(snapshot);
+      }
     },
     onLog: (level, message) => host.log.write({ level, scope: 'sip', message: message.slice(0, 16_384) }),
     onRecording: ({ callId, blob, fileName }) => void saveRecording(callId, blob, fileName),
