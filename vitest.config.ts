@@ -16,7 +16,11 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'main', include: ['tests/unit/electron/**/*.test.ts'], environment: 'node' },
+        test: {
+          name: 'main',
+          include: ['tests/unit/electron/**/*.test.ts', 'tests/unit/lab/**/*.test.ts'],
+          environment: 'node',
+        },
       },
       {
         extends: true,

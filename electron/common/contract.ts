@@ -179,6 +179,8 @@ export const settingsSchema = z.object({
       mute: acceleratorSchema.default('CommandOrControl+Shift+M'),
     })
     .default({}),
+  /** How much goes into the app log; `debug` adds every SIP message, with credentials redacted. */
+  logLevel: z.enum(['error', 'warn', 'info', 'debug']).default('warn'),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;

@@ -47,7 +47,7 @@ import { bindIpcHandlers, createIpcHandlers, type SenderWindow } from './ipc';
 import { JsonFile } from './json-file';
 import { LinkQueue } from './link-queue';
 import { linkParseOptions, pickLinkArgs, protocolClientArgs, ProtocolRegistrar } from './links';
-import { KnownSecrets } from './log-redaction';
+import { KnownSecrets } from '../common/log-redaction';
 import { AppLog } from './logging';
 import { setLinuxAutostart } from './login-item';
 import { CallNotifications, wrapNotification } from './notifications';
@@ -322,8 +322,10 @@ function main(): void {
       warn,
     });
     effects.apply(settings);
+    appLog.setFileLevel(settings.logLevel);
     settingsStore.subscribe((next) => {
       settings = next;
+      appLog.setFileLevel(next.logLevel);
       try {
         effects.apply(next);
       } catch (error) {

@@ -10,7 +10,8 @@
  */
 import log from 'electron-log/node';
 import type { LogEntry } from '../common/contract';
-import { redactLogData, type KnownSecrets } from './log-redaction';
+import type { KnownSecrets } from '../common/log-redaction';
+import { redactLogData } from './log-redaction';
 
 export const LOG_MAX_BYTES = 5 * 1024 * 1024;
 
@@ -85,6 +86,14 @@ export class AppLog {
       info: (...data) => scoped.info(...data),
       debug: (...data) => scoped.debug(...data),
     };
+  }
+
+  /**
+   * Follows the user's log level setting: at `debug` the file also takes debug lines (the renderer's
+   * SIP traffic, redacted); otherwise it keeps its usual `info`.
+   */
+  setFileLevel(setting: LogLevel): void {
+    this.#logger.transports.file.level = setting === 'debug' ? 'debug' : 'info';
   }
 
   /** The renderer's `log.write`, already validated by `ipc.ts`. */

@@ -5,7 +5,9 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { AppPage } from '../e2e/app-page';
 import { expect, test } from '../e2e/fixtures';
+import type { Lab } from '../lab/lab';
 import { replyTime } from './kamailio-replies';
 import { markdownReport, summarise, type Comparison } from './stats';
 
@@ -218,6 +220,96 @@ test('call history at 100,000 entries: first paint and search', async ({ openApp
     'Search is timed once the whole list is in memory; right after opening, it waits for that read (several seconds at 100,000 on this 2-core machine).',
   ];
   await writeReport('history', comparisons, notes, { firstPaint, search, insertMs: [insertMs] });
+});
+
+const MEMORY_CALLS = Number(process.env.BENCH_MEMORY_CALLS ?? 200);
+const MEMORY_WARMUP_CALLS = 5;
+
+/** The page's live JS heap after a full garbage collection (Chromium DevTools protocol). */
+async function heapAfterGc(app: AppPage): Promise<{ usedBytes: number; listeners: number; nodes: number }> {
+  const cdp = await app.context.newCDPSession(app.page);
+  try {
+    // Twice: objects freed by the first pass (finalizers, weak maps) go in the second.
+    await cdp.send('HeapProfiler.collectGarbage');
+    await cdp.send('HeapProfiler.collectGarbage');
+    const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+    await cdp.send('Performance.enable');
+    const { metrics } = await cdp.send('Performance.getMetrics');
+    const metric = (name: string): number => metrics.find((m) => m.name === name)?.value ?? 0;
+    return { usedBytes: usedSize, listeners: metric('JSEventListeners'), nodes: metric('Nodes') };
+  } finally {
+    await cdp.detach();
+  }
+}
+
+/** One short call to the desk phone: up with media, then hung up and gone from the screen. */
+async function shortCall(app: AppPage, lab: Lab): Promise<void> {
+  lab.legacy.clearEvents();
+  await app.dial(lab.users.legacy.user);
+  await expect(app.callState()).toContainText('In call');
+  await expect
+    .poll(async () => (await app.audioStats()).packetsReceived, { intervals: [20] })
+    .toBeGreaterThan(0);
+  await app.button('Hang up').click();
+  await lab.legacy.waitForEvent('CALL_CLOSED');
+  await expect(app.callCard()).toHaveCount(0);
+  // The app must close every peer connection it opened; the test's own record of them (app-page.ts)
+  // is emptied so that it is not what keeps them in memory.
+  const open = await app.page.evaluate(() => {
+    const recorded = window.__ringlineTestPeerConnections ?? [];
+    const stillOpen = recorded.filter((pc) => pc.connectionState !== 'closed').length;
+    recorded.length = 0;
+    return stillOpen;
+  });
+  expect(open, 'peer connections left open after the call').toBe(0);
+}
+
+test('renderer memory idle and after 200 consecutive calls', async ({ lab, openApp }) => {
+  // 200 calls take minutes on an idle machine and far longer on a loaded one; nothing here is timed.
+  test.setTimeout(60 * 60_000);
+  const app = await openApp();
+  await app.addAccount(lab.users.alice, lab.wssUrl);
+  await app.expectRegistered();
+  const idle = await heapAfterGc(app);
+  // The first calls load code paths and media devices once; growth is measured after them.
+  for (let call = 0; call < MEMORY_WARMUP_CALLS; call++) await shortCall(app, lab);
+  const warm = await heapAfterGc(app);
+  const started = Date.now();
+  for (let call = 0; call < MEMORY_CALLS; call++) await shortCall(app, lab);
+  const seconds = (Date.now() - started) / 1000;
+  const after = await heapAfterGc(app);
+
+  const mib = (bytes: number): number => Math.round((bytes / 1024 / 1024) * 100) / 100;
+  const perCall = Math.round((after.usedBytes - warm.usedBytes) / MEMORY_CALLS);
+  const figures = {
+    idleMiB: mib(idle.usedBytes),
+    afterWarmupMiB: mib(warm.usedBytes),
+    afterCallsMiB: mib(after.usedBytes),
+    deltaMiB: mib(after.usedBytes - warm.usedBytes),
+    bytesPerCall: perCall,
+    listeners: [idle.listeners, warm.listeners, after.listeners],
+    domNodes: [idle.nodes, warm.nodes, after.nodes],
+  };
+  const report = [
+    '## Renderer memory (JS heap after a full GC)',
+    '',
+    '| | JS heap | event listeners | DOM nodes |',
+    '| --- | --- | --- | --- |',
+    `| idle, registered | ${figures.idleMiB} MiB | ${idle.listeners} | ${idle.nodes} |`,
+    `| after ${MEMORY_WARMUP_CALLS} warm-up calls | ${figures.afterWarmupMiB} MiB | ${warm.listeners} | ${warm.nodes} |`,
+    `| after ${MEMORY_CALLS} more calls | ${figures.afterCallsMiB} MiB | ${after.listeners} | ${after.nodes} |`,
+    '',
+    `Growth over the ${MEMORY_CALLS} calls: ${figures.deltaMiB} MiB (${perCall} bytes per call). ` +
+      `${MEMORY_CALLS} calls took ${Math.round(seconds)} s. Call history is read from IndexedDB only while its view is open.`,
+    '',
+  ].join('\n');
+  await mkdir(OUT, { recursive: true });
+  await writeFile(
+    join(OUT, 'memory.json'),
+    `${JSON.stringify({ calls: MEMORY_CALLS, ...figures }, null, 2)}\n`,
+  );
+  await writeFile(join(OUT, 'memory.md'), report);
+  console.log(report);
 });
 
 /** Writes bench-results/<name>.json and .md, and prints the table. */

@@ -60,6 +60,8 @@ export interface Lab {
   udpPort: number;
   /** PEM certificate of the WSS listener (self-signed, CN/SAN 127.0.0.1 and localhost). */
   certPath: string;
+  /** Private key of {@link Lab.certPath}, for test-owned TLS servers in front of Kamailio (ws-proxy.ts). */
+  keyPath: string;
   /** Base64 SHA-256 of the certificate's SPKI, for Chromium's `--ignore-certificate-errors-spki-list`. */
   certSpkiSha256: string;
   /** App users alice/bob/carol (1001-1003, WebRTC) and legacy phones legacy/legacy2 (1010, 1011). */
@@ -229,6 +231,7 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
       wssUrl: `wss://${LAB_DOMAIN}:${running.tlsPort}`,
       udpPort: running.udpPort,
       certPath: certificate.certPath,
+      keyPath: certificate.keyPath,
       certSpkiSha256: certificate.spkiSha256,
       users,
       legacy,

@@ -14,6 +14,7 @@ import {
   type StorageProblem,
 } from '@common/contract';
 import type { z } from 'zod';
+import { redact } from '@common/log-redaction';
 import { downloadFile } from './download';
 import type { Host } from './host';
 import { WebCommands } from './web-commands';
@@ -126,7 +127,8 @@ export function createWebHost(storage = new WebStorage()): Host {
     log: {
       write(entry) {
         const { level, scope, message } = logEntrySchema.parse(entry);
-        console[level === 'debug' ? 'debug' : level](`[${scope}] ${message}`);
+        // The browser's console is this host's log: the same redaction as the desktop log file.
+        console[level === 'debug' ? 'debug' : level](`[${scope}] ${redact(message)}`);
       },
     },
     app: {

@@ -361,6 +361,14 @@ export const en = {
     graphEmpty: 'No audio measured yet.',
     history: 'Quality: MOS {mos}, {codec}, worst loss {loss} %',
   },
+  logging: {
+    title: 'Troubleshooting',
+    level: 'Log level',
+    error: 'Errors only',
+    warn: 'Warnings (default)',
+    info: 'Information',
+    debug: 'Debug: include SIP messages (passwords are removed)',
+  },
 };
 
 export type Messages = typeof en;

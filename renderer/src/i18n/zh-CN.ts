@@ -358,4 +358,12 @@ export const zhCN: Messages = {
     graphEmpty: '尚未测得音频。',
     history: '质量：MOS {mos}，{codec}，最大丢包 {loss} %',
   },
+  logging: {
+    title: '故障排查',
+    level: '日志级别',
+    error: '仅错误',
+    warn: '警告（默认）',
+    info: '信息',
+    debug: '调试：包含 SIP 消息（已移除密码）',
+  },
 };

@@ -6,7 +6,6 @@ import {
   SessionState,
   UserAgent,
   type Invitation,
-  type LogLevel,
   type Referral,
 } from 'sip.js';
 import { AUDIO_ONLY, Call, type CallEvents } from './call';
@@ -14,6 +13,8 @@ import { isSupportedCountry } from 'libphonenumber-js';
 import { domainOfSipUri, type DialContext } from './dial-target';
 import type { CallSnapshot, DtmfMode } from './call-state';
 import { registrationErrorForStatus, type RegistrationError } from './sip-status';
+import { guardInbound } from './inbound-guard';
+import { SipLog, type AppLogLevel } from './sip-log';
 
 /** Everything a Phone needs to register one account. The password arrives from the host, never stored here. */
 export interface PhoneConfig {
@@ -53,8 +54,8 @@ export interface PhoneDelegate {
    * the engine uses this to hold the referring call, as a desk phone does.
    */
   onTransferredCall?(referrerId: string, newCallId: string): void;
-  /** SIP.js warnings and errors, for the app log (the host redacts secrets before writing). */
-  onLog?(level: 'warn' | 'error', message: string): void;
+  /** SIP.js's log at the chosen level (SIP traffic at debug), already redacted (`sip-log.ts`). */
+  onLog?(level: AppLogLevel, message: string): void;
 }
 
 const REGISTER_EXPIRES_SECONDS = 300;
@@ -73,15 +74,19 @@ export class Phone {
   private registration: RegistrationSnapshot;
   private stopped = false;
   private defaultDtmfMode: DtmfMode | undefined;
+  private readonly log: SipLog;
 
   constructor(
     private readonly config: PhoneConfig,
     private readonly delegate: PhoneDelegate,
-    logLevel: LogLevel = 'warn',
+    logLevel: AppLogLevel = 'warn',
   ) {
     const uri = UserAgent.makeURI(config.aor);
     if (!uri) throw new Error(`invalid SIP address: ${config.aor}`);
     this.registration = { accountId: config.accountId, state: 'offline', since: Date.now() };
+    this.log = new SipLog(config.password, logLevel, (level, message) =>
+      this.delegate.onLog?.(level, message),
+    );
     this.userAgent = new UserAgent({
       uri,
       displayName: config.displayName || undefined,
@@ -95,17 +100,23 @@ export class Phone {
       },
       // Accept INVITEs with Replaces (RFC 3891) so an attended transfer can complete towards us.
       sipExtensionReplaces: SIPExtension.Supported,
-      logLevel,
-      // SIP.js's debug log prints whole messages, Authorization headers included; keep it off.
+      // SIP.js's own console log would print whole messages, Authorization headers included: every
+      // line goes through SipLog's redaction instead.
       logBuiltinEnabled: false,
-      logConnector: (level, category, _label, content) => {
-        if (level === 'error' || level === 'warn') this.delegate.onLog?.(level, `${category}: ${content}`);
-      },
+      logConnector: (level, category, _label, content) => this.log.write(level, category, content),
       delegate: {
         onInvite: (invitation) => this.onInvite(invitation),
         onDisconnect: (error) => this.onDisconnect(error),
       },
     });
+    // Bad SIP from the network is answered or dropped with a log line, never thrown into the page.
+    const transport = this.userAgent.transport;
+    const deliver = transport.onMessage;
+    if (deliver)
+      transport.onMessage = guardInbound(deliver, {
+        send: (message) => transport.send(message),
+        log: (level, message) => this.log.note(level, message),
+      });
     const registrar = config.realm ? UserAgent.makeURI(`sip:${config.realm}`) : undefined;
     this.registerer = new Registerer(this.userAgent, {
       expires: REGISTER_EXPIRES_SECONDS,
@@ -117,6 +128,11 @@ export class Phone {
         this.setRegistration('offline');
       }
     });
+  }
+
+  /** Changes how much SIP.js reports from now on (debug includes every SIP message). */
+  setLogLevel(level: AppLogLevel): void {
+    this.log.setLevel(level);
   }
 
   /** Where bare numbers and names are dialled, and how national numbers are read. */

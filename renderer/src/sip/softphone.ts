@@ -4,6 +4,7 @@ import { CallQualityWatch, type CallQualitySnapshot } from './call-quality';
 import type { AudioMediaStats } from './media-stats';
 import { resolveDialTarget, type DialTargetError } from './dial-target';
 import { Phone, type PhoneConfig, type PhoneDelegate } from './phone';
+import type { AppLogLevel } from './sip-log';
 import { ConferenceMixer } from '../audio/conference-mixer';
 import { CallRecorder, recordingFileName } from '../audio/call-recorder';
 
@@ -36,6 +37,7 @@ export class Softphone {
   private readonly recorders = new Map<string, { recorder: CallRecorder; remoteNumber: string }>();
   private readonly engineDelegate: PhoneDelegate;
   private readonly quality: CallQualityWatch;
+  private logLevel: AppLogLevel = 'warn';
 
   constructor(private readonly delegate: SoftphoneDelegate) {
     this.quality = new CallQualityWatch((callId, quality) => delegate.onCallQuality?.(callId, quality));
@@ -53,9 +55,15 @@ export class Softphone {
   /** (Re)connects an account with fresh settings; an existing phone for it is stopped first. */
   async connect(config: PhoneConfig): Promise<void> {
     await this.disconnect(config.accountId);
-    const phone = new Phone(config, this.engineDelegate);
+    const phone = new Phone(config, this.engineDelegate, this.logLevel);
     this.phones.set(config.accountId, phone);
     await phone.start();
+  }
+
+  /** How much the SIP engine logs, for every account (debug: the SIP traffic, redacted). */
+  setLogLevel(level: AppLogLevel): void {
+    this.logLevel = level;
+    for (const phone of this.phones.values()) phone.setLogLevel(level);
   }
 
   async disconnect(accountId: string): Promise<void> {

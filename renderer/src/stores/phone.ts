@@ -1,5 +1,5 @@
 import { defineStore } from 'pinia';
-import { ref } from 'vue';
+import { ref, watch } from 'vue';
 import { DEFAULT_CALL_HANDLING, type Account, type CallHandling } from '@common/contract';
 import { incomingAction } from '../sip/call-handling';
 import type { CallSnapshot, DtmfMode } from '../sip/call-state';
@@ -57,12 +57,22 @@ export const usePhoneStore = defineStore('phone', () => {
         // Once per call: stopping it by hand is respected.
         recordedOnce.add(snapshot.id);
       }
-      if (snapshot.state === 'ended') void history.record(snapshot);
+      if (snapshot.state === 'ended') {
+        // An ended call never comes back: forget it, or every call of a long session stays here.
+        recordedOnce.delete(snapshot.id);
+        void history.record(snapshot);
+      }
     },
     onLog: (level, message) => host.log.write({ level, scope: 'sip', message: message.slice(0, 16_384) }),
     onRecording: ({ callId, blob, fileName }) => void saveRecording(callId, blob, fileName),
     onCallQuality: (callId, quality) => callQuality.apply(callId, quality),
   });
+  // A new log level applies at once, to accounts already registered too.
+  watch(
+    () => settings.settings.logLevel,
+    (level) => softphone.setLogLevel(level),
+    { immediate: true },
+  );
 
   /**
    * Per-account call handling (auto-answer, intercom, forwarding, DTMF mode), kept with the account.

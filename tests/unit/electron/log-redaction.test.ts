@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { KnownSecrets, REDACTED, redact, redactLogData } from '../../../electron/main/log-redaction';
+import { KnownSecrets, REDACTED, redact } from '../../../electron/common/log-redaction';
+import { redactLogData } from '../../../electron/main/log-redaction';
 
 const register = [
   'REGISTER sip:pbx.example.com SIP/2.0',

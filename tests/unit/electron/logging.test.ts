@@ -2,7 +2,7 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { KnownSecrets, REDACTED } from '../../../electron/main/log-redaction';
+import { KnownSecrets, REDACTED } from '../../../electron/common/log-redaction';
 import { AppLog, cleanRendererMessage, cleanScope } from '../../../electron/main/logging';
 
 describe('AppLog (electron-log writing to a real file)', () => {
@@ -56,6 +56,27 @@ describe('AppLog (electron-log writing to a real file)', () => {
     const text = await readFile(join(dir, 'main.log'), 'utf8');
     expect(text).not.toContain('chatty');
     expect(text).toContain('kept');
+  });
+
+  it('writes debug entries, redacted, once the log level setting is debug, and stops again after', async () => {
+    const secrets = new KnownSecrets();
+    secrets.add('s3cret-pass');
+    const log = open({ secrets });
+    log.setFileLevel('debug');
+    log.write({
+      level: 'debug',
+      scope: 'sip',
+      message:
+        'sip.Transport: Sending WebSocket message:\r\nREGISTER sip:x SIP/2.0\r\nAuthorization: Digest response="abcdef0123456789abcd"\r\n',
+    });
+    log.write({ level: 'debug', scope: 'sip', message: 'typed s3cret-pass' });
+    log.setFileLevel('warn');
+    log.write({ level: 'debug', scope: 'sip', message: 'after' });
+    const text = await readFile(join(dir, 'main.log'), 'utf8');
+    expect(text).toContain('REGISTER sip:x SIP/2.0');
+    expect(text).toContain(`Authorization: ${REDACTED}`);
+    expect(text).toContain(`typed ${REDACTED}`);
+    expect(text).not.toMatch(/abcdef0123456789abcd|s3cret-pass|after/);
   });
 
   it('rotates: past the size limit the file moves to main.old.log and a new one starts', async () => {

@@ -1,0 +1,121 @@
+/**
+ * A SIP-over-WebSocket man in the middle under the test's control: the app connects to it instead of
+ * Kamailio, it forwards every frame both ways, records what the client sent, and lets the test push
+ * its own messages toward the client (fuzzing) and keep the client's answers to them from reaching
+ * Kamailio (which knows nothing of those transactions).
+ *
+ * It serves TLS with the lab's own certificate, so Chromium trusts it exactly as it trusts Kamailio
+ * (`--ignore-certificate-errors-spki-list` with the lab's SPKI hash), and it dials Kamailio trusting
+ * only that same certificate.
+ */
+import { readFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { WebSocket, WebSocketServer, type RawData } from 'ws';
+
+/** One frame the client (the app) sent, in arrival order. */
+export interface ClientFrame {
+  at: number;
+  text: string;
+  /** False when the frame matched {@link WsProxyOptions.keepFromServer} and was not forwarded. */
+  forwarded: boolean;
+}
+
+export interface WsProxyOptions {
+  /** Kamailio's WSS URL, e.g. `wss://127.0.0.1:5061`. */
+  upstreamUrl: string;
+  certPath: string;
+  keyPath: string;
+  /** Client frames for which this returns true are recorded but not sent to the server. */
+  keepFromServer?: (text: string) => boolean;
+}
+
+export interface WsProxy {
+  /** `wss://127.0.0.1:<port>` to give the app as its WebSocket server. */
+  url: string;
+  /** Everything the client sent so far (a copy), oldest first. */
+  clientFrames(): ClientFrame[];
+  /** Number of client connections currently open. */
+  openClients(): number;
+  /**
+   * Sends one frame to every connected client: a string goes as a text frame, a Buffer as a binary
+   * frame (SIP.js decodes both). Resolves when the frames were handed to the socket.
+   */
+  injectToClient(frame: string | Buffer): Promise<void>;
+  stop(): Promise<void>;
+}
+
+function frameText(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data as ArrayBuffer).toString('utf8');
+}
+
+/** Starts the proxy on a free port of 127.0.0.1. */
+export async function startWsProxy(options: WsProxyOptions): Promise<WsProxy> {
+  const [cert, key] = await Promise.all([readFile(options.certPath), readFile(options.keyPath)]);
+  const server: Server = createServer({ cert, key });
+  const wss = new WebSocketServer({
+    server,
+    // RFC 7118: the client asks for the "sip" subprotocol and the server must agree to it.
+    handleProtocols: (protocols) => (protocols.has('sip') ? 'sip' : false),
+  });
+  const frames: ClientFrame[] = [];
+  const clients = new Set<WebSocket>();
+
+  wss.on('connection', (client) => {
+    clients.add(client);
+    const upstream = new WebSocket(options.upstreamUrl, 'sip', { ca: cert });
+    const pending: { data: RawData; isBinary: boolean }[] = [];
+    upstream.on('open', () => {
+      for (const { data, isBinary } of pending.splice(0)) upstream.send(data, { binary: isBinary });
+    });
+    upstream.on('message', (data, isBinary) => {
+      if (client.readyState === WebSocket.OPEN) client.send(data, { binary: isBinary });
+    });
+    client.on('message', (data, isBinary) => {
+      const text = frameText(data);
+      const forwarded = !(options.keepFromServer?.(text) ?? false);
+      frames.push({ at: Date.now(), text, forwarded });
+      if (!forwarded) return;
+      if (upstream.readyState === WebSocket.OPEN) upstream.send(data, { binary: isBinary });
+      else pending.push({ data, isBinary });
+    });
+    const closeBoth = (): void => {
+      clients.delete(client);
+      client.close();
+      upstream.close();
+    };
+    client.on('close', closeBoth);
+    client.on('error', closeBoth);
+    upstream.on('close', closeBoth);
+    upstream.on('error', closeBoth);
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `wss://127.0.0.1:${port}`,
+    clientFrames: () => [...frames],
+    openClients: () => clients.size,
+    injectToClient: async (frame) => {
+      const sends = [...clients].map(
+        (client) =>
+          new Promise<void>((resolve, reject) =>
+            client.send(frame, { binary: typeof frame !== 'string' }, (error) =>
+              error ? reject(error) : resolve(),
+            ),
+          ),
+      );
+      await Promise.all(sends);
+    },
+    stop: async () => {
+      for (const client of clients) client.terminate();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
