@@ -49,6 +49,7 @@ import { linkParseOptions, pickLinkArgs, protocolClientArgs, ProtocolRegistrar }
 import { KnownSecrets } from './log-redaction';
 import { AppLog } from './logging';
 import { setLinuxAutostart } from './login-item';
+import { MessageNotifications } from './message-notifications';
 import { CallNotifications, wrapNotification } from './notifications';
 import { RecordingsStore } from './recordings';
 import { serveRendererFile } from './renderer-files';
@@ -149,6 +150,14 @@ function main(): void {
     warn,
   });
   const planner = new NotificationPlanner({ status, doNotDisturb: settings.doNotDisturb });
+  const messageNotifications = new MessageNotifications({
+    isSupported: () => Notification.isSupported(),
+    create: (options) => wrapNotification(new Notification(options)),
+    showWindow,
+    sendCommand,
+    locale,
+    doNotDisturb: () => settings.doNotDisturb || status.doNotDisturb,
+  });
 
   function refreshTray(): void {
     tray?.update(
@@ -391,6 +400,7 @@ function main(): void {
             saveFolderSetting: (folder) => settingsStore.update({ recordingsFolder: folder }),
           }),
           log: appLog,
+          messages: messageNotifications,
           appInfo: () => ({
             name: app.getName(),
             version: app.getVersion(),
@@ -446,6 +456,7 @@ function main(): void {
 
   app.on('will-quit', () => {
     notifications.dismissAll();
+    messageNotifications.dismissAll();
     incoming.closeAll();
     globalShortcut.unregisterAll();
     tray?.destroy();

@@ -25,6 +25,7 @@ import {
   accountInputSchema,
   incomingActionSchema,
   logEntrySchema,
+  messageNoticeSchema,
   phoneStatusSchema,
   recordingSchema,
   settingsPatchSchema,
@@ -32,6 +33,7 @@ import {
   type IncomingAction,
   type IpcChannel,
   type LogEntry,
+  type MessageNotice,
   type PhoneStatus,
   type RinglineApi,
 } from '../common/contract';
@@ -46,6 +48,7 @@ export interface MainServices {
   incoming: { act(action: IncomingAction): void };
   recordings: RinglineApi['recordings'];
   log: { write(entry: LogEntry): void };
+  messages: { notify(notice: MessageNotice): void };
   appInfo(): AppInfo;
 }
 
@@ -172,6 +175,15 @@ export function createIpcHandlers(services: MainServices, trusted: TrustedOrigin
       services.log.write(entry);
     }),
     [IPC.appInfo]: verb(IPC.appInfo, 'main', noArgs, trusted, () => services.appInfo()),
+    [IPC.messagesNotify]: verb(
+      IPC.messagesNotify,
+      'main',
+      z.tuple([messageNoticeSchema]),
+      trusted,
+      ([notice]) => {
+        services.messages.notify(notice);
+      },
+    ),
   };
 }
 
