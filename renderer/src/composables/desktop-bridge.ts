@@ -54,7 +54,7 @@ export function useDesktopBridge(view: Ref<AppView>): void {
         ? {
             lastMissed: {
               callId: missed.id,
-              displayName: missed.remoteDisplayName,
+              displayName: contacts.nameFor(missed.remoteUri) ?? missed.remoteDisplayName,
               number: missed.remoteNumber,
             },
           }
