@@ -41,7 +41,7 @@ async function addContact(app: AppPage, name: string, number: string, favourite 
 }
 
 test.describe('text messages (SIP MESSAGE) and contacts on the phone view', () => {
-  test('two apps chat both ways: delivered, unread badge, read clears it, all kept after reload', async ({
+  test('two apps chat both ways: delivered on the sender, unread badge on the receiver, cleared when read', async ({
     lab,
     openApp,
   }) => {
