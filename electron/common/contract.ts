@@ -292,7 +292,9 @@ export type PhoneCommand =
   | { kind: 'set-do-not-disturb'; on: boolean }
   | { kind: 'show'; view: 'phone' | 'history' }
   /** The machine woke up or the network came back: re-register now instead of waiting for a timer. */
-  | { kind: 'system'; event: 'resume' | 'suspend' | 'online' | 'offline' };
+  | { kind: 'system'; event: 'resume' | 'suspend' | 'online' | 'offline' }
+  /** A text-message notification was clicked: show that conversation. */
+  | { kind: 'open-conversation'; conversation: string };
 
 /** What the small incoming-call window (no SIP engine of its own) can ask for. */
 export const incomingActionSchema = z
@@ -373,6 +375,20 @@ export const certificateTrustRequestSchema = z
   .strict();
 export type CertificateTrustRequest = z.infer<typeof certificateTrustRequestSchema>;
 
+/**
+ * A text message arrived while the window was not in front: the host shows a notification whose click
+ * opens the conversation (`open-conversation`). Only a preview of the text travels.
+ */
+export const messageNoticeSchema = z
+  .object({
+    conversation: z.string().min(1).max(MAX_TEXT),
+    /** The contact's name, else the sender's display name or address. */
+    sender: z.string().max(MAX_TEXT),
+    preview: z.string().max(MAX_TEXT),
+  })
+  .strict();
+export type MessageNotice = z.infer<typeof messageNoticeSchema>;
+
 /** The API that preload exposes as `window.ringline`. Verbs, not channels. */
 export interface RinglineApi {
   accounts: {
@@ -407,6 +423,10 @@ export interface RinglineApi {
     save(recording: Recording): Promise<SavedRecording>;
     /** Lets the user pick the recordings folder (desktop only); resolves the new settings, or null if cancelled. */
     chooseFolder(): Promise<Settings | null>;
+  };
+  messages: {
+    /** Shows a notification for a received text (desktop: a native one; browser: a Web Notification). */
+    notify(notice: MessageNotice): Promise<void>;
   };
   log: {
     /** Writes to the app log (secrets are redacted by main before anything reaches disk). */

@@ -19,6 +19,7 @@ export const IPC = {
   recordingsSave: 'ringline:recordings.save',
   recordingsChooseFolder: 'ringline:recordings.chooseFolder',
   logWrite: 'ringline:log.write',
+  messagesNotify: 'ringline:messages.notify',
   appInfo: 'ringline:app.info',
   /** main -> renderer */
   certificatesProblem: 'ringline:certificates.problem',

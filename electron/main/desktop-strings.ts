@@ -35,6 +35,7 @@ export interface DesktopStrings {
   unknownCaller: string;
   missedCallFrom: (caller: string) => string;
   missedCalls: (count: number) => string;
+  messageFrom: (sender: string) => string;
 }
 
 const en: DesktopStrings = {
@@ -68,6 +69,7 @@ const en: DesktopStrings = {
   unknownCaller: 'Unknown caller',
   missedCallFrom: (caller) => `Missed call from ${caller}`,
   missedCalls: (count) => (count === 1 ? '1 missed call' : `${count} missed calls`),
+  messageFrom: (sender) => `Message from ${sender}`,
 };
 
 const zhCN: DesktopStrings = {
@@ -101,6 +103,7 @@ const zhCN: DesktopStrings = {
   unknownCaller: '未知来电者',
   missedCallFrom: (caller) => `来自 ${caller} 的未接来电`,
   missedCalls: (count) => `${count} 个未接来电`,
+  messageFrom: (sender) => `来自 ${sender} 的消息`,
 };
 
 export function desktopStrings(locale: DesktopLocale): DesktopStrings {

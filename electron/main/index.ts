@@ -50,6 +50,7 @@ import { linkParseOptions, pickLinkArgs, protocolClientArgs, ProtocolRegistrar }
 import { KnownSecrets } from '../common/log-redaction';
 import { AppLog } from './logging';
 import { setLinuxAutostart } from './login-item';
+import { MessageNotifications } from './message-notifications';
 import { CallNotifications, wrapNotification } from './notifications';
 import { RecordingsStore } from './recordings';
 import { serveRendererFile } from './renderer-files';
@@ -150,6 +151,14 @@ function main(): void {
     warn,
   });
   const planner = new NotificationPlanner({ status, doNotDisturb: settings.doNotDisturb });
+  const messageNotifications = new MessageNotifications({
+    isSupported: () => Notification.isSupported(),
+    create: (options) => wrapNotification(new Notification(options)),
+    showWindow,
+    sendCommand,
+    locale,
+    doNotDisturb: () => settings.doNotDisturb || status.doNotDisturb,
+  });
 
   function refreshTray(): void {
     tray?.update(
@@ -417,6 +426,7 @@ function main(): void {
             saveFolderSetting: (folder) => settingsStore.update({ recordingsFolder: folder }),
           }),
           log: appLog,
+          messages: messageNotifications,
           appInfo: () => ({
             name: app.getName(),
             version: app.getVersion(),
@@ -473,6 +483,7 @@ function main(): void {
 
   app.on('will-quit', () => {
     notifications.dismissAll();
+    messageNotifications.dismissAll();
     incoming.closeAll();
     globalShortcut.unregisterAll();
     tray?.destroy();

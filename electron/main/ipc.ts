@@ -26,6 +26,7 @@ import {
   certificateTrustRequestSchema,
   incomingActionSchema,
   logEntrySchema,
+  messageNoticeSchema,
   phoneStatusSchema,
   recordingSchema,
   settingsPatchSchema,
@@ -33,6 +34,7 @@ import {
   type IncomingAction,
   type IpcChannel,
   type LogEntry,
+  type MessageNotice,
   type PhoneStatus,
   type RinglineApi,
 } from '../common/contract';
@@ -47,6 +49,7 @@ export interface MainServices {
   incoming: { act(action: IncomingAction): void };
   recordings: RinglineApi['recordings'];
   log: { write(entry: LogEntry): void };
+  messages: { notify(notice: MessageNotice): void };
   appInfo(): AppInfo;
   certificates: Pick<RinglineApi['certificates'], 'trust'>;
 }
@@ -180,6 +183,15 @@ export function createIpcHandlers(services: MainServices, trusted: TrustedOrigin
       z.tuple([certificateTrustRequestSchema]),
       trusted,
       ([request]) => services.certificates.trust(request),
+    ),
+    [IPC.messagesNotify]: verb(
+      IPC.messagesNotify,
+      'main',
+      z.tuple([messageNoticeSchema]),
+      trusted,
+      ([notice]) => {
+        services.messages.notify(notice);
+      },
     ),
   };
 }

@@ -62,6 +62,9 @@ const api: RinglineApi = {
     save: (recording) => ipcRenderer.invoke(IPC.recordingsSave, recording),
     chooseFolder: () => ipcRenderer.invoke(IPC.recordingsChooseFolder),
   },
+  messages: {
+    notify: (notice) => ipcRenderer.invoke(IPC.messagesNotify, notice),
+  },
   log: {
     // Fire-and-forget: logging must never make the caller wait or fail.
     write: (entry) => ipcRenderer.send(IPC.logWrite, entry),

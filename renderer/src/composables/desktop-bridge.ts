@@ -3,13 +3,15 @@ import type { PhoneCommand, PhoneStatus } from '@common/contract';
 import { useHost } from '../host';
 import { useAccountsStore } from '../stores/accounts';
 import { useCallsStore } from '../stores/calls';
+import { useContactsStore } from '../stores/contacts';
 import { useHistoryStore } from '../stores/history';
 import { useLinksStore } from '../stores/links';
+import { useMessagesStore } from '../stores/messages';
 import { usePhoneStore } from '../stores/phone';
 import { useRegistrationStore } from '../stores/registration';
 import { useSettingsStore } from '../stores/settings';
 
-export type AppView = 'phone' | 'history' | 'contacts' | 'settings';
+export type AppView = 'phone' | 'history' | 'messages' | 'contacts' | 'settings';
 
 /**
  * The renderer's side of the desktop: reports the phone's state (main turns it into the tray and
@@ -25,6 +27,8 @@ export function useDesktopBridge(view: Ref<AppView>): void {
   const settings = useSettingsStore();
   const phone = usePhoneStore();
   const links = useLinksStore();
+  const contacts = useContactsStore();
+  const messages = useMessagesStore();
 
   const status = computed<PhoneStatus>(() => {
     const answered = calls.current;
@@ -37,7 +41,12 @@ export function useDesktopBridge(view: Ref<AppView>): void {
       })),
       ringing: calls.incoming
         .filter((c) => !calls.silenced.includes(c.id))
-        .map((c) => ({ callId: c.id, displayName: c.remoteDisplayName, number: c.remoteNumber })),
+        // Caller ID: a saved contact's name wins over the name the caller sent.
+        .map((c) => ({
+          callId: c.id,
+          displayName: contacts.nameFor(c.remoteUri) ?? c.remoteDisplayName,
+          number: c.remoteNumber,
+        })),
       activeCalls: answered.length,
       muted: answered.some((c) => c.muted),
       missedCalls: history.unseenMissed,
@@ -45,7 +54,7 @@ export function useDesktopBridge(view: Ref<AppView>): void {
         ? {
             lastMissed: {
               callId: missed.id,
-              displayName: missed.remoteDisplayName,
+              displayName: contacts.nameFor(missed.remoteUri) ?? missed.remoteDisplayName,
               number: missed.remoteNumber,
             },
           }
@@ -87,6 +96,10 @@ export function useDesktopBridge(view: Ref<AppView>): void {
         return;
       case 'system':
         if (command.event === 'resume' || command.event === 'online') void phone.reconnectIdle();
+        return;
+      case 'open-conversation':
+        view.value = 'messages';
+        void messages.openConversation(command.conversation);
         return;
     }
   }

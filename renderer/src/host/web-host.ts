@@ -3,6 +3,7 @@ import {
   accountInputSchema,
   DEFAULT_SETTINGS,
   logEntrySchema,
+  messageNoticeSchema,
   phoneStatusSchema,
   recordingSchema,
   settingsPatchSchema,
@@ -19,6 +20,7 @@ import { downloadFile } from './download';
 import type { Host } from './host';
 import { WebCommands } from './web-commands';
 import { WebLinks } from './web-links';
+import { WebMessageNotifications } from './web-message-notifications';
 import { WebNotifications } from './web-notifications';
 import { WebStorage } from './web-storage';
 
@@ -35,6 +37,7 @@ export function createWebHost(storage = new WebStorage()): Host {
   const links = new WebLinks(window.location);
   const commands = new WebCommands();
   const notifications = new WebNotifications((command) => commands.emit(command));
+  const messageNotifications = new WebMessageNotifications((command) => commands.emit(command));
 
   async function readAccounts(): Promise<StoredAccount[]> {
     const accounts: StoredAccount[] = [];
@@ -122,6 +125,11 @@ export function createWebHost(storage = new WebStorage()): Host {
       },
       async chooseFolder() {
         return null;
+      },
+    },
+    messages: {
+      async notify(notice) {
+        messageNotifications.notify(messageNoticeSchema.parse(notice));
       },
     },
     log: {

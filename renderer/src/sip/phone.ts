@@ -15,6 +15,12 @@ import type { CallSnapshot, DtmfMode } from './call-state';
 import { registrationErrorForStatus, type RegistrationError } from './sip-status';
 import { guardInbound } from './inbound-guard';
 import { SipLog, type AppLogLevel } from './sip-log';
+import {
+  receiveTextMessage,
+  sendTextMessage,
+  type IncomingTextMessage,
+  type MessageSendOutcome,
+} from './text-messages';
 
 /** Everything a Phone needs to register one account. The password arrives from the host, never stored here. */
 export interface PhoneConfig {
@@ -56,6 +62,11 @@ export interface PhoneDelegate {
   onTransferredCall?(referrerId: string, newCallId: string): void;
   /** SIP.js's log at the chosen level (SIP traffic at debug), already redacted (`sip-log.ts`). */
   onLog?(level: AppLogLevel, message: string): void;
+  /**
+   * A text message (SIP MESSAGE, `text/plain`) arrived. The sender is answered 200 once the returned
+   * promise resolves, 500 if it rejects; without this handler every text is accepted and dropped.
+   */
+  onMessage?(message: IncomingTextMessage): Promise<void> | void;
 }
 
 const REGISTER_EXPIRES_SECONDS = 300;
@@ -107,6 +118,10 @@ export class Phone {
       delegate: {
         onInvite: (invitation) => this.onInvite(invitation),
         onDisconnect: (error) => this.onDisconnect(error),
+        onMessage: (message) =>
+          void receiveTextMessage(message, config.accountId, (incoming) =>
+            this.delegate.onMessage?.(incoming),
+          ),
       },
     });
     // Bad SIP from the network is answered or dropped with a log line, never thrown into the page.
@@ -193,6 +208,13 @@ export class Phone {
       sessionDescriptionHandlerOptions: AUDIO_ONLY,
     });
     return this.track(Call.dial(inviter, this.config.accountId, this.dtmfMode, this.callEvents()));
+  }
+
+  /** Sends a text message (SIP MESSAGE) to an already resolved SIP URI; `onOutcome` runs once. */
+  sendMessage(targetUri: string, text: string, onOutcome: (outcome: MessageSendOutcome) => void): void {
+    const target = UserAgent.makeURI(targetUri);
+    if (!target) throw new Error(`invalid SIP URI: ${targetUri}`);
+    sendTextMessage(this.userAgent, target, text, onOutcome);
   }
 
   /** Calls on this account that are not over yet. */

@@ -5,6 +5,7 @@ import type { AudioMediaStats } from './media-stats';
 import { resolveDialTarget, type DialTargetError } from './dial-target';
 import { Phone, type PhoneConfig, type PhoneDelegate } from './phone';
 import type { AppLogLevel } from './sip-log';
+import type { MessageSendOutcome } from './text-messages';
 import { ConferenceMixer } from '../audio/conference-mixer';
 import { CallRecorder, recordingFileName } from '../audio/call-recorder';
 
@@ -49,6 +50,7 @@ export class Softphone {
       },
       onTransferredCall: (referrerId) => void this.findCall(referrerId)?.setHeld(true),
       onLog: (level, message) => delegate.onLog?.(level, message),
+      onMessage: (message) => delegate.onMessage?.(message),
     };
   }
 
@@ -101,6 +103,36 @@ export class Softphone {
     reason: 'declined-locally' | 'do-not-disturb' = 'declined-locally',
   ): Promise<void> {
     return this.withCall(callId, (call) => call.decline(statusCode, reason));
+  }
+
+  /** Where `input` (a number, name or address) goes from this account, without calling it. */
+  resolveTarget(
+    accountId: string,
+    input: string,
+  ): { ok: true; uri: string } | { ok: false; error: DialTargetError | 'no-account' } {
+    const phone = this.phones.get(accountId);
+    if (!phone) return { ok: false, error: 'no-account' };
+    const target = resolveDialTarget(input, phone.dialContext);
+    return target.ok ? { ok: true, uri: target.uri } : target;
+  }
+
+  /** Sends a text message from an account to a resolved SIP URI; `onOutcome` runs exactly once. */
+  sendMessage(
+    accountId: string,
+    targetUri: string,
+    text: string,
+    onOutcome: (outcome: MessageSendOutcome) => void,
+  ): void {
+    const phone = this.phones.get(accountId);
+    if (!phone) {
+      onOutcome({ kind: 'not-sent', detail: 'no-account' });
+      return;
+    }
+    try {
+      phone.sendMessage(targetUri, text, onOutcome);
+    } catch (error) {
+      onOutcome({ kind: 'not-sent', detail: error instanceof Error ? error.message : String(error) });
+    }
   }
 
   /** Redirects a ringing call to `input` (a number or SIP address) with 302. */

@@ -5,6 +5,7 @@ import { incomingAction } from '../sip/call-handling';
 import type { CallSnapshot, DtmfMode } from '../sip/call-state';
 import type { AudioMediaStats } from '../sip/media-stats';
 import { Softphone, type DialOutcome } from '../sip/softphone';
+import type { IncomingTextMessage } from '../sip/text-messages';
 import { useHost } from '../host';
 import { useAccountsStore } from './accounts';
 import { useCallsStore } from './calls';
@@ -46,6 +47,9 @@ export const usePhoneStore = defineStore('phone', () => {
   /** Calls the "record every call" setting has already been applied to. */
   const recordedOnce = new Set<string>();
 
+  /** Set by the messages store; until then a text is refused (500), so its sender learns it was not kept. */
+  let messageHandler: ((message: IncomingTextMessage) => Promise<void>) | undefined;
+
   const softphone = new Softphone({
     onRegistration: (snapshot) => registration.apply(snapshot),
     onCall: (snapshot) => {
@@ -66,6 +70,8 @@ export const usePhoneStore = defineStore('phone', () => {
     onLog: (level, message) => host.log.write({ level, scope: 'sip', message: message.slice(0, 16_384) }),
     onRecording: ({ callId, blob, fileName }) => void saveRecording(callId, blob, fileName),
     onCallQuality: (callId, quality) => callQuality.apply(callId, quality),
+    onMessage: (message) =>
+      messageHandler ? messageHandler(message) : Promise.reject(new Error('messages are not ready')),
   });
   // A new log level applies at once, to accounts already registered too.
   watch(
@@ -207,5 +213,10 @@ export const usePhoneStore = defineStore('phone', () => {
     stopRecording: (callId: string) => softphone.stopRecording(callId),
     mediaStats: (callId: string): Promise<AudioMediaStats | undefined> => softphone.mediaStats(callId),
     shutdown: () => softphone.disconnectAll(),
+    resolveTarget: (accountId: string, input: string) => softphone.resolveTarget(accountId, input),
+    sendMessage: (...args: Parameters<Softphone['sendMessage']>) => softphone.sendMessage(...args),
+    setMessageHandler: (handler: (message: IncomingTextMessage) => Promise<void>) => {
+      messageHandler = handler;
+    },
   };
 });

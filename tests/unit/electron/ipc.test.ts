@@ -94,6 +94,7 @@ function recordingServices(): { services: MainServices; calls: string[] } {
     },
     incoming: { act: (action: IncomingAction) => calls.push(`incoming.${action.action}:${action.callId}`) },
     log: { write: (entry: LogEntry) => calls.push(`log.${entry.level}:${entry.scope}`) },
+    messages: { notify: (notice) => calls.push(`messages.notify:${notice.conversation}`) },
     appInfo: () => ({ name: 'Ringline', version: '0.1.0', platform: 'linux', host: 'electron' }),
     certificates: {
       trust: async (request) => {
@@ -196,6 +197,7 @@ describe('createIpcHandlers', () => {
       [IPC.linksReady, []],
       [IPC.appInfo, []],
       [IPC.certificatesTrust, [{ accountId: 'a1', sha256: FINGERPRINT }]],
+      [IPC.messagesNotify, [{ conversation: 'a1|1002@pbx', sender: 'Bob', preview: 'hi' }]],
     ] as const) {
       await expect(handlers[channel](incomingWindow, args), channel).rejects.toThrow(
         `${channel}: refused, not available to the incoming window`,
