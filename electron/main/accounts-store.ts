@@ -119,6 +119,7 @@ export class AccountsStore {
         ...((input.callHandling ?? existing?.callHandling)
           ? { callHandling: input.callHandling ?? existing?.callHandling }
           : {}),
+        ...((input.presence ?? existing?.presence) ? { presence: input.presence ?? existing?.presence } : {}),
         ...(sealed === null ? {} : { sealedPassword: sealed }),
       };
       const accounts =

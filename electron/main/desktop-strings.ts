@@ -35,6 +35,8 @@ export interface DesktopStrings {
   unknownCaller: string;
   missedCallFrom: (caller: string) => string;
   missedCalls: (count: number) => string;
+  /** Voicemail line of the tooltip and menu: new and old message counts. */
+  voicemail: (newMessages: number, oldMessages: number) => string;
 }
 
 const en: DesktopStrings = {
@@ -68,6 +70,7 @@ const en: DesktopStrings = {
   unknownCaller: 'Unknown caller',
   missedCallFrom: (caller) => `Missed call from ${caller}`,
   missedCalls: (count) => (count === 1 ? '1 missed call' : `${count} missed calls`),
+  voicemail: (newMessages, oldMessages) => `Voicemail: ${newMessages} new, ${oldMessages} old`,
 };
 
 const zhCN: DesktopStrings = {
@@ -101,6 +104,7 @@ const zhCN: DesktopStrings = {
   unknownCaller: '未知来电者',
   missedCallFrom: (caller) => `来自 ${caller} 的未接来电`,
   missedCalls: (count) => `${count} 个未接来电`,
+  voicemail: (newMessages, oldMessages) => `语音信箱：${newMessages} 条新留言，${oldMessages} 条旧留言`,
 };
 
 export function desktopStrings(locale: DesktopLocale): DesktopStrings {

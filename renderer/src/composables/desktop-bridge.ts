@@ -6,6 +6,7 @@ import { useCallsStore } from '../stores/calls';
 import { useHistoryStore } from '../stores/history';
 import { useLinksStore } from '../stores/links';
 import { usePhoneStore } from '../stores/phone';
+import { usePresenceStore } from '../stores/presence';
 import { useRegistrationStore } from '../stores/registration';
 import { useSettingsStore } from '../stores/settings';
 
@@ -25,6 +26,7 @@ export function useDesktopBridge(view: Ref<AppView>): void {
   const settings = useSettingsStore();
   const phone = usePhoneStore();
   const links = useLinksStore();
+  const presence = usePresenceStore();
 
   const status = computed<PhoneStatus>(() => {
     const answered = calls.current;
@@ -51,6 +53,7 @@ export function useDesktopBridge(view: Ref<AppView>): void {
           }
         : {}),
       doNotDisturb: settings.settings.doNotDisturb,
+      ...(presence.voicemailTotal ? { voicemail: presence.voicemailTotal } : {}),
     };
   });
 

@@ -14,6 +14,7 @@ import { isSupportedCountry } from 'libphonenumber-js';
 import { domainOfSipUri, type DialContext } from './dial-target';
 import type { CallSnapshot, DtmfMode } from './call-state';
 import { registrationErrorForStatus, type RegistrationError } from './sip-status';
+import { PresenceAgent, type PresenceEvent } from '../presence/presence-agent';
 
 /** Everything a Phone needs to register one account. The password arrives from the host, never stored here. */
 export interface PhoneConfig {
@@ -55,6 +56,8 @@ export interface PhoneDelegate {
   onTransferredCall?(referrerId: string, newCallId: string): void;
   /** SIP.js warnings and errors, for the app log (the host redacts secrets before writing). */
   onLog?(level: 'warn' | 'error', message: string): void;
+  /** BLF lines, presence and the mailbox changed (see {@link PresenceAgent}). */
+  onPresence?(event: PresenceEvent): void;
 }
 
 const REGISTER_EXPIRES_SECONDS = 300;
@@ -73,6 +76,8 @@ export class Phone {
   private registration: RegistrationSnapshot;
   private stopped = false;
   private defaultDtmfMode: DtmfMode | undefined;
+  /** BLF, presence and message waiting for this account. */
+  readonly presence: PresenceAgent;
 
   constructor(
     private readonly config: PhoneConfig,
@@ -111,7 +116,11 @@ export class Phone {
       expires: REGISTER_EXPIRES_SECONDS,
       ...(registrar ? { registrar } : {}),
     });
+    this.presence = new PresenceAgent(this.userAgent, config.accountId, config.aor, (event) =>
+      this.delegate.onPresence?.(event),
+    );
     this.registerer.stateChange.addListener((state) => {
+      if (state === RegistererState.Registered) this.presence.watchMailbox();
       if (state === RegistererState.Registered) this.setRegistration('registered');
       if (state === RegistererState.Unregistered && this.registration.state === 'registered') {
         this.setRegistration('offline');
@@ -161,6 +170,7 @@ export class Phone {
   async stop(): Promise<void> {
     this.stopped = true;
     await Promise.allSettled([...this.calls.values()].map((call) => call.hangup()));
+    await this.presence.stop();
     if (this.registerer.state === RegistererState.Registered) {
       await this.registerer.unregister().catch(() => undefined);
     }
@@ -210,7 +220,40 @@ export class Phone {
     );
     // An INVITE with Replaces that SIP.js matched to one of our dialogs takes that call over: answer it
     // without ringing (RFC 3891 §3); SIP.js sends BYE on the replaced dialog once this one is up.
-    if (call.replaces) void call.answer();
+    if (call.replaces) {
+      const replaced = call.replaces;
+      void call.answer().then(() => {
+        // A directed pickup replaces our outgoing call while it still rings elsewhere: SIP.js sends no
+        // BYE on an early dialog, so the ringing phone is told with CANCEL (RFC 3891 §3, RFC 3261 §9).
+        if (replaced instanceof Inviter && replaced.state === SessionState.Establishing) {
+          void replaced
+            .cancel({ statusCode: 200, reasonPhrase: 'Call completed elsewhere' })
+            .catch(() => undefined);
+        }
+      });
+    }
+  }
+
+  /**
+   * Directed call pickup (RFC 3891 with RFC 4235 dialog info): takes the call ringing at the watched
+   * line `lineUri` by calling its caller with Replaces naming the caller's early dialog. The caller's
+   * phone answers us and cancels the ringing one. Undefined when nothing rings there or the server
+   * did not give the Call-ID, both tags and the caller's identity.
+   */
+  pickup(lineUri: string): Call | undefined {
+    const ringing = this.presence.ringingAt(lineUri);
+    const caller = ringing?.remote?.identity ?? ringing?.remote?.target;
+    if (!ringing?.callId || !ringing.localTag || !ringing.remoteTag || !caller) return undefined;
+    const target = UserAgent.makeURI(caller);
+    if (!target) return undefined;
+    // The tags are the callee's (local = callee); Replaces names the dialog as the caller sees it.
+    const replaces = `Replaces: ${ringing.callId};to-tag=${ringing.remoteTag};from-tag=${ringing.localTag};early-only`;
+    const inviter = new Inviter(this.userAgent, target, {
+      earlyMedia: true,
+      extraHeaders: [replaces],
+      sessionDescriptionHandlerOptions: AUDIO_ONLY,
+    });
+    return this.track(Call.dial(inviter, this.config.accountId, this.dtmfMode, this.callEvents()));
   }
 
   /**
