@@ -78,6 +78,51 @@ test.describe('presence', () => {
     await expect(key).toHaveAccessibleName(`Call ${bob.user}, Idle`);
   });
 
+  test('PIDF: a colleague publishes busy, then available, and the watcher sees it', async ({
+    openApp,
+    lab,
+  }) => {
+    test.slow();
+    const { alice, bob } = lab.users;
+    const [watcher, colleague] = await Promise.all([
+      registeredWithPresence(openApp, lab, alice, { watch: bob.user }),
+      registeredWithPresence(openApp, lab, bob, { publishPresence: true }),
+    ]);
+    const key = blfKey(watcher, alice.displayName, bob);
+    await expect(key).toHaveAccessibleName(`Call ${bob.user}, Idle, Available`);
+    await colleague.page.getByLabel(`My status (${bob.displayName})`).selectOption({ label: 'Busy' });
+    await expect(key).toHaveAccessibleName(`Call ${bob.user}, Idle, Busy`);
+    await colleague.page
+      .getByLabel(`My status (${bob.displayName})`)
+      .selectOption({ label: 'Do not disturb' });
+    await expect(key).toHaveAccessibleName(`Call ${bob.user}, Idle, Do not disturb`);
+    // The status went through the server: PUBLISH from the colleague's app.
+    expect((await lab.sipRequests({ method: 'PUBLISH', from: bob.user })).length).toBeGreaterThan(0);
+  });
+
+  test('directed pickup: the watcher takes the call ringing at a colleague', async ({ openApp, lab }) => {
+    test.slow();
+    const { alice, bob, carol } = lab.users;
+    const [watcher, colleague, caller] = await Promise.all([
+      registeredWithPresence(openApp, lab, alice, { watch: bob.user }),
+      registeredWithPresence(openApp, lab, bob, {}),
+      registeredWithPresence(openApp, lab, carol, {}),
+    ]);
+    await caller.dial(bob.user);
+    await expect(colleague.incomingCall(carol.displayName)).toBeVisible();
+    await watcher.page.getByRole('button', { name: `Pick up the call ringing at ${bob.user}` }).click();
+
+    await expect(watcher.callState()).toContainText('In call');
+    await expect(caller.callState()).toContainText('In call');
+    // The colleague's phone stops ringing: the caller cancelled the replaced early dialog.
+    await expect(colleague.incomingCall(carol.displayName)).toBeHidden();
+    await lab.waitForSipRequest('CANCEL', { from: carol.user, to: bob.user });
+    await watcher.expectAudioFlowing();
+    await caller.expectAudioFlowing();
+    await watcher.button('Hang up').click();
+    await expect(caller.callState()).toBeHidden();
+  });
+
   test('MWI: the voicemail system publishes the mailbox and the indicator shows the counts', async ({
     openApp,
     lab,

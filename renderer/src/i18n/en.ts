@@ -312,6 +312,7 @@ export const en = {
       offline: 'Offline',
     },
     callLine: 'Call {name}, {state}',
+    callLineWithStatus: 'Call {name}, {state}, {status}',
     pickUp: 'Pick up',
     pickUpFrom: 'Pick up the call ringing at {name}',
     voicemail: 'Voicemail: {new} new, {old} old',

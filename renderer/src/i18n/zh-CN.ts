@@ -311,6 +311,7 @@ export const zhCN: Messages = {
       offline: '离线',
     },
     callLine: '呼叫 {name}，{state}',
+    callLineWithStatus: '呼叫 {name}，{state}，{status}',
     pickUp: '代接',
     pickUpFrom: '代接 {name} 正在振铃的来电',
     voicemail: '语音信箱：{new} 条新留言，{old} 条旧留言',

@@ -57,7 +57,13 @@ export const usePhoneStore = defineStore('phone', () => {
       registration.apply(snapshot);
       if (snapshot.state === 'registered') applyPresenceOptions(snapshot.accountId);
     },
-    onPresence: (event) => presence.apply(event),
+    onPresence: (event) => {
+      presence.apply(event);
+      if (event.kind === 'unreadable') {
+        const message = `unreadable ${event.event} NOTIFY for ${event.uri}: ${event.detail}`;
+        void host.log.write({ level: 'warn', scope: 'sip', message: message.slice(0, 16_384) });
+      }
+    },
     onCall: (snapshot) => {
       const isNew = !calls.live.some((c) => c.id === snapshot.id);
       calls.apply(snapshot);

@@ -4,13 +4,12 @@ import type { LineSnapshot, MailboxSnapshot, PresenceEvent } from '../presence/p
 
 /**
  * BLF lines and mailboxes as the SIP engine last reported them (see `PresenceAgent`), per account.
- * Unreadable NOTIFY bodies keep the last good state and leave a message for the log.
+ * An unreadable NOTIFY body changes nothing here: the last good state stays (the phone store logs it).
  */
 export const usePresenceStore = defineStore('presence', () => {
   /** Lines by account id, then by watched SIP URI (in the account's order). */
   const lines = ref<Record<string, Record<string, LineSnapshot>>>({});
   const mailboxes = ref<Record<string, MailboxSnapshot>>({});
-  const lastProblem = ref('');
 
   function apply(event: PresenceEvent): void {
     if (event.kind === 'line') {
@@ -22,8 +21,6 @@ export const usePresenceStore = defineStore('presence', () => {
       lines.value = { ...lines.value, [event.accountId]: Object.fromEntries(kept) };
     } else if (event.kind === 'mailbox') {
       mailboxes.value = { ...mailboxes.value, [event.mailbox.accountId]: event.mailbox };
-    } else {
-      lastProblem.value = `${event.event} NOTIFY for ${event.uri}: ${event.detail}`;
     }
   }
 
@@ -43,5 +40,5 @@ export const usePresenceStore = defineStore('presence', () => {
     };
   });
 
-  return { lines, mailboxes, lastProblem, apply, forget, voicemailTotal };
+  return { lines, mailboxes, apply, forget, voicemailTotal };
 });
