@@ -73,6 +73,24 @@ export const callHandlingSchema = z
 export type CallHandling = z.infer<typeof callHandlingSchema>;
 export const DEFAULT_CALL_HANDLING: CallHandling = callHandlingSchema.parse({});
 
+/**
+ * BLF keys, voicemail and own presence of an account (RFC 4235, 3842, 3863). Every field has a default,
+ * so accounts saved before these existed still load.
+ */
+export const presenceOptionsSchema = z
+  .object({
+    /** Numbers or SIP addresses whose line state (idle, ringing, in call) is shown as BLF keys. */
+    watch: z.array(z.string().trim().min(1).max(MAX_TEXT)).max(64).default([]),
+    /** Dialled when the voicemail indicator is clicked, e.g. `*97`. */
+    voicemailNumber: z.string().trim().max(MAX_TEXT).default(''),
+    /** PUBLISH our own status (available, away, busy, do not disturb) for others' presence. */
+    publishPresence: z.boolean().default(false),
+  })
+  .strict();
+
+export type PresenceOptions = z.infer<typeof presenceOptionsSchema>;
+export const DEFAULT_PRESENCE_OPTIONS: PresenceOptions = presenceOptionsSchema.parse({});
+
 /** What the account form submits. The password is optional on edit: absent means "keep the stored one". */
 export const accountInputSchema = z
   .object({
@@ -90,6 +108,7 @@ export const accountInputSchema = z
     defaultCountry: z
       .union([z.string().regex(/^[A-Z]{2}$/, 'expected a two-letter country code'), z.literal('')])
       .optional(),
+    presence: presenceOptionsSchema.optional(),
   })
   .strict();
 
@@ -108,6 +127,7 @@ export interface Account {
   callHandling?: CallHandling;
   /** The one self-signed server certificate the user chose to trust for this account (desktop only). */
   trustedCertificate?: TrustedCertificate;
+  presence?: PresenceOptions;
   /** False when no password is stored or remembered for this session: the UI must ask for one. */
   hasPassword: boolean;
 }
@@ -265,6 +285,14 @@ export const phoneStatusSchema = z
       .strict()
       .optional(),
     doNotDisturb: z.boolean(),
+    /** Voice messages waiting in the accounts' mailboxes (RFC 3842), summed; absent when none reported. */
+    voicemail: z
+      .object({
+        newMessages: z.number().int().min(0).max(1_000_000),
+        oldMessages: z.number().int().min(0).max(1_000_000),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 

@@ -123,6 +123,7 @@ export class AccountsStore {
         ...((input.callHandling ?? existing?.callHandling)
           ? { callHandling: input.callHandling ?? existing?.callHandling }
           : {}),
+        ...((input.presence ?? existing?.presence) ? { presence: input.presence ?? existing?.presence } : {}),
         ...(sealed === null ? {} : { sealedPassword: sealed }),
         // Kept across edits; it only applies while the WebSocket server's host:port is the pinned one.
         ...(existing?.trustedCertificate ? { trustedCertificate: existing.trustedCertificate } : {}),

@@ -36,6 +36,8 @@ export interface DesktopStrings {
   missedCallFrom: (caller: string) => string;
   missedCalls: (count: number) => string;
   messageFrom: (sender: string) => string;
+  /** Voicemail line of the tooltip and menu: new and old message counts. */
+  voicemail: (newMessages: number, oldMessages: number) => string;
 }
 
 const en: DesktopStrings = {
@@ -70,6 +72,7 @@ const en: DesktopStrings = {
   missedCallFrom: (caller) => `Missed call from ${caller}`,
   missedCalls: (count) => (count === 1 ? '1 missed call' : `${count} missed calls`),
   messageFrom: (sender) => `Message from ${sender}`,
+  voicemail: (newMessages, oldMessages) => `Voicemail: ${newMessages} new, ${oldMessages} old`,
 };
 
 const zhCN: DesktopStrings = {
@@ -104,6 +107,7 @@ const zhCN: DesktopStrings = {
   missedCallFrom: (caller) => `来自 ${caller} 的未接来电`,
   missedCalls: (count) => `${count} 个未接来电`,
   messageFrom: (sender) => `来自 ${sender} 的消息`,
+  voicemail: (newMessages, oldMessages) => `语音信箱：${newMessages} 条新留言，${oldMessages} 条旧留言`,
 };
 
 export function desktopStrings(locale: DesktopLocale): DesktopStrings {

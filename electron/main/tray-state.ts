@@ -4,7 +4,8 @@
  *
  * Icon, most urgent first: `ringing` (unless do-not-disturb), `in-call`, `dnd`, `registered` (any
  * account), `registering` (any account connecting or registering), `offline`. Missed calls add a dot
- * to whichever icon is shown (`badge`), and a line to the tooltip.
+ * to whichever icon is shown (`badge`), and a line to the tooltip. Waiting voicemail adds a line to the
+ * tooltip and the menu (with new and old counts) once any message is in the mailbox.
  */
 import { join } from 'node:path';
 import type { MenuItemConstructorOptions } from 'electron';
@@ -65,6 +66,8 @@ export function trayState(input: TrayInput): TrayState {
   const caller = status.ringing[0];
   if (caller !== undefined) tooltip.push(text.incomingCallFrom(callerName(caller, text.unknownCaller)));
   if (status.missedCalls > 0) tooltip.push(text.missedCalls(status.missedCalls));
+  const voicemail = voicemailLine(status, text);
+  if (voicemail) tooltip.push(voicemail);
 
   const menu: MenuModel = [
     {
@@ -79,6 +82,7 @@ export function trayState(input: TrayInput): TrayState {
   for (const account of status.accounts) {
     menu.push({ kind: 'info', label: `${account.name}: ${text.registration[account.state]}` });
   }
+  if (voicemail) menu.push({ kind: 'info', label: voicemail });
   const calls: MenuModel = [];
   if (status.ringing.length > 0) {
     calls.push({ kind: 'action', action: 'answer', label: text.answer });
@@ -92,6 +96,12 @@ export function trayState(input: TrayInput): TrayState {
   menu.push({ kind: 'separator' }, { kind: 'action', action: 'quit', label: text.quit });
 
   return { icon, badge: status.missedCalls, tooltip: tooltip.join('\n'), menu };
+}
+
+function voicemailLine(status: PhoneStatus, text: ReturnType<typeof desktopStrings>): string | undefined {
+  const box = status.voicemail;
+  if (!box || box.newMessages + box.oldMessages === 0) return undefined;
+  return text.voicemail(box.newMessages, box.oldMessages);
 }
 
 function callerName(call: { displayName: string; number: string }, unknown: string): string {

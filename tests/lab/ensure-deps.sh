@@ -9,19 +9,19 @@ set -euo pipefail
 # kamailio and kamcmd are in sbin, which non-root PATHs often lack.
 PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
 
-PACKAGES="kamailio kamailio-websocket-modules kamailio-tls-modules rtpengine-daemon rtpengine-utils baresip-core sox chromium iproute2 openssl iptables"
+PACKAGES="kamailio kamailio-websocket-modules kamailio-tls-modules kamailio-presence-modules sipsak rtpengine-daemon rtpengine-utils baresip-core sox chromium iproute2 openssl iptables"
 INSTALL="apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $PACKAGES"
 
 # Prints one line per missing dependency.
 missing_dependencies() {
   local command
-  for command in kamailio kamcmd rtpengine baresip sox openssl unshare ip iptables; do
+  for command in kamailio kamcmd rtpengine baresip sox openssl unshare ip iptables sipsak; do
     command -v "$command" >/dev/null 2>&1 || echo "command '$command'"
   done
   [ -x /usr/bin/chromium ] || echo "/usr/bin/chromium"
   # Kamailio modules live in a multiarch folder, e.g. /usr/lib/x86_64-linux-gnu/kamailio/modules.
   local module
-  for module in websocket tls; do
+  for module in websocket tls db_text presence presence_dialoginfo presence_mwi presence_xml pua pua_dialoginfo; do
     compgen -G "/usr/lib/*/kamailio/modules/$module.so" >/dev/null ||
       compgen -G "/usr/lib/kamailio/modules/$module.so" >/dev/null ||
       echo "kamailio module '$module'"

@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LabCertificate } from './certificate.js';
 import { findFreePort, findPortFreeForTcpAndUdp } from './ports.js';
+import { createPresenceStore } from './presence-store.js';
 import { startLabProcess, type LabProcess } from './processes.js';
 import { runCommand } from './run-command.js';
 import { renderTemplate } from './templates.js';
@@ -133,6 +134,7 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
     { KEY_PATH: options.certificate.keyPath, CERT_PATH: options.certificate.certPath },
     tlsConfig,
   );
+  const presenceDbDir = await createPresenceStore(options.dir);
   await renderTemplate(
     'kamailio.cfg',
     {
@@ -142,6 +144,7 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
       RUN_DIR: runDir,
       RTPENGINE_NG_PORT: options.rtpengineNgPort,
       DOMAIN: options.domain,
+      PRESENCE_DB_DIR: presenceDbDir,
       USER_PASSWORDS: options.users
         .map((user) => `\t$sht(users=>${user.user}) = "${user.password}";`)
         .join('\n'),

@@ -24,6 +24,7 @@ import { createLabCertificate } from './certificate.js';
 import { startKamailio, type Kamailio, type SipRequestFilter, type SipRequestRecord } from './kamailio.js';
 import { startRtpengine, type Rtpengine, type RtpengineSession } from './rtpengine.js';
 import { createLabUsers, LAB_DOMAIN, type LabUser, type LabUsers } from './users.js';
+import { publishMailbox, type MailboxCounts } from './voicemail.js';
 import { waitFor } from './wait.js';
 
 export type { AudioMeasurement } from './audio.js';
@@ -31,6 +32,7 @@ export type { AnswerMode, BaresipEvent, LegacyPhone } from './baresip.js';
 export type { SipRequestFilter, SipRequestRecord } from './kamailio.js';
 export type { RtpengineSession } from './rtpengine.js';
 export type { LabUser, LabUsers } from './users.js';
+export type { MailboxCounts } from './voicemail.js';
 
 /** Options of {@link startLab}. */
 export interface StartLabOptions {
@@ -86,6 +88,11 @@ export interface Lab {
   setReInviteFailure(statusCode: number | undefined): Promise<void>;
   /** Calls rtpengine is relaying right now, with RTP packet counters. */
   rtpengineSessions(): Promise<RtpengineSession[]>;
+  /**
+   * The voicemail system PUBLISHes `user`'s mailbox state (message-summary) to the presence server,
+   * which NOTIFYs the user's MWI subscriptions. Resolves once the server accepted it.
+   */
+  publishMailbox(user: LabUser, counts: MailboxCounts): Promise<void>;
   /** The last lines of every log, for printing when a test fails. */
   dumpLogs(linesPerLog?: number): Promise<string>;
   /** Stops phones, then Kamailio, then rtpengine. Idempotent; never throws. */
@@ -253,6 +260,7 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
         }),
       setReInviteFailure: (statusCode) => running.setReInviteFailure(statusCode),
       rtpengineSessions: () => media.sessions(),
+      publishMailbox: (user, counts) => publishMailbox(dir, running.udpPort, LAB_DOMAIN, user, counts),
       dumpLogs: (linesPerLog = 80) => tailLogs(logsDir, linesPerLog),
       stop,
     };

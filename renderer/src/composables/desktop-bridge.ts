@@ -8,6 +8,7 @@ import { useHistoryStore } from '../stores/history';
 import { useLinksStore } from '../stores/links';
 import { useMessagesStore } from '../stores/messages';
 import { usePhoneStore } from '../stores/phone';
+import { usePresenceStore } from '../stores/presence';
 import { useRegistrationStore } from '../stores/registration';
 import { useSettingsStore } from '../stores/settings';
 
@@ -29,6 +30,7 @@ export function useDesktopBridge(view: Ref<AppView>): void {
   const links = useLinksStore();
   const contacts = useContactsStore();
   const messages = useMessagesStore();
+  const presence = usePresenceStore();
 
   const status = computed<PhoneStatus>(() => {
     const answered = calls.current;
@@ -60,6 +62,7 @@ export function useDesktopBridge(view: Ref<AppView>): void {
           }
         : {}),
       doNotDisturb: settings.settings.doNotDisturb,
+      ...(presence.voicemailTotal ? { voicemail: presence.voicemailTotal } : {}),
     };
   });
 

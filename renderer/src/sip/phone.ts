@@ -21,6 +21,7 @@ import {
   type IncomingTextMessage,
   type MessageSendOutcome,
 } from './text-messages';
+import { PresenceAgent, type PresenceEvent } from '../presence/presence-agent';
 
 /** Everything a Phone needs to register one account. The password arrives from the host, never stored here. */
 export interface PhoneConfig {
@@ -67,6 +68,8 @@ export interface PhoneDelegate {
    * promise resolves, 500 if it rejects; without this handler every text is accepted and dropped.
    */
   onMessage?(message: IncomingTextMessage): Promise<void> | void;
+  /** BLF lines, presence and the mailbox changed (see {@link PresenceAgent}). */
+  onPresence?(event: PresenceEvent): void;
 }
 
 const REGISTER_EXPIRES_SECONDS = 300;
@@ -86,6 +89,8 @@ export class Phone {
   private stopped = false;
   private defaultDtmfMode: DtmfMode | undefined;
   private readonly log: SipLog;
+  /** BLF, presence and message waiting for this account. */
+  readonly presence: PresenceAgent;
 
   constructor(
     private readonly config: PhoneConfig,
@@ -137,7 +142,11 @@ export class Phone {
       expires: REGISTER_EXPIRES_SECONDS,
       ...(registrar ? { registrar } : {}),
     });
+    this.presence = new PresenceAgent(this.userAgent, config.accountId, config.aor, (event) =>
+      this.delegate.onPresence?.(event),
+    );
     this.registerer.stateChange.addListener((state) => {
+      if (state === RegistererState.Registered) this.presence.watchMailbox();
       if (state === RegistererState.Registered) this.setRegistration('registered');
       if (state === RegistererState.Unregistered && this.registration.state === 'registered') {
         this.setRegistration('offline');
@@ -192,6 +201,7 @@ export class Phone {
   async stop(): Promise<void> {
     this.stopped = true;
     await Promise.allSettled([...this.calls.values()].map((call) => call.hangup()));
+    await this.presence.stop();
     if (this.registerer.state === RegistererState.Registered) {
       await this.registerer.unregister().catch(() => undefined);
     }
@@ -248,7 +258,40 @@ export class Phone {
     );
     // An INVITE with Replaces that SIP.js matched to one of our dialogs takes that call over: answer it
     // without ringing (RFC 3891 §3); SIP.js sends BYE on the replaced dialog once this one is up.
-    if (call.replaces) void call.answer();
+    if (call.replaces) {
+      const replaced = call.replaces;
+      void call.answer().then(() => {
+        // A directed pickup replaces our outgoing call while it still rings elsewhere: SIP.js sends no
+        // BYE on an early dialog, so the ringing phone is told with CANCEL (RFC 3891 §3, RFC 3261 §9).
+        if (replaced instanceof Inviter && replaced.state === SessionState.Establishing) {
+          void replaced
+            .cancel({ statusCode: 200, reasonPhrase: 'Call completed elsewhere' })
+            .catch(() => undefined);
+        }
+      });
+    }
+  }
+
+  /**
+   * Directed call pickup (RFC 3891 with RFC 4235 dialog info): takes the call ringing at the watched
+   * line `lineUri` by calling its caller with Replaces naming the caller's early dialog. The caller's
+   * phone answers us and cancels the ringing one. Undefined when nothing rings there or the server
+   * did not give the Call-ID, both tags and the caller's identity.
+   */
+  pickup(lineUri: string): Call | undefined {
+    const ringing = this.presence.ringingAt(lineUri);
+    const caller = ringing?.remote?.identity ?? ringing?.remote?.target;
+    if (!ringing?.callId || !ringing.localTag || !ringing.remoteTag || !caller) return undefined;
+    const target = UserAgent.makeURI(caller);
+    if (!target) return undefined;
+    // The tags are the callee's (local = callee); Replaces names the dialog as the caller sees it.
+    const replaces = `Replaces: ${ringing.callId};to-tag=${ringing.remoteTag};from-tag=${ringing.localTag};early-only`;
+    const inviter = new Inviter(this.userAgent, target, {
+      earlyMedia: true,
+      extraHeaders: [replaces],
+      sessionDescriptionHandlerOptions: AUDIO_ONLY,
+    });
+    return this.track(Call.dial(inviter, this.config.accountId, this.dtmfMode, this.callEvents()));
   }
 
   /**

@@ -8,8 +8,10 @@ import type { AppLogLevel } from './sip-log';
 import type { MessageSendOutcome } from './text-messages';
 import { ConferenceMixer } from '../audio/conference-mixer';
 import { CallRecorder, recordingFileName } from '../audio/call-recorder';
+import type { OwnStatus } from '../presence/presence-agent';
 
-export type DialOutcome = { ok: true; callId: string } | { ok: false; error: DialTargetError | 'no-account' };
+export type DialOutcome =
+  { ok: true; callId: string } | { ok: false; error: DialTargetError | 'no-account' | 'nothing-to-pick-up' };
 
 /** A finished recording, handed to the host to save (web: a download). */
 export interface CallRecording {
@@ -51,6 +53,7 @@ export class Softphone {
       onTransferredCall: (referrerId) => void this.findCall(referrerId)?.setHeld(true),
       onLog: (level, message) => delegate.onLog?.(level, message),
       onMessage: (message) => delegate.onMessage?.(message),
+      onPresence: (event) => delegate.onPresence?.(event),
     };
   }
 
@@ -77,6 +80,37 @@ export class Softphone {
 
   async disconnectAll(): Promise<void> {
     await Promise.allSettled([...this.phones.keys()].map((id) => this.disconnect(id)));
+  }
+
+  /**
+   * Watches these lines (numbers or SIP addresses, read like dialled input) on the account's BLF;
+   * entries that do not read as an address are skipped.
+   */
+  watchLines(accountId: string, entries: readonly string[]): void {
+    const phone = this.phones.get(accountId);
+    if (!phone) return;
+    const uris = entries.flatMap((entry) => {
+      const target = resolveDialTarget(entry, phone.dialContext);
+      return target.ok ? [target.uri] : [];
+    });
+    phone.presence.watchLines([...new Set(uris)]);
+  }
+
+  /** Publishes the account's own status (PIDF), or withdraws it with `undefined`. */
+  async publishPresence(accountId: string, status: OwnStatus | undefined): Promise<void> {
+    const presence = this.phones.get(accountId)?.presence;
+    if (!presence) return;
+    if (status === undefined) await presence.unpublish();
+    else await presence.publish(status);
+  }
+
+  /** Picks up the call ringing at a watched line (see `Phone.pickup`); other calls are held first. */
+  pickup(accountId: string, lineUri: string): DialOutcome {
+    const phone = this.phones.get(accountId);
+    if (!phone) return { ok: false, error: 'no-account' };
+    void this.holdAllExcept(undefined);
+    const call = phone.pickup(lineUri);
+    return call ? { ok: true, callId: call.id } : { ok: false, error: 'nothing-to-pick-up' };
   }
 
   /** Places a call; calls already connected are held first, like picking up a new line. */

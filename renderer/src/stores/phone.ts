@@ -1,6 +1,12 @@
 import { defineStore } from 'pinia';
 import { ref, watch } from 'vue';
-import { DEFAULT_CALL_HANDLING, type Account, type CallHandling } from '@common/contract';
+import {
+  DEFAULT_CALL_HANDLING,
+  DEFAULT_PRESENCE_OPTIONS,
+  type Account,
+  type CallHandling,
+} from '@common/contract';
+import type { OwnStatus } from '../presence/presence-agent';
 import { incomingAction } from '../sip/call-handling';
 import type { CallSnapshot, DtmfMode } from '../sip/call-state';
 import type { AudioMediaStats } from '../sip/media-stats';
@@ -11,6 +17,7 @@ import { useAccountsStore } from './accounts';
 import { useCallsStore } from './calls';
 import { useCallQualityStore } from './call-quality';
 import { useHistoryStore } from './history';
+import { usePresenceStore } from './presence';
 import { useRegistrationStore } from './registration';
 import { useSettingsStore } from './settings';
 
@@ -27,6 +34,7 @@ export const usePhoneStore = defineStore('phone', () => {
   const callQuality = useCallQualityStore();
   const history = useHistoryStore();
   const settings = useSettingsStore();
+  const presence = usePresenceStore();
   const lastDialError = ref<DialOutcome | undefined>();
   /** File names of recordings saved in this session, newest last. */
   const savedRecordings = ref<{ callId: string; fileName: string; location: string }[]>([]);
@@ -51,7 +59,17 @@ export const usePhoneStore = defineStore('phone', () => {
   let messageHandler: ((message: IncomingTextMessage) => Promise<void>) | undefined;
 
   const softphone = new Softphone({
-    onRegistration: (snapshot) => registration.apply(snapshot),
+    onRegistration: (snapshot) => {
+      registration.apply(snapshot);
+      if (snapshot.state === 'registered') applyPresenceOptions(snapshot.accountId);
+    },
+    onPresence: (event) => {
+      presence.apply(event);
+      if (event.kind === 'unreadable') {
+        const message = `unreadable ${event.event} NOTIFY for ${event.uri}: ${event.detail}`;
+        void host.log.write({ level: 'warn', scope: 'sip', message: message.slice(0, 16_384) });
+      }
+    },
     onCall: (snapshot) => {
       const isNew = !calls.live.some((c) => c.id === snapshot.id);
       calls.apply(snapshot);
@@ -125,6 +143,36 @@ export const usePhoneStore = defineStore('phone', () => {
     softphone.setAccountDtmfMode(accountId, next.dtmfMode);
   }
 
+  /** Our own published status per account; "available" until the user picks another. */
+  const ownStatus = ref<Record<string, OwnStatus>>({});
+
+  /** Watches the account's BLF lines and publishes its status, as its options say. */
+  function applyPresenceOptions(accountId: string): void {
+    const options = accounts.accounts.find((a) => a.id === accountId)?.presence ?? DEFAULT_PRESENCE_OPTIONS;
+    softphone.watchLines(accountId, options.watch);
+    const status = options.publishPresence ? (ownStatus.value[accountId] ?? 'available') : undefined;
+    void softphone.publishPresence(accountId, status).catch(() => undefined);
+  }
+
+  async function setOwnStatus(accountId: string, status: OwnStatus): Promise<void> {
+    ownStatus.value = { ...ownStatus.value, [accountId]: status };
+    await softphone.publishPresence(accountId, status);
+  }
+
+  /** Picks up the call ringing at a watched line (directed pickup). */
+  function pickup(accountId: string, lineUri: string): DialOutcome {
+    const outcome = softphone.pickup(accountId, lineUri);
+    lastDialError.value = outcome.ok ? undefined : outcome;
+    if (outcome.ok) calls.focus(outcome.callId);
+    return outcome;
+  }
+
+  /** Dials the account's voicemail number (its options), if one is set. */
+  function callVoicemail(accountId: string): DialOutcome | undefined {
+    const number = accounts.accounts.find((a) => a.id === accountId)?.presence?.voicemailNumber;
+    return number ? dial(accountId, number) : undefined;
+  }
+
   /** Keeps one line in use: answering, dialling or switching holds the others. */
   async function switchTo(callId: string): Promise<void> {
     calls.focus(callId);
@@ -171,6 +219,7 @@ export const usePhoneStore = defineStore('phone', () => {
   async function disconnect(accountId: string): Promise<void> {
     await softphone.disconnect(accountId);
     registration.forget(accountId);
+    presence.forget(accountId);
   }
 
   function dial(accountId: string, input: string): DialOutcome {
@@ -218,5 +267,10 @@ export const usePhoneStore = defineStore('phone', () => {
     setMessageHandler: (handler: (message: IncomingTextMessage) => Promise<void>) => {
       messageHandler = handler;
     },
+    ownStatus,
+    setOwnStatus,
+    callVoicemail,
+    applyPresenceOptions,
+    pickup,
   };
 });

@@ -1,0 +1,226 @@
+/**
+ * Presence for one account: BLF lines (RFC 4235 `dialog` subscriptions, plus PIDF `presence` where
+ * the server offers it), the own mailbox (RFC 3842 `message-summary`) and, when enabled, our own
+ * status PUBLISHed as PIDF (RFC 3903). Owns its SIP.js subscriptions and publisher; reports plain
+ * snapshots through {@link PresenceAgentDelegate}.
+ */
+import { Publisher, UserAgent } from 'sip.js';
+import {
+  lineState,
+  mergeDialogs,
+  parseDialogInfo,
+  ringingDialog,
+  type DialogInfoDialog,
+  type LineState,
+} from './dialog-info';
+import { parseMessageSummary, type MessageCounts } from './message-summary';
+import { buildPidf, parsePidf, type PresenceStatus } from './pidf';
+import { EventSubscription } from './event-subscription';
+import { PresenceParseError } from './xml-document';
+
+/** What a BLF key shows for one watched address. */
+export interface LineSnapshot {
+  accountId: string;
+  uri: string;
+  state: LineState;
+  /** The call ringing there (for "Pick up"); only while `state` is `ringing`. */
+  ringing?: DialogInfoDialog;
+  /** From PIDF, when the server provides presence for this address. */
+  presence?: PresenceStatus;
+  note?: string;
+}
+
+/** The account's mailbox as the voicemail system last reported it. */
+export interface MailboxSnapshot extends MessageCounts {
+  accountId: string;
+  waiting: boolean;
+}
+
+export type PresenceEvent =
+  | { kind: 'line'; line: LineSnapshot }
+  | { kind: 'mailbox'; mailbox: MailboxSnapshot }
+  /** The account now watches exactly these lines, in this order. */
+  | { kind: 'watching'; accountId: string; uris: string[] }
+  /** A NOTIFY body we could not read: logged, the last good state stays on screen. */
+  | { kind: 'unreadable'; uri: string; event: string; detail: string };
+
+export type PresenceAgentDelegate = (event: PresenceEvent) => void;
+
+/** Our own status as published; `offline` means "withdraw what we published". */
+export type OwnStatus = Exclude<PresenceStatus, 'offline'>;
+
+const PUBLISH_EXPIRES_SECONDS = 600;
+
+interface WatchedLine {
+  dialogs: DialogInfoDialog[];
+  lastVersion: number;
+  snapshot: LineSnapshot;
+  subscriptions: EventSubscription[];
+}
+
+export class PresenceAgent {
+  private readonly lines = new Map<string, WatchedLine>();
+  private mailbox: EventSubscription | undefined;
+  private publisher: Publisher | undefined;
+
+  constructor(
+    private readonly userAgent: UserAgent,
+    private readonly accountId: string,
+    private readonly aor: string,
+    private readonly report: PresenceAgentDelegate,
+  ) {}
+
+  /** Watches exactly `uris` (SIP URIs): new ones are subscribed, dropped ones unsubscribed. */
+  watchLines(uris: readonly string[]): void {
+    const wanted = new Set(uris);
+    for (const [uri, line] of this.lines) {
+      if (wanted.has(uri)) continue;
+      this.lines.delete(uri);
+      void Promise.allSettled(line.subscriptions.map((s) => s.stop()));
+    }
+    this.report({ kind: 'watching', accountId: this.accountId, uris: [...wanted] });
+    for (const uri of wanted) if (!this.lines.has(uri)) this.startLine(uri);
+  }
+
+  /** Subscribes to our own mailbox's message summary. */
+  watchMailbox(): void {
+    if (this.mailbox) return;
+    this.mailbox = new EventSubscription({
+      userAgent: this.userAgent,
+      target: this.aor,
+      event: 'message-summary',
+      accept: 'application/simple-message-summary',
+      onNotify: (_type, body) => this.onMailboxBody(body),
+      onStatus: () => undefined,
+    });
+    this.mailbox.start();
+  }
+
+  /** PUBLISHes our status (PIDF); SIP.js refreshes it until {@link unpublish} or {@link stop}. */
+  async publish(status: OwnStatus, note = ''): Promise<void> {
+    const target = UserAgent.makeURI(this.aor);
+    if (!target) return;
+    this.publisher ??= new Publisher(this.userAgent, target, 'presence', {
+      expires: PUBLISH_EXPIRES_SECONDS,
+      contentType: 'application/pidf+xml',
+      unpublishOnClose: true,
+    });
+    await this.publisher.publish(buildPidf(this.aor, status, note));
+  }
+
+  async unpublish(): Promise<void> {
+    const publisher = this.publisher;
+    this.publisher = undefined;
+    if (publisher) await publisher.unpublish().catch(() => undefined);
+  }
+
+  /** The live dialog ringing at `uri`, for a pickup. */
+  ringingAt(uri: string): DialogInfoDialog | undefined {
+    return this.lines.get(uri)?.snapshot.ringing;
+  }
+
+  async stop(): Promise<void> {
+    const subscriptions = [...this.lines.values()].flatMap((line) => line.subscriptions);
+    this.lines.clear();
+    if (this.mailbox) subscriptions.push(this.mailbox);
+    this.mailbox = undefined;
+    await Promise.allSettled([...subscriptions.map((s) => s.stop()), this.unpublish()]);
+  }
+
+  private startLine(uri: string): void {
+    const line: WatchedLine = {
+      dialogs: [],
+      lastVersion: -1,
+      snapshot: { accountId: this.accountId, uri, state: 'offline' },
+      subscriptions: [],
+    };
+    this.lines.set(uri, line);
+    this.report({ kind: 'line', line: line.snapshot });
+    const dialog = new EventSubscription({
+      userAgent: this.userAgent,
+      target: uri,
+      event: 'dialog',
+      accept: 'application/dialog-info+xml',
+      onNotify: (_type, body) => this.onDialogBody(line, body),
+      onStatus: (status) => {
+        if (status === 'ended') {
+          line.dialogs = [];
+          line.lastVersion = -1;
+          this.updateLine(line, { state: 'offline' });
+        } else if (line.snapshot.state === 'offline' && line.lastVersion < 0) {
+          this.updateLine(line, { state: 'idle' });
+        }
+      },
+    });
+    const presence = new EventSubscription({
+      userAgent: this.userAgent,
+      target: uri,
+      event: 'presence',
+      accept: 'application/pidf+xml',
+      onNotify: (_type, body) => this.onPresenceBody(line, body),
+      // Presence is extra: a server without it leaves the BLF key as it is.
+      onStatus: () => undefined,
+    });
+    line.subscriptions.push(dialog, presence);
+    dialog.start();
+    presence.start();
+  }
+
+  private onDialogBody(line: WatchedLine, body: string): void {
+    if (!this.lines.has(line.snapshot.uri)) return;
+    // An empty NOTIFY: the server has no dialog state for this user, i.e. no calls.
+    if (body.trim() === '') {
+      line.dialogs = [];
+      this.updateLine(line, { state: 'idle' });
+      return;
+    }
+    try {
+      const document = parseDialogInfo(body);
+      // Versions count per subscription; a late, older document must not undo a newer one.
+      if (document.version <= line.lastVersion && !document.fullState) return;
+      line.lastVersion = document.version;
+      line.dialogs = mergeDialogs(line.dialogs, document);
+      this.updateLine(line, { state: lineState(line.dialogs) });
+    } catch (error) {
+      this.unreadable(line.snapshot.uri, 'dialog', error);
+    }
+  }
+
+  private onPresenceBody(line: WatchedLine, body: string): void {
+    if (!this.lines.has(line.snapshot.uri) || body.trim() === '') return;
+    try {
+      const document = parsePidf(body);
+      this.updateLine(line, { presence: document.status, ...(document.note ? { note: document.note } : {}) });
+    } catch (error) {
+      this.unreadable(line.snapshot.uri, 'presence', error);
+    }
+  }
+
+  private onMailboxBody(body: string): void {
+    if (body.trim() === '') return;
+    try {
+      const summary = parseMessageSummary(body);
+      const counts = summary.voice ?? { newMessages: 0, oldMessages: 0, urgentNew: 0, urgentOld: 0 };
+      this.report({
+        kind: 'mailbox',
+        mailbox: { accountId: this.accountId, waiting: summary.waiting, ...counts },
+      });
+    } catch (error) {
+      this.unreadable(this.aor, 'message-summary', error);
+    }
+  }
+
+  private updateLine(line: WatchedLine, change: Partial<LineSnapshot>): void {
+    const next: LineSnapshot = { ...line.snapshot, ...change };
+    const ringing = next.state === 'ringing' ? ringingDialog(line.dialogs) : undefined;
+    if (ringing) next.ringing = ringing;
+    else delete next.ringing;
+    line.snapshot = next;
+    this.report({ kind: 'line', line: next });
+  }
+
+  private unreadable(uri: string, event: string, error: unknown): void {
+    const detail = error instanceof PresenceParseError ? error.detail : String(error);
+    this.report({ kind: 'unreadable', uri, event, detail });
+  }
+}

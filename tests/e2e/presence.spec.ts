@@ -1,0 +1,156 @@
+import type { Lab, LabUser } from '../lab/lab';
+import type { AppPage } from './app-page';
+import { expect, test } from './fixtures';
+
+/**
+ * Presence through the lab's real presence server (Kamailio presence + presence_dialoginfo fed by
+ * pua_dialoginfo from the calls it proxies, presence_mwi, presence_xml): BLF keys follow a colleague's
+ * calls, the voicemail indicator follows the mailbox, PIDF status travels between two apps, and a
+ * call ringing at a colleague is picked up with Replaces.
+ */
+
+interface PresenceOptions {
+  watch?: string;
+  voicemailNumber?: string;
+  publishPresence?: boolean;
+}
+
+/** Adds `user`'s account with the presence options filled in the same form, and waits for registration. */
+async function registeredWithPresence(
+  openApp: () => Promise<AppPage>,
+  lab: Lab,
+  user: LabUser,
+  options: PresenceOptions,
+): Promise<AppPage> {
+  const app = await openApp();
+  const form = app.page.getByRole('form', { name: /Add account/ });
+  await form.getByLabel('Display name').fill(user.displayName);
+  await form.getByLabel('SIP address').fill(user.aor);
+  await form.getByLabel('Authentication user').fill(user.user);
+  await form.getByLabel('Password').fill(user.password);
+  await form.getByLabel('WebSocket server').fill(lab.wssUrl);
+  const presence = form.getByRole('group', { name: 'Presence and voicemail' });
+  if (options.watch) await presence.getByLabel(/Watch \(BLF\)/).fill(options.watch);
+  if (options.voicemailNumber) await presence.getByLabel('Voicemail number').fill(options.voicemailNumber);
+  if (options.publishPresence) await presence.getByLabel(/Publish my presence/).check();
+  await form.getByRole('button', { name: 'Save and register' }).click();
+  await app.expectRegistered();
+  return app;
+}
+
+/** The BLF key for `user` on `app`'s account `accountName`; its accessible name says the state. */
+function blfKey(app: AppPage, accountName: string, user: LabUser) {
+  return app.page
+    .getByRole('region', { name: `Watched lines of ${accountName}` })
+    .getByRole('button', { name: new RegExp(`^Call ${user.user}, `) });
+}
+
+test.describe('presence', () => {
+  test('BLF: a colleague is called by the desk phone, answers and hangs up', async ({ openApp, lab }) => {
+    // Two apps register and a full call runs through the proxy: several tests' worth of steps.
+    test.slow();
+    const { alice, bob, legacy } = lab.users;
+    const [watcher, colleague] = await Promise.all([
+      registeredWithPresence(openApp, lab, alice, { watch: bob.user }),
+      registeredWithPresence(openApp, lab, bob, {}),
+    ]);
+    const key = blfKey(watcher, alice.displayName, bob);
+    await expect(key).toHaveAccessibleName(`Call ${bob.user}, Idle`);
+
+    await lab.legacy.dial(bob.aor);
+    const incoming = colleague.incomingCall(legacy.displayName);
+    await expect(incoming).toBeVisible();
+    await expect(key).toHaveAccessibleName(`Call ${bob.user}, Ringing`);
+    await expect(
+      watcher.page.getByRole('button', { name: `Pick up the call ringing at ${bob.user}` }),
+    ).toBeVisible();
+
+    await incoming.getByRole('button', { name: 'Answer' }).click();
+    await expect(colleague.callState()).toContainText('In call');
+    await colleague.expectAudioFlowing();
+    await expect(key).toHaveAccessibleName(`Call ${bob.user}, In call`);
+    // The state came from the server: pua_dialoginfo published it and presence NOTIFYed it.
+    const published = await lab.sipRequests({ method: 'PUBLISH', to: bob.user });
+    expect(published.length, 'dialog-info PUBLISHes for the callee').toBeGreaterThan(0);
+
+    await colleague.button('Hang up').click();
+    await lab.legacy.waitForEvent('CALL_CLOSED');
+    await expect(key).toHaveAccessibleName(`Call ${bob.user}, Idle`);
+  });
+
+  test('PIDF: a colleague publishes busy, then available, and the watcher sees it', async ({
+    openApp,
+    lab,
+  }) => {
+    test.slow();
+    const { alice, bob } = lab.users;
+    const [watcher, colleague] = await Promise.all([
+      registeredWithPresence(openApp, lab, alice, { watch: bob.user }),
+      registeredWithPresence(openApp, lab, bob, { publishPresence: true }),
+    ]);
+    const key = blfKey(watcher, alice.displayName, bob);
+    await expect(key).toHaveAccessibleName(`Call ${bob.user}, Idle, Available`);
+    await colleague.page.getByLabel(`My status (${bob.displayName})`).selectOption({ label: 'Busy' });
+    await expect(key).toHaveAccessibleName(`Call ${bob.user}, Idle, Busy`);
+    await colleague.page
+      .getByLabel(`My status (${bob.displayName})`)
+      .selectOption({ label: 'Do not disturb' });
+    await expect(key).toHaveAccessibleName(`Call ${bob.user}, Idle, Do not disturb`);
+    // The status went through the server: PUBLISH from the colleague's app.
+    expect((await lab.sipRequests({ method: 'PUBLISH', from: bob.user })).length).toBeGreaterThan(0);
+  });
+
+  test('directed pickup: the watcher takes the call ringing at a colleague', async ({ openApp, lab }) => {
+    test.slow();
+    const { alice, bob, carol } = lab.users;
+    const [watcher, colleague, caller] = await Promise.all([
+      registeredWithPresence(openApp, lab, alice, { watch: bob.user }),
+      registeredWithPresence(openApp, lab, bob, {}),
+      registeredWithPresence(openApp, lab, carol, {}),
+    ]);
+    await caller.dial(bob.user);
+    await expect(colleague.incomingCall(carol.displayName)).toBeVisible();
+    await watcher.page.getByRole('button', { name: `Pick up the call ringing at ${bob.user}` }).click();
+
+    await expect(watcher.callState()).toContainText('In call');
+    await expect(caller.callState()).toContainText('In call');
+    // The colleague's phone stops ringing: the caller cancelled the replaced early dialog.
+    await expect(colleague.incomingCall(carol.displayName)).toBeHidden();
+    await lab.waitForSipRequest('CANCEL', { from: carol.user, to: bob.user });
+    await watcher.expectAudioFlowing();
+    await caller.expectAudioFlowing();
+    await watcher.button('Hang up').click();
+    await expect(caller.callState()).toBeHidden();
+  });
+
+  test('MWI: the voicemail system publishes the mailbox and the indicator shows the counts', async ({
+    openApp,
+    lab,
+  }) => {
+    const { alice } = lab.users;
+    const app = await registeredWithPresence(openApp, lab, alice, { voicemailNumber: lab.users.legacy.user });
+    await lab.publishMailbox(alice, { newMessages: 2, oldMessages: 8, urgentNew: 1 });
+    const indicator = app.page.getByRole('button', {
+      name: `Call voicemail for ${alice.displayName}: 2 new, 8 old messages`,
+    });
+    await expect(indicator).toBeVisible();
+    await expect(indicator).toContainText('Voicemail: 2 new, 8 old');
+    await expect(indicator).toContainText('1 urgent');
+
+    // Messages listened to: the next publication clears the new count.
+    await lab.publishMailbox(alice, { newMessages: 0, oldMessages: 10 });
+    await expect(
+      app.page.getByRole('button', {
+        name: `Call voicemail for ${alice.displayName}: 0 new, 10 old messages`,
+      }),
+    ).toBeVisible();
+
+    // One click calls the configured voicemail number (here the desk phone stands in for it).
+    await app.page.getByRole('button', { name: /^Call voicemail for / }).click();
+    await expect(app.callState()).toContainText('In call');
+    await lab.legacy.waitForEvent('CALL_ESTABLISHED');
+    await app.expectAudioFlowing();
+    await app.button('Hang up').click();
+    await lab.legacy.waitForEvent('CALL_CLOSED');
+  });
+});
