@@ -301,7 +301,7 @@ export const en = {
     now: 'Reconnect now',
     nowFor: 'Reconnect {account} now',
     viaFallback: 'Connected through backup server {server}',
-    fallbackServers: 'Backup WebSocket servers (optional)',
+    fallbackServers: 'Backup servers (optional)',
     fallbackServersHint: 'e.g. wss://pbx2.example.com:8089/ws, separated by commas',
     fallbackInvalid: '“{value}” is not a secure WebSocket URL; each backup server must start with wss://.',
     fallbackTooMany: 'Enter at most {max} backup servers.',

@@ -300,7 +300,7 @@ export const zhCN: Messages = {
     now: '立即重新连接',
     nowFor: '立即重新连接 {account}',
     viaFallback: '已通过备用服务器 {server} 连接',
-    fallbackServers: '备用 WebSocket 服务器（可选）',
+    fallbackServers: '备用服务器（可选）',
     fallbackServersHint: '例如 wss://pbx2.example.com:8089/ws，多个用逗号分隔',
     fallbackInvalid: '“{value}”不是安全的 WebSocket 地址；每个备用服务器都必须以 wss:// 开头。',
     fallbackTooMany: '最多输入 {max} 个备用服务器。',
