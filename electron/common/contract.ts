@@ -44,6 +44,14 @@ export const outboundProxySchema = z
   .max(MAX_TEXT)
   .regex(/^sips?:(?:[^\s@:;?]+@)?[^\s@;?:]+(?::\d{1,5})?(?:;[^\s@;?]+)*$/i, 'expected sip:host[;params]');
 
+/** Most fallback servers an account may list: each failed round tries them all before backing off. */
+export const MAX_FALLBACK_WSS_URLS = 3;
+
+/** Servers tried in order when the primary `wssUrl` cannot be reached (failover). */
+export const fallbackWssUrlsSchema = z
+  .array(wssUrlSchema)
+  .max(MAX_FALLBACK_WSS_URLS, `at most ${MAX_FALLBACK_WSS_URLS} fallback servers`);
+
 export const accountIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'invalid account id');
 
 const seconds = z.number().int().min(0).max(600);
@@ -100,6 +108,7 @@ export const accountInputSchema = z
     authUser: z.string().trim().max(MAX_TEXT),
     password: z.string().max(MAX_TEXT).optional(),
     wssUrl: wssUrlSchema,
+    fallbackWssUrls: fallbackWssUrlsSchema.optional(),
     // sipUriSchema too: it was the rule before, and an account saved under it must still load.
     outboundProxy: z.union([outboundProxySchema, sipUriSchema, z.literal('')]).optional(),
     realm: z.string().trim().max(MAX_TEXT).optional(),
@@ -121,6 +130,8 @@ export interface Account {
   sipUri: string;
   authUser: string;
   wssUrl: string;
+  /** Tried in order when `wssUrl` cannot be reached. */
+  fallbackWssUrls?: string[];
   outboundProxy?: string;
   realm?: string;
   defaultCountry?: string;
@@ -246,7 +257,14 @@ export type LinkRequest =
   | { kind: 'dial'; link: string; target: LinkTarget }
   | { kind: 'rejected'; link: string; reason: LinkRejection };
 
-const registrationStateSchema = z.enum(['offline', 'connecting', 'registering', 'registered', 'failed']);
+const registrationStateSchema = z.enum([
+  'offline',
+  'connecting',
+  'registering',
+  'registered',
+  'reconnecting',
+  'failed',
+]);
 
 /**
  * What the phone is doing, reported by the renderer whenever it changes. Main derives the tray icon

@@ -116,6 +116,7 @@ export class AccountsStore {
         sipUri: input.sipUri,
         authUser: input.authUser,
         wssUrl: input.wssUrl,
+        ...(input.fallbackWssUrls?.length ? { fallbackWssUrls: input.fallbackWssUrls } : {}),
         ...(input.outboundProxy ? { outboundProxy: input.outboundProxy } : {}),
         ...(input.realm ? { realm: input.realm } : {}),
         ...(input.defaultCountry ? { defaultCountry: input.defaultCountry } : {}),

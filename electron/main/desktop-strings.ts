@@ -28,7 +28,10 @@ export interface DesktopStrings {
   mute: string;
   unmute: string;
   quit: string;
-  registration: Record<'offline' | 'connecting' | 'registering' | 'registered' | 'failed', string>;
+  registration: Record<
+    'offline' | 'connecting' | 'registering' | 'registered' | 'reconnecting' | 'failed',
+    string
+  >;
   tray: Record<'offline' | 'registering' | 'registered' | 'dnd' | 'in-call' | 'ringing', string>;
   incomingCall: string;
   incomingCallFrom: (caller: string) => string;
@@ -56,6 +59,7 @@ const en: DesktopStrings = {
     connecting: 'Connecting…',
     registering: 'Registering…',
     registered: 'Registered',
+    reconnecting: 'Reconnecting…',
     failed: 'Not registered',
   },
   tray: {
@@ -91,6 +95,7 @@ const zhCN: DesktopStrings = {
     connecting: '正在连接…',
     registering: '正在注册…',
     registered: '已注册',
+    reconnecting: '正在重新连接…',
     failed: '未注册',
   },
   tray: {

@@ -65,4 +65,31 @@ test.describe('lab', () => {
       throw error;
     }
   });
+  test('the SIP server restarts on the same ports: registrations are gone, the desk phones get theirs back', async () => {
+    try {
+      lab ??= await startLab();
+      const { users } = lab;
+      const legacy2 = await lab.startLegacyPhone(users.legacy2);
+      await lab.waitForRegistered(users.legacy2.aor);
+      const before = await lab.registeredAors();
+
+      await lab.stopSipServer();
+      await expect(lab.registeredAors()).rejects.toThrow();
+      await lab.startSipServer();
+      expect((await lab.registeredAors()).sort()).toEqual(before.sort());
+
+      const callStart = Date.now();
+      legacy2.clearEvents();
+      lab.legacy.clearEvents();
+      await legacy2.dial(users.legacy.aor);
+      await lab.legacy.waitForEvent('CALL_ESTABLISHED');
+      await legacy2.waitForEvent('CALL_ESTABLISHED');
+      await lab.waitForSipRequest('INVITE', { from: users.legacy2.user, since: callStart });
+      await legacy2.hangup();
+      await lab.legacy.waitForEvent('CALL_CLOSED');
+    } catch (error) {
+      if (lab) console.log(await lab.dumpLogs());
+      throw error;
+    }
+  });
 });

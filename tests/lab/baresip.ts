@@ -19,6 +19,9 @@ export type { BaresipEvent } from './baresip-control.js';
 export type AnswerMode = 'auto' | 'manual';
 
 /** A running baresip instance registered as one lab user. */
+/** How long a desk phone's registration lasts (baresip `regint`); it refreshes before the end. */
+export const REGISTRATION_INTERVAL_SECONDS = 300;
+
 export interface LegacyPhone {
   user: LabUser;
   /** Its SIP port on 127.0.0.1 (UDP). */
@@ -117,7 +120,7 @@ export async function startLegacyPhone(options: LegacyPhoneOptions): Promise<Leg
   const outbound = `sip:${options.proxy.host}:${options.proxy.udpPort};transport=udp`;
   const account =
     `"${user.displayName}" <${user.aor}>;auth_pass=${user.password};answermode=${options.answerMode}` +
-    `;regint=300;audio_codecs=PCMU,PCMA;outbound="${outbound}"`;
+    `;regint=${REGISTRATION_INTERVAL_SECONDS};audio_codecs=PCMU,PCMA;outbound="${outbound}"`;
   await writeFile(join(options.dir, 'accounts'), `${account}\n`);
   await writeFile(join(options.dir, 'contacts'), '');
 

@@ -46,7 +46,8 @@ export interface Kamailio {
   udpPort: number;
   /** TLS port; WebSocket clients connect to wss://127.0.0.1:tlsPort. */
   tlsPort: number;
-  process: LabProcess;
+  /** The running process (a new one after {@link Kamailio.start}). */
+  readonly process: LabProcess;
   /** AoRs with at least one registered contact, as "sip:user@domain". */
   registeredAors(): Promise<string[]>;
   /** Contact URIs registered for `aor` ("sip:1010@127.0.0.1"); empty when none. */
@@ -58,7 +59,20 @@ export interface Kamailio {
    * with undefined: a far end or proxy that rejects a hold, without needing such a phone.
    */
   setReInviteFailure(statusCode: number | undefined): Promise<void>;
+  /**
+   * Puts a binding into the location table as a REGISTER would have (`kamcmd ul.add`), e.g. to give
+   * back a plain UDP phone its registration after a restart.
+   */
+  addBinding(aor: string, contact: string, expiresSeconds: number): Promise<void>;
+  /** Stops the server (SIGTERM, SIGKILL after the grace time); its ports stay reserved for {@link start}. */
   stop(): Promise<void>;
+  /**
+   * Starts the server again after {@link stop}, on the same ports with the same config, and resolves
+   * once it answers. Its location table is in memory, so every phone must register again.
+   */
+  start(): Promise<void>;
+  /** True while the server process runs. */
+  isRunning(): boolean;
 }
 
 /** What {@link startKamailio} needs to know about the rest of the lab. */
@@ -152,28 +166,32 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
     config,
   );
 
-  const server = startLabProcess({
-    name: 'kamailio',
-    command: 'kamailio',
-    // -m/-M: shared/private memory in MB; the defaults are sized for production servers.
-    args: ['-DD', '-E', '-f', config, '-Y', runDir, '-m', '64', '-M', '8'],
-    logFile: options.logFile,
-    cwd: options.dir,
-  });
-
   const kamcmd = (...args: string[]) => runCommand('kamcmd', ['-s', ctlSocket, ...args], 5000);
 
-  const abortReason = () => {
-    const status = server.exitStatus();
-    return status === undefined ? undefined : `kamailio exited (${status}); see ${options.logFile}`;
+  const launch = async (): Promise<LabProcess> => {
+    const started = startLabProcess({
+      name: 'kamailio',
+      command: 'kamailio',
+      // -m/-M: shared/private memory in MB; the defaults are sized for production servers.
+      args: ['-DD', '-E', '-f', config, '-Y', runDir, '-m', '64', '-M', '8'],
+      logFile: options.logFile,
+      cwd: options.dir,
+    });
+    const abortReason = () => {
+      const status = started.exitStatus();
+      return status === undefined ? undefined : `kamailio exited (${status}); see ${options.logFile}`;
+    };
+    // The SIP sockets are bound before the workers (ctl included) start, so a ctl answer means the
+    // UDP and TLS listeners are up too. (Probing the TLS port would log a handshake error.)
+    await waitFor(async () => ((await kamcmd('core.uptime')) ? true : undefined), {
+      timeoutMs: 10_000,
+      description: 'the Kamailio ctl socket',
+      abortReason,
+    });
+    return started;
   };
-  // The SIP sockets are bound before the workers (ctl included) start, so a ctl answer means the
-  // UDP and TLS listeners are up too. (Probing the TLS port would log a handshake error.)
-  await waitFor(async () => ((await kamcmd('core.uptime')) ? true : undefined), {
-    timeoutMs: 10_000,
-    description: 'the Kamailio ctl socket',
-    abortReason,
-  });
+
+  let server = await launch();
 
   const registeredAors = async (): Promise<string[]> => {
     const dump = await kamcmd('ul.dump', 'brief');
@@ -204,7 +222,9 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
   return {
     udpPort,
     tlsPort,
-    process: server,
+    get process() {
+      return server;
+    },
     registeredAors,
     registeredContacts,
     sipRequests,
@@ -212,6 +232,28 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
       if (statusCode === undefined) await kamcmd('htable.delete', 'labctl', 'reinvite_fail');
       else await kamcmd('htable.seti', 'labctl', 'reinvite_fail', String(statusCode));
     },
+    addBinding: async (aor, contact, expiresSeconds) => {
+      // table, AoR, contact, expires, q, path, flags, cflags, methods (a bit per method; only used with
+      // registrar's method_filtering, which the lab leaves off, so all of them).
+      await kamcmd(
+        'ul.add',
+        'location',
+        aor.replace(/^sips?:/, ''),
+        contact,
+        String(expiresSeconds),
+        '1.0',
+        // No Path; "s:" makes kamcmd send an empty string rather than drop the argument.
+        's:',
+        '0',
+        '0',
+        '65535',
+      );
+    },
     stop: () => server.stop(),
+    start: async () => {
+      if (server.exitStatus() === undefined) throw new Error('Kamailio is already running');
+      server = await launch();
+    },
+    isRunning: () => server.exitStatus() === undefined,
   };
 }

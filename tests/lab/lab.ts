@@ -19,7 +19,12 @@ import { mkdir, mkdtemp, readdir, readFile, rename, stat } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createToneWav } from './audio.js';
-import { startLegacyPhone as startBaresip, type AnswerMode, type LegacyPhone } from './baresip.js';
+import {
+  REGISTRATION_INTERVAL_SECONDS as DESK_PHONE_REGINT_SECONDS,
+  startLegacyPhone as startBaresip,
+  type AnswerMode,
+  type LegacyPhone,
+} from './baresip.js';
 import { createLabCertificate } from './certificate.js';
 import { startKamailio, type Kamailio, type SipRequestFilter, type SipRequestRecord } from './kamailio.js';
 import { startRtpengine, type Rtpengine, type RtpengineSession } from './rtpengine.js';
@@ -86,6 +91,17 @@ export interface Lab {
   waitForSipRequest(method: string, filter?: SipRequestFilter, timeoutMs?: number): Promise<SipRequestRecord>;
   /** While set, the proxy refuses in-dialog re-INVITEs (hold/resume) with this status; undefined clears. */
   setReInviteFailure(statusCode: number | undefined): Promise<void>;
+  /**
+   * Stops Kamailio only (rtpengine and the phones keep running, so calls keep their media path):
+   * a SIP server restart or crash as clients see it, their WebSocket connections closed.
+   */
+  stopSipServer(): Promise<void>;
+  /**
+   * Starts Kamailio again on the same ports. Its location table was in memory: the app must register
+   * anew to be reachable. The lab's desk phones get their bindings back (as if they had re-registered;
+   * baresip would only do so at its next refresh, minutes later), so other tests can still call them.
+   */
+  startSipServer(): Promise<void>;
   /** Calls rtpengine is relaying right now, with RTP packet counters. */
   rtpengineSessions(): Promise<RtpengineSession[]>;
   /**
@@ -226,6 +242,13 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
 
     const running = kamailio;
     const media = rtpengine;
+    const phonesUsers = (): string[] =>
+      [...phonesPerUser.keys()].flatMap((name) =>
+        Object.values(users)
+          .filter((u) => u.user === name)
+          .map((u) => u.aor),
+      );
+    let deskBindings: { aor: string; contact: string }[] = [];
     const sipRequests = async (filter: SipRequestFilter & { method?: string } = {}) =>
       (await running.sipRequests(filter)).filter(
         (request) => filter.method === undefined || request.method === filter.method,
@@ -259,6 +282,22 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
           description: `Kamailio to receive ${method} ${JSON.stringify(filter)}`,
         }),
       setReInviteFailure: (statusCode) => running.setReInviteFailure(statusCode),
+      stopSipServer: async () => {
+        deskBindings = (
+          await Promise.all(
+            phonesUsers().map(async (aor) =>
+              (await running.registeredContacts(aor)).map((contact) => ({ aor, contact })),
+            ),
+          )
+        ).flat();
+        await running.stop();
+      },
+      startSipServer: async () => {
+        await running.start();
+        for (const { aor, contact } of deskBindings)
+          await running.addBinding(aor, contact, DESK_PHONE_REGINT_SECONDS);
+        deskBindings = [];
+      },
       rtpengineSessions: () => media.sessions(),
       publishMailbox: (user, counts) => publishMailbox(dir, running.udpPort, LAB_DOMAIN, user, counts),
       dumpLogs: (linesPerLog = 80) => tailLogs(logsDir, linesPerLog),

@@ -454,6 +454,18 @@ export const en = {
     voicemailNumber: 'Voicemail number',
     publishPresence: 'Publish my presence (available, away, busy)',
   },
+  reconnect: {
+    reconnecting: 'Reconnecting…',
+    nextAttempt: 'Next try in {n} second | Next try in {n} seconds',
+    attemptingNow: 'Trying now…',
+    now: 'Reconnect now',
+    nowFor: 'Reconnect {account} now',
+    viaFallback: 'Connected through backup server {server}',
+    fallbackServers: 'Backup servers (optional)',
+    fallbackServersHint: 'e.g. wss://pbx2.example.com:8089/ws, separated by commas',
+    fallbackInvalid: '“{value}” is not a secure WebSocket URL; each backup server must start with wss://.',
+    fallbackTooMany: 'Enter at most {max} backup servers.',
+  },
 };
 
 export type Messages = typeof en;

@@ -451,4 +451,16 @@ export const zhCN: Messages = {
     voicemailNumber: '语音信箱号码',
     publishPresence: '发布我的在线状态（在线、离开、忙碌）',
   },
+  reconnect: {
+    reconnecting: '正在重新连接…',
+    nextAttempt: '{n} 秒后重试 | {n} 秒后重试',
+    attemptingNow: '正在重试…',
+    now: '立即重新连接',
+    nowFor: '立即重新连接 {account}',
+    viaFallback: '已通过备用服务器 {server} 连接',
+    fallbackServers: '备用服务器（可选）',
+    fallbackServersHint: '例如 wss://pbx2.example.com:8089/ws，多个用逗号分隔',
+    fallbackInvalid: '“{value}”不是安全的 WebSocket 地址；每个备用服务器都必须以 wss:// 开头。',
+    fallbackTooMany: '最多输入 {max} 个备用服务器。',
+  },
 };

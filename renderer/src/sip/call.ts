@@ -10,7 +10,10 @@ import {
   type SessionDescriptionHandlerOptions,
 } from 'sip.js';
 import type { IncomingResponse } from 'sip.js/lib/core';
-import type { SessionDescriptionHandler } from 'sip.js/lib/platform/web';
+import type {
+  SessionDescriptionHandler,
+  SessionDescriptionHandlerOptions as WebSdhOptions,
+} from 'sip.js/lib/platform/web';
 import { requestedAutoAnswerDelay } from './auto-answer';
 import {
   canTransition,
@@ -271,6 +274,28 @@ export class Call {
     });
     this.applyMicrophone();
     return false;
+  }
+
+  /**
+   * Re-INVITE after the account's signalling connection was replaced: a target refresh (our Contact
+   * now leads over the new connection) and, after a network change, an ICE restart. The hold state
+   * is offered as it is, because SIP.js keeps these options for later re-INVITEs too.
+   * Resolves true when the far end accepted.
+   */
+  async refreshAfterReconnect(iceRestart: boolean): Promise<boolean> {
+    if (this.snapshot.state !== 'active' || this.snapshot.holdPending) return false;
+    const options: WebSdhOptions = { ...AUDIO_ONLY, hold: this.snapshot.held, offerOptions: { iceRestart } };
+    return new Promise<boolean>((resolve) => {
+      this.session
+        .invite({
+          sessionDescriptionHandlerOptions: options,
+          requestDelegate: {
+            onAccept: () => resolve(true),
+            onReject: () => resolve(false),
+          },
+        })
+        .catch(() => resolve(false));
+    });
   }
 
   /**

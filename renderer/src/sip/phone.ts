@@ -5,6 +5,7 @@ import {
   SIPExtension,
   SessionState,
   UserAgent,
+  UserAgentState,
   type Invitation,
   type Referral,
 } from 'sip.js';
@@ -22,6 +23,10 @@ import {
   type MessageSendOutcome,
 } from './text-messages';
 import { PresenceAgent, type PresenceEvent } from '../presence/presence-agent';
+import { FailoverTransport } from './failover-transport';
+import { ReconnectPolicy } from './reconnect-policy';
+import { Reconnector, type ConnectionStatus, type RegisterOutcome } from './reconnector';
+import { registrationIsRetryable } from './registration-retry';
 
 /** Everything a Phone needs to register one account. The password arrives from the host, never stored here. */
 export interface PhoneConfig {
@@ -32,6 +37,8 @@ export interface PhoneConfig {
   authUser: string;
   password: string;
   wssUrl: string;
+  /** Servers tried in order when `wssUrl` cannot be reached (failover). */
+  fallbackWssUrls?: string[];
   /** Registrar domain when it differs from the address of record's domain. */
   realm?: string;
   /** Route set for an outbound proxy (RFC 3261 §8.1.2), e.g. `sip:proxy.example.com;lr`. */
@@ -43,13 +50,21 @@ export interface PhoneConfig {
   dtmfMode?: DtmfMode;
 }
 
-export type RegistrationState = 'offline' | 'connecting' | 'registering' | 'registered' | 'failed';
+/** `reconnecting`: not registered, and a new attempt is scheduled at `nextAttemptAt`. */
+export type RegistrationState =
+  'offline' | 'connecting' | 'registering' | 'registered' | 'reconnecting' | 'failed';
 
 export interface RegistrationSnapshot {
   accountId: string;
   state: RegistrationState;
   error?: RegistrationError;
   since: number;
+  /** While reconnecting: when the next attempt starts (ms since the epoch). */
+  nextAttemptAt?: number;
+  /** The WSS server in use, or tried next. */
+  server?: string;
+  /** 0 for the account's primary server, 1 for its first fallback, ... */
+  serverIndex?: number;
 }
 
 /** The narrow interface through which the SIP engine reports to the UI layer (stores). */
@@ -73,6 +88,9 @@ export interface PhoneDelegate {
 }
 
 const REGISTER_EXPIRES_SECONDS = 300;
+// SIP.js answers every REGISTER within Timer F (64 × T1 = 32 s) with a real or an internal 408; this
+// only guards against an answer it drops without telling anyone.
+const REGISTER_ANSWER_TIMEOUT_MS = 40_000;
 // Host candidates gather in ~100 ms; STUN/TURN can stall far longer (lab.md: ~40 s for an unreachable
 // STUN server). SIP.js would wait its default 5 s before sending the INVITE; cap the wait.
 const ICE_GATHERING_TIMEOUT_MS = 2000;
@@ -84,6 +102,7 @@ const ICE_GATHERING_TIMEOUT_MS = 2000;
 export class Phone {
   private readonly userAgent: UserAgent;
   private readonly registerer: Registerer;
+  private readonly reconnector: Reconnector;
   private readonly calls = new Map<string, Call>();
   private registration: RegistrationSnapshot;
   private stopped = false;
@@ -108,6 +127,7 @@ export class Phone {
       displayName: config.displayName || undefined,
       authorizationUsername: config.authUser || uri.user,
       authorizationPassword: config.password,
+      transportConstructor: FailoverTransport,
       transportOptions: { server: config.wssUrl },
       preloadedRouteSet: config.outboundProxy ? [config.outboundProxy] : [],
       sessionDescriptionHandlerFactoryOptions: {
@@ -145,13 +165,21 @@ export class Phone {
     this.presence = new PresenceAgent(this.userAgent, config.accountId, config.aor, (event) =>
       this.delegate.onPresence?.(event),
     );
+    // SIP.js refreshes the registration by itself; when a refresh fails (refused, timed out, or sent on
+    // a dead connection) it only moves to Unregistered, so that is where re-registering starts.
     this.registerer.stateChange.addListener((state) => {
       if (state === RegistererState.Registered) this.presence.watchMailbox();
-      if (state === RegistererState.Registered) this.setRegistration('registered');
-      if (state === RegistererState.Unregistered && this.registration.state === 'registered') {
-        this.setRegistration('offline');
-      }
+      if (state === RegistererState.Unregistered) this.reconnector.registrationLost();
     });
+    this.reconnector = new Reconnector(
+      new ReconnectPolicy([config.wssUrl, ...(config.fallbackWssUrls ?? [])]),
+      {
+        connect: (server, fresh) => this.connectTo(server, fresh),
+        register: () => this.registerOnce(),
+        reconnected: (networkChanged) => this.refreshCalls(networkChanged),
+      },
+      (status) => this.onConnectionStatus(status),
+    );
   }
 
   /** Changes how much SIP.js reports from now on (debug includes every SIP message). */
@@ -168,38 +196,103 @@ export class Phone {
     };
   }
 
-  /** Connects the WebSocket and registers. Failures are reported as registration state, never thrown. */
+  /**
+   * Connects the WebSocket and registers, and keeps it so (see {@link Reconnector}). Failures are
+   * reported as registration state, never thrown.
+   */
   async start(): Promise<void> {
-    this.setRegistration('connecting');
-    try {
-      await this.userAgent.start();
-    } catch (error) {
-      this.setRegistration('failed', { kind: 'unreachable', detail: String(error) });
-      return;
-    }
-    await this.register();
+    await this.reconnector.start();
   }
 
-  async register(): Promise<void> {
-    if (this.stopped) return;
-    this.setRegistration('registering');
-    try {
-      await this.registerer.register({
-        requestDelegate: {
-          onReject: (response) => {
-            const { statusCode = 0, reasonPhrase } = response.message;
-            this.setRegistration('failed', registrationErrorForStatus(statusCode, reasonPhrase));
+  /**
+   * Reconnects at once instead of waiting for the next scheduled attempt. `networkChanged` (the OS
+   * says the network is back or the machine woke up) also replaces a connection that looks open and
+   * restarts ICE on calls in progress.
+   */
+  reconnectNow(networkChanged = false): Promise<void> {
+    return this.reconnector.reconnectNow(networkChanged);
+  }
+
+  private async connectTo(server: string, fresh: boolean): Promise<void> {
+    const transport = this.userAgent.transport;
+    if (!(transport instanceof FailoverTransport)) throw new Error('unexpected SIP.js transport');
+    if (transport.isConnected() && (fresh || transport.server !== server)) await transport.disconnect();
+    transport.setServer(server);
+    if (this.userAgent.state === UserAgentState.Started) await this.userAgent.reconnect();
+    else await this.userAgent.start();
+  }
+
+  /**
+   * One REGISTER and its final answer. A REGISTER still waiting for its answer (RFC 3261 §10.2 allows
+   * only one; one lost with its connection ends with Timer F, 32 s) makes SIP.js refuse with
+   * RequestPendingError: that counts as a failure worth retrying, so the next attempt comes after a
+   * backoff rather than never.
+   */
+  private registerOnce(): Promise<RegisterOutcome> {
+    return new Promise<RegisterOutcome>((resolve) => {
+      let settled = false;
+      const done = (outcome: RegisterOutcome): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(guard);
+        this.registerer.stateChange.removeListener(onState);
+        resolve(outcome);
+      };
+      // The registerer drops a few answers without calling a delegate (e.g. a 200 without our
+      // Contact) but still moves to Unregistered; it calls onReject right after that move, so the
+      // state is only read once the delegates had their turn.
+      const onState = (state: RegistererState): void => {
+        if (state !== RegistererState.Unregistered) return;
+        queueMicrotask(() => done({ ok: false, error: { kind: 'rejected' }, retry: true }));
+      };
+      const guard = setTimeout(
+        () => done({ ok: false, error: { kind: 'timeout' }, retry: true }),
+        REGISTER_ANSWER_TIMEOUT_MS,
+      );
+      this.registerer.stateChange.addListener(onState);
+      this.registerer
+        .register({
+          requestDelegate: {
+            onAccept: () => done({ ok: true }),
+            onReject: (response) => {
+              const { statusCode = 0, reasonPhrase } = response.message;
+              done({
+                ok: false,
+                error: registrationErrorForStatus(statusCode, reasonPhrase),
+                retry: registrationIsRetryable(statusCode),
+              });
+            },
           },
-        },
-      });
-    } catch (error) {
-      this.setRegistration('failed', { kind: 'unreachable', detail: String(error) });
-    }
+        })
+        .catch((error: unknown) =>
+          done({ ok: false, error: { kind: 'unreachable', detail: String(error) }, retry: true }),
+        );
+    });
+  }
+
+  /**
+   * Registered again on a new connection. Established calls re-INVITE: the new Contact (and the
+   * proxy's alias for the new connection) is a target refresh, without which the far end's in-dialog
+   * requests (BYE, re-INVITE) would go to the dead connection (https://github.com/onsip/SIP.js/issues/1088);
+   * after a network change the offer also restarts ICE, as the old candidate pairs may be gone.
+   */
+  private refreshCalls(networkChanged: boolean): void {
+    for (const call of this.calls.values()) void call.refreshAfterReconnect(networkChanged);
+  }
+
+  private onConnectionStatus(status: ConnectionStatus): void {
+    if (this.stopped) return;
+    this.setRegistration(status.state, status.error, {
+      server: status.server,
+      serverIndex: status.serverIndex,
+      ...(status.nextAttemptAt === undefined ? {} : { nextAttemptAt: status.nextAttemptAt }),
+    });
   }
 
   /** Hangs up every call, unregisters and closes the transport. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.reconnector.stop();
     await Promise.allSettled([...this.calls.values()].map((call) => call.hangup()));
     await this.presence.stop();
     if (this.registerer.state === RegistererState.Registered) {
@@ -348,18 +441,23 @@ export class Phone {
     this.delegate.onCall(snapshot);
   }
 
+  /** Without an error, we closed the connection ourselves (stop, failover, network change). */
   private onDisconnect(error?: Error): void {
-    if (this.stopped) return;
-    // Reconnection with backoff is its own piece of work; until then tell the truth: we are offline.
-    this.setRegistration('failed', { kind: 'unreachable', ...(error ? { detail: error.message } : {}) });
+    if (this.stopped || !error) return;
+    this.reconnector.connectionLost(error.message);
   }
 
-  private setRegistration(state: RegistrationState, error?: RegistrationError): void {
+  private setRegistration(
+    state: RegistrationState,
+    error?: RegistrationError,
+    where: Pick<RegistrationSnapshot, 'nextAttemptAt' | 'server' | 'serverIndex'> = {},
+  ): void {
     this.registration = {
       accountId: this.config.accountId,
       state,
       since: Date.now(),
       ...(error ? { error } : {}),
+      ...where,
     };
     this.delegate.onRegistration(this.registration);
   }

@@ -78,6 +78,17 @@ export class Softphone {
     await phone.stop();
   }
 
+  /**
+   * Reconnects an account's phone now, keeping its calls (see `Phone.reconnectNow`). False when the
+   * account has no phone (never connected, or no password): it needs {@link connect}.
+   */
+  async reconnectNow(accountId: string, networkChanged = false): Promise<boolean> {
+    const phone = this.phones.get(accountId);
+    if (!phone) return false;
+    await phone.reconnectNow(networkChanged);
+    return true;
+  }
+
   async disconnectAll(): Promise<void> {
     await Promise.allSettled([...this.phones.keys()].map((id) => this.disconnect(id)));
   }

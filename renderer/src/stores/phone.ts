@@ -198,6 +198,7 @@ export const usePhoneStore = defineStore('phone', () => {
       authUser: account.authUser,
       password,
       wssUrl: account.wssUrl,
+      ...(account.fallbackWssUrls?.length ? { fallbackWssUrls: account.fallbackWssUrls } : {}),
       ...(account.realm ? { realm: account.realm } : {}),
       ...(account.outboundProxy ? { outboundProxy: account.outboundProxy } : {}),
       ...(account.defaultCountry ? { defaultCountry: account.defaultCountry } : {}),
@@ -210,10 +211,18 @@ export const usePhoneStore = defineStore('phone', () => {
     await Promise.all(accounts.accounts.map((account) => connect(account)));
   }
 
-  /** Re-registers accounts that are not registered, e.g. after the machine wakes or the network returns. */
+  /**
+   * The machine woke up or the network came back: every account reconnects now, replacing connections
+   * that may have died unnoticed, and calls in progress are kept (they restart ICE).
+   */
   async function reconnectIdle(): Promise<void> {
-    const idle = accounts.accounts.filter((a) => registration.byAccount[a.id]?.state !== 'registered');
-    await Promise.all(idle.map((account) => connect(account)));
+    await Promise.all(accounts.accounts.map((account) => reconnectNow(account, true)));
+  }
+
+  /** "Reconnect now": the account's phone tries at once; an account without one is connected afresh. */
+  async function reconnectNow(account: Account, networkChanged = false): Promise<void> {
+    if (await softphone.reconnectNow(account.id, networkChanged)) return;
+    await connect(account);
   }
 
   async function disconnect(accountId: string): Promise<void> {
@@ -243,6 +252,7 @@ export const usePhoneStore = defineStore('phone', () => {
     connect,
     connectAll,
     reconnectIdle,
+    reconnectNow,
     disconnect,
     dial,
     answer,

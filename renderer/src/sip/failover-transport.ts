@@ -1,0 +1,26 @@
+import { Web } from 'sip.js';
+import type { Logger } from 'sip.js/lib/core';
+
+/**
+ * SIP.js's WSS transport aimed at a server that may change between connections, for failover across
+ * an account's servers. SIP.js takes one URL at construction and opens `this.server` on every
+ * `connect()` (platform/web/transport.js), so overriding that getter is all it takes; the user agent,
+ * its registerer and its calls stay the same objects across servers.
+ */
+export class FailoverTransport extends Web.Transport {
+  private target: string;
+
+  constructor(logger: Logger, options: Web.TransportOptions) {
+    super(logger, options);
+    this.target = options.server ?? '';
+  }
+
+  override get server(): string {
+    return this.target;
+  }
+
+  /** Takes effect on the next `connect()`. */
+  setServer(url: string): void {
+    this.target = url;
+  }
+}
