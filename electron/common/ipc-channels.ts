@@ -20,6 +20,8 @@ export const IPC = {
   recordingsChooseFolder: 'ringline:recordings.chooseFolder',
   logWrite: 'ringline:log.write',
   appInfo: 'ringline:app.info',
+  screenShareSources: 'ringline:screenShare.sources',
+  screenShareChoose: 'ringline:screenShare.choose',
 } as const;
 
 export type IpcChannel = (typeof IPC)[keyof typeof IPC];

@@ -27,6 +27,7 @@ import {
   logEntrySchema,
   phoneStatusSchema,
   recordingSchema,
+  screenShareSourceIdSchema,
   settingsPatchSchema,
   type AppInfo,
   type IncomingAction,
@@ -47,6 +48,7 @@ export interface MainServices {
   recordings: RinglineApi['recordings'];
   log: { write(entry: LogEntry): void };
   appInfo(): AppInfo;
+  screenShare: RinglineApi['screenShare'];
 }
 
 /** Which of our windows a message came from, by its `webContents.id`. */
@@ -172,6 +174,16 @@ export function createIpcHandlers(services: MainServices, trusted: TrustedOrigin
       services.log.write(entry);
     }),
     [IPC.appInfo]: verb(IPC.appInfo, 'main', noArgs, trusted, () => services.appInfo()),
+    [IPC.screenShareSources]: verb(IPC.screenShareSources, 'main', noArgs, trusted, () =>
+      services.screenShare.sources(),
+    ),
+    [IPC.screenShareChoose]: verb(
+      IPC.screenShareChoose,
+      'main',
+      z.tuple([screenShareSourceIdSchema]),
+      trusted,
+      ([sourceId]) => services.screenShare.choose(sourceId),
+    ),
   };
 }
 

@@ -69,6 +69,10 @@ const api: RinglineApi = {
   app: {
     info: () => ipcRenderer.invoke(IPC.appInfo),
   },
+  screenShare: {
+    sources: () => ipcRenderer.invoke(IPC.screenShareSources),
+    choose: (sourceId) => ipcRenderer.invoke(IPC.screenShareChoose, sourceId),
+  },
 };
 
 contextBridge.exposeInMainWorld('ringline', api);

@@ -134,5 +134,14 @@ export function createWebHost(storage = new WebStorage()): Host {
         return { name: 'Ringline', version: __APP_VERSION__, platform: navigator.platform, host: 'web' };
       },
     },
+    screenShare: {
+      // The browser's getDisplayMedia() shows its own picker of screens, windows and tabs.
+      async sources() {
+        return null;
+      },
+      async choose() {
+        throw new Error('In the browser, getDisplayMedia() lets the user choose what to share');
+      },
+    },
   };
 }

@@ -4,6 +4,7 @@ import { DEFAULT_CALL_HANDLING, type Account, type CallHandling } from '@common/
 import { incomingAction } from '../sip/call-handling';
 import type { CallSnapshot, DtmfMode } from '../sip/call-state';
 import type { AudioMediaStats } from '../sip/media-stats';
+import type { CallVideoStreams } from '../sip/call-video';
 import { Softphone, type DialOutcome } from '../sip/softphone';
 import { useHost } from '../host';
 import { useAccountsStore } from './accounts';
@@ -154,16 +155,16 @@ export const usePhoneStore = defineStore('phone', () => {
     registration.forget(accountId);
   }
 
-  function dial(accountId: string, input: string): DialOutcome {
-    const outcome = softphone.dial(accountId, input);
+  function dial(accountId: string, input: string, withVideo = false): DialOutcome {
+    const outcome = softphone.dial(accountId, input, withVideo);
     lastDialError.value = outcome.ok ? undefined : outcome;
     if (outcome.ok) calls.focus(outcome.callId);
     return outcome;
   }
 
-  async function answer(callId: string): Promise<void> {
+  async function answer(callId: string, withVideo = false): Promise<void> {
     calls.focus(callId);
-    await softphone.answer(callId);
+    await softphone.answer(callId, withVideo);
   }
 
   return {
@@ -193,6 +194,11 @@ export const usePhoneStore = defineStore('phone', () => {
     startRecording: (callId: string) => softphone.startRecording(callId),
     stopRecording: (callId: string) => softphone.stopRecording(callId),
     mediaStats: (callId: string): Promise<AudioMediaStats | undefined> => softphone.mediaStats(callId),
+    setCamera: (callId: string, on: boolean) => softphone.setCamera(callId, on),
+    removeVideo: (callId: string) => softphone.removeVideo(callId),
+    shareScreen: (callId: string, screen: MediaStreamTrack) => softphone.shareScreen(callId, screen),
+    stopSharing: (callId: string) => softphone.stopSharing(callId),
+    videoStreams: (callId: string): CallVideoStreams | undefined => softphone.videoStreams(callId),
     shutdown: () => softphone.disconnectAll(),
   };
 });

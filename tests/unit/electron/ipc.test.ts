@@ -91,6 +91,15 @@ function recordingServices(): { services: MainServices; calls: string[] } {
     incoming: { act: (action: IncomingAction) => calls.push(`incoming.${action.action}:${action.callId}`) },
     log: { write: (entry: LogEntry) => calls.push(`log.${entry.level}:${entry.scope}`) },
     appInfo: () => ({ name: 'Ringline', version: '0.1.0', platform: 'linux', host: 'electron' }),
+    screenShare: {
+      sources: async () => {
+        calls.push('screenShare.sources');
+        return [];
+      },
+      choose: async (sourceId: string) => {
+        calls.push(`screenShare.choose:${sourceId}`);
+      },
+    },
   };
   return { services, calls };
 }
@@ -299,6 +308,17 @@ describe('createIpcHandlers', () => {
     ).rejects.toThrow(/not available/);
     expect(await handlers[IPC.recordingsChooseFolder](ours, [])).toBeNull();
     expect(calls).toEqual(['recordings.save:call-1010.webm:4', 'recordings.chooseFolder']);
+  });
+
+  it('screen share: only the main window, only well-formed source ids', async () => {
+    const { handlers, calls } = handlersAndCalls();
+    await handlers[IPC.screenShareSources](ours, []);
+    await handlers[IPC.screenShareChoose](ours, ['window:1234:0']);
+    await expect(handlers[IPC.screenShareChoose](ours, ['file:///etc/passwd'])).rejects.toThrow(
+      /screenShare\.choose: invalid argument 0: expected a screen or window source id/,
+    );
+    await expect(handlers[IPC.screenShareSources](incomingWindow, [])).rejects.toThrow(/incoming window/);
+    expect(calls).toEqual(['screenShare.sources', 'screenShare.choose:window:1234:0']);
   });
 
   it('does not echo argument values in errors', async () => {
