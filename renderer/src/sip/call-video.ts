@@ -69,6 +69,11 @@ export class CallVideoMedia {
    * it is open, so dialling does not wait for the camera.
    */
   offerVideoAtStart(peerConnection: RTCPeerConnection): void {
+    // SIP.js adds the microphone only after this hook. An audio transceiver made first keeps audio as
+    // the first m-line (SIP.js's answer logic and desk phones read the first one); SIP.js's
+    // `addTrack` then reuses it, as addTrack reuses a same-kind transceiver that never sent (W3C
+    // webrtc-pc §5.1 addTrack).
+    peerConnection.addTransceiver('audio', { direction: 'sendrecv' });
     const transceiver = peerConnection.addTransceiver('video', { direction: 'sendrecv' });
     void this.attachCamera(transceiver.sender);
   }
@@ -186,7 +191,13 @@ export class CallVideoMedia {
 
   private async attachCamera(sender: RTCRtpSender): Promise<void> {
     const camera = await this.open(() => openCamera(), 'camera-failed');
-    if (camera) await this.attach(sender, camera, 'camera');
+    if (!camera) return;
+    // The far end may have declined or removed video while the camera was opening.
+    if (this.liveTransceiver()?.sender !== sender) {
+      camera.stop();
+      return;
+    }
+    await this.attach(sender, camera, 'camera');
   }
 
   private async attach(sender: RTCRtpSender, track: MediaStreamTrack, source: VideoSource): Promise<void> {
