@@ -16,6 +16,10 @@ function videoButton(app: AppPage, name: string) {
 }
 
 test.describe('video calls between two copies of the app', () => {
+  // Each test registers two apps, places a call and checks media on both sides after every step (each
+  // check watches frames for a couple of seconds, and video encoding is heavy): three times the budget.
+  test.slow();
+
   test('a video call shows both pictures both ways; camera off/on; sharing the screen returns to the camera', async ({
     lab,
     openApp,
@@ -147,13 +151,19 @@ test.describe('video calls between two copies of the app', () => {
 });
 
 test.describe('video and the audio-only desk phone', () => {
+  // A call, then media checks after each step, with video encoding: three times the usual budget.
+  test.slow();
+
   test('a video call to the desk phone goes on as audio; adding video is refused politely', async ({
     lab,
     openApp,
   }) => {
     const app = await registeredApp(openApp, lab, lab.users.alice);
     await app.page.getByLabel('Number or SIP address').fill(lab.users.legacy.user);
+    const dialledAt = Date.now();
     await app.button('Video call').click();
+    // The offer waits for the camera's transceiver and ICE; on a busy machine that alone takes seconds.
+    await lab.waitForSipRequest('INVITE', { to: lab.users.legacy.user, since: dialledAt }, 30_000);
     await expect(app.callState()).toContainText('In call');
     await lab.legacy.waitForEvent('CALL_ESTABLISHED');
     await app.expectAudioFlowing();
