@@ -75,7 +75,7 @@ class TwoEnds {
     if (!offer) throw new Error('no offer to answer');
     await this.far.setRemoteDescription(offer);
     // As SIP.js answers: every transceiver takes the offered audio direction.
-    for (const t of this.far.getTransceivers()) if (!t.stopped) t.direction = 'sendrecv';
+    for (const t of this.far.getTransceivers()) if (t.direction !== 'stopped') t.direction = 'sendrecv';
     const { sdp = '' } = await this.far.createAnswer();
     await this.far.setLocalDescription({ type: 'answer', sdp });
     // A desk phone declines the video stream by answering it with port 0 (RFC 3264 §6).
@@ -105,7 +105,10 @@ function screenTrack(): MediaStreamTrack {
 function liveVideoTransceivers(pc: RTCPeerConnection): RTCRtpTransceiver[] {
   return pc
     .getTransceivers()
-    .filter((t) => t.receiver.track.kind === 'video' && t.currentDirection !== 'stopped' && !t.stopped);
+    .filter(
+      (t) =>
+        t.receiver.track.kind === 'video' && t.currentDirection !== 'stopped' && t.direction !== 'stopped',
+    );
 }
 
 describe('CallVideoMedia (real peer connections)', () => {
