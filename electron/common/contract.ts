@@ -435,6 +435,20 @@ export const messageNoticeSchema = z
   .strict();
 export type MessageNotice = z.infer<typeof messageNoticeSchema>;
 
+/** A screen or window the desktop offers for sharing into a call (Electron `desktopCapturer`). */
+export interface ScreenShareSource {
+  /** Electron's media source id, e.g. `screen:0:0` or `window:1234:0`. */
+  id: string;
+  name: string;
+  kind: 'screen' | 'window';
+  /** A small PNG preview as a `data:` URL; empty when the system gave none. */
+  thumbnail: string;
+}
+
+export const screenShareSourceIdSchema = z
+  .string()
+  .regex(/^(screen|window):[0-9]+:[0-9]+$/, 'expected a screen or window source id');
+
 /** The API that preload exposes as `window.ringline`. Verbs, not channels. */
 export interface RinglineApi {
   accounts: {
@@ -489,6 +503,18 @@ export interface RinglineApi {
      * Rejects when that certificate was not reported, and always in a browser, where the browser decides.
      */
     trust(request: CertificateTrustRequest): Promise<Account>;
+  };
+  screenShare: {
+    /**
+     * The screens and windows the user may share, for our own picker; null when the host's platform
+     * shows its own (a browser's `getDisplayMedia` asks the user itself).
+     */
+    sources(): Promise<ScreenShareSource[] | null>;
+    /**
+     * Picks what the next `getDisplayMedia()` captures (desktop). Only a source from the latest
+     * {@link sources} list is accepted.
+     */
+    choose(sourceId: string): Promise<void>;
   };
 }
 

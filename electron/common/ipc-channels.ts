@@ -24,6 +24,8 @@ export const IPC = {
   /** main -> renderer */
   certificatesProblem: 'ringline:certificates.problem',
   certificatesTrust: 'ringline:certificates.trust',
+  screenShareSources: 'ringline:screenShare.sources',
+  screenShareChoose: 'ringline:screenShare.choose',
 } as const;
 
 export type IpcChannel = (typeof IPC)[keyof typeof IPC];

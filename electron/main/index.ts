@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import {
   app,
   BrowserWindow,
+  desktopCapturer,
   dialog,
   globalShortcut,
   ipcMain,
@@ -53,6 +54,7 @@ import { setLinuxAutostart } from './login-item';
 import { MessageNotifications } from './message-notifications';
 import { CallNotifications, wrapNotification } from './notifications';
 import { RecordingsStore } from './recordings';
+import { ScreenSharePicker } from './screen-share';
 import { serveRendererFile } from './renderer-files';
 import { createSecretBox } from './safe-storage-box';
 import {
@@ -256,6 +258,12 @@ function main(): void {
     const rendererDir = join(import.meta.dirname, '../renderer');
     protocol.handle(APP_SCHEME, (request) => serveRendererFile(rendererDir, request, csp));
     hardenSession(session.defaultSession, trusted);
+    const screenShare = new ScreenSharePicker(desktopCapturer);
+    // Grants exactly the source the user picked in our picker, once; anything else is refused.
+    session.defaultSession.setDisplayMediaRequestHandler((_request, callback) => {
+      const source = screenShare.take();
+      callback(source ? { video: source } : null);
+    });
 
     const userData = app.getPath('userData');
     const box = await createSecretBox(safeStorage, process.platform);
@@ -434,6 +442,10 @@ function main(): void {
             host: 'electron',
           }),
           certificates,
+          screenShare: {
+            sources: () => screenShare.sources(),
+            choose: async (sourceId) => screenShare.choose(sourceId),
+          },
         },
         trusted,
       ),

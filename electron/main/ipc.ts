@@ -29,6 +29,7 @@ import {
   messageNoticeSchema,
   phoneStatusSchema,
   recordingSchema,
+  screenShareSourceIdSchema,
   settingsPatchSchema,
   type AppInfo,
   type IncomingAction,
@@ -52,6 +53,7 @@ export interface MainServices {
   messages: { notify(notice: MessageNotice): void };
   appInfo(): AppInfo;
   certificates: Pick<RinglineApi['certificates'], 'trust'>;
+  screenShare: RinglineApi['screenShare'];
 }
 
 /** Which of our windows a message came from, by its `webContents.id`. */
@@ -192,6 +194,16 @@ export function createIpcHandlers(services: MainServices, trusted: TrustedOrigin
       ([notice]) => {
         services.messages.notify(notice);
       },
+    ),
+    [IPC.screenShareSources]: verb(IPC.screenShareSources, 'main', noArgs, trusted, () =>
+      services.screenShare.sources(),
+    ),
+    [IPC.screenShareChoose]: verb(
+      IPC.screenShareChoose,
+      'main',
+      z.tuple([screenShareSourceIdSchema]),
+      trusted,
+      ([sourceId]) => services.screenShare.choose(sourceId),
     ),
   };
 }

@@ -76,6 +76,10 @@ const api: RinglineApi = {
     onProblem: (listener) => subscribe<CertificateProblem>(IPC.certificatesProblem, listener),
     trust: (request) => ipcRenderer.invoke(IPC.certificatesTrust, request),
   },
+  screenShare: {
+    sources: () => ipcRenderer.invoke(IPC.screenShareSources),
+    choose: (sourceId) => ipcRenderer.invoke(IPC.screenShareChoose, sourceId),
+  },
 };
 
 contextBridge.exposeInMainWorld('ringline', api);

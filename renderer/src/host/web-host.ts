@@ -151,5 +151,14 @@ export function createWebHost(storage = new WebStorage()): Host {
         throw new Error('In a browser, the browser decides which server certificates to trust');
       },
     },
+    screenShare: {
+      // The browser's getDisplayMedia() shows its own picker of screens, windows and tabs.
+      async sources() {
+        return null;
+      },
+      async choose() {
+        throw new Error('In the browser, getDisplayMedia() lets the user choose what to share');
+      },
+    },
   };
 }

@@ -109,6 +109,27 @@ export interface CallSnapshot {
   notice?: CallNotice;
   /** Set on the ended snapshot of a call that carried audio: what its quality was. */
   quality?: CallQualitySummary;
+  /** Video on the call; absent while the call is audio only and no video was offered. */
+  video?: CallVideoState;
+}
+
+/** What we send as video: the camera, a shared screen or window, or nothing. */
+export type VideoSource = 'camera' | 'screen' | 'none';
+
+/**
+ * Video on a call. A video stream is added or removed by re-INVITE (RFC 3264 §8.2, §8.3); switching
+ * between camera, screen and nothing only swaps the track we send, with no signalling.
+ */
+export interface CallVideoState {
+  /** An incoming call whose offer includes video (so it can be answered with or without camera). */
+  offered: boolean;
+  /** A video stream is part of the negotiated session. */
+  active: boolean;
+  sending: VideoSource;
+  /** The negotiated session lets the far end's video reach us. */
+  receiving: boolean;
+  /** A re-INVITE adding or removing video is in flight. */
+  pending?: 'adding' | 'removing';
 }
 
 /**
@@ -127,7 +148,15 @@ export interface TransferProgress {
   statusCode?: number;
 }
 
-export type CallNoticeKind = 'hold-failed' | 'resume-failed' | 'transfer-failed' | 'dtmf-failed';
+export type CallNoticeKind =
+  | 'hold-failed'
+  | 'resume-failed'
+  | 'transfer-failed'
+  | 'dtmf-failed'
+  /** The far end refused our re-INVITE adding video, or answered with the video stream declined. */
+  | 'video-refused'
+  | 'camera-failed'
+  | 'screen-share-failed';
 
 export interface CallNotice {
   kind: CallNoticeKind;

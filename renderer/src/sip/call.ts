@@ -15,6 +15,7 @@ import type {
   SessionDescriptionHandlerOptions as WebSdhOptions,
 } from 'sip.js/lib/platform/web';
 import { requestedAutoAnswerDelay } from './auto-answer';
+import { CallVideoMedia, type CallVideoStreams } from './call-video';
 import {
   canTransition,
   type CallEnd,
@@ -28,6 +29,7 @@ import { DTMF_DURATION_MS, DTMF_GAP_MS, dtmfDigits, dtmfInfoBody } from './dtmf'
 import { audioDirection, farEndHolds } from './media-direction';
 import { readAudioStats, type AudioMediaStats } from './media-stats';
 import { endReasonForInviteFailure } from './sip-status';
+import { offersVideo } from './video-sdp';
 
 export interface CallListener {
   (snapshot: CallSnapshot): void;
@@ -63,11 +65,13 @@ export class Call {
   private pendingEnd: CallEnd | undefined;
   private microphone: MediaStreamTrack | undefined;
   private infoQueue: Promise<void> = Promise.resolve();
+  private readonly video: CallVideoMedia;
 
   private constructor(
     private readonly session: Session,
     init: Omit<CallSnapshot, 'createdAt' | 'muted' | 'held' | 'remoteHeld' | 'dtmfSent' | 'recording'>,
     private readonly events: CallEvents,
+    video: { offered: boolean; offerAtStart: boolean } = { offered: false, offerAtStart: false },
   ) {
     this.snapshot = {
       ...init,
@@ -78,6 +82,8 @@ export class Call {
       dtmfSent: '',
       recording: false,
     };
+    this.video = this.createVideo(video.offered);
+    if (video.offered) this.snapshot.video = this.video.current();
     this.remoteAudio = document.createElement('audio');
     this.remoteAudio.autoplay = true;
     session.stateChange.addListener((state) => this.onSessionState(state));
@@ -86,7 +92,12 @@ export class Call {
         this.pendingEnd ??= { reason: 'remote-hangup' };
         void bye.accept();
       },
-      onSessionDescriptionHandler: () => this.attachRemoteAudio(),
+      onSessionDescriptionHandler: (handler, provisional) => {
+        const peerConnection = (handler as SessionDescriptionHandler).peerConnection;
+        if (video.offerAtStart && !provisional && peerConnection)
+          this.video.offerVideoAtStart(peerConnection);
+        this.attachRemoteAudio();
+      },
       onInvite: (request, _response, statusCode) => this.onReInvite(request.body, statusCode),
       onRefer: (referral) => {
         if (this.events.onReferral) this.events.onReferral(this, referral);
@@ -97,11 +108,21 @@ export class Call {
   }
 
   /** Sends the INVITE. Provisional and final responses drive the state; see `onProgress`/`onReject`. */
-  static dial(inviter: Inviter, accountId: string, dtmfMode: DtmfMode, events: CallEvents): Call {
+  static dial(
+    inviter: Inviter,
+    accountId: string,
+    dtmfMode: DtmfMode,
+    events: CallEvents,
+    withVideo = false,
+  ): Call {
     const call = new Call(
       inviter,
       describeRemote(inviter, accountId, 'outgoing', 'dialing', dtmfMode),
       events,
+      {
+        offered: false,
+        offerAtStart: withVideo,
+      },
     );
     inviter
       .invite({
@@ -121,6 +142,10 @@ export class Call {
       invitation,
       autoAnswerAfter === undefined ? init : { ...init, autoAnswerAfter },
       events,
+      {
+        offered: offersVideo(invitation.body ?? ''),
+        offerAtStart: false,
+      },
     );
     invitation.delegate = {
       ...invitation.delegate,
@@ -153,11 +178,16 @@ export class Call {
     return this.snapshot;
   }
 
-  async answer(): Promise<void> {
+  /**
+   * Answers. A video offer is always answered with its video stream accepted, so the caller's video
+   * shows either way; `withVideo` also turns our camera on, otherwise it stays off until asked.
+   */
+  async answer(withVideo = false): Promise<void> {
     if (!(this.session instanceof Invitation) || this.snapshot.state !== 'incoming') return;
     this.moveTo('answering');
     try {
       await this.session.accept({ sessionDescriptionHandlerOptions: AUDIO_ONLY });
+      if (withVideo) await this.video.startCameraAfterAnswer();
     } catch (error) {
       // Typically getUserMedia refused or no microphone: tell the caller we cannot take it.
       this.finish({ reason: 'media-failed', detail: String(error) });
@@ -256,6 +286,7 @@ export class Call {
         : this.snapshot.remoteHeld;
       this.update({ held, remoteHeld, holdPending: undefined });
       this.applyMicrophone();
+      this.video.refresh();
       return true;
     }
     // Roll back: the dialog is still in its previous hold state (RFC 3261 §14.1).
@@ -383,6 +414,30 @@ export class Call {
     return this.sendRefer(referTo, kind, targetText);
   }
 
+  /** Turns our camera on or off (on an audio-only call, on adds video by re-INVITE). */
+  setCamera(on: boolean): Promise<void> {
+    return this.video.setCamera(on);
+  }
+
+  /** Takes video off the call by re-INVITE; the call goes on as audio. */
+  removeVideo(): Promise<void> {
+    return this.video.removeVideo();
+  }
+
+  /** Sends a screen or window capture as our video (see {@link CallVideoMedia.shareScreen}). */
+  shareScreen(screen: MediaStreamTrack): Promise<void> {
+    return this.video.shareScreen(screen);
+  }
+
+  stopSharing(): Promise<void> {
+    return this.video.stopSharing();
+  }
+
+  /** The self view's and the remote view's streams; the same objects for the whole call. */
+  videoStreams(): CallVideoStreams {
+    return this.video.streams();
+  }
+
   /** Live audio counters from the call's peer connection (inbound packets, energy, codec). */
   mediaStats(): Promise<AudioMediaStats> {
     return readAudioStats(this.handler()?.peerConnection);
@@ -472,6 +527,7 @@ export class Call {
     const remoteHeld = farEndHolds(audioDirection(offer), 'offer', this.snapshot.held === true);
     if (remoteHeld !== this.snapshot.remoteHeld) this.update({ remoteHeld });
     this.attachRemoteAudio();
+    this.video.refresh();
   }
 
   private onProgress(response: IncomingResponse): void {
@@ -499,6 +555,7 @@ export class Call {
       this.attachRemoteAudio();
       this.microphone ??= this.audioSender()?.track ?? undefined;
       this.moveTo('active', { answeredAt: Date.now() });
+      this.video.refresh();
     } else if (state === SessionState.Terminated) {
       // SIP.js moves to Terminated before it calls our onReject delegate with the final response
       // (inviter.js, invite()): wait one microtask so the status code is known when we report the end.
@@ -511,6 +568,7 @@ export class Call {
   private finish(end: CallEnd): void {
     if (this.snapshot.state === 'ended') return;
     this.remoteAudio.srcObject = null;
+    this.video.close();
     this.moveTo('ended', { end, endedAt: Date.now(), holdPending: undefined });
   }
 
@@ -527,6 +585,49 @@ export class Call {
     this.remoteAudio.srcObject = stream;
     // Autoplay may be refused until the user has interacted with the page; the next gesture retries.
     this.remoteAudio.play().catch(() => undefined);
+  }
+
+  private createVideo(offered: boolean): CallVideoMedia {
+    return new CallVideoMedia(
+      {
+        peerConnection: () => this.handler()?.peerConnection,
+        renegotiate: (beforeRollback) => this.renegotiate(beforeRollback),
+        canRenegotiate: () =>
+          this.snapshot.state === 'active' && !this.snapshot.held && this.snapshot.holdPending === undefined,
+        report: (video) => {
+          if (this.snapshot.state !== 'ended') this.update({ video });
+        },
+        notify: (kind, statusCode) => this.notify(kind, statusCode),
+      },
+      offered,
+    );
+  }
+
+  /**
+   * A re-INVITE offering the peer connection's transceivers as they are (adding or removing video);
+   * the SDH options keep the audio-only constraints, so SIP.js neither asks for media nor replaces
+   * the microphone. A refusal leaves the dialog as it was (RFC 3261 §14.1), so the offer is undone.
+   */
+  private async renegotiate(beforeRollback?: () => void): Promise<{ ok: boolean; statusCode?: number }> {
+    const outcome = await new Promise<{ ok: boolean; statusCode?: number }>((resolve) => {
+      this.session
+        .invite({
+          sessionDescriptionHandlerOptions: {
+            ...AUDIO_ONLY,
+            hold: this.snapshot.held === true,
+          } as SessionDescriptionHandlerOptions,
+          requestDelegate: {
+            onAccept: () => resolve({ ok: true }),
+            onReject: (response) => resolve({ ok: false, statusCode: response.message.statusCode }),
+          },
+        })
+        .catch(() => resolve({ ok: false }));
+    });
+    if (!outcome.ok && this.snapshot.state === 'active') {
+      beforeRollback?.();
+      await this.rollBackLocalOffer(this.snapshot.held ? 'sendonly' : 'sendrecv');
+    }
+    return outcome;
   }
 
   private audioSender(): RTCRtpSender | undefined {

@@ -302,15 +302,15 @@ export class Phone {
     this.setRegistration('offline');
   }
 
-  /** Places a call to an already resolved SIP URI (see `resolveDialTarget`). */
-  dial(targetUri: string): Call {
+  /** Places a call to an already resolved SIP URI (see `resolveDialTarget`), with video when asked. */
+  dial(targetUri: string, withVideo = false): Call {
     const target = UserAgent.makeURI(targetUri);
     if (!target) throw new Error(`invalid SIP URI: ${targetUri}`);
     const inviter = new Inviter(this.userAgent, target, {
       earlyMedia: true,
       sessionDescriptionHandlerOptions: AUDIO_ONLY,
     });
-    return this.track(Call.dial(inviter, this.config.accountId, this.dtmfMode, this.callEvents()));
+    return this.track(Call.dial(inviter, this.config.accountId, this.dtmfMode, this.callEvents(), withVideo));
   }
 
   /** Sends a text message (SIP MESSAGE) to an already resolved SIP URI; `onOutcome` runs once. */

@@ -1,4 +1,5 @@
 import type { Call } from './call';
+import type { CallVideoStreams } from './call-video';
 import type { CallSnapshot, DtmfMode } from './call-state';
 import { CallQualityWatch, type CallQualitySnapshot } from './call-quality';
 import type { AudioMediaStats } from './media-stats';
@@ -124,22 +125,22 @@ export class Softphone {
     return call ? { ok: true, callId: call.id } : { ok: false, error: 'nothing-to-pick-up' };
   }
 
-  /** Places a call; calls already connected are held first, like picking up a new line. */
-  dial(accountId: string, input: string): DialOutcome {
+  /** Places a call (a video call when asked); calls already connected are held first, like picking up a new line. */
+  dial(accountId: string, input: string, withVideo = false): DialOutcome {
     const phone = this.phones.get(accountId);
     if (!phone) return { ok: false, error: 'no-account' };
     const target = resolveDialTarget(input, phone.dialContext);
     if (!target.ok) return { ok: false, error: target.error };
     void this.holdAllExcept(undefined);
-    return { ok: true, callId: phone.dial(target.uri).id };
+    return { ok: true, callId: phone.dial(target.uri, withVideo).id };
   }
 
-  /** Answers; the call in progress (if any) is put on hold first (call waiting). */
-  async answer(callId: string): Promise<void> {
+  /** Answers (with our camera on when asked); the call in progress (if any) is put on hold first (call waiting). */
+  async answer(callId: string, withVideo = false): Promise<void> {
     const call = this.findCall(callId);
     if (!call) return;
     await this.holdAllExcept(callId);
-    await call.answer();
+    await call.answer(withVideo);
   }
 
   decline(
@@ -316,6 +317,29 @@ export class Softphone {
       blob,
       fileName: recordingFileName(entry.recorder.startedAt, entry.remoteNumber),
     });
+  }
+
+  setCamera(callId: string, on: boolean): Promise<void> {
+    return this.withCall(callId, (call) => call.setCamera(on));
+  }
+
+  removeVideo(callId: string): Promise<void> {
+    return this.withCall(callId, (call) => call.removeVideo());
+  }
+
+  /** Sends a screen capture as the call's video; the track is stopped if the call is gone. */
+  async shareScreen(callId: string, screen: MediaStreamTrack): Promise<void> {
+    const call = this.findCall(callId);
+    if (call) await call.shareScreen(screen);
+    else screen.stop();
+  }
+
+  stopSharing(callId: string): Promise<void> {
+    return this.withCall(callId, (call) => call.stopSharing());
+  }
+
+  videoStreams(callId: string): CallVideoStreams | undefined {
+    return this.findCall(callId)?.videoStreams();
   }
 
   async mediaStats(callId: string): Promise<AudioMediaStats | undefined> {

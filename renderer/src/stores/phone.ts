@@ -10,6 +10,7 @@ import type { OwnStatus } from '../presence/presence-agent';
 import { incomingAction } from '../sip/call-handling';
 import type { CallSnapshot, DtmfMode } from '../sip/call-state';
 import type { AudioMediaStats } from '../sip/media-stats';
+import type { CallVideoStreams } from '../sip/call-video';
 import { Softphone, type DialOutcome } from '../sip/softphone';
 import type { IncomingTextMessage } from '../sip/text-messages';
 import { useHost } from '../host';
@@ -231,16 +232,16 @@ export const usePhoneStore = defineStore('phone', () => {
     presence.forget(accountId);
   }
 
-  function dial(accountId: string, input: string): DialOutcome {
-    const outcome = softphone.dial(accountId, input);
+  function dial(accountId: string, input: string, withVideo = false): DialOutcome {
+    const outcome = softphone.dial(accountId, input, withVideo);
     lastDialError.value = outcome.ok ? undefined : outcome;
     if (outcome.ok) calls.focus(outcome.callId);
     return outcome;
   }
 
-  async function answer(callId: string): Promise<void> {
+  async function answer(callId: string, withVideo = false): Promise<void> {
     calls.focus(callId);
-    await softphone.answer(callId);
+    await softphone.answer(callId, withVideo);
   }
 
   return {
@@ -271,6 +272,11 @@ export const usePhoneStore = defineStore('phone', () => {
     startRecording: (callId: string) => softphone.startRecording(callId),
     stopRecording: (callId: string) => softphone.stopRecording(callId),
     mediaStats: (callId: string): Promise<AudioMediaStats | undefined> => softphone.mediaStats(callId),
+    setCamera: (callId: string, on: boolean) => softphone.setCamera(callId, on),
+    removeVideo: (callId: string) => softphone.removeVideo(callId),
+    shareScreen: (callId: string, screen: MediaStreamTrack) => softphone.shareScreen(callId, screen),
+    stopSharing: (callId: string) => softphone.stopSharing(callId),
+    videoStreams: (callId: string): CallVideoStreams | undefined => softphone.videoStreams(callId),
     shutdown: () => softphone.disconnectAll(),
     resolveTarget: (accountId: string, input: string) => softphone.resolveTarget(accountId, input),
     sendMessage: (...args: Parameters<Softphone['sendMessage']>) => softphone.sendMessage(...args),

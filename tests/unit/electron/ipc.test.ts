@@ -102,6 +102,15 @@ function recordingServices(): { services: MainServices; calls: string[] } {
         return { ...account, trustedCertificate: { host: 'pbx.example.com:443', sha256: request.sha256 } };
       },
     },
+    screenShare: {
+      sources: async () => {
+        calls.push('screenShare.sources');
+        return [];
+      },
+      choose: async (sourceId: string) => {
+        calls.push(`screenShare.choose:${sourceId}`);
+      },
+    },
   };
   return { services, calls };
 }
@@ -370,6 +379,17 @@ describe('createIpcHandlers', () => {
     ).rejects.toThrow(/not available/);
     expect(await handlers[IPC.recordingsChooseFolder](ours, [])).toBeNull();
     expect(calls).toEqual(['recordings.save:call-1010.webm:4', 'recordings.chooseFolder']);
+  });
+
+  it('screen share: only the main window, only well-formed source ids', async () => {
+    const { handlers, calls } = handlersAndCalls();
+    await handlers[IPC.screenShareSources](ours, []);
+    await handlers[IPC.screenShareChoose](ours, ['window:1234:0']);
+    await expect(handlers[IPC.screenShareChoose](ours, ['file:///etc/passwd'])).rejects.toThrow(
+      /screenShare\.choose: invalid argument 0: expected a screen or window source id/,
+    );
+    await expect(handlers[IPC.screenShareSources](incomingWindow, [])).rejects.toThrow(/incoming window/);
+    expect(calls).toEqual(['screenShare.sources', 'screenShare.choose:window:1234:0']);
   });
 
   it('does not echo argument values in errors', async () => {
