@@ -302,7 +302,7 @@ export const zhCN: Messages = {
     ringerAll: '所有输出设备',
     camera: '摄像头',
     systemDefault: '系统默认',
-    unnamed: '{kind} {index}',
+    unnamed: '{kind} {index} 号',
     kinds: { audioinput: '麦克风', audiooutput: '输出设备', videoinput: '摄像头' },
     echoCancellation: '回声消除',
     noiseSuppression: '降噪',

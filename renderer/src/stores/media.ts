@@ -38,7 +38,14 @@ export const useMediaStore = defineStore('media', () => {
   }));
 
   const ofKind = (kind: MediaDeviceKind) =>
-    computed(() => devices.value.filter((device) => device.kind === kind && device.deviceId !== ''));
+    computed(() =>
+      devices.value.filter(
+        (device) =>
+          device.kind === kind &&
+          device.deviceId !== '' &&
+          !['default', 'communications'].includes(device.deviceId),
+      ),
+    );
   const microphones = ofKind('audioinput');
   const speakers = ofKind('audiooutput');
   const cameras = ofKind('videoinput');
