@@ -24,22 +24,23 @@ const sealedSchema = z
   .max(8192)
   .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'expected base64');
 
-const storedAccountSchema = accountInputSchema
-  .omit({ id: true, password: true, turnCredentials: true })
-  .extend({
-    id: accountIdSchema,
-    /** What the secret box returned for the password: base64 ciphertext. Absent when nothing is stored. */
-    sealedPassword: z
-      .string()
-      .max(8192)
-      .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'expected base64')
-      .optional(),
-    /**
-     * TURN credentials as the box returned them, by index into `media.iceServers` (null: none stored, or
-     * kept in memory only by a session-only box).
-     */
-    sealedTurnCredentials: z.array(sealedSchema.nullable()).max(8).optional(),
-  });
+/** What the account form sends, less the secrets: those are stored sealed, below. */
+const storedInputSchema = accountInputSchema.omit({ id: true, password: true, turnCredentials: true });
+
+const storedAccountSchema = storedInputSchema.extend({
+  id: accountIdSchema,
+  /** What the secret box returned for the password: base64 ciphertext. Absent when nothing is stored. */
+  sealedPassword: z
+    .string()
+    .max(8192)
+    .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'expected base64')
+    .optional(),
+  /**
+   * TURN credentials as the box returned them, by index into `media.iceServers` (null: none stored, or
+   * kept in memory only by a session-only box).
+   */
+  sealedTurnCredentials: z.array(sealedSchema.nullable()).max(8).optional(),
+});
 
 export type StoredAccount = z.infer<typeof storedAccountSchema>;
 

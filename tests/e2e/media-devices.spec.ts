@@ -81,7 +81,12 @@ test.describe('devices, codecs and NAT traversal', () => {
     await microphone.selectOption({ label: 'Fake Audio Input 2' });
     await expect.poll(() => sentMicrophoneLabel(app)).toBe('Fake Audio Input 2');
     expect(before).not.toBe('Fake Audio Input 2');
-    await expect(app.page.getByRole('meter', { name: 'Microphone level' })).toBeVisible();
+    const meter = app.page.getByRole('meter', { name: 'Microphone level' });
+    await expect
+      .poll(async () => Number(await meter.getAttribute('aria-valuenow')), {
+        message: 'the level meter moves with the 660 Hz tone the fake microphone plays',
+      })
+      .toBeGreaterThan(5);
     await app.page.getByRole('button', { name: 'Phone', exact: true }).click();
 
     await expect(app.callState()).toContainText('In call');
