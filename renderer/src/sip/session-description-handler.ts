@@ -55,8 +55,13 @@ export class RinglineSessionDescriptionHandler extends SessionDescriptionHandler
         },
       },
     );
-    // SIP.js uses the `on…` handler properties itself; a listener leaves them alone.
-    this.peerConnection?.addEventListener('icecandidate', (event) => this.onCandidate(event.candidate));
+    // SIP.js uses the `on…` handler properties itself; listeners leave them alone.
+    const peerConnection = this.peerConnection;
+    peerConnection?.addEventListener('icecandidate', (event) => this.onCandidate(event.candidate));
+    peerConnection?.addEventListener('icegatheringstatechange', () => {
+      // A new gathering round (the first offer or answer, or an ICE restart): count afresh.
+      if (peerConnection.iceGatheringState === 'gathering') this.gathered = [];
+    });
   }
 
   protected override createLocalOfferOrAnswer(
@@ -66,14 +71,15 @@ export class RinglineSessionDescriptionHandler extends SessionDescriptionHandler
     return super.createLocalOfferOrAnswer(options);
   }
 
-  protected override setLocalSessionDescription(description: RTCSessionDescriptionInit): Promise<void> {
-    // A new local description may start a new gathering round (ICE restart); count afresh.
-    this.gathered = [];
-    return super.setLocalSessionDescription(description);
-  }
-
+  /**
+   * Also used for re-INVITEs (hold, resume): without an ICE restart no new candidates come, and the
+   * ones already gathered are enough at once, even while the browser still hears from its servers.
+   */
   protected override waitForIceGatheringComplete(restart = false, timeout = 0): Promise<void> {
     const waiting = super.waitForIceGatheringComplete(restart, timeout);
+    // An ICE restart's candidates come after this (their events are tasks, this runs in the same one
+    // as setLocalDescription's resolution): the old round's must not count.
+    if (restart) this.gathered = [];
     this.checkCandidates();
     return waiting;
   }
