@@ -73,9 +73,12 @@ export async function expectCallUp(app: AppPage): Promise<void> {
   await expect(app.callState()).toContainText('In call');
 }
 
-/** The audio codec the desk phone last said it uses on its plain RTP side (baresip's own log). */
+/**
+ * The audio codec rtpengine relays on the desk phone's plain RTP leg of the latest call, from its
+ * own log: what the server side saw, independent of the browser.
+ */
 export async function deskPhoneCodec(lab: Lab): Promise<string | undefined> {
-  const log = await readFile(join(lab.logsDir, `baresip-${lab.users.legacy.user}.log`), 'utf8');
+  const log = await readFile(join(lab.logsDir, 'rtpengine.log'), 'utf8');
   const used = [...log.matchAll(/Media #1 \(audio over RTP\/AVP\) using (\w+)\//g)];
   return used.at(-1)?.[1];
 }
