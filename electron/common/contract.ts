@@ -99,6 +99,51 @@ export const presenceOptionsSchema = z
 export type PresenceOptions = z.infer<typeof presenceOptionsSchema>;
 export const DEFAULT_PRESENCE_OPTIONS: PresenceOptions = presenceOptionsSchema.parse({});
 
+/** Audio codecs an account can put first, in the order offered (RFC 3264 §5.1: most preferred first). */
+export const AUDIO_CODECS = ['opus', 'G722', 'PCMU', 'PCMA'] as const;
+export const VIDEO_CODECS = ['VP8', 'H264'] as const;
+
+/** A STUN or TURN server URL (RFC 7064, RFC 7065), e.g. `stun:stun.example.com:3478`, `turns:turn.example.com`. */
+export const iceServerUrlSchema = z
+  .string()
+  .trim()
+  .max(MAX_TEXT)
+  .regex(/^(stuns?|turns?):[^\s?]+(\?transport=(udp|tcp))?$/i, 'expected stun:, stuns:, turn: or turns: URL');
+
+/**
+ * One STUN or TURN server. The TURN credential is a secret: it is stored like the account password
+ * (sealed by the host), never in this object.
+ */
+export const iceServerSchema = z
+  .object({
+    url: iceServerUrlSchema,
+    username: z.string().max(MAX_TEXT).default(''),
+  })
+  .strict();
+export type IceServerSetting = z.infer<typeof iceServerSchema>;
+
+/**
+ * How an account's calls negotiate media: codec order, STUN/TURN servers and ICE policy. Every field
+ * has a default, so accounts saved before this existed still load.
+ */
+export const accountMediaSchema = z
+  .object({
+    audioCodecs: z
+      .array(z.enum(AUDIO_CODECS))
+      .max(AUDIO_CODECS.length)
+      .default([...AUDIO_CODECS]),
+    videoCodecs: z
+      .array(z.enum(VIDEO_CODECS))
+      .max(VIDEO_CODECS.length)
+      .default([...VIDEO_CODECS]),
+    iceServers: z.array(iceServerSchema).max(8).default([]),
+    /** `relay`: only TURN relay candidates (hides our addresses; needs a TURN server). */
+    iceTransportPolicy: z.enum(['all', 'relay']).default('all'),
+  })
+  .strict();
+export type AccountMedia = z.infer<typeof accountMediaSchema>;
+export const DEFAULT_ACCOUNT_MEDIA: AccountMedia = accountMediaSchema.parse({});
+
 /** What the account form submits. The password is optional on edit: absent means "keep the stored one". */
 export const accountInputSchema = z
   .object({
@@ -118,6 +163,12 @@ export const accountInputSchema = z
       .union([z.string().regex(/^[A-Z]{2}$/, 'expected a two-letter country code'), z.literal('')])
       .optional(),
     presence: presenceOptionsSchema.optional(),
+    media: accountMediaSchema.optional(),
+    /**
+     * TURN credentials by index into `media.iceServers`; like the password, an absent entry keeps the
+     * stored one. Sealed by the host, never written in clear.
+     */
+    turnCredentials: z.array(z.string().max(MAX_TEXT).optional()).max(8).optional(),
   })
   .strict();
 
@@ -139,6 +190,7 @@ export interface Account {
   /** The one self-signed server certificate the user chose to trust for this account (desktop only). */
   trustedCertificate?: TrustedCertificate;
   presence?: PresenceOptions;
+  media?: AccountMedia;
   /** False when no password is stored or remembered for this session: the UI must ask for one. */
   hasPassword: boolean;
 }
@@ -202,6 +254,22 @@ export const settingsSchema = z.object({
   doNotDisturbMode: z.enum(['reject-busy', 'silent']).default('reject-busy'),
   /** Where the desktop app saves call recordings; empty means the default (Music/Ringline recordings). */
   recordingsFolder: z.string().max(1024).default(''),
+  /**
+   * Devices and capture processing. Device ids are the browser's `deviceId`s; empty means the system
+   * default. A chosen device that is unplugged is remembered and used again when it comes back.
+   */
+  media: z
+    .object({
+      microphoneId: z.string().max(MAX_TEXT).default(''),
+      speakerId: z.string().max(MAX_TEXT).default(''),
+      /** Where incoming calls ring: one output (empty: the speaker's), or `all` for every output at once. */
+      ringerId: z.string().max(MAX_TEXT).default(''),
+      cameraId: z.string().max(MAX_TEXT).default(''),
+      echoCancellation: z.boolean().default(true),
+      noiseSuppression: z.boolean().default(true),
+      autoGainControl: z.boolean().default(true),
+    })
+    .default({}),
   shortcuts: z
     .object({
       enabled: z.boolean().default(false),
@@ -457,6 +525,8 @@ export interface RinglineApi {
     remove(id: string): Promise<void>;
     /** The stored password for registering, or null when none is available. */
     password(id: string): Promise<string | null>;
+    /** The stored TURN credentials, by index into the account's `media.iceServers` (null: none). */
+    turnCredentials(id: string): Promise<(string | null)[]>;
   };
   settings: {
     get(): Promise<SettingsSnapshot>;

@@ -7,6 +7,7 @@ export const IPC = {
   accountsSave: 'ringline:accounts.save',
   accountsRemove: 'ringline:accounts.remove',
   accountsPassword: 'ringline:accounts.password',
+  accountsTurnCredentials: 'ringline:accounts.turnCredentials',
   settingsGet: 'ringline:settings.get',
   settingsUpdate: 'ringline:settings.update',
   phoneReportStatus: 'ringline:phone.reportStatus',

@@ -17,10 +17,19 @@ import {
   type TrustedCertificate,
   trustedCertificateSchema,
 } from '../common/contract';
+import { keptCredentials, turnSecretKey } from '../common/turn-credentials';
 import type { JsonFile } from './json-file';
 import type { SecretBox } from './secret-box';
 
-const storedAccountSchema = accountInputSchema.omit({ id: true, password: true }).extend({
+const sealedSchema = z
+  .string()
+  .max(8192)
+  .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'expected base64');
+
+/** What the account form sends, less the secrets: those are stored sealed, below. */
+const storedInputSchema = accountInputSchema.omit({ id: true, password: true, turnCredentials: true });
+
+const storedAccountSchema = storedInputSchema.extend({
   id: accountIdSchema,
   /** What the secret box returned for the password: base64 ciphertext. Absent when nothing is stored. */
   sealedPassword: z
@@ -30,6 +39,11 @@ const storedAccountSchema = accountInputSchema.omit({ id: true, password: true }
     .optional(),
   /** Set only by {@link AccountsStore.pinCertificate}: the renderer's account form cannot carry it. */
   trustedCertificate: trustedCertificateSchema.optional(),
+  /**
+   * TURN credentials as the box returned them, by index into `media.iceServers` (null: none stored, or
+   * kept in memory only by a session-only box).
+   */
+  sealedTurnCredentials: z.array(sealedSchema.nullable()).max(8).optional(),
 });
 
 export type StoredAccount = z.infer<typeof storedAccountSchema>;
@@ -109,6 +123,9 @@ export class AccountsStore {
         input.password === undefined || input.password === ''
           ? (existing?.sealedPassword ?? null)
           : await this.#box.seal(id, input.password);
+      // Like the password, absent media settings mean "keep" (call-handling edits do not carry them).
+      const media = input.media ?? existing?.media;
+      const sealedTurn = await this.#sealTurnCredentials(id, input, media?.iceServers.length ?? 0, existing);
 
       const stored: StoredAccount = {
         id,
@@ -125,7 +142,9 @@ export class AccountsStore {
           ? { callHandling: input.callHandling ?? existing?.callHandling }
           : {}),
         ...((input.presence ?? existing?.presence) ? { presence: input.presence ?? existing?.presence } : {}),
+        ...(media ? { media } : {}),
         ...(sealed === null ? {} : { sealedPassword: sealed }),
+        ...(sealedTurn.some((entry) => entry !== null) ? { sealedTurnCredentials: sealedTurn } : {}),
         // Kept across edits; it only applies while the WebSocket server's host:port is the pinned one.
         ...(existing?.trustedCertificate ? { trustedCertificate: existing.trustedCertificate } : {}),
       };
@@ -166,6 +185,7 @@ export class AccountsStore {
         this.#changed(accounts);
       }
       this.#box.forget(id);
+      for (let index = 0; index < 8; index++) this.#box.forget(turnSecretKey(id, index));
     });
   }
 
@@ -179,12 +199,48 @@ export class AccountsStore {
     return password;
   }
 
+  /** The TURN credentials to register with, by index into the account's `media.iceServers`. */
+  async turnCredentials(id: string): Promise<(string | null)[]> {
+    const { accounts } = await this.#load();
+    const stored = accounts.find((account) => account.id === id);
+    const servers = stored?.media?.iceServers.length ?? 0;
+    const credentials: (string | null)[] = [];
+    for (let index = 0; index < servers; index++) {
+      const sealed = stored?.sealedTurnCredentials?.[index] ?? null;
+      const credential = await this.#box.open(turnSecretKey(id, index), sealed);
+      if (credential) this.#onSecret(credential);
+      credentials.push(credential || null);
+    }
+    return credentials;
+  }
+
+  /** Seals new TURN credentials; an absent or empty one keeps what is stored at its index. */
+  async #sealTurnCredentials(
+    id: string,
+    input: AccountInput,
+    servers: number,
+    existing: StoredAccount | undefined,
+  ): Promise<(string | null)[]> {
+    const fresh: (string | null | undefined)[] = [];
+    for (let index = 0; index < servers; index++) {
+      const credential = input.turnCredentials?.[index];
+      if (!credential) {
+        fresh.push(undefined);
+        continue;
+      }
+      this.#onSecret(credential);
+      // A session-only box keeps it in memory and returns null: nothing goes to disk.
+      fresh.push(await this.#box.seal(turnSecretKey(id, index), credential));
+    }
+    return keptCredentials(existing?.sealedTurnCredentials ?? [], fresh, servers);
+  }
+
   #changed(accounts: StoredAccount[]): void {
     this.#onChange(accounts.map((stored) => this.#toAccount(stored)));
   }
 
   #toAccount(stored: StoredAccount): Account {
-    const { sealedPassword, ...visible } = stored;
+    const { sealedPassword, sealedTurnCredentials: _turn, ...visible } = stored;
     return { ...visible, hasPassword: this.#box.has(stored.id, sealedPassword ?? null) };
   }
 

@@ -134,6 +134,13 @@ export function createIpcHandlers(services: MainServices, trusted: TrustedOrigin
     [IPC.accountsPassword]: verb(IPC.accountsPassword, 'main', z.tuple([accountIdSchema]), trusted, ([id]) =>
       services.accounts.password(id),
     ),
+    [IPC.accountsTurnCredentials]: verb(
+      IPC.accountsTurnCredentials,
+      'main',
+      z.tuple([accountIdSchema]),
+      trusted,
+      ([id]) => services.accounts.turnCredentials(id),
+    ),
     [IPC.settingsGet]: verb(IPC.settingsGet, 'main', noArgs, trusted, () => services.settings.get()),
     [IPC.recordingsSave]: verb(
       IPC.recordingsSave,

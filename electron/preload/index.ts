@@ -37,6 +37,7 @@ const api: RinglineApi = {
     save: (input) => ipcRenderer.invoke(IPC.accountsSave, input),
     remove: (id) => ipcRenderer.invoke(IPC.accountsRemove, id),
     password: (id) => ipcRenderer.invoke(IPC.accountsPassword, id),
+    turnCredentials: (id) => ipcRenderer.invoke(IPC.accountsTurnCredentials, id),
   },
   settings: {
     get: () => ipcRenderer.invoke(IPC.settingsGet),

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { AppPage } from '../e2e/app-page';
 import { expect, test } from '../e2e/fixtures';
 import type { Lab } from '../lab/lab';
+import { addIceServer, newAccountForm, UNREACHABLE_STUN } from '../e2e/media-settings';
 import { replyTime } from './kamailio-replies';
 import { markdownReport, summarise, type Comparison } from './stats';
 
@@ -138,6 +139,47 @@ test('call setup and registration, app vs native', async ({ lab, openApp }) => {
     'Times are taken from Kamailio log timestamps and the test process clock on the same machine; first RTP is polled every 5 ms from getStats.',
   ];
   await writeReport('calls', comparisons, notes, samples);
+});
+
+test('dial -> INVITE: host candidates only, and with an unreachable STUN server', async ({
+  lab,
+  openApp,
+}) => {
+  /** Dials the desk phone RUNS times; returns dial -> INVITE at Kamailio for each call. */
+  const dialToInvite = async (stunUrl?: string): Promise<number[]> => {
+    const app = await openApp();
+    if (stunUrl) await addIceServer(newAccountForm(app), stunUrl);
+    await app.addAccount(lab.users.alice, lab.wssUrl);
+    await app.expectRegistered();
+    const samples: number[] = [];
+    for (let run = 0; run < RUNS; run++) {
+      lab.legacy.clearEvents();
+      const dialled = Date.now();
+      await app.dial(lab.users.legacy.user);
+      const invite = await lab.waitForSipRequest('INVITE', { to: lab.users.legacy.user, since: dialled });
+      samples.push(invite.time - dialled);
+      await lab.legacy.waitForEvent('CALL_ESTABLISHED');
+      await app.button('Hang up').click();
+      await lab.legacy.waitForEvent('CALL_CLOSED');
+      await expect(app.callCard()).toHaveCount(0);
+    }
+    await app.context.close();
+    return samples;
+  };
+  const hostOnly = await dialToInvite();
+  const unreachableStun = await dialToInvite(UNREACHABLE_STUN);
+  const comparisons: Comparison[] = [
+    { measurement: 'dial -> INVITE at the server, host-only', app: summarise('hostOnly', hostOnly) },
+    {
+      measurement: `dial -> INVITE at the server, with an unreachable STUN server (${UNREACHABLE_STUN})`,
+      app: summarise('unreachableStun', unreachableStun),
+    },
+  ];
+  const notes = [
+    `${RUNS} runs each, ${new Date().toISOString()}, loopback only; the app calls the desk phone.`,
+    'ICE gathering stops at the first host candidate without servers; with STUN it waits at most 500 ms after the host candidates for a reflexive one (Chromium alone waits ~40 s for an unreachable server).',
+  ];
+  await writeReport('ice-gathering', comparisons, notes, { hostOnly, unreachableStun });
 });
 
 test('call history at 100,000 entries: first paint and search', async ({ openApp }) => {

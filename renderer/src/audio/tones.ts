@@ -21,9 +21,27 @@ const CADENCES: Record<TonePattern, Cadence> = {
   'call-waiting': { frequencies: [440], steps: [0.2, 0.2, 0.2, 4.4], gain: 0.08 },
 };
 
+/** Output devices for the tones: the ringtone may go to another device (or several) than the in-call tones. */
+export interface ToneOutputs {
+  /** Outputs the ringtone plays on ('' = the system default). */
+  ring: readonly string[];
+  /** Output for ringback and the call-waiting beeps: where the call is heard. */
+  call: string;
+}
+
 export class TonePlayer {
   private context: AudioContext | undefined;
   private playing: { pattern: TonePattern; stop: () => void } | undefined;
+  private outputs: ToneOutputs = { ring: [''], call: '' };
+
+  /** Routes the tones; a tone playing now restarts on its new outputs. */
+  setOutputs(outputs: ToneOutputs): void {
+    this.outputs = outputs;
+    const pattern = this.playing?.pattern;
+    if (!pattern) return;
+    this.stop();
+    this.play(pattern);
+  }
 
   get current(): TonePattern | undefined {
     return this.playing?.pattern;
@@ -37,7 +55,8 @@ export class TonePlayer {
     const cadence = CADENCES[pattern];
     const envelope = context.createGain();
     envelope.gain.value = 0;
-    envelope.connect(context.destination);
+    const sinks = pattern === 'ringtone' ? this.outputs.ring : [this.outputs.call];
+    const disconnectOutputs = this.connectOutputs(context, envelope, sinks);
     const oscillators = cadence.frequencies.map((frequency) => {
       const oscillator = context.createOscillator();
       oscillator.frequency.value = frequency;
@@ -68,7 +87,36 @@ export class TonePlayer {
         envelope.gain.value = 0;
         oscillators.forEach((oscillator) => oscillator.stop());
         envelope.disconnect();
+        disconnectOutputs();
       },
+    };
+  }
+
+  /**
+   * The default output is the context's own destination; any other device is reached through an
+   * audio element with `setSinkId` (one per device, all fed by the same stream).
+   */
+  private connectOutputs(context: AudioContext, source: AudioNode, sinks: readonly string[]): () => void {
+    if (sinks.every((sink) => sink === '')) {
+      source.connect(context.destination);
+      return () => undefined;
+    }
+    const destination = context.createMediaStreamDestination();
+    source.connect(destination);
+    const elements = sinks.map((sink) => {
+      const element = new Audio();
+      element.srcObject = destination.stream;
+      void element
+        .setSinkId(sink)
+        .then(() => element.play())
+        .catch(() => undefined);
+      return element;
+    });
+    return () => {
+      elements.forEach((element) => {
+        element.pause();
+        element.srcObject = null;
+      });
     };
   }
 

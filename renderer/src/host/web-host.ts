@@ -16,6 +16,7 @@ import {
 } from '@common/contract';
 import type { z } from 'zod';
 import { redact } from '@common/log-redaction';
+import { keptCredentials } from '@common/turn-credentials';
 import { downloadFile } from './download';
 import type { Host } from './host';
 import { WebCommands } from './web-commands';
@@ -24,7 +25,9 @@ import { WebMessageNotifications } from './web-message-notifications';
 import { WebNotifications } from './web-notifications';
 import { WebStorage } from './web-storage';
 
-const storedAccountSchema = accountInputSchema.omit({ password: true }).extend({ id: accountIdSchema });
+const storedAccountSchema = accountInputSchema
+  .omit({ password: true, turnCredentials: true })
+  .extend({ id: accountIdSchema });
 type StoredAccount = z.infer<typeof storedAccountSchema>;
 
 /**
@@ -33,6 +36,8 @@ type StoredAccount = z.infer<typeof storedAccountSchema>;
  */
 export function createWebHost(storage = new WebStorage()): Host {
   const passwords = new Map<string, string>();
+  /** TURN credentials by account, like passwords: in memory only. */
+  const turnCredentials = new Map<string, (string | null)[]>();
   const problems: StorageProblem[] = [];
   const links = new WebLinks(window.location);
   const commands = new WebCommands();
@@ -63,22 +68,40 @@ export function createWebHost(storage = new WebStorage()): Host {
         return { accounts, secretStorage: 'session-only', problems: [...problems] };
       },
       async save(input: AccountInput): Promise<Account> {
-        const { password, ...fields } = accountInputSchema.parse(input);
+        const { password, turnCredentials: credentials, ...fields } = accountInputSchema.parse(input);
         const id = fields.id ?? crypto.randomUUID();
         // Like the password, absent call handling means "keep": the account form does not carry it.
         const earlier = storedAccountSchema.safeParse((await storage.accounts.get(id))?.value);
         const callHandling = fields.callHandling ?? (earlier.success ? earlier.data.callHandling : undefined);
-        const stored: StoredAccount = { ...fields, id, ...(callHandling ? { callHandling } : {}) };
+        const media = fields.media ?? (earlier.success ? earlier.data.media : undefined);
+        const stored: StoredAccount = {
+          ...fields,
+          id,
+          ...(callHandling ? { callHandling } : {}),
+          ...(media ? { media } : {}),
+        };
         await storage.accounts.put({ key: stored.id, value: stored });
         if (password) passwords.set(stored.id, password);
+        turnCredentials.set(
+          stored.id,
+          keptCredentials(
+            turnCredentials.get(stored.id) ?? [],
+            credentials,
+            stored.media?.iceServers.length ?? 0,
+          ),
+        );
         return toAccount(stored);
       },
       async remove(id: string): Promise<void> {
         await storage.accounts.delete(accountIdSchema.parse(id));
         passwords.delete(id);
+        turnCredentials.delete(id);
       },
       async password(id: string): Promise<string | null> {
         return passwords.get(id) ?? null;
+      },
+      async turnCredentials(id: string): Promise<(string | null)[]> {
+        return turnCredentials.get(id) ?? [];
       },
     },
     settings: {

@@ -30,6 +30,7 @@ import { audioDirection, farEndHolds } from './media-direction';
 import { readAudioStats, type AudioMediaStats } from './media-stats';
 import { endReasonForInviteFailure } from './sip-status';
 import { offersVideo } from './video-sdp';
+import { RinglineSessionDescriptionHandler } from './session-description-handler';
 
 export interface CallListener {
   (snapshot: CallSnapshot): void;
@@ -455,6 +456,29 @@ export class Call {
     this.microphone ??= sender?.track ?? undefined;
     if (!sender || !remote || !this.microphone) return undefined;
     return { sender, microphone: this.microphone, remote };
+  }
+
+  /**
+   * Captures again with `constraints` (another microphone, camera or processing) and swaps the
+   * tracks in place with `replaceTrack`: the call stays up and nothing is renegotiated. While the
+   * call is in a local conference its sender carries the mix, so it keeps its microphone until then.
+   */
+  async recapture(
+    constraints: (requested: MediaStreamConstraints) => MediaStreamConstraints,
+  ): Promise<boolean> {
+    const handler = this.handler();
+    if (!(handler instanceof RinglineSessionDescriptionHandler) || this.snapshot.conferenceId) return false;
+    const video = handler.localMediaStream.getVideoTracks().length > 0;
+    const stream = await navigator.mediaDevices.getUserMedia(constraints({ audio: true, video }));
+    await handler.replaceLocalMedia(stream);
+    this.microphone = stream.getAudioTracks()[0] ?? this.microphone;
+    this.applyMicrophone();
+    return true;
+  }
+
+  /** Plays the far end on this output device (`HTMLMediaElement.setSinkId`; empty: the default). */
+  async setSpeaker(deviceId: string): Promise<void> {
+    if (this.remoteAudio.sinkId !== deviceId) await this.remoteAudio.setSinkId(deviceId);
   }
 
   setConference(conferenceId: string | undefined): void {

@@ -27,6 +27,11 @@ import { FailoverTransport } from './failover-transport';
 import { ReconnectPolicy } from './reconnect-policy';
 import { Reconnector, type ConnectionStatus, type RegisterOutcome } from './reconnector';
 import { registrationIsRetryable } from './registration-retry';
+import type { CodecPreferences } from './codec-preferences';
+import {
+  ringlineSessionDescriptionHandlerFactory,
+  type MediaNegotiation,
+} from './session-description-handler';
 
 /** Everything a Phone needs to register one account. The password arrives from the host, never stored here. */
 export interface PhoneConfig {
@@ -44,6 +49,12 @@ export interface PhoneConfig {
   /** Route set for an outbound proxy (RFC 3261 §8.1.2), e.g. `sip:proxy.example.com;lr`. */
   outboundProxy?: string;
   iceServers: RTCIceServer[];
+  /** `relay` sends media only through TURN. Default `all`. */
+  iceTransportPolicy?: RTCIceTransportPolicy;
+  /** Codec order for this account's calls; the browser's order when absent. */
+  codecs?: CodecPreferences;
+  /** The user's devices and capture processing (see {@link MediaNegotiation.captureConstraints}). */
+  captureConstraints?: MediaNegotiation['captureConstraints'];
   /** ISO country for reading national numbers, e.g. `US`. */
   defaultCountry?: string;
   /** How DTMF is sent on this account's calls; RFC 4733 unless the PBX needs SIP INFO. */
@@ -91,9 +102,6 @@ const REGISTER_EXPIRES_SECONDS = 300;
 // SIP.js answers every REGISTER within Timer F (64 × T1 = 32 s) with a real or an internal 408; this
 // only guards against an answer it drops without telling anyone.
 const REGISTER_ANSWER_TIMEOUT_MS = 40_000;
-// Host candidates gather in ~100 ms; STUN/TURN can stall far longer (lab.md: ~40 s for an unreachable
-// STUN server). SIP.js would wait its default 5 s before sending the INVITE; cap the wait.
-const ICE_GATHERING_TIMEOUT_MS = 2000;
 
 /**
  * One SIP account: its WebSocket transport, its registration and its calls.
@@ -130,10 +138,13 @@ export class Phone {
       transportConstructor: FailoverTransport,
       transportOptions: { server: config.wssUrl },
       preloadedRouteSet: config.outboundProxy ? [config.outboundProxy] : [],
-      sessionDescriptionHandlerFactoryOptions: {
-        iceGatheringTimeout: ICE_GATHERING_TIMEOUT_MS,
-        peerConnectionConfiguration: { iceServers: config.iceServers },
-      },
+      // Codec order, an ICE wait that ends when the useful candidates are in, the user's devices.
+      sessionDescriptionHandlerFactory: ringlineSessionDescriptionHandlerFactory({
+        iceServers: config.iceServers,
+        iceTransportPolicy: config.iceTransportPolicy ?? 'all',
+        codecs: config.codecs ?? { audio: [], video: [] },
+        captureConstraints: config.captureConstraints ?? ((requested) => requested),
+      }),
       // Accept INVITEs with Replaces (RFC 3891) so an attended transfer can complete towards us.
       sipExtensionReplaces: SIPExtension.Supported,
       // SIP.js's own console log would print whole messages, Authorization headers included: every

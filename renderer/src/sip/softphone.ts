@@ -42,6 +42,8 @@ export class Softphone {
   private readonly engineDelegate: PhoneDelegate;
   private readonly quality: CallQualityWatch;
   private logLevel: AppLogLevel = 'warn';
+  /** The output the far end is played on ('' = the system default). */
+  private speakerId = '';
 
   constructor(private readonly delegate: SoftphoneDelegate) {
     this.quality = new CallQualityWatch((callId, quality) => delegate.onCallQuality?.(callId, quality));
@@ -49,6 +51,10 @@ export class Softphone {
       onRegistration: (snapshot) => delegate.onRegistration(snapshot),
       onCall: (snapshot) => {
         if (snapshot.state === 'ended') void this.cleanUpEnded(snapshot);
+        else
+          void this.findCall(snapshot.id)
+            ?.setSpeaker(this.speakerId)
+            .catch(() => undefined);
         delegate.onCall(this.quality.follow(snapshot, async () => this.findCall(snapshot.id)?.statsReport()));
       },
       onTransferredCall: (referrerId) => void this.findCall(referrerId)?.setHeld(true),
@@ -342,6 +348,26 @@ export class Softphone {
     return this.findCall(callId)?.videoStreams();
   }
 
+  /** Plays every call, and calls to come, on this output device ('' = the system default). */
+  async setSpeaker(deviceId: string): Promise<void> {
+    this.speakerId = deviceId;
+    await Promise.allSettled(this.liveCalls().map((call) => call.setSpeaker(deviceId)));
+  }
+
+  /**
+   * Captures again on every call that has media (another microphone or camera, or other processing)
+   * and swaps the tracks in place; calls stay up. Resolves how many calls switched.
+   */
+  async recapture(
+    constraints: (requested: MediaStreamConstraints) => MediaStreamConstraints,
+  ): Promise<number> {
+    const withMedia = this.liveCalls().filter(
+      (call) => call.state !== 'incoming' && call.state !== 'dialing',
+    );
+    const results = await Promise.allSettled(withMedia.map((call) => call.recapture(constraints)));
+    return results.filter((result) => result.status === 'fulfilled' && result.value).length;
+  }
+
   async mediaStats(callId: string): Promise<AudioMediaStats | undefined> {
     return this.findCall(callId)?.mediaStats();
   }
@@ -370,6 +396,10 @@ export class Softphone {
     );
     if (toHold.some((call) => call.current().conferenceId)) await this.split();
     await Promise.all(toHold.map((call) => call.setHeld(true)));
+  }
+
+  private liveCalls(): Call[] {
+    return [...this.phones.values()].flatMap((phone) => phone.liveCalls());
   }
 
   private connectedCalls(): Call[] {

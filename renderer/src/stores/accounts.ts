@@ -34,5 +34,9 @@ export const useAccountsStore = defineStore('accounts', () => {
     return host.accounts.password(id);
   }
 
-  return { accounts, secretStorage, problems, loaded, load, save, remove, password };
+  function turnCredentials(id: string): Promise<(string | null)[]> {
+    return host.accounts.turnCredentials(id);
+  }
+
+  return { accounts, secretStorage, problems, loaded, load, save, remove, password, turnCredentials };
 });

@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia';
 import { ref, watch } from 'vue';
 import {
+  DEFAULT_ACCOUNT_MEDIA,
   DEFAULT_CALL_HANDLING,
   DEFAULT_PRESENCE_OPTIONS,
   type Account,
@@ -21,6 +22,8 @@ import { useHistoryStore } from './history';
 import { usePresenceStore } from './presence';
 import { useRegistrationStore } from './registration';
 import { useSettingsStore } from './settings';
+import { useMediaStore } from './media';
+import { iceServersFor } from '../sip/ice-servers';
 
 /**
  * Adapts the SIP engine to the UI: owns the one {@link Softphone}, feeds its snapshots into the
@@ -36,6 +39,7 @@ export const usePhoneStore = defineStore('phone', () => {
   const history = useHistoryStore();
   const settings = useSettingsStore();
   const presence = usePresenceStore();
+  const media = useMediaStore();
   const lastDialError = ref<DialOutcome | undefined>();
   /** File names of recordings saved in this session, newest last. */
   const savedRecordings = ref<{ callId: string; fileName: string; location: string }[]>([]);
@@ -192,6 +196,9 @@ export const usePhoneStore = defineStore('phone', () => {
       });
       return;
     }
+    const accountMedia = account.media ?? DEFAULT_ACCOUNT_MEDIA;
+    const turnCredentials =
+      accountMedia.iceServers.length > 0 ? await accounts.turnCredentials(account.id) : [];
     await softphone.connect({
       accountId: account.id,
       aor: account.sipUri,
@@ -204,9 +211,31 @@ export const usePhoneStore = defineStore('phone', () => {
       ...(account.outboundProxy ? { outboundProxy: account.outboundProxy } : {}),
       ...(account.defaultCountry ? { defaultCountry: account.defaultCountry } : {}),
       dtmfMode: handlingFor(account.id).dtmfMode,
-      iceServers: [],
+      iceServers: iceServersFor(accountMedia.iceServers, turnCredentials),
+      iceTransportPolicy: accountMedia.iceTransportPolicy,
+      codecs: { audio: accountMedia.audioCodecs, video: accountMedia.videoCodecs },
+      captureConstraints: (requested) => media.capture(requested),
     });
   }
+
+  // A device that changes while calls are up (picked by the user, unplugged, plugged back) is switched
+  // in place on every call: replaceTrack for capture, setSinkId for the speaker.
+  watch(
+    () =>
+      [
+        media.inUse.microphone.deviceId,
+        media.inUse.camera.deviceId,
+        media.choices.echoCancellation,
+        media.choices.noiseSuppression,
+        media.choices.autoGainControl,
+      ].join('|'),
+    () => void softphone.recapture((requested) => media.capture(requested)),
+  );
+  watch(
+    () => media.inUse.speaker.deviceId,
+    (speaker) => void softphone.setSpeaker(speaker),
+    { immediate: true },
+  );
 
   async function connectAll(): Promise<void> {
     await Promise.all(accounts.accounts.map((account) => connect(account)));

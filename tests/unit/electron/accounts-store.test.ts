@@ -2,7 +2,12 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_CALL_HANDLING, accountIdSchema, type AccountInput } from '../../../electron/common/contract';
+import {
+  DEFAULT_ACCOUNT_MEDIA,
+  DEFAULT_CALL_HANDLING,
+  accountIdSchema,
+  type AccountInput,
+} from '../../../electron/common/contract';
 import { AccountsStore, accountsFileSchema } from '../../../electron/main/accounts-store';
 import { JsonFile } from '../../../electron/main/json-file';
 import { SafeStorageSecretBox, type SafeStorageApi } from '../../../electron/main/safe-storage-box';
@@ -252,5 +257,49 @@ describe('AccountsStore', () => {
     expect((await open(new SessionOnlySecretBox()).list()).problems[0]?.detail).toMatch(
       /duplicate account id/,
     );
+  });
+
+  describe('TURN credentials', () => {
+    const withTurn: AccountInput = {
+      ...input,
+      media: {
+        ...DEFAULT_ACCOUNT_MEDIA,
+        iceServers: [
+          { url: 'stun:stun.example.com', username: '' },
+          { url: 'turns:turn.example.com:5349', username: 'alice' },
+        ],
+      },
+      turnCredentials: [undefined, 'turn secret'],
+    };
+
+    it('seals them like the password: never in clear on disk, never in the account the renderer sees', async () => {
+      const store = open(new SafeStorageSecretBox(fakeKeyring));
+      const account = await store.save(withTurn);
+      expect(await readFile(path, 'utf8')).not.toContain('turn secret');
+      expect(JSON.stringify(account)).not.toContain('turn secret');
+      expect(account.media?.iceServers[1]).toEqual({ url: 'turns:turn.example.com:5349', username: 'alice' });
+      expect(await open(new SafeStorageSecretBox(fakeKeyring)).turnCredentials(account.id)).toEqual([
+        null,
+        'turn secret',
+      ]);
+    });
+
+    it('keeps a stored credential when an edit leaves it empty, and drops it with its server', async () => {
+      const store = open(new SafeStorageSecretBox(fakeKeyring));
+      const { id } = await store.save(withTurn);
+      await store.save({ ...withTurn, id, password: '', turnCredentials: [] });
+      expect(await store.turnCredentials(id)).toEqual([null, 'turn secret']);
+      await store.save({ ...withTurn, id, media: { ...DEFAULT_ACCOUNT_MEDIA }, turnCredentials: [] });
+      expect(await store.turnCredentials(id)).toEqual([]);
+    });
+
+    it('keeps them in memory only when no keyring exists', async () => {
+      const box = new SessionOnlySecretBox();
+      const store = open(box);
+      const { id } = await store.save(withTurn);
+      expect(await readFile(path, 'utf8')).not.toContain('turn secret');
+      expect(await store.turnCredentials(id)).toEqual([null, 'turn secret']);
+      expect(await open(new SessionOnlySecretBox()).turnCredentials(id)).toEqual([null, null]);
+    });
   });
 });

@@ -72,6 +72,10 @@ function recordingServices(): { services: MainServices; calls: string[] } {
         calls.push(`accounts.password:${id}`);
         return 'pw';
       },
+      turnCredentials: async (id: string) => {
+        calls.push(`accounts.turnCredentials:${id}`);
+        return ['turn-secret'];
+      },
     },
     settings: {
       get: async () => ({ settings: DEFAULT_SETTINGS, problems: [] }),
@@ -149,6 +153,7 @@ describe('createIpcHandlers', () => {
     expect(await handlers[IPC.accountsSave](ours, [validInput])).toMatchObject({ id: 'a1' });
     await handlers[IPC.accountsRemove](ours, ['a1']);
     expect(await handlers[IPC.accountsPassword](ours, ['a1'])).toBe('pw');
+    expect(await handlers[IPC.accountsTurnCredentials](ours, ['a1'])).toEqual(['turn-secret']);
     expect(await handlers[IPC.settingsUpdate](ours, [{ language: 'en' }])).toMatchObject({ language: 'en' });
     expect(await handlers[IPC.phoneReportStatus](ours, [ringingStatus])).toBeUndefined();
     await handlers[IPC.linksReady](ours, []);
@@ -171,6 +176,7 @@ describe('createIpcHandlers', () => {
       'accounts.save:Alice',
       'accounts.remove:a1',
       'accounts.password:a1',
+      'accounts.turnCredentials:a1',
       'settings.update:{"language":"en"}',
       'phone.status:1',
       'links.ready',

@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { orderCodecs } from '../../../renderer/src/sip/codec-preferences';
+import {
+  SERVER_CANDIDATE_WAIT_MS,
+  candidateType,
+  enoughCandidates,
+  iceGatheringPlan,
+} from '../../../renderer/src/sip/ice-gathering';
+import { iceServersFor } from '../../../renderer/src/sip/ice-servers';
+
+describe('codec order', () => {
+  const chromium = [
+    'audio/opus',
+    'audio/red',
+    'audio/G722',
+    'audio/PCMU',
+    'audio/PCMA',
+    'audio/CN',
+    'audio/telephone-event',
+  ].map((mimeType) => ({ mimeType }));
+
+  it('puts the preferred codecs first, in their order, and keeps every other codec after them', () => {
+    const ordered = orderCodecs(chromium, ['PCMU', 'opus']).map((c) => c.mimeType);
+    expect(ordered).toEqual([
+      'audio/PCMU',
+      'audio/opus',
+      'audio/red',
+      'audio/G722',
+      'audio/PCMA',
+      'audio/CN',
+      'audio/telephone-event',
+    ]);
+  });
+
+  it('matches names case-insensitively, ignores unknown ones and keeps the browser order without preferences', () => {
+    expect(orderCodecs(chromium, ['pcma', 'AMR'])[0]?.mimeType).toBe('audio/PCMA');
+    expect(orderCodecs(chromium, [])).toEqual(chromium);
+  });
+
+  it('keeps every entry of a codec that appears several times (e.g. H264 profiles) together and in order', () => {
+    const video = [
+      { mimeType: 'video/VP8', id: 1 },
+      { mimeType: 'video/rtx', id: 2 },
+      { mimeType: 'video/H264', id: 3 },
+      { mimeType: 'video/H264', id: 4 },
+    ];
+    expect(orderCodecs(video, ['H264', 'VP8']).map((c) => c.id)).toEqual([3, 4, 1, 2]);
+  });
+});
+
+describe('when ICE gathering may stop', () => {
+  const none = iceGatheringPlan([]);
+  const stun = iceGatheringPlan([{ urls: 'stun:stun.example.com' }]);
+  const turn = iceGatheringPlan([{ urls: ['stun:stun.example.com', 'turns:turn.example.com'] }]);
+  const relayOnly = iceGatheringPlan([{ urls: 'turn:turn.example.com?transport=tcp' }], 'relay');
+
+  it('reads what the servers can give', () => {
+    expect(none).toEqual({ reflexive: false, relay: false, policy: 'all' });
+    expect(stun).toEqual({ reflexive: true, relay: false, policy: 'all' });
+    expect(turn).toEqual({ reflexive: true, relay: true, policy: 'all' });
+    expect(relayOnly.policy).toBe('relay');
+  });
+
+  it('without servers, stops at the first host candidate', () => {
+    expect(enoughCandidates(none, [], undefined)).toBe(false);
+    expect(enoughCandidates(none, ['host'], 0)).toBe(true);
+  });
+
+  it('with STUN, waits for a reflexive candidate, but not longer than the server wait', () => {
+    expect(enoughCandidates(stun, ['host'], 10)).toBe(false);
+    expect(enoughCandidates(stun, ['host', 'srflx'], 10)).toBe(true);
+    expect(enoughCandidates(stun, ['host'], SERVER_CANDIDATE_WAIT_MS)).toBe(true);
+    expect(enoughCandidates(stun, ['srflx'], undefined), 'never without a host candidate').toBe(false);
+  });
+
+  it('with TURN, waits for the relay candidate, not only the reflexive one', () => {
+    expect(enoughCandidates(turn, ['host', 'srflx'], 10)).toBe(false);
+    expect(enoughCandidates(turn, ['host', 'srflx', 'relay'], 10)).toBe(true);
+    expect(enoughCandidates(turn, ['host', 'srflx'], SERVER_CANDIDATE_WAIT_MS + 1)).toBe(true);
+  });
+
+  it('relay only: the first relay candidate is enough, and nothing else is', () => {
+    expect(enoughCandidates(relayOnly, [], undefined)).toBe(false);
+    expect(enoughCandidates(relayOnly, ['relay'], undefined)).toBe(true);
+  });
+
+  it('reads the type from the candidate or its SDP line', () => {
+    expect(candidateType({ type: 'srflx', candidate: '' })).toBe('srflx');
+    expect(
+      candidateType({
+        type: null,
+        candidate: 'candidate:1 1 udp 2122260223 127.0.0.1 5000 typ host generation 0',
+      }),
+    ).toBe('host');
+    expect(candidateType({ type: null, candidate: 'garbage' })).toBeUndefined();
+  });
+});
+
+describe('ICE servers for the peer connection', () => {
+  it('gives TURN servers their user name and credential, STUN servers none', () => {
+    expect(
+      iceServersFor(
+        [
+          { url: 'stun:stun.example.com', username: 'ignored' },
+          { url: 'turns:turn.example.com:5349', username: 'alice' },
+          { url: 'turn:turn2.example.com', username: 'bob' },
+        ],
+        ['x', 's3cret', null],
+      ),
+    ).toEqual([
+      { urls: 'stun:stun.example.com' },
+      { urls: 'turns:turn.example.com:5349', username: 'alice', credential: 's3cret' },
+      { urls: 'turn:turn2.example.com' },
+    ]);
+  });
+});
