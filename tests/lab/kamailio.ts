@@ -169,6 +169,9 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
   const kamcmd = (...args: string[]) => runCommand('kamcmd', ['-s', ctlSocket, ...args], 5000);
 
   const launch = async (): Promise<LabProcess> => {
+    // pua writes its in-memory table back at shutdown, with NULLs its own start-up then refuses to
+    // load; presence state is memory-only by design (like usrloc), so every start gets fresh tables.
+    await createPresenceStore(options.dir);
     const started = startLabProcess({
       name: 'kamailio',
       command: 'kamailio',
