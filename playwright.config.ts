@@ -12,7 +12,9 @@ export default defineConfig({
   timeout: 90_000,
   expect: { timeout: 15_000 },
   fullyParallel: false,
-  workers: 1,
+  // Two workers, each with its own lab: the suite fits the 15-minute budget on a 2-core machine, and
+  // a spec's tests still run in order on one worker.
+  workers: 2,
   retries: 0,
   reporter: [['list']],
   outputDir: 'test-results',
