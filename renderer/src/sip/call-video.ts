@@ -13,6 +13,8 @@ export interface VideoSignalling {
   canRenegotiate(): boolean;
   report(video: CallVideoState): void;
   notify(kind: CallNoticeKind, statusCode?: number): void;
+  /** The camera the user chose, as getUserMedia video constraints. */
+  cameraConstraints(): MediaTrackConstraints | boolean;
 }
 
 /** The streams a call shows: what we send (self view) and what the far end sends (remote view). */
@@ -109,7 +111,7 @@ export class CallVideoMedia {
       await this.attachCamera(transceiver.sender);
       return;
     }
-    const camera = await this.open(() => openCamera(), 'camera-failed');
+    const camera = await this.open(() => openCamera(this.signalling.cameraConstraints()), 'camera-failed');
     if (camera) await this.addVideo(camera, 'camera');
   }
 
@@ -190,7 +192,7 @@ export class CallVideoMedia {
   }
 
   private async attachCamera(sender: RTCRtpSender): Promise<void> {
-    const camera = await this.open(() => openCamera(), 'camera-failed');
+    const camera = await this.open(() => openCamera(this.signalling.cameraConstraints()), 'camera-failed');
     if (!camera) return;
     // The far end may have declined or removed video while the camera was opening.
     if (this.liveTransceiver()?.sender !== sender) {

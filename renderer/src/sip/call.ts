@@ -622,6 +622,10 @@ export class Call {
           if (this.snapshot.state !== 'ended') this.update({ video });
         },
         notify: (kind, statusCode) => this.notify(kind, statusCode),
+        cameraConstraints: () => {
+          const handler = this.handler();
+          return handler instanceof RinglineSessionDescriptionHandler ? handler.cameraConstraints() : true;
+        },
       },
       offered,
     );

@@ -64,6 +64,11 @@ export class RinglineSessionDescriptionHandler extends SessionDescriptionHandler
     });
   }
 
+  /** The camera the user chose (device and nothing else), for video added during a call. */
+  cameraConstraints(): MediaTrackConstraints | boolean {
+    return this.negotiation.captureConstraints({ video: true }).video ?? true;
+  }
+
   protected override createLocalOfferOrAnswer(
     options?: SessionDescriptionHandlerOptions,
   ): Promise<RTCSessionDescriptionInit> {

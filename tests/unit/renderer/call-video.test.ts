@@ -57,6 +57,7 @@ class TwoEnds {
       },
       report: (state) => this.reports.push(state),
       notify: (kind, statusCode) => this.notices.push({ kind, ...(statusCode ? { statusCode } : {}) }),
+      cameraConstraints: () => true,
     },
     false,
   );
