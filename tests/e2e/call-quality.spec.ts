@@ -128,7 +128,10 @@ test.describe('live call quality', () => {
     lab,
     openApp,
   }) => {
-    test.skip(!iptablesAvailable(), 'iptables is not usable here (needs root in the test network namespace)');
+    const iptablesSkipReason = 'iptables is not usable here (needs root in the test network namespace)';
+    const usable = iptablesAvailable();
+    if (!usable) console.log(`SKIPPED packet-loss quality test: ${iptablesSkipReason}`);
+    test.skip(!usable, iptablesSkipReason);
     const app = await registeredApp(openApp, lab, lab.users.alice);
     await callDeskPhone(app, lab);
     const indicator = app.callCard().locator('.quality-indicator');
