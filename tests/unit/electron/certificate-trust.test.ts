@@ -13,13 +13,29 @@ import {
   sha256Fingerprint,
   type PinnableAccount,
 } from '../../../electron/main/certificate-trust';
-import { createLabCertificate } from '../../lab/certificate';
 
 const execFileAsync = promisify(execFile);
 
-/** A fresh self-signed certificate (the lab's), and the SHA-256 fingerprint openssl itself prints. */
+/** A fresh self-signed certificate from openssl, and the SHA-256 fingerprint openssl itself prints. */
 async function opensslCertificate(dir: string): Promise<{ pem: string; sha256: string }> {
-  const { certPath } = await createLabCertificate(dir);
+  const certPath = join(dir, 'cert.pem');
+  await execFileAsync('openssl', [
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-days',
+    '2',
+    '-subj',
+    '/CN=pbx.example.com',
+    '-keyout',
+    join(dir, 'key.pem'),
+    '-out',
+    certPath,
+  ]);
   const { stdout } = await execFileAsync('openssl', [
     'x509',
     '-in',
