@@ -43,6 +43,8 @@ export function createWebHost(storage = new WebStorage()): Host {
   const commands = new WebCommands();
   const notifications = new WebNotifications((command) => commands.emit(command));
   const messageNotifications = new WebMessageNotifications((command) => commands.emit(command));
+  // Settings edits run one after another: two quick edits must not both start from the old record.
+  let settingsTail: Promise<unknown> = Promise.resolve();
 
   async function readAccounts(): Promise<StoredAccount[]> {
     const accounts: StoredAccount[] = [];
@@ -118,11 +120,17 @@ export function createWebHost(storage = new WebStorage()): Host {
         );
         return { settings: DEFAULT_SETTINGS, problems: [problem] };
       },
-      async update(patch): Promise<Settings> {
-        const current = await this.get();
-        const next = settingsSchema.parse({ ...current.settings, ...settingsPatchSchema.parse(patch) });
-        await storage.settings.put({ key: 'settings', value: next });
-        return next;
+      update(patch): Promise<Settings> {
+        const run = settingsTail.then(async () => {
+          const current = await this.get();
+          // `{ language: undefined }` changes nothing, as in main's settings store.
+          const changes = Object.entries(settingsPatchSchema.parse(patch)).filter(([, v]) => v !== undefined);
+          const next = settingsSchema.parse({ ...current.settings, ...Object.fromEntries(changes) });
+          await storage.settings.put({ key: 'settings', value: next });
+          return next;
+        });
+        settingsTail = run.catch(() => undefined);
+        return run;
       },
     },
     phone: {

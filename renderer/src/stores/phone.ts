@@ -142,10 +142,11 @@ export const usePhoneStore = defineStore('phone', () => {
     if (!account) return;
     const next = { ...handlingFor(accountId), ...patch };
     latestHandling.set(accountId, next);
+    // In force before it is saved: the next call may be placed while the save is on its way.
+    softphone.setAccountDtmfMode(accountId, next.dtmfMode);
     // Saved through the host like every account field (desktop: main's accounts file).
     const { hasPassword, ...fields } = account;
     await accounts.save({ ...fields, callHandling: next });
-    softphone.setAccountDtmfMode(accountId, next.dtmfMode);
   }
 
   /** Our own published status per account; "available" until the user picks another. */

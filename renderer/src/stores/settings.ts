@@ -14,8 +14,23 @@ export const useSettingsStore = defineStore('settings', () => {
     problems.value = snapshot.problems;
   }
 
+  let latestUpdate = 0;
+  /**
+   * Applied at once, saved after: a call arriving while "do not disturb" is being saved must already
+   * be refused. If saving fails the change is taken back and the error goes to the caller.
+   */
   async function update(patch: SettingsPatch): Promise<void> {
-    settings.value = await host.settings.update(patch);
+    const ticket = ++latestUpdate;
+    const before = settings.value;
+    const changes = Object.entries(patch).filter(([, value]) => value !== undefined);
+    settings.value = { ...settings.value, ...Object.fromEntries(changes) };
+    try {
+      const saved = await host.settings.update(patch);
+      if (ticket === latestUpdate) settings.value = saved;
+    } catch (error) {
+      if (ticket === latestUpdate) settings.value = before;
+      throw error;
+    }
   }
 
   return { settings, problems, load, update };

@@ -81,6 +81,19 @@ describe('web host (real IndexedDB in Chromium)', () => {
     expect(problems).toHaveLength(1);
     expect(await storage.quarantine.count()).toBe(1);
   });
+
+  it('keeps both of two settings edits made at the same moment', async () => {
+    const storage = freshStorage();
+    const host = createWebHost(storage);
+    await host.settings.update({ language: 'zh-CN' });
+    await Promise.all([
+      host.settings.update({ doNotDisturb: true }),
+      host.settings.update({ doNotDisturbMode: 'silent' }),
+      host.settings.update({ language: undefined }),
+    ]);
+    const { settings } = await createWebHost(storage).settings.get();
+    expect(settings).toMatchObject({ doNotDisturb: true, doNotDisturbMode: 'silent', language: 'zh-CN' });
+  });
 });
 
 describe('per-account call handling', () => {
