@@ -34,7 +34,8 @@ export default defineConfig({
             provider: playwright({
               launchOptions: {
                 executablePath: CHROMIUM_PATH,
-                args: CHROMIUM_BASE_ARGS,
+                // Web Audio runs without a click, as it does in the app once the user has interacted.
+                args: [...CHROMIUM_BASE_ARGS, '--autoplay-policy=no-user-gesture-required'],
               },
             }),
             instances: [{ browser: 'chromium' }],

@@ -13,11 +13,15 @@ export class CallRecorder {
   private readonly context = new AudioContext();
   private readonly recorder: MediaRecorder;
   private readonly chunks: Blob[] = [];
+  private readonly destination: MediaStreamAudioDestinationNode;
+  private microphone: MediaStreamAudioSourceNode;
   readonly startedAt = Date.now();
 
   constructor(sources: RecordingSources) {
     const destination = this.context.createMediaStreamDestination();
-    this.context.createMediaStreamSource(new MediaStream([sources.microphone])).connect(destination);
+    this.destination = destination;
+    this.microphone = this.context.createMediaStreamSource(new MediaStream([sources.microphone]));
+    this.microphone.connect(destination);
     for (const remote of sources.remotes) this.context.createMediaStreamSource(remote).connect(destination);
     void this.context.resume().catch(() => undefined);
     this.recorder = new MediaRecorder(destination.stream, { mimeType: RECORDING_MIME_TYPE });
@@ -26,6 +30,14 @@ export class CallRecorder {
     });
     // Chunks every second: a crash loses at most a second, and memory grows smoothly.
     this.recorder.start(1000);
+  }
+
+  /** Records from another microphone from now on, after a device switch during the call. */
+  replaceMicrophone(track: MediaStreamTrack): void {
+    if (this.microphone.mediaStream.getAudioTracks().includes(track)) return;
+    this.microphone.disconnect();
+    this.microphone = this.context.createMediaStreamSource(new MediaStream([track]));
+    this.microphone.connect(this.destination);
   }
 
   /** Stops and returns the recording. */

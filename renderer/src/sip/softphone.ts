@@ -364,7 +364,14 @@ export class Softphone {
     const withMedia = this.liveCalls().filter(
       (call) => call.state !== 'incoming' && call.state !== 'dialing',
     );
-    const results = await Promise.allSettled(withMedia.map((call) => call.recapture(constraints)));
+    const results = await Promise.allSettled(
+      withMedia.map(async (call) => {
+        const switched = await call.recapture(constraints);
+        const microphone = call.audio()?.microphone;
+        if (switched && microphone) this.recorders.get(call.id)?.recorder.replaceMicrophone(microphone);
+        return switched;
+      }),
+    );
     return results.filter((result) => result.status === 'fulfilled' && result.value).length;
   }
 
