@@ -20,6 +20,8 @@ export interface BaresipEvent {
   id?: string;
   /** Event detail, e.g. the SIP reason of CALL_CLOSED ("Connection reset by user"). */
   param?: string;
+  /** When the lab received the event (ms since the epoch). */
+  receivedAt: number;
   [field: string]: unknown;
 }
 
@@ -92,7 +94,7 @@ export async function connectBaresipControl(
   const handleMessage = (message: unknown): void => {
     if (!isRecord(message)) return;
     if (message.event === true && typeof message.type === 'string') {
-      const event = { ...message, type: message.type } as BaresipEvent;
+      const event: BaresipEvent = { ...message, type: message.type, receivedAt: Date.now() };
       history.push(event);
       const waiter = [...waiters].find((candidate) => candidate.type === event.type);
       if (waiter) {

@@ -7,6 +7,7 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { measureWav, type AudioMeasurement } from './audio.js';
 import { connectBaresipControl, type BaresipEvent } from './baresip-control.js';
+import { digitsFromEvents } from './dtmf-events.js';
 import { findFreePort, findFreeUdpPortRange, findPortFreeForTcpAndUdp } from './ports.js';
 import { startLabProcess, type LabProcess } from './processes.js';
 import { renderTemplate } from './templates.js';
@@ -38,7 +39,7 @@ export interface LegacyPhone {
   resume(): Promise<void>;
   /**
    * Digits this phone received in its latest call (RFC 4733 telephone-events or SIP INFO), in
-   * order, from the CALL_DTMF_START events since the last CALL_ESTABLISHED.
+   * order, from the CALL_DTMF_START events since the last CALL_ESTABLISHED (see dtmf-events.ts).
    */
   receivedDigits(): string;
   /**
@@ -165,11 +166,7 @@ export async function startLegacyPhone(options: LegacyPhoneOptions): Promise<Leg
       receivedDigits: () => {
         const events = control.events();
         const start = events.map((event) => event.type).lastIndexOf('CALL_ESTABLISHED');
-        return events
-          .slice(start + 1)
-          .filter((event) => event.type === 'CALL_DTMF_START')
-          .map((event) => (typeof event.param === 'string' ? event.param.trim() : ''))
-          .join('');
+        return digitsFromEvents(events.slice(start + 1));
       },
       waitForEvent: (type, timeoutMs) => control.waitForEvent(type, timeoutMs),
       events: () => control.events(),

@@ -109,7 +109,9 @@ export async function startRtpengine(options: { logFile: string }): Promise<Rtpe
       `--port-max=${mediaPorts.max}`,
       // Forget a call as soon as it is deleted, so sessions() reflects hang-ups immediately.
       '--delete-delay=0',
-      '--num-threads=2',
+      // One worker: with two, packets of one stream were sometimes relayed out of order under load
+      // (RFC 4733 end packets come in a burst), which a desk phone sees as a repeated digit.
+      '--num-threads=1',
     ],
   });
   const command = (request: { [key: string]: BencodeValue }, timeoutMs = 2000) =>
