@@ -260,7 +260,8 @@ export function generateFuzzMessages(seed: number, count: number, target: FuzzTa
     },
     'bad-sdp': () => {
       const body = p.pick(BROKEN_SDP);
-      const inDialog = p.int(0, 1) === 1;
+      // A new call offer needs room for the CANCEL that ends it: without one it would ring on.
+      const inDialog = p.int(0, 1) === 1 || messages.length >= count - 1;
       const r = request('INVITE', inDialog ? { toTag: p.token(10) } : {});
       r.body = body;
       r.headers.push({

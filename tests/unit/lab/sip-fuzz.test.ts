@@ -48,6 +48,18 @@ describe('generateFuzzMessages', () => {
     );
   });
 
+  it('follows every new call offer with its CANCEL, even at the end of the stream', () => {
+    for (const seed of [908183734, 1, 2, 3, 4, 5, 6, 7, 8, 9]) {
+      const messages = generateFuzzMessages(seed, 1000, target);
+      messages.forEach((message, index) => {
+        if (message.family !== 'bad-sdp' || !message.description.startsWith('INVITE')) return;
+        expect(messages[index + 1]?.description, `seed ${seed} #${index}`).toBe(
+          'CANCEL of the INVITE with broken SDP',
+        );
+      });
+    }
+  });
+
   it('keys every message that expects an answer by a branch it carries', () => {
     for (const message of generateFuzzMessages(99, 500, target)) {
       if (message.expect.reply !== 'status') continue;
