@@ -1,5 +1,11 @@
 import { startWsProxy, type WsProxy } from '../lab/ws-proxy';
-import { FUZZ_BRANCH_PREFIX, generateFuzzMessages, probeRequest, type FuzzMessage } from '../lab/sip-fuzz';
+import {
+  FUZZ_BRANCH_PREFIX,
+  generateFuzzMessages,
+  offerRequest,
+  probeRequest,
+  type FuzzMessage,
+} from '../lab/sip-fuzz';
 import { expect, test } from './fixtures';
 import { callDeskPhone } from './scenarios';
 
@@ -155,6 +161,58 @@ test('a thousand malformed SIP messages: answered or dropped, the app stays regi
     await app.button('Hang up').click();
     await lab.waitForSipRequest('BYE', { from: alice.user });
     expect(pageErrors, 'uncaught errors in the page').toEqual([]);
+  } finally {
+    await proxy.stop();
+  }
+});
+
+test('a call whose offer cannot be used is refused with 488 and never rings', async ({ lab, openApp }) => {
+  const proxy = await startWsProxy({
+    upstreamUrl: lab.wssUrl,
+    certPath: lab.certPath,
+    keyPath: lab.keyPath,
+    keepFromServer: (text) => text.includes(FUZZ_BRANCH_PREFIX),
+  });
+  try {
+    const alice = lab.users.alice;
+    const app = await openApp();
+    await app.addAccount(alice, proxy.url);
+    await app.expectRegistered();
+    const register = proxy.clientFrames().find((frame) => frame.text.startsWith('REGISTER '));
+    const target = {
+      user: alice.user,
+      domain: lab.domain,
+      clientViaHost: /\r\nVia: SIP\/2\.0\/WSS ([^;\s]+)/i.exec(register?.text ?? '')?.[1] ?? '',
+      sentBy: new URL(proxy.url).host,
+    };
+
+    // Plain RTP with no DTLS fingerprint: a WebRTC phone can never answer it.
+    const branch = `${FUZZ_BRANCH_PREFIX}offer`;
+    const plainRtp =
+      'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n' +
+      'm=audio 4000 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n';
+    await proxy.injectToClient(offerRequest(target, branch, plainRtp));
+    await expect
+      .poll(
+        () =>
+          repliesByBranch(proxy)
+            .get(branch)
+            ?.find((reply) => reply.statusCode >= 200)?.statusCode,
+      )
+      .toBe(488);
+    // SIP.js itself sends 180 on arrival; the user sees nothing: no ringing call, no notification,
+    // no missed call.
+    await expect(app.incomingCall()).toHaveCount(0);
+    expect(await app.notifications()).toEqual([]);
+    await expect(app.button(/Recent calls/)).not.toContainText('missed');
+
+    // A real call still rings and is answered, sound and all.
+    await lab.legacy.dial(alice.aor);
+    await app.incomingCall(lab.users.legacy.displayName).getByRole('button', { name: 'Answer' }).click();
+    await lab.legacy.waitForEvent('CALL_ESTABLISHED');
+    await app.expectAudioFlowing();
+    await app.button('Hang up').click();
+    await lab.legacy.waitForEvent('CALL_CLOSED');
   } finally {
     await proxy.stop();
   }

@@ -145,6 +145,26 @@ export function probeRequest(target: FuzzTarget, branch: string): string {
   });
 }
 
+/** A new call to the target whose SDP offer is `sdp`, as a caller with a broken phone would send it. */
+export function offerRequest(target: FuzzTarget, branch: string, sdp: string): string {
+  const uri = `sip:${target.user}@${target.domain}`;
+  return serializeRequest({
+    method: 'INVITE',
+    uri,
+    body: sdp,
+    headers: [
+      { name: 'Via', value: `SIP/2.0/WSS ${target.sentBy};branch=${branch}` },
+      { name: 'Max-Forwards', value: '70' },
+      { name: 'From', value: `"Broken Phone" <sip:broken@${target.domain}>;tag=offer` },
+      { name: 'To', value: `<${uri}>` },
+      { name: 'Call-ID', value: `offer-${branch}` },
+      { name: 'CSeq', value: '1 INVITE' },
+      { name: 'Contact', value: `<sip:broken@${target.sentBy};transport=ws>` },
+      { name: 'Content-Type', value: 'application/sdp' },
+    ],
+  });
+}
+
 /**
  * Generates `count` messages from `seed`. Every family appears; a flood is a burst of valid OPTIONS
  * back to back (the caller sends each burst without pausing).

@@ -15,6 +15,7 @@ import { domainOfSipUri, type DialContext } from './dial-target';
 import type { CallSnapshot, DtmfMode } from './call-state';
 import { registrationErrorForStatus, type RegistrationError } from './sip-status';
 import { guardInbound } from './inbound-guard';
+import { offerProblem, sdpOffer } from './offer-check';
 import { SipLog, type AppLogLevel } from './sip-log';
 import {
   receiveTextMessage,
@@ -357,6 +358,19 @@ export class Phone {
   }
 
   private onInvite(invitation: Invitation): void {
+    void this.takeInvite(invitation);
+  }
+
+  private async takeInvite(invitation: Invitation): Promise<void> {
+    const offer = sdpOffer(invitation.body, invitation.request.getHeader('Content-Type'));
+    const problem = offer === undefined ? undefined : await offerProblem(offer);
+    // Cancelled (or otherwise ended) while the offer was being tried: there is nothing to ring.
+    if (invitation.state !== SessionState.Initial) return;
+    if (problem !== undefined) {
+      this.log.note('warn', `refused a call whose offer cannot be used (488): ${problem}`);
+      await invitation.reject({ statusCode: 488 }).catch(() => undefined);
+      return;
+    }
     const call = this.track(
       Call.incoming(invitation, this.config.accountId, this.dtmfMode, this.callEvents()),
     );
