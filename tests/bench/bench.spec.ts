@@ -27,6 +27,7 @@ test('call setup and registration, app vs native', async ({ lab, openApp }) => {
     inviteTo200: [] as number[],
     okToFirstRtp: [] as number[],
     answerToFirstRtp: [] as number[],
+    inviteToRinging: [] as number[],
     nativeDialToInvite: [] as number[],
     nativeInviteTo200: [] as number[],
     nativeOkToEstablished: [] as number[],
@@ -70,12 +71,24 @@ test('call setup and registration, app vs native', async ({ lab, openApp }) => {
     await expect(app.callCard()).toHaveCount(0);
   }
 
-  // Incoming: from the click on Answer to the first inbound RTP packet at the app.
+  // Incoming: the INVITE at the server to the call ringing in the app (the offer is checked first;
+  // SIP.js's automatic 180 goes out before that, so the server's reply times do not show it), and the
+  // click on Answer to the first inbound RTP packet at the app.
   for (let run = 0; run < RUNS; run++) {
     lab.legacy.clearEvents();
+    const dialled = Date.now();
     await lab.legacy.dial(lab.users.alice.aor);
     const answer = app.incomingCall(lab.users.legacy.displayName).getByRole('button', { name: 'Answer' });
     await answer.waitFor();
+    const shown = Date.now();
+    const invite = await lab.waitForSipRequest('INVITE', {
+      from: lab.users.legacy.user,
+      to: lab.users.alice.user,
+      since: dialled,
+    });
+    // The INVITE that was let through: after a 407 challenge the phone sends it again.
+    const relayed = (await lab.sipRequests({ method: 'INVITE', callId: invite.callId })).at(-1) ?? invite;
+    samples.inviteToRinging.push(shown - relayed.time);
     const clicked = Date.now();
     await answer.click();
     await expect
@@ -127,6 +140,10 @@ test('call setup and registration, app vs native', async ({ lab, openApp }) => {
       measurement: '200 OK -> first inbound RTP at the caller (native: call established)',
       app: summarise('okToFirstRtp', samples.okToFirstRtp),
       native: summarise('nativeOkToEstablished', samples.nativeOkToEstablished),
+    },
+    {
+      measurement: 'incoming INVITE at the server -> the call rings in the app (offer check included)',
+      app: summarise('inviteToRinging', samples.inviteToRinging),
     },
     {
       measurement: 'answer click -> first inbound RTP at the callee',
