@@ -5,7 +5,9 @@ import {
   offerRequest,
   probeRequest,
   type FuzzMessage,
+  type FuzzTarget,
 } from '../lab/sip-fuzz';
+import type { Lab } from '../lab/lab';
 import { expect, test } from './fixtures';
 import { callDeskPhone } from './scenarios';
 
@@ -30,6 +32,28 @@ function repliesByBranch(proxy: WsProxy): Map<string, Reply[]> {
     byBranch.set(branch, [...(byBranch.get(branch) ?? []), { statusCode: Number(status[1]), cseqMethod }]);
   }
   return byBranch;
+}
+
+/** A WebSocket proxy between the app and Kamailio through which SIP can be injected towards the app. */
+function startInjectingProxy(lab: Lab): Promise<WsProxy> {
+  return startWsProxy({
+    upstreamUrl: lab.wssUrl,
+    certPath: lab.certPath,
+    keyPath: lab.keyPath,
+    // Kamailio knows nothing of the injected transactions: keep the app's answers to them.
+    keepFromServer: (text) => text.includes(FUZZ_BRANCH_PREFIX),
+  });
+}
+
+/** Alice's app as injected requests address it, its Via host read from its REGISTER through `proxy`. */
+function injectionTarget(lab: Lab, proxy: WsProxy): FuzzTarget {
+  const register = proxy.clientFrames().find((frame) => frame.text.startsWith('REGISTER '));
+  return {
+    user: lab.users.alice.user,
+    domain: lab.domain,
+    clientViaHost: /\r\nVia: SIP\/2\.0\/WSS ([^;\s]+)/i.exec(register?.text ?? '')?.[1] ?? '',
+    sentBy: new URL(proxy.url).host,
+  };
 }
 
 function methodOf(message: FuzzMessage): string | undefined {
@@ -65,13 +89,7 @@ test('a thousand malformed SIP messages: answered or dropped, the app stays regi
   test.setTimeout(180_000);
   console.log(`fuzz seed: ${seed} (replay with FUZZ_SEED=${seed})`);
   test.info().annotations.push({ type: 'fuzz seed', description: String(seed) });
-  const proxy = await startWsProxy({
-    upstreamUrl: lab.wssUrl,
-    certPath: lab.certPath,
-    keyPath: lab.keyPath,
-    // Kamailio knows nothing of the injected transactions: keep the app's answers to them.
-    keepFromServer: (text) => text.includes(FUZZ_BRANCH_PREFIX),
-  });
+  const proxy = await startInjectingProxy(lab);
   try {
     const alice = lab.users.alice;
     const app = await openApp();
@@ -85,17 +103,11 @@ test('a thousand malformed SIP messages: answered or dropped, the app stays regi
     await app.addAccount(alice, proxy.url);
     await app.expectRegistered();
     await lab.waitForRegistered(alice.aor);
-    const register = proxy.clientFrames().find((frame) => frame.text.startsWith('REGISTER '));
-    const clientViaHost = /\r\nVia: SIP\/2\.0\/WSS ([^;\s]+)/i.exec(register?.text ?? '')?.[1];
+    const target = injectionTarget(lab, proxy);
     // SIP.js puts a random `<token>.invalid` host in its Via (RFC 7118 §5); the guard answers to it.
-    expect(clientViaHost, 'the Via host of the app (from its REGISTER)').toMatch(/^[A-Za-z0-9]+\.invalid$/);
-
-    const target = {
-      user: alice.user,
-      domain: lab.domain,
-      clientViaHost: clientViaHost ?? '',
-      sentBy: new URL(proxy.url).host,
-    };
+    expect(target.clientViaHost, 'the Via host of the app (from its REGISTER)').toMatch(
+      /^[A-Za-z0-9]+\.invalid$/,
+    );
     const messages = generateFuzzMessages(seed, FUZZ_COUNT, target);
     expect(messages).toHaveLength(FUZZ_COUNT);
     const started = Date.now();
@@ -167,24 +179,13 @@ test('a thousand malformed SIP messages: answered or dropped, the app stays regi
 });
 
 test('a call whose offer cannot be used is refused with 488 and never rings', async ({ lab, openApp }) => {
-  const proxy = await startWsProxy({
-    upstreamUrl: lab.wssUrl,
-    certPath: lab.certPath,
-    keyPath: lab.keyPath,
-    keepFromServer: (text) => text.includes(FUZZ_BRANCH_PREFIX),
-  });
+  const proxy = await startInjectingProxy(lab);
   try {
     const alice = lab.users.alice;
     const app = await openApp();
     await app.addAccount(alice, proxy.url);
     await app.expectRegistered();
-    const register = proxy.clientFrames().find((frame) => frame.text.startsWith('REGISTER '));
-    const target = {
-      user: alice.user,
-      domain: lab.domain,
-      clientViaHost: /\r\nVia: SIP\/2\.0\/WSS ([^;\s]+)/i.exec(register?.text ?? '')?.[1] ?? '',
-      sentBy: new URL(proxy.url).host,
-    };
+    const target = injectionTarget(lab, proxy);
 
     // Plain RTP with no DTLS fingerprint: a WebRTC phone can never answer it.
     const branch = `${FUZZ_BRANCH_PREFIX}offer`;
