@@ -289,6 +289,15 @@ export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
 
 export const DEFAULT_SETTINGS: Settings = settingsSchema.parse({});
 
+/**
+ * `current` with `patch` applied, validated. A key present but `undefined` (structured clone keeps
+ * them, e.g. `{ language: undefined }`) changes nothing. Throws when the result is not valid.
+ */
+export function applySettingsPatch(current: Settings, patch: SettingsPatch): Settings {
+  const changes = Object.entries(settingsPatchSchema.parse(patch)).filter(([, value]) => value !== undefined);
+  return settingsSchema.parse({ ...current, ...Object.fromEntries(changes) });
+}
+
 export interface SettingsSnapshot {
   settings: Settings;
   problems: StorageProblem[];

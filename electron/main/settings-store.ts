@@ -4,7 +4,7 @@
  */
 import {
   DEFAULT_SETTINGS,
-  settingsSchema,
+  applySettingsPatch,
   type Settings,
   type SettingsPatch,
   type SettingsSnapshot,
@@ -33,9 +33,7 @@ export class SettingsStore {
   update(patch: SettingsPatch): Promise<Settings> {
     const run = this.#tail.then(async () => {
       const state = await this.#load();
-      // `{ language: undefined }` is a valid patch (structured clone keeps undefined keys): it changes nothing.
-      const changes = Object.entries(patch).filter(([, value]) => value !== undefined);
-      const settings = settingsSchema.parse({ ...state.settings, ...Object.fromEntries(changes) });
+      const settings = applySettingsPatch(state.settings, patch);
       await this.#file.write(settings);
       state.settings = settings;
       for (const listener of this.#listeners) listener({ ...settings });

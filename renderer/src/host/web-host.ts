@@ -6,7 +6,7 @@ import {
   messageNoticeSchema,
   phoneStatusSchema,
   recordingSchema,
-  settingsPatchSchema,
+  applySettingsPatch,
   settingsSchema,
   type Account,
   type AccountInput,
@@ -123,9 +123,7 @@ export function createWebHost(storage = new WebStorage()): Host {
       update(patch): Promise<Settings> {
         const run = settingsTail.then(async () => {
           const current = await this.get();
-          // `{ language: undefined }` changes nothing, as in main's settings store.
-          const changes = Object.entries(settingsPatchSchema.parse(patch)).filter(([, v]) => v !== undefined);
-          const next = settingsSchema.parse({ ...current.settings, ...Object.fromEntries(changes) });
+          const next = applySettingsPatch(current.settings, patch);
           await storage.settings.put({ key: 'settings', value: next });
           return next;
         });

@@ -1,6 +1,12 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import { DEFAULT_SETTINGS, type Settings, type SettingsPatch, type StorageProblem } from '@common/contract';
+import {
+  DEFAULT_SETTINGS,
+  applySettingsPatch,
+  type Settings,
+  type SettingsPatch,
+  type StorageProblem,
+} from '@common/contract';
 import { useHost } from '../host';
 
 export const useSettingsStore = defineStore('settings', () => {
@@ -22,9 +28,8 @@ export const useSettingsStore = defineStore('settings', () => {
   async function update(patch: SettingsPatch): Promise<void> {
     const ticket = ++latestUpdate;
     const before = settings.value;
-    const changes = Object.entries(patch).filter(([, value]) => value !== undefined);
-    settings.value = { ...settings.value, ...Object.fromEntries(changes) };
     try {
+      settings.value = applySettingsPatch(before, patch);
       const saved = await host.settings.update(patch);
       if (ticket === latestUpdate) settings.value = saved;
     } catch (error) {
