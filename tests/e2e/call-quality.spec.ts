@@ -53,12 +53,14 @@ async function storedHistory(
   );
 }
 
-function iptablesAvailable(): boolean {
+/** Why iptables cannot drop packets here (it needs root in the test network namespace), or undefined. */
+function iptablesProblem(): string | undefined {
   try {
-    execFileSync('iptables', ['-L', 'INPUT', '-n'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
+    execFileSync('iptables', ['-L', 'INPUT', '-n'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    return undefined;
+  } catch (error) {
+    const detail = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    return `iptables is not usable here (needs root in the test network namespace): ${detail}`;
   }
 }
 
@@ -128,10 +130,9 @@ test.describe('live call quality', () => {
     lab,
     openApp,
   }) => {
-    const iptablesSkipReason = 'iptables is not usable here (needs root in the test network namespace)';
-    const usable = iptablesAvailable();
-    if (!usable) console.log(`SKIPPED packet-loss quality test: ${iptablesSkipReason}`);
-    test.skip(!usable, iptablesSkipReason);
+    const problem = iptablesProblem();
+    if (problem) console.log(`SKIPPED packet-loss quality test: ${problem}`);
+    test.skip(problem !== undefined, problem);
     const app = await registeredApp(openApp, lab, lab.users.alice);
     await callDeskPhone(app, lab);
     const indicator = app.callCard().locator('.quality-indicator');
