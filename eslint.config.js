@@ -83,6 +83,23 @@ export default tseslint.config(
     },
   },
   {
+    // The gateway runs in Electron main, in the browser build's local service and under the tests.
+    files: ['electron/gateway/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'electron', message: 'The gateway is plain Node; main wires it in with a thin adapter.' },
+          ],
+          patterns: [
+            { group: ['**/electron/main/**', '**/renderer/**'], message: 'The gateway stands alone.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['electron/common/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { paths: ['electron'], patterns: ['node:*'] }] },
   },

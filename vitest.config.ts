@@ -18,7 +18,11 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'main',
-          include: ['tests/unit/electron/**/*.test.ts', 'tests/unit/lab/**/*.test.ts'],
+          include: [
+            'tests/unit/electron/**/*.test.ts',
+            'tests/unit/gateway/**/*.test.ts',
+            'tests/unit/lab/**/*.test.ts',
+          ],
           environment: 'node',
         },
       },

@@ -8,6 +8,7 @@
  * This file must stay free of Electron and Node imports: the renderer bundles it.
  */
 import { z } from 'zod';
+import { sipServerProblem } from './sip-server';
 import { wssUrlProblem } from './wss-url';
 
 const MAX_TEXT = 256;
@@ -50,6 +51,34 @@ export const MAX_FALLBACK_WSS_URLS = 3;
 /** Servers tried in order when the primary `wssUrl` cannot be reached (failover). */
 export const fallbackWssUrlsSchema = z
   .array(wssUrlSchema)
+  .max(MAX_FALLBACK_WSS_URLS, `at most ${MAX_FALLBACK_WSS_URLS} fallback servers`);
+
+/**
+ * How an account reaches its SIP server: SIP over secure WebSocket (RFC 7118) from the renderer, or
+ * SIP over UDP, TCP or TLS (RFC 3261) through Ringline's own gateway (`electron/gateway`), which also
+ * bridges the call's WebRTC media to the far end's plain RTP or SDES-SRTP.
+ */
+export const SIP_TRANSPORTS = ['wss', 'udp', 'tcp', 'tls'] as const;
+export const sipTransportSchema = z.enum(SIP_TRANSPORTS);
+export type SipTransport = z.infer<typeof sipTransportSchema>;
+/** The transports the gateway carries (everything but WebSocket). */
+export type DirectSipTransport = Exclude<SipTransport, 'wss'>;
+
+/** A direct SIP server: `host`, `host:port`, `[v6]:port` (see `sip-server.ts`); no port: RFC 3263 lookup. */
+export const sipServerSchema = z
+  .string()
+  .trim()
+  .max(MAX_TEXT)
+  .superRefine((value, context) => {
+    const problem = sipServerProblem(value);
+    if (problem !== null) {
+      context.addIssue({ code: z.ZodIssueCode.custom, message: `expected host[:port] (${problem})` });
+    }
+  });
+
+/** Servers tried in order when the primary direct server cannot be reached (failover). */
+export const fallbackSipServersSchema = z
+  .array(sipServerSchema)
   .max(MAX_FALLBACK_WSS_URLS, `at most ${MAX_FALLBACK_WSS_URLS} fallback servers`);
 
 export const accountIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'invalid account id');
@@ -152,8 +181,14 @@ export const accountInputSchema = z
     sipUri: sipUriSchema,
     authUser: z.string().trim().max(MAX_TEXT),
     password: z.string().max(MAX_TEXT).optional(),
-    wssUrl: wssUrlSchema,
+    /** Absent: `wss` (accounts saved before direct transports existed). */
+    transport: sipTransportSchema.optional(),
+    /** Required for `wss`, empty otherwise (see {@link accountConnectionProblem}). */
+    wssUrl: z.union([wssUrlSchema, z.literal('')]),
     fallbackWssUrls: fallbackWssUrlsSchema.optional(),
+    /** Required for `udp`/`tcp`/`tls`. */
+    sipServer: z.union([sipServerSchema, z.literal('')]).optional(),
+    fallbackSipServers: fallbackSipServersSchema.optional(),
     // sipUriSchema too: it was the rule before, and an account saved under it must still load.
     outboundProxy: z.union([outboundProxySchema, sipUriSchema, z.literal('')]).optional(),
     realm: z.string().trim().max(MAX_TEXT).optional(),
@@ -174,15 +209,30 @@ export const accountInputSchema = z
 
 export type AccountInput = z.infer<typeof accountInputSchema>;
 
+/** What is missing for the account's transport to have a server, or null. Checked on every save. */
+export function accountConnectionProblem(
+  input: Pick<AccountInput, 'transport' | 'wssUrl' | 'sipServer'>,
+): 'wss-url-required' | 'sip-server-required' | null {
+  if ((input.transport ?? 'wss') === 'wss') return input.wssUrl === '' ? 'wss-url-required' : null;
+  return input.sipServer === undefined || input.sipServer === '' ? 'sip-server-required' : null;
+}
+
 /** An account as the renderer sees it; the password is fetched separately and only when registering. */
 export interface Account {
   id: string;
   displayName: string;
   sipUri: string;
   authUser: string;
+  /** Absent means `wss`. */
+  transport?: SipTransport;
+  /** The WebSocket server (`wss` accounts); empty for direct transports. */
   wssUrl: string;
   /** Tried in order when `wssUrl` cannot be reached. */
   fallbackWssUrls?: string[];
+  /** The direct SIP server (`udp`/`tcp`/`tls` accounts), `host[:port]`. */
+  sipServer?: string;
+  /** Tried in order when `sipServer` cannot be reached. */
+  fallbackSipServers?: string[];
   outboundProxy?: string;
   realm?: string;
   defaultCountry?: string;
@@ -526,6 +576,110 @@ export const screenShareSourceIdSchema = z
   .string()
   .regex(/^(screen|window):[0-9]+:[0-9]+$/, 'expected a screen or window source id');
 
+/**
+ * The gateway (`electron/gateway`): SIP over UDP/TCP/TLS for accounts whose server speaks no WebSocket,
+ * with the calls' media bridged between Chromium's WebRTC and the far end's plain RTP/SRTP. SIP.js in
+ * the renderer stays the SIP stack; its transport hands whole SIP messages to the gateway and gets
+ * whole messages back. The gateway rewrites what only it can know (Via sent-by, Contact, SDP bodies),
+ * and sends SIP only to the account's own server and RTP only where the far end's SDP says.
+ *
+ * Desktop: Electron main runs it. Browser build: a local service that `npm run web` starts on
+ * 127.0.0.1, reachable only from the app's origin with a secret made at each start.
+ */
+export const gatewayConnectRequestSchema = z
+  .object({
+    accountId: accountIdSchema,
+    transport: z.enum(['udp', 'tcp', 'tls']),
+    /** One of the account's own servers; main refuses any other (the renderer does not choose where SIP goes). */
+    server: sipServerSchema,
+  })
+  .strict();
+export type GatewayConnectRequest = z.infer<typeof gatewayConnectRequestSchema>;
+
+/** Where a connection attempt stopped, in terms a person can act on. */
+export type GatewayConnectError =
+  /** The name does not resolve (no NAPTR/SRV/A/AAAA). */
+  | { kind: 'dns'; detail: string }
+  /** Refused, no route, or nothing answers on that port. */
+  | { kind: 'unreachable'; detail: string }
+  | { kind: 'timeout'; detail: string }
+  /** TLS: the server's certificate is not trusted (or differs from the one the user trusted). */
+  | { kind: 'certificate'; problem: CertificateProblem }
+  /** The server is not one of the account's (or the account is unknown). */
+  | { kind: 'not-allowed'; detail: string }
+  /** Browser build: the local gateway service cannot be reached or refused us. */
+  | { kind: 'no-gateway'; detail: string };
+
+export interface GatewayConnection {
+  transport: DirectSipTransport;
+  /** The server as configured, e.g. `pbx.example.com`. */
+  server: string;
+  /** The address actually connected to after RFC 3263 resolution, `ip:port`. */
+  remote: string;
+  /** Our socket's address, `ip:port`. */
+  local: string;
+}
+
+export type GatewayConnectResult =
+  { ok: true; connection: GatewayConnection } | { ok: false; error: GatewayConnectError };
+
+/** A whole SIP message from SIP.js for the account's connection. */
+export const gatewaySendRequestSchema = z
+  .object({ accountId: accountIdSchema, message: z.string().min(1).max(65_535) })
+  .strict();
+export type GatewaySendRequest = z.infer<typeof gatewaySendRequestSchema>;
+
+/** What the gateway tells the renderer. */
+export type GatewayEvent =
+  /** A whole SIP message from the account's server, already rewritten for SIP.js. */
+  | { kind: 'message'; accountId: string; message: string }
+  /** The connection was lost (not closed by us): SIP.js's transport reports a disconnect. */
+  | { kind: 'closed'; accountId: string; reason: string };
+
+export type GatewayAvailability =
+  | { available: true }
+  /**
+   * `no-local-service`: a browser page with no gateway service (served from elsewhere, or without
+   * the secret `npm run web` prints); `service-unreachable`: the service is gone or refused us.
+   */
+  | { available: false; reason: 'no-local-service' | 'service-unreachable'; detail?: string };
+
+/** One way to reach a domain's SIP server, from DNS (RFC 3263 NAPTR/SRV, else A/AAAA). */
+export interface SipServiceTarget {
+  transport: DirectSipTransport;
+  host: string;
+  port: number;
+  /** Where it came from: `srv` (with its priority and weight) or `address` (no SRV: 5060/5061). */
+  source: 'srv' | 'address';
+}
+
+export interface SipServiceLookup {
+  domain: string;
+  /** In the order RFC 3263 says to try them. Empty when the name does not resolve. */
+  targets: SipServiceTarget[];
+  /** Why nothing was found, in words, when `targets` is empty. */
+  error?: string;
+}
+
+export const domainSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(253)
+  .regex(/^[A-Za-z0-9.-]+$/, 'expected a domain name');
+
+/** A WebSocket server to test before an account uses it (the first-run assistant, "Test connection"). */
+export const webSocketProbeRequestSchema = z.object({ url: wssUrlSchema }).strict();
+export type WebSocketProbeRequest = z.infer<typeof webSocketProbeRequestSchema>;
+
+/** How far a WebSocket probe got: the step it stopped at and why, or `ok` (upgraded to `sip`). */
+export type WebSocketProbeResult =
+  | { stage: 'ok' }
+  | { stage: 'dns'; detail: string }
+  | { stage: 'connect'; detail: string }
+  | { stage: 'tls'; detail: string; sha256?: string }
+  | { stage: 'upgrade'; detail: string; httpStatus?: number };
+
 /** The API that preload exposes as `window.ringline`. Verbs, not channels. */
 export interface RinglineApi {
   accounts: {
@@ -582,6 +736,22 @@ export interface RinglineApi {
      * Rejects when that certificate was not reported, and always in a browser, where the browser decides.
      */
     trust(request: CertificateTrustRequest): Promise<Account>;
+  };
+  gateway: {
+    /** Whether direct UDP/TCP/TLS accounts can work here, and why not. */
+    availability(): Promise<GatewayAvailability>;
+    /** Opens (or reopens) the account's connection to one of its servers. Never rejects for network reasons. */
+    connect(request: GatewayConnectRequest): Promise<GatewayConnectResult>;
+    /** Sends one SIP message on the account's connection; rejects when it is not open. */
+    send(request: GatewaySendRequest): Promise<void>;
+    /** Closes the account's connection and ends its media sessions. */
+    disconnect(accountId: string): Promise<void>;
+    /** Subscribe to messages and connection loss; returns an unsubscribe function. */
+    onEvent(listener: (event: GatewayEvent) => void): () => void;
+    /** RFC 3263 lookup of a domain's SIP servers, for the assistant. */
+    lookup(domain: string): Promise<SipServiceLookup>;
+    /** Tests a WebSocket server step by step (DNS, TCP, TLS, HTTP upgrade). */
+    probe(request: WebSocketProbeRequest): Promise<WebSocketProbeResult>;
   };
   screenShare: {
     /**

@@ -27,6 +27,14 @@ export const IPC = {
   certificatesTrust: 'ringline:certificates.trust',
   screenShareSources: 'ringline:screenShare.sources',
   screenShareChoose: 'ringline:screenShare.choose',
+  gatewayAvailability: 'ringline:gateway.availability',
+  gatewayConnect: 'ringline:gateway.connect',
+  gatewaySend: 'ringline:gateway.send',
+  gatewayDisconnect: 'ringline:gateway.disconnect',
+  /** main -> renderer */
+  gatewayEvent: 'ringline:gateway.event',
+  gatewayLookup: 'ringline:gateway.lookup',
+  gatewayProbe: 'ringline:gateway.probe',
 } as const;
 
 export type IpcChannel = (typeof IPC)[keyof typeof IPC];

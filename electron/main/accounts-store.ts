@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import {
+  accountConnectionProblem,
   accountIdSchema,
   accountInputSchema,
   type Account,
@@ -117,6 +118,8 @@ export class AccountsStore {
       if (input.id !== undefined && existing === undefined) {
         throw new Error(`No account with id ${input.id}`);
       }
+      const connection = accountConnectionProblem(input);
+      if (connection !== null) throw new Error(`Account not saved: ${connection}`);
       const id = existing?.id ?? this.#newId();
       if (input.password !== undefined && input.password !== '') this.#onSecret(input.password);
       const sealed =
@@ -132,8 +135,11 @@ export class AccountsStore {
         displayName: input.displayName,
         sipUri: input.sipUri,
         authUser: input.authUser,
+        ...(input.transport !== undefined && input.transport !== 'wss' ? { transport: input.transport } : {}),
         wssUrl: input.wssUrl,
         ...(input.fallbackWssUrls?.length ? { fallbackWssUrls: input.fallbackWssUrls } : {}),
+        ...(input.sipServer ? { sipServer: input.sipServer } : {}),
+        ...(input.fallbackSipServers?.length ? { fallbackSipServers: input.fallbackSipServers } : {}),
         ...(input.outboundProxy ? { outboundProxy: input.outboundProxy } : {}),
         ...(input.realm ? { realm: input.realm } : {}),
         ...(input.defaultCountry ? { defaultCountry: input.defaultCountry } : {}),

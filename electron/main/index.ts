@@ -446,6 +446,17 @@ function main(): void {
             sources: () => screenShare.sources(),
             choose: async (sourceId) => screenShare.choose(sourceId),
           },
+          // Until electron/gateway is wired in (issue 12), direct transports report themselves unavailable.
+          gateway: {
+            availability: async () => ({ available: false, reason: 'no-local-service' }),
+            connect: async () => ({ ok: false, error: { kind: 'no-gateway', detail: 'not built yet' } }),
+            send: async () => {
+              throw new Error('no gateway');
+            },
+            disconnect: async () => undefined,
+            lookup: async (domain) => ({ domain, targets: [], error: 'no gateway' }),
+            probe: async () => ({ stage: 'connect', detail: 'no gateway' }),
+          },
         },
         trusted,
       ),

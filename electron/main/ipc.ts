@@ -24,6 +24,9 @@ import {
   accountIdSchema,
   accountInputSchema,
   certificateTrustRequestSchema,
+  domainSchema,
+  gatewayConnectRequestSchema,
+  gatewaySendRequestSchema,
   incomingActionSchema,
   logEntrySchema,
   messageNoticeSchema,
@@ -31,6 +34,7 @@ import {
   recordingSchema,
   screenShareSourceIdSchema,
   settingsPatchSchema,
+  webSocketProbeRequestSchema,
   type AppInfo,
   type IncomingAction,
   type IpcChannel,
@@ -54,6 +58,8 @@ export interface MainServices {
   appInfo(): AppInfo;
   certificates: Pick<RinglineApi['certificates'], 'trust'>;
   screenShare: RinglineApi['screenShare'];
+  /** The SIP gateway; it checks that the server asked for is one of the account's own. */
+  gateway: Omit<RinglineApi['gateway'], 'onEvent'>;
 }
 
 /** Which of our windows a message came from, by its `webContents.id`. */
@@ -67,7 +73,8 @@ export interface IpcSender {
 }
 
 /** Channels main sends to the renderer; nothing handles them in main. */
-export type PushChannel = typeof IPC.phoneCommand | typeof IPC.linksLink | typeof IPC.certificatesProblem;
+export type PushChannel =
+  typeof IPC.phoneCommand | typeof IPC.linksLink | typeof IPC.certificatesProblem | typeof IPC.gatewayEvent;
 /** Channels the renderer sends without waiting for an answer. */
 export type SendChannel = typeof IPC.logWrite;
 /** Channels the renderer invokes. */
@@ -211,6 +218,40 @@ export function createIpcHandlers(services: MainServices, trusted: TrustedOrigin
       z.tuple([screenShareSourceIdSchema]),
       trusted,
       ([sourceId]) => services.screenShare.choose(sourceId),
+    ),
+    [IPC.gatewayAvailability]: verb(IPC.gatewayAvailability, 'main', noArgs, trusted, () =>
+      services.gateway.availability(),
+    ),
+    [IPC.gatewayConnect]: verb(
+      IPC.gatewayConnect,
+      'main',
+      z.tuple([gatewayConnectRequestSchema]),
+      trusted,
+      ([request]) => services.gateway.connect(request),
+    ),
+    [IPC.gatewaySend]: verb(
+      IPC.gatewaySend,
+      'main',
+      z.tuple([gatewaySendRequestSchema]),
+      trusted,
+      ([request]) => services.gateway.send(request),
+    ),
+    [IPC.gatewayDisconnect]: verb(
+      IPC.gatewayDisconnect,
+      'main',
+      z.tuple([accountIdSchema]),
+      trusted,
+      ([accountId]) => services.gateway.disconnect(accountId),
+    ),
+    [IPC.gatewayLookup]: verb(IPC.gatewayLookup, 'main', z.tuple([domainSchema]), trusted, ([domain]) =>
+      services.gateway.lookup(domain),
+    ),
+    [IPC.gatewayProbe]: verb(
+      IPC.gatewayProbe,
+      'main',
+      z.tuple([webSocketProbeRequestSchema]),
+      trusted,
+      ([request]) => services.gateway.probe(request),
     ),
   };
 }

@@ -9,7 +9,13 @@
  * it imports only types and the channel names, so zod does not end up in it.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import type { CertificateProblem, LinkRequest, PhoneCommand, RinglineApi } from '../common/contract';
+import type {
+  CertificateProblem,
+  GatewayEvent,
+  LinkRequest,
+  PhoneCommand,
+  RinglineApi,
+} from '../common/contract';
 import { IPC } from '../common/ipc-channels';
 
 /** Main is trusted, but a listener should still only ever see objects with a `kind`. */
@@ -80,6 +86,15 @@ const api: RinglineApi = {
   screenShare: {
     sources: () => ipcRenderer.invoke(IPC.screenShareSources),
     choose: (sourceId) => ipcRenderer.invoke(IPC.screenShareChoose, sourceId),
+  },
+  gateway: {
+    availability: () => ipcRenderer.invoke(IPC.gatewayAvailability),
+    connect: (request) => ipcRenderer.invoke(IPC.gatewayConnect, request),
+    send: (request) => ipcRenderer.invoke(IPC.gatewaySend, request),
+    disconnect: (accountId) => ipcRenderer.invoke(IPC.gatewayDisconnect, accountId),
+    onEvent: (listener) => subscribe<GatewayEvent>(IPC.gatewayEvent, listener),
+    lookup: (domain) => ipcRenderer.invoke(IPC.gatewayLookup, domain),
+    probe: (request) => ipcRenderer.invoke(IPC.gatewayProbe, request),
   },
 };
 

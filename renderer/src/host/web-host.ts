@@ -1,4 +1,5 @@
 import {
+  accountConnectionProblem,
   accountIdSchema,
   accountInputSchema,
   DEFAULT_SETTINGS,
@@ -71,6 +72,8 @@ export function createWebHost(storage = new WebStorage()): Host {
       },
       async save(input: AccountInput): Promise<Account> {
         const { password, turnCredentials: credentials, ...fields } = accountInputSchema.parse(input);
+        const connection = accountConnectionProblem(fields);
+        if (connection !== null) throw new Error(`Account not saved: ${connection}`);
         const id = fields.id ?? crypto.randomUUID();
         // Like the password, absent call handling means "keep": the account form does not carry it.
         const earlier = storedAccountSchema.safeParse((await storage.accounts.get(id))?.value);
@@ -189,5 +192,27 @@ export function createWebHost(storage = new WebStorage()): Host {
         throw new Error('In the browser, getDisplayMedia() lets the user choose what to share');
       },
     },
+    gateway: unavailableGateway,
   };
 }
+
+/** A page without the local gateway service: direct UDP/TCP/TLS accounts cannot work here. */
+const unavailableGateway: Host['gateway'] = {
+  async availability() {
+    return { available: false, reason: 'no-local-service' };
+  },
+  async connect() {
+    return { ok: false, error: { kind: 'no-gateway', detail: 'no local gateway service' } };
+  },
+  async send() {
+    throw new Error('no local gateway service');
+  },
+  async disconnect() {},
+  onEvent: () => () => undefined,
+  async lookup(domain) {
+    return { domain, targets: [], error: 'no local gateway service' };
+  },
+  async probe() {
+    return { stage: 'connect', detail: 'no local gateway service' };
+  },
+};

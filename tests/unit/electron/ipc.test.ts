@@ -115,6 +115,30 @@ function recordingServices(): { services: MainServices; calls: string[] } {
         calls.push(`screenShare.choose:${sourceId}`);
       },
     },
+    gateway: {
+      availability: async () => {
+        calls.push('gateway.availability');
+        return { available: true };
+      },
+      connect: async (request) => {
+        calls.push(`gateway.connect:${request.accountId}:${request.transport}:${request.server}`);
+        return { ok: false, error: { kind: 'unreachable', detail: 'test' } };
+      },
+      send: async (request) => {
+        calls.push(`gateway.send:${request.accountId}`);
+      },
+      disconnect: async (accountId: string) => {
+        calls.push(`gateway.disconnect:${accountId}`);
+      },
+      lookup: async (domain: string) => {
+        calls.push(`gateway.lookup:${domain}`);
+        return { domain, targets: [] };
+      },
+      probe: async (request) => {
+        calls.push(`gateway.probe:${request.url}`);
+        return { stage: 'ok' };
+      },
+    },
   };
   return { services, calls };
 }
@@ -142,7 +166,7 @@ describe('isTrustedSender', () => {
 describe('createIpcHandlers', () => {
   it('has exactly one handler per renderer-to-main channel, none for main-to-renderer ones', () => {
     const { handlers } = handlersAndCalls();
-    const pushed: string[] = [IPC.phoneCommand, IPC.linksLink, IPC.certificatesProblem];
+    const pushed: string[] = [IPC.phoneCommand, IPC.linksLink, IPC.certificatesProblem, IPC.gatewayEvent];
     const expected = Object.values(IPC).filter((channel) => !pushed.includes(channel));
     expect(Object.keys(handlers).sort()).toEqual([...expected].sort());
   });
@@ -453,7 +477,7 @@ describe('bindIpcHandlers', () => {
     );
     expect([...listened.keys()]).toEqual([...SEND_CHANNELS]);
     expect(handled.has(IPC.logWrite)).toBe(false);
-    expect(handled.size).toBe(Object.keys(IPC).length - 3 - SEND_CHANNELS.length);
+    expect(handled.size).toBe(Object.keys(IPC).length - 4 - SEND_CHANNELS.length);
 
     await handled.get(IPC.linksReady)?.(event(1));
     await expect(handled.get(IPC.linksReady)?.(event(2))).rejects.toThrow(/incoming window/);
