@@ -15,7 +15,14 @@ import { domainOfSipUri, type DialContext } from './dial-target';
 import type { CallSnapshot, DtmfMode } from './call-state';
 import { registrationErrorForStatus, type RegistrationError } from './sip-status';
 import { guardInbound } from './inbound-guard';
-import { offerProblem, sdpOffer } from './offer-check';
+import { decideBeforeRinging, ring } from './incoming-decision';
+import {
+  DEFAULT_SESSION_EXPIRES,
+  MIN_SESSION_EXPIRES,
+  minSEHeader,
+  sessionExpiresHeader,
+} from './session-timer';
+import { retryInvitesAfter422 } from './session-timer-invite-client';
 import { SipLog, type AppLogLevel } from './sip-log';
 import {
   receiveTextMessage,
@@ -105,6 +112,12 @@ const REGISTER_EXPIRES_SECONDS = 300;
 const REGISTER_ANSWER_TIMEOUT_MS = 40_000;
 
 /**
+ * What our INVITEs ask for: session timers (RFC 4028 §7.1) with the recommended interval, so a call
+ * whose far end vanished without a BYE ends, here and at every proxy on the path.
+ */
+const INVITE_HEADERS = [sessionExpiresHeader(DEFAULT_SESSION_EXPIRES), minSEHeader(MIN_SESSION_EXPIRES)];
+
+/**
  * One SIP account: its WebSocket transport, its registration and its calls.
  * Owns every SIP.js object for the account; the UI only sees snapshots through {@link PhoneDelegate}.
  */
@@ -148,6 +161,13 @@ export class Phone {
       }),
       // Accept INVITEs with Replaces (RFC 3891) so an attended transfer can complete towards us.
       sipExtensionReplaces: SIPExtension.Supported,
+      // Reliable provisional responses (RFC 3262): PRACK for a far end's reliable 18x (early media
+      // in a 183 that must not be lost), and a reliable 180 when a caller requires it.
+      sipExtension100rel: SIPExtension.Supported,
+      // Session timers (RFC 4028), handled by `call-session-timer.ts`.
+      sipExtensionExtraSupported: ['timer'],
+      // 180 Ringing is sent by us once the call may ring (`incoming-decision.ts`), not on arrival.
+      sendInitialProvisionalResponse: false,
       // SIP.js's own console log would print whole messages, Authorization headers included: every
       // line goes through SipLog's redaction instead.
       logBuiltinEnabled: false,
@@ -161,13 +181,19 @@ export class Phone {
           ),
       },
     });
+    retryInvitesAfter422(this.userAgent);
     // Bad SIP from the network is answered or dropped with a log line, never thrown into the page.
     const transport = this.userAgent.transport;
     const deliver = transport.onMessage;
+    const core = this.userAgent.userAgentCore;
     if (deliver)
       transport.onMessage = guardInbound(deliver, {
         send: (message) => transport.send(message),
         log: (level, message) => this.log.note(level, message),
+        supportedExtensions: core.configuration.supportedOptionTags,
+        knowsDialog: (callId, localTag, remoteTag) => core.dialogs.has(callId + localTag + remoteTag),
+        onProvisionalWithoutContact: (response) =>
+          this.calls.get(response.callId + response.fromTag)?.farEndRinging(response.statusCode),
       });
     const registrar = config.realm ? UserAgent.makeURI(`sip:${config.realm}`) : undefined;
     this.registerer = new Registerer(this.userAgent, {
@@ -320,6 +346,7 @@ export class Phone {
     if (!target) throw new Error(`invalid SIP URI: ${targetUri}`);
     const inviter = new Inviter(this.userAgent, target, {
       earlyMedia: true,
+      extraHeaders: INVITE_HEADERS,
       sessionDescriptionHandlerOptions: AUDIO_ONLY,
     });
     return this.track(Call.dial(inviter, this.config.accountId, this.dtmfMode, this.callEvents(), withVideo));
@@ -354,6 +381,7 @@ export class Phone {
     return {
       onSnapshot: (s) => this.onCallChange(s),
       onReferral: (call, referral) => this.onReferral(call, referral),
+      onLog: (level, message) => this.log.note(level, message),
     };
   }
 
@@ -362,32 +390,40 @@ export class Phone {
   }
 
   private async takeInvite(invitation: Invitation): Promise<void> {
-    const offer = sdpOffer(invitation.body, invitation.request.getHeader('Content-Type'));
-    const problem = offer === undefined ? undefined : await offerProblem(offer);
-    // Cancelled (or otherwise ended) while the offer was being tried: there is nothing to ring.
+    const decision = await decideBeforeRinging(invitation);
+    // Cancelled (or otherwise ended) while deciding: there is nothing to ring.
     if (invitation.state !== SessionState.Initial) return;
-    if (problem !== undefined) {
-      this.log.note('warn', `refused a call whose offer cannot be used (488): ${problem}`);
-      await invitation.reject({ statusCode: 488 }).catch(() => undefined);
+    if (decision.kind === 'refuse') {
+      this.log.note('warn', `refused a call with ${decision.statusCode}: ${decision.why}`);
+      await invitation
+        .reject({ statusCode: decision.statusCode, extraHeaders: decision.extraHeaders })
+        .catch(() => undefined);
       return;
     }
     const call = this.track(
-      Call.incoming(invitation, this.config.accountId, this.dtmfMode, this.callEvents()),
+      Call.incoming(invitation, this.config.accountId, this.dtmfMode, this.callEvents(), {
+        headers: decision.answerHeaders,
+        ...(decision.sessionTimer ? { sessionTimer: decision.sessionTimer } : {}),
+      }),
     );
+    const replaced = call.replaces;
+    if (!replaced) {
+      void ring(invitation, AUDIO_ONLY).catch((error: unknown) =>
+        this.log.note('warn', `could not send 180 Ringing: ${String(error)}`),
+      );
+      return;
+    }
     // An INVITE with Replaces that SIP.js matched to one of our dialogs takes that call over: answer it
     // without ringing (RFC 3891 §3); SIP.js sends BYE on the replaced dialog once this one is up.
-    if (call.replaces) {
-      const replaced = call.replaces;
-      void call.answer().then(() => {
-        // A directed pickup replaces our outgoing call while it still rings elsewhere: SIP.js sends no
-        // BYE on an early dialog, so the ringing phone is told with CANCEL (RFC 3891 §3, RFC 3261 §9).
-        if (replaced instanceof Inviter && replaced.state === SessionState.Establishing) {
-          void replaced
-            .cancel({ statusCode: 200, reasonPhrase: 'Call completed elsewhere' })
-            .catch(() => undefined);
-        }
-      });
-    }
+    void call.answer().then(() => {
+      // A directed pickup replaces our outgoing call while it still rings elsewhere: SIP.js sends no
+      // BYE on an early dialog, so the ringing phone is told with CANCEL (RFC 3891 §3, RFC 3261 §9).
+      if (replaced instanceof Inviter && replaced.state === SessionState.Establishing) {
+        void replaced
+          .cancel({ statusCode: 200, reasonPhrase: 'Call completed elsewhere' })
+          .catch(() => undefined);
+      }
+    });
   }
 
   /**
@@ -406,7 +442,7 @@ export class Phone {
     const replaces = `Replaces: ${ringing.callId};to-tag=${ringing.remoteTag};from-tag=${ringing.localTag};early-only`;
     const inviter = new Inviter(this.userAgent, target, {
       earlyMedia: true,
-      extraHeaders: [replaces],
+      extraHeaders: [replaces, ...INVITE_HEADERS],
       sessionDescriptionHandlerOptions: AUDIO_ONLY,
     });
     return this.track(Call.dial(inviter, this.config.accountId, this.dtmfMode, this.callEvents()));
@@ -418,7 +454,11 @@ export class Phone {
    */
   private onReferral(referrer: Call, referral: Referral): void {
     void referral.accept();
-    const inviter = referral.makeInviter({ earlyMedia: true, sessionDescriptionHandlerOptions: AUDIO_ONLY });
+    const inviter = referral.makeInviter({
+      earlyMedia: true,
+      extraHeaders: INVITE_HEADERS,
+      sessionDescriptionHandlerOptions: AUDIO_ONLY,
+    });
     const dialog = referrer.sipSession.dialog;
     let terminated = false;
     const report = (statusLine: string, final: boolean): void => {

@@ -27,12 +27,23 @@ export interface MediaNegotiation {
   captureConstraints(requested: MediaStreamConstraints): MediaStreamConstraints;
 }
 
+/** SIP.js's SDH options plus ours. */
+export interface RinglineSessionDescriptionHandlerOptions extends SessionDescriptionHandlerOptions {
+  /**
+   * Capture with the microphone's tracks disabled (they send silence): for an answer that goes out
+   * before the user answers, in a reliable 180 (RFC 3262 §5), so nothing of the room reaches the
+   * caller while the phone only rings. The call enables them once it is answered.
+   */
+  captureMuted?: boolean;
+}
+
 /**
- * SIP.js's web session description handler with three changes:
+ * SIP.js's web session description handler with four changes:
  * - codec preferences are set on the transceivers right before each offer or answer is created;
  * - ICE gathering stops as soon as the candidates that matter are in (see `ice-gathering.ts`),
  *   instead of when the browser has heard from every server;
- * - capture uses the user's devices and processing choices.
+ * - capture uses the user's devices and processing choices;
+ * - capture can start muted (see {@link RinglineSessionDescriptionHandlerOptions.captureMuted}).
  */
 export class RinglineSessionDescriptionHandler extends SessionDescriptionHandler {
   private gathered: { type: IceCandidateType; at: number }[] = [];
@@ -45,7 +56,11 @@ export class RinglineSessionDescriptionHandler extends SessionDescriptionHandler
   ) {
     super(
       logger,
-      (constraints) => navigator.mediaDevices.getUserMedia(negotiation.captureConstraints(constraints)),
+      async (constraints, _handler, options?: RinglineSessionDescriptionHandlerOptions) => {
+        const stream = await navigator.mediaDevices.getUserMedia(negotiation.captureConstraints(constraints));
+        if (options?.captureMuted) for (const track of stream.getAudioTracks()) track.enabled = false;
+        return stream;
+      },
       {
         iceGatheringTimeout: ICE_GATHERING_CAP_MS,
         peerConnectionConfiguration: {
