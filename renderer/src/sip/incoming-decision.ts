@@ -53,8 +53,16 @@ export function ring(
   invitation: Invitation,
   audioOnly: RinglineSessionDescriptionHandlerOptions,
 ): Promise<void> {
+  // SIP.js reads `Require: 100rel` and then lets a `Supported: 100rel` in the same INVITE override it
+  // (invitation.js sets rel100 "required", then "supported"), and would send this 180 unreliably,
+  // against RFC 3262 §3 ("the UAS MUST send any non-100 provisional response reliably"). A caller
+  // that requires 100rel nearly always lists it in Supported too, so say it explicitly.
+  const required = invitation.request
+    .getHeaders('Require')
+    .some((line) => line.split(',').some((tag) => tag.trim().toLowerCase() === '100rel'));
   return invitation.progress({
     statusCode: 180,
+    rel100: required,
     sessionDescriptionHandlerOptions: {
       ...audioOnly,
       captureMuted: true,
