@@ -22,13 +22,19 @@ const PEER_TONE_HZ = 523;
  */
 const HEARD_RMS = 0.01;
 
-async function withPeer<T>(lab: Lab, user: LabUser, run: (peer: SipPeer) => Promise<T>): Promise<T> {
+async function withPeer<T>(
+  lab: Lab,
+  user: LabUser,
+  run: (peer: SipPeer) => Promise<T>,
+  options: { allow?: string[] } = {},
+): Promise<T> {
   const peer = await startSipPeer({
     user,
     proxyPort: lab.udpPort,
     domain: lab.domain,
     logFile: join(lab.logsDir, `sip-peer-${user.user}.log`),
     toneHz: PEER_TONE_HZ,
+    ...options,
   });
   try {
     return await run(peer);
@@ -147,5 +153,157 @@ test.describe('far ends that break or stretch the rules', () => {
       await dialog.bye();
       await expect(app.callCard()).toHaveCount(0);
     });
+  });
+});
+
+/** Seconds from `since` to a message's arrival. */
+const secondsSince = (since: number, at: number): number => (at - since) / 1000;
+
+test.describe('session timers (RFC 4028)', () => {
+  test('422 both ways: our INVITE is retried with the Min-SE asked for; an INVITE asking too short an interval gets 422 with ours, before any 180', async ({
+    lab,
+    openApp,
+  }) => {
+    await withPeer(lab, lab.users.peer, async (peer) => {
+      const alice = lab.users.alice;
+      const app = await registeredApp(openApp, lab, alice);
+      await lab.waitForRegistered(alice.aor);
+
+      // We call: timers asked for in the INVITE (§7.1); a 422 is retried as the same call (§7.4).
+      await app.dial(peer.user.user);
+      const first = await peer.nextInvite();
+      expect(first.invite.tokens('supported'), 'Supported').toContain('timer');
+      expect(first.invite.header('session-expires'), 'Session-Expires').toBe('1800');
+      expect(first.invite.header('min-se'), 'Min-SE').toBe('90');
+      first.reject(422, 'Session Interval Too Small', ['Min-SE: 3600']);
+      const retry = await peer.nextInvite();
+      expect(retry.invite.callId, 'the retry is the same call').toBe(first.invite.callId);
+      expect(retry.invite.tag('from')).toBe(first.invite.tag('from'));
+      expect(retry.invite.cseq.number).toBeGreaterThan(first.invite.cseq.number);
+      expect(retry.invite.header('session-expires')).toBe('3600');
+      expect(retry.invite.header('min-se')).toBe('3600');
+      await retry.provisional(180);
+      await retry.answer({ headers: ['Session-Expires: 3600;refresher=uas', 'Require: timer'] });
+      await expect(app.callState()).toContainText('In call');
+      await expectAudioBothWays(app, retry.dialog.media);
+      await app.button('Hang up').click();
+      await retry.dialog.waitForRequest('BYE');
+
+      // We are called with 60 s, below our Min-SE: 422 with it, and nothing rings (§9).
+      const tooShort = await peer.call(alice.aor, { headers: ['Supported: timer', 'Session-Expires: 60'] });
+      const refused = await tooShort.final;
+      expect(refused.status).toBe(422);
+      expect(refused.header('min-se')).toBe('90');
+      expect(
+        tooShort.responses.filter((response) => response.status > 100 && response.status < 200),
+        'provisional responses before the 422',
+      ).toEqual([]);
+      await expect(app.incomingCall()).toHaveCount(0);
+
+      // Asked again with 90 s: it rings; our 2xx takes the interval and leaves the refreshing to the
+      // caller, which supports timers and named no refresher.
+      const again = await peer.call(alice.aor, { headers: ['Supported: timer', 'Session-Expires: 90'] });
+      await app.incomingCall(peer.user.displayName).getByRole('button', { name: 'Answer' }).click();
+      const ok = await again.final;
+      expect(ok.status).toBe(200);
+      expect(ok.header('session-expires')).toBe('90;refresher=uac');
+      expect(ok.tokens('require')).toContain('timer');
+      const dialog = await again.established;
+      await expectAudioBothWays(app, dialog.media);
+      await dialog.bye();
+    });
+  });
+
+  test('as refresher we refresh at half the interval (UPDATE, or re-INVITE when the far end does not allow UPDATE); a session nobody refreshes ends with our BYE', async ({
+    lab,
+    openApp,
+  }) => {
+    // The shortest interval RFC 4028 allows is 90 s: a refresh comes after 45 s, an unrefreshed
+    // session ends after 60 s. The three calls run side by side.
+    test.setTimeout(240_000);
+    const { alice, bob, carol } = lab.users;
+    const [aliceApp, bobApp, carolApp] = await Promise.all([
+      registeredApp(openApp, lab, alice),
+      registeredApp(openApp, lab, bob),
+      registeredApp(openApp, lab, carol),
+    ]);
+    await lab.waitForRegistered(alice.aor);
+
+    /** The far end asks us to refresh, and allows UPDATE: a body-less UPDATE comes at ~45 s. */
+    const refreshByUpdate = (peer: SipPeer) => async () => {
+      const outgoing = await peer.call(alice.aor, {
+        headers: ['Supported: timer', 'Session-Expires: 90;refresher=uas', 'Min-SE: 90'],
+      });
+      await aliceApp.incomingCall(peer.user.displayName).getByRole('button', { name: 'Answer' }).click();
+      const ok = await outgoing.final;
+      expect(ok.header('session-expires'), 'our 2xx').toBe('90;refresher=uas');
+      expect(ok.tokens('require')).toContain('timer');
+      const dialog = await outgoing.established;
+      const since = Date.now();
+      const update = await dialog.waitForRequest('UPDATE', 75_000);
+      const after = secondsSince(since, update.at);
+      expect(after, 'UPDATE after (s)').toBeGreaterThan(40);
+      expect(after, 'UPDATE after (s)').toBeLessThan(60);
+      expect(update.header('session-expires')).toBe('90;refresher=uac');
+      expect(update.body, 'a refresh by UPDATE carries no offer').toBe('');
+      expect(update.uri('contact'), 'Contact of the UPDATE (a target refresh)').toBeDefined();
+      await expectAudioBothWays(aliceApp, dialog.media);
+      await dialog.bye();
+    };
+
+    /** The far end has no UPDATE: the refresh is a re-INVITE with the media as they are. */
+    const refreshByReinvite = (peer: SipPeer) => async () => {
+      await bobApp.dial(peer.user.user);
+      const call = await peer.nextInvite();
+      await call.answer({ headers: ['Session-Expires: 90;refresher=uac', 'Require: timer'] });
+      await expect(bobApp.callState()).toContainText('In call');
+      const since = Date.now();
+      const reinvite = await call.dialog.waitForRequest('INVITE', 75_000);
+      const after = secondsSince(since, reinvite.at);
+      expect(after, 're-INVITE after (s)').toBeGreaterThan(40);
+      expect(after, 're-INVITE after (s)').toBeLessThan(60);
+      expect(reinvite.header('session-expires')).toBe('90;refresher=uac');
+      expect(reinvite.hasSdp).toBe(true);
+      await call.dialog.waitForRequest('ACK', 10_000, reinvite.at);
+      await expect(bobApp.callState()).toContainText('In call');
+      await expectAudioBothWays(bobApp, call.dialog.media);
+      await bobApp.button('Hang up').click();
+      await call.dialog.waitForRequest('BYE');
+    };
+
+    /** The far end said it would refresh and never does: we end the call at ~60 s. */
+    const expiry = (peer: SipPeer) => async () => {
+      await carolApp.dial(peer.user.user);
+      const call = await peer.nextInvite();
+      await call.answer({ headers: ['Session-Expires: 90;refresher=uas', 'Require: timer'] });
+      await expect(carolApp.callState()).toContainText('In call');
+      const since = Date.now();
+      const bye = await call.dialog.waitForRequest('BYE', 90_000);
+      const after = secondsSince(since, bye.at);
+      expect(after, 'BYE after (s)').toBeGreaterThan(55);
+      expect(after, 'BYE before the session expires (s)').toBeLessThan(90);
+      expect(bye.header('reason')).toContain('cause=408');
+      expect(
+        call.dialog.requests.filter((request) => request.method === 'INVITE' || request.method === 'UPDATE'),
+        'refreshes sent by us',
+      ).toEqual([]);
+      await expect(carolApp.lastCall().getByRole('status')).toHaveText('Network problem');
+    };
+
+    await withPeer(lab, lab.users.peer, (updatePeer) =>
+      withPeer(
+        lab,
+        lab.users.peer2,
+        (reinvitePeer) =>
+          withPeer(lab, lab.users.peer3, (silentPeer) =>
+            Promise.all([
+              refreshByUpdate(updatePeer)(),
+              refreshByReinvite(reinvitePeer)(),
+              expiry(silentPeer)(),
+            ]),
+          ),
+        { allow: ['INVITE', 'ACK', 'CANCEL', 'BYE', 'OPTIONS', 'PRACK', 'INFO'] },
+      ),
+    );
   });
 });

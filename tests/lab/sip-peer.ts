@@ -527,7 +527,7 @@ export class PeerOutgoingCall {
       cseq,
       headers: [
         `Contact: <${peer.contactUri}>`,
-        'Allow: INVITE, ACK, CANCEL, BYE, OPTIONS, PRACK, UPDATE, INFO',
+        `Allow: ${peer.allow}`,
         ...(options.headers ?? []),
         ...(authorization ? [`Proxy-Authorization: ${authorization}`] : []),
       ],
@@ -647,6 +647,8 @@ export interface SipPeerOptions {
   logFile?: string;
   /** Tone the peer sends as its audio. */
   toneHz?: number;
+  /** Methods in our Allow; leave UPDATE out to make the far end refresh with re-INVITE (RFC 4028 §7.4). */
+  allow?: string[];
 }
 
 /** The lab's scriptable SIP peer. Start with {@link startSipPeer}; stop with {@link SipPeer.stop}. */
@@ -680,6 +682,13 @@ export class SipPeer {
 
   get user(): LabUser {
     return this.options.user;
+  }
+
+  /** @internal the Allow header value. */
+  get allow(): string {
+    return (
+      this.options.allow ?? ['INVITE', 'ACK', 'CANCEL', 'BYE', 'OPTIONS', 'PRACK', 'UPDATE', 'INFO']
+    ).join(', ');
   }
 
   get contactUri(): string {
@@ -816,7 +825,7 @@ export class SipPeer {
       `To: ${request.tag('to') || !options.toTag ? to : `${to};tag=${options.toTag}`}`,
       `Call-ID: ${request.callId}`,
       `CSeq: ${request.header('cseq') ?? ''}`,
-      'Allow: INVITE, ACK, CANCEL, BYE, OPTIONS, PRACK, UPDATE, INFO',
+      `Allow: ${this.allow}`,
       'Supported: 100rel, timer',
       ...(options.headers ?? []),
       ...(body ? ['Content-Type: application/sdp'] : []),
