@@ -307,3 +307,34 @@ test.describe('session timers (RFC 4028)', () => {
     );
   });
 });
+
+test.describe('offers left to us (RFC 3261 §13.2.1, §14)', () => {
+  test('an INVITE without SDP: our offer in the 200, the answer in the ACK, sound both ways; a re-INVITE without SDP mid-call works the same', async ({
+    lab,
+    openApp,
+  }) => {
+    await withPeer(lab, lab.users.peer, async (peer) => {
+      const alice = lab.users.alice;
+      const app = await registeredApp(openApp, lab, alice);
+      await lab.waitForRegistered(alice.aor);
+      const outgoing = await peer.call(alice.aor, { offer: false });
+      await app.incomingCall(peer.user.displayName).getByRole('button', { name: 'Answer' }).click();
+      const ok = await outgoing.final;
+      expect(ok.status).toBe(200);
+      expect(ok.hasSdp, 'our offer in the 200').toBe(true);
+      const dialog = await outgoing.established;
+      await expect(app.callState()).toContainText('In call');
+      await expectAudioBothWays(app, dialog.media);
+
+      // A desk phone's re-INVITE without SDP (e.g. after a transfer at a PBX): we offer again in the
+      // 200, the ACK answers, and the call keeps its sound.
+      const response = await dialog.reinvite({ offer: false });
+      expect(response.status).toBe(200);
+      expect(response.hasSdp, 'our offer in the 200 to the re-INVITE').toBe(true);
+      await expect(app.callState()).toContainText('In call');
+      await expectAudioBothWays(app, dialog.media);
+      await dialog.bye();
+      await expect(app.lastCall().getByRole('status')).toHaveText('The other party hung up');
+    });
+  });
+});
