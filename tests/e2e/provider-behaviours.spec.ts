@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { Lab, LabUser } from '../lab/lab';
 import type { PeerMedia } from '../lab/peer-media';
 import { startSipPeer, type SipPeer } from '../lab/sip-peer';
+import { startWsProxy } from '../lab/ws-proxy';
 import type { AppPage } from './app-page';
 import { expect, test } from './fixtures';
 import { registeredApp } from './scenarios';
@@ -336,5 +337,60 @@ test.describe('offers left to us (RFC 3261 §13.2.1, §14)', () => {
       await dialog.bye();
       await expect(app.lastCall().getByRole('status')).toHaveText('The other party hung up');
     });
+  });
+});
+
+/** Turns on auto-answer for the app's only account, after `seconds`. */
+async function autoAnswer(app: AppPage, accountName: string, seconds: number): Promise<void> {
+  const handling = await app.callHandling(accountName);
+  await handling.getByLabel('Seconds before answering automatically').fill(String(seconds));
+  await handling.getByLabel('Seconds before answering automatically').press('Tab');
+  await handling.getByLabel('Answer calls automatically').check();
+}
+
+test.describe('forking (RFC 3261 §13.2.2.4)', () => {
+  test('the callee answers from two registrations: the first 200 wins, the second is ACKed and BYEd, sound stays with the first', async ({
+    lab,
+    openApp,
+  }) => {
+    const { alice, dana } = lab.users;
+    // Dana's second copy sits behind a proxy that loses the CANCEL Kamailio sends it once the first
+    // copy answered, so its own 200 comes second for certain, as it does when the two answers cross.
+    const lossy = await startWsProxy({
+      upstreamUrl: lab.wssUrl,
+      certPath: lab.certPath,
+      keyPath: lab.keyPath,
+      dropFromServer: (text) => text.startsWith('CANCEL '),
+    });
+    try {
+      const caller = await registeredApp(openApp, lab, alice);
+      const first = await registeredApp(openApp, lab, dana);
+      const second = await openApp();
+      await second.addAccount(dana, lossy.url);
+      await second.expectRegistered();
+      await autoAnswer(first, dana.displayName, 0);
+      await autoAnswer(second, dana.displayName, 1);
+
+      const since = Date.now();
+      await caller.dial(dana.user);
+      await expect(caller.callState()).toContainText('In call');
+      await expect(first.callState()).toContainText('In call');
+      // The second copy answers a second later; the caller ACKs that 200 and ends its dialog at once.
+      await expect(second.lastCall().getByRole('status')).toHaveText('The other party hung up', {
+        timeout: 20_000,
+      });
+      const byes = await lab.sipRequests({ method: 'BYE', from: alice.user, since });
+      expect(byes, 'BYEs from the caller').toHaveLength(1);
+      await expect(second.callCard()).toHaveCount(0);
+
+      // The call goes on with the first copy, sound both ways.
+      await expect(caller.callState()).toContainText('In call');
+      await caller.expectAudioFlowing();
+      await first.expectAudioFlowing();
+      await caller.button('Hang up').click();
+      await expect(first.lastCall().getByRole('status')).toHaveText('The other party hung up');
+    } finally {
+      await lossy.stop();
+    }
   });
 });

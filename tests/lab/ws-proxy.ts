@@ -28,6 +28,8 @@ export interface WsProxyOptions {
   keyPath: string;
   /** Client frames for which this returns true are recorded but not sent to the server. */
   keepFromServer?: (text: string) => boolean;
+  /** Server frames for which this returns true are not passed to the client (a message lost on the way). */
+  dropFromServer?: (text: string) => boolean;
 }
 
 export interface WsProxy {
@@ -70,6 +72,7 @@ export async function startWsProxy(options: WsProxyOptions): Promise<WsProxy> {
       for (const { data, isBinary } of pending.splice(0)) upstream.send(data, { binary: isBinary });
     });
     upstream.on('message', (data, isBinary) => {
+      if (options.dropFromServer?.(frameText(data))) return;
       if (client.readyState === WebSocket.OPEN) client.send(data, { binary: isBinary });
     });
     client.on('message', (data, isBinary) => {
