@@ -408,9 +408,12 @@ export class Phone {
     );
     const replaced = call.replaces;
     if (!replaced) {
-      void ring(invitation, AUDIO_ONLY).catch((error: unknown) =>
-        this.log.note('warn', `could not send 180 Ringing: ${String(error)}`),
-      );
+      // The answering policy may have refused, redirected or answered it already (do not disturb,
+      // forwarding, auto-answer without delay): the caller then gets that answer and no ringing.
+      if (invitation.state === SessionState.Initial)
+        void ring(invitation, AUDIO_ONLY).catch((error: unknown) =>
+          this.log.note('warn', `could not send 180 Ringing: ${String(error)}`),
+        );
       return;
     }
     // An INVITE with Replaces that SIP.js matched to one of our dialogs takes that call over: answer it
