@@ -55,7 +55,8 @@ export interface CallSessionTimerHooks {
 }
 
 /**
- * RFC 4028 session timers on one SIP.js session. SIP.js has no support for them, so:
+ * RFC 4028 session timers on one SIP.js session. SIP.js has no support for them
+ * (https://github.com/onsip/SIP.js/issues/18), so:
  * - our initial INVITE carries `Session-Expires`/`Min-SE` (see `Phone.dial`) and a 422 is retried
  *   inside SIP.js's INVITE client (`session-timer-invite-client.ts`);
  * - every later re-INVITE SIP.js sends for this dialog (hold, video, reconnect, our refresh) carries
