@@ -71,9 +71,9 @@ test('call setup and registration, app vs native', async ({ lab, openApp }) => {
     await expect(app.callCard()).toHaveCount(0);
   }
 
-  // Incoming: the INVITE at the server to the call ringing in the app (the offer is checked first;
-  // SIP.js's automatic 180 goes out before that, so the server's reply times do not show it), and the
-  // click on Answer to the first inbound RTP packet at the app.
+  // Incoming: the INVITE at the server to the call ringing in the app (the offer is checked first, and
+  // the 180 goes out only after that check: decide before 180), and the click on Answer to the first
+  // inbound RTP packet at the app.
   for (let run = 0; run < RUNS; run++) {
     lab.legacy.clearEvents();
     const dialled = Date.now();
