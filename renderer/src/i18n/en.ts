@@ -97,6 +97,12 @@ export const en = {
       'scheme-disabled': 'Links of this kind are switched off in Settings.',
       'headers-not-allowed':
         'The link tries to add SIP headers or routing parameters to the call, which is not allowed.',
+      'host-ipv4-invalid':
+        'The server in the link is not a real IPv4 address: it needs four numbers from 0 to 255, without leading zeros (like 192.0.2.10).',
+      'host-numeric':
+        'The server in the link is made of numbers but is not an IP address, and no server name ends in digits only, so it cannot exist.',
+      'host-ipv6-invalid':
+        'The server in the link is not a valid IPv6 address: it must be in square brackets, with at most eight groups of up to four hexadecimal digits (like [2001:db8::1]).',
       malformed: 'The link is not a valid phone number or SIP address.',
     },
   },

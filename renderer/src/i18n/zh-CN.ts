@@ -96,6 +96,12 @@ export const zhCN: Messages = {
       'unsupported-scheme': '只能拨打 tel:、sip:、sips: 和 callto: 链接。',
       'scheme-disabled': '此类链接已在设置中关闭。',
       'headers-not-allowed': '链接试图向呼叫添加 SIP 头或路由参数，这是不允许的。',
+      'host-ipv4-invalid':
+        '链接中的服务器不是真实的 IPv4 地址：它需要四个 0 到 255 之间的数字，且不能有前导零（例如 192.0.2.10）。',
+      'host-numeric':
+        '链接中的服务器由数字组成却不是 IP 地址，而服务器名称不会以纯数字结尾，因此它不可能存在。',
+      'host-ipv6-invalid':
+        '链接中的服务器不是有效的 IPv6 地址：它必须放在方括号中，最多八组、每组最多四位十六进制数字（例如 [2001:db8::1]）。',
       malformed: '链接不是有效的电话号码或 SIP 地址。',
     },
   },
