@@ -123,5 +123,7 @@ export const useHistoryStore = defineStore('history', () => {
     remove,
     clearAll,
     csv: () => historyCsv(entries.value),
+    /** The latest calls, newest first, whatever the view's filter (for the diagnostics report). */
+    recent: (limit: number) => db.recent(limit),
   };
 });
