@@ -406,7 +406,6 @@ export const en = {
       copy: 'Copy message',
       onlyThisCall: 'Only this Call-ID',
       ladder: 'Call ladder',
-      callIdOf: 'Call-ID {callId}',
     },
     ladder: {
       title: 'Call ladder',
@@ -416,8 +415,6 @@ export const en = {
       server: 'Server ({address})',
       caption: 'Messages between Ringline and the server, in the order they were sent and received',
       time: 'Time',
-      elapsed: 'Elapsed',
-      direction: 'Direction',
       message: 'Message',
       toServer: 'Ringline → server',
       fromServer: 'Server → Ringline',

@@ -403,7 +403,6 @@ export const zhCN: Messages = {
       copy: '复制消息',
       onlyThisCall: '仅显示此呼叫标识',
       ladder: '呼叫流程图',
-      callIdOf: '呼叫标识 {callId}',
     },
     ladder: {
       title: '呼叫流程图',
@@ -413,8 +412,6 @@ export const zhCN: Messages = {
       server: '服务器（{address}）',
       caption: 'Ringline 与服务器之间的消息，按发送和接收的顺序排列',
       time: '时间',
-      elapsed: '经过时间',
-      direction: '方向',
       message: '消息',
       toServer: 'Ringline → 服务器',
       fromServer: '服务器 → Ringline',
