@@ -1,23 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import AxeBuilder from '@axe-core/playwright';
 import type { Locator, Page } from '@playwright/test';
-import { startWsProxy, type ClientFrame } from '../lab/ws-proxy';
+import { credentialsSent, startWsProxy } from '../lab/ws-proxy';
 import type { AppPage } from './app-page';
 import { expect, test } from './fixtures';
 import { callDeskPhone, registeredApp } from './scenarios';
-
-/** Every `response="…"` digest and every (Proxy-)Authorization value in the frames the app sent. */
-function credentialsSent(frames: ClientFrame[]): string[] {
-  const found = new Set<string>();
-  for (const { text } of frames) {
-    for (const match of text.matchAll(/\r\n(?:Proxy-)?Authorization:\s*([^\r\n]+)/gi)) {
-      if (match[1]) found.add(match[1]);
-      const response = /response="([^"]+)"/.exec(match[1] ?? '')?.[1];
-      if (response) found.add(response);
-    }
-  }
-  return [...found];
-}
 
 function expectNoSecret(text: string, secrets: readonly string[], where: string): void {
   for (const secret of secrets)
@@ -73,6 +60,8 @@ test.describe('diagnostics: the SIP log, call ladders and Copy diagnostics', () 
     try {
       const alice = lab.users.alice;
       const desk = lab.users.legacy;
+      // The lab serves every spec of this worker: only this test's requests count.
+      const since = Date.now();
       const app = await openApp();
       await allowClipboard(app);
       const pageErrors: string[] = [];
@@ -82,7 +71,7 @@ test.describe('diagnostics: the SIP log, call ladders and Copy diagnostics', () 
       await app.expectRegistered();
       await callDeskPhone(app, lab);
       await app.button('Hang up').click();
-      const bye = await lab.waitForSipRequest('BYE', { from: alice.user });
+      const bye = await lab.waitForSipRequest('BYE', { from: alice.user, since });
       const callId = bye.callId;
       // What Kamailio received on this call, oldest first: the app's requests as the server saw them.
       const atServer = (await lab.sipRequests({ callId })).map((request) => request.method);

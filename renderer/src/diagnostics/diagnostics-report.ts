@@ -73,15 +73,16 @@ export function engineInfo(userAgent: string, hints: UserAgentHints, hostPlatfor
 /**
  * A URL or URI with anything that could be a credential taken out: the password of a SIP URI
  * (`sip:alice:secret@host`, deprecated by RFC 3261 §19.1.1), the user info of a URL or of a STUN/TURN
- * URI (which has none by RFC 7064/7065), and the values of query parameters (a WebSocket URL may
- * carry a token).
+ * URI (which has none by RFC 7064/7065), and the values of query parameters other than `transport`
+ * (a WebSocket URL may carry a token).
  */
 export function withoutCredentials(address: string): string {
   const sip = /^(sips?:[^:@;?]+):[^@]*@/i;
   const userInfo = sip.test(address)
     ? address.replace(sip, '$1@')
     : address.replace(/^((?:stuns?|turns?):|[a-z][a-z0-9+.-]*:\/\/)[^@/?#\s]*@/i, '$1');
-  return userInfo.replace(/([?&][^=&#\s]+=)[^&#\s]*/g, '$1[REDACTED]');
+  // `transport=` (STUN/TURN, SIP) says only how to connect.
+  return userInfo.replace(/([?&](?!transport=)[^=&#\s]+=)[^&#\s]*/gi, '$1[REDACTED]');
 }
 
 const time = (at: number): string => new Date(at).toISOString();

@@ -136,7 +136,7 @@ describe('diagnosticsReport', () => {
     expect(text).toContain('  Outbound proxy: sip:proxy.example.com;lr');
     expect(text).toContain('  Audio codecs: PCMU, opus; video codecs: VP8');
     expect(text).toContain(
-      '  STUN/TURN: stun:stun.example.com, turn:turn.example.com?transport=[REDACTED]; media: relay',
+      '  STUN/TURN: stun:stun.example.com, turn:turn.example.com?transport=tcp; media: relay',
     );
     expect(text).toContain('  DTMF: info');
     expect(text).toMatch(/ {2}Registration: registered since 2026-12-07T08:00:00\.000Z/);
@@ -214,6 +214,7 @@ describe('withoutCredentials', () => {
     ['sips:+12015550123@example.com', 'sips:+12015550123@example.com'],
     ['turn:user@turn.example.com', 'turn:turn.example.com'],
     ['sip:proxy.example.com;lr', 'sip:proxy.example.com;lr'],
+    ['turns:turn.example.com:5349?transport=tcp', 'turns:turn.example.com:5349?transport=tcp'],
     ['pbx.example.com:5060', 'pbx.example.com:5060'],
   ])('%s -> %s', (address, expected) => {
     expect(withoutCredentials(address)).toBe(expected);
