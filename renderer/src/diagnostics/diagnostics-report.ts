@@ -65,7 +65,10 @@ export function engineInfo(userAgent: string, hints: UserAgentHints, hostPlatfor
   return {
     browser: chromium ? `Chromium ${chromium}` : 'unknown',
     ...(electron ? { electron } : {}),
-    os: hints.platform && hostPlatform && hints.platform !== hostPlatform ? `${os} (${hostPlatform})` : os,
+    os:
+      hints.platform && hostPlatform && hints.platform.toLowerCase() !== hostPlatform.toLowerCase()
+        ? `${os} (${hostPlatform})`
+        : os,
     userAgent,
   };
 }

@@ -8,7 +8,7 @@ export type SipDirection = 'sent' | 'received';
  * be sent is reported a second time with the same `id` and `failed` set.
  */
 export interface CapturedSipMessage {
-  /** Unique per message (account id and a counter). */
+  /** Unique per message: the account id, a tag of this capture, a counter. */
   id: string;
   accountId: string;
   direction: SipDirection;
@@ -41,10 +41,12 @@ const KEEP_ALIVE = /^\s*$/;
  */
 export function captureTransport(transport: Transport, options: SipCaptureOptions): void {
   let counter = 0;
+  // An account connected again gets a new Phone and a new counter: the prefix keeps ids unique.
+  const prefix = `${options.accountId}#${crypto.randomUUID().slice(0, 8)}-`;
   const capture = (direction: SipDirection, raw: string): CapturedSipMessage | undefined => {
     if (KEEP_ALIVE.test(raw)) return undefined;
     const message: CapturedSipMessage = {
-      id: `${options.accountId}#${++counter}`,
+      id: `${prefix}${++counter}`,
       accountId: options.accountId,
       direction,
       at: Date.now(),

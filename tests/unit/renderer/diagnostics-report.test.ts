@@ -203,6 +203,10 @@ describe('engineInfo', () => {
       userAgent: 'Mozilla/5.0 (Windows NT 10.0) Chrome/140.0.7339.0 Electron/45.4.1 Safari/537.36',
     });
     expect(engineInfo('curl/8', {}, '')).toMatchObject({ browser: 'unknown', os: 'unknown' });
+    // Electron's process.platform says the same as the hints: not repeated.
+    expect(engineInfo('Chrome/140.0.1.2', { platform: 'Linux', platformVersion: '6.1' }, 'linux').os).toBe(
+      'Linux 6.1',
+    );
   });
 });
 

@@ -48,10 +48,18 @@ describe('captureTransport', () => {
 
     expect(wire).toEqual([`${REGISTER}password: ${PASSWORD}`]);
     expect(delivered).toEqual([OK]);
-    expect(reports.map((r) => [r.id, r.accountId, r.direction])).toEqual([
-      ['acc#1', 'acc', 'sent'],
-      ['acc#2', 'acc', 'received'],
+    expect(reports.map((r) => [r.accountId, r.direction])).toEqual([
+      ['acc', 'sent'],
+      ['acc', 'received'],
     ]);
+    expect(reports[0]?.id).toMatch(/^acc#[0-9a-f]{8}-1$/);
+    expect(reports[1]?.id).toBe(reports[0]?.id.replace(/1$/, '2'));
+    // The account connected again (a new capture) never reuses an id.
+    const again = loopbackTransport([]);
+    const second = capture(again);
+    await again.send(OK);
+    expect(second[0]?.id).toMatch(/^acc#[0-9a-f]{8}-1$/);
+    expect(second[0]?.id).not.toBe(reports[0]?.id);
     expect(reports[0]?.text).toContain('Authorization: [REDACTED]');
     expect(reports[0]?.text).not.toContain('0123456789abcdef');
     expect(reports[0]?.text).not.toContain(PASSWORD);
