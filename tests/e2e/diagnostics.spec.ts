@@ -11,12 +11,12 @@ function expectNoSecret(text: string, secrets: readonly string[], where: string)
     expect(text, `${where} contains a credential: ${secret}`).not.toContain(secret);
 }
 
-/** Settings -> Troubleshooting, where the log level, Copy diagnostics and the SIP log are. */
-async function openTroubleshooting(app: AppPage): Promise<Locator> {
+/** Settings, where Troubleshooting (log level), Diagnostics and the SIP log are. */
+async function openSettings(app: AppPage): Promise<Locator> {
   await app.button('Settings').click();
-  const section = app.page.getByRole('region', { name: 'Troubleshooting' });
-  await expect(section).toBeVisible();
-  return section;
+  const settings = app.page.getByRole('region', { name: 'Settings' });
+  await expect(settings.getByRole('group', { name: 'Troubleshooting' })).toBeVisible();
+  return settings;
 }
 
 /** The one-line summaries of the listed messages ("Sent REGISTER sip:…"), in list order. */
@@ -82,8 +82,8 @@ test.describe('diagnostics: the SIP log, call ladders and Copy diagnostics', () 
       expect(credentials.filter((value) => /^[0-9a-f]{32}$/.test(value)).length).toBeGreaterThanOrEqual(2);
       const secrets = [alice.password, ...credentials];
 
-      const troubleshooting = await openTroubleshooting(app);
-      const viewer = troubleshooting.getByRole('region', { name: 'SIP log' });
+      const settings = await openSettings(app);
+      const viewer = settings.getByRole('region', { name: 'SIP log' });
 
       // The registration: REGISTER, its 401 challenge, REGISTER with credentials, 200.
       await viewer.getByRole('combobox', { name: 'Method', exact: true }).selectOption('REGISTER');
@@ -134,7 +134,7 @@ test.describe('diagnostics: the SIP log, call ladders and Copy diagnostics', () 
       );
 
       // Whatever is on screen holds no credential.
-      expectNoSecret(await troubleshooting.innerText(), secrets, 'the troubleshooting view');
+      expectNoSecret(await viewer.innerText(), secrets, 'the SIP log');
 
       // The export: the whole log, redacted.
       const downloading = app.page.waitForEvent('download');
@@ -190,9 +190,9 @@ test.describe('diagnostics: the SIP log, call ladders and Copy diagnostics', () 
       await expect(dialog).toHaveCount(0);
 
       // Copy diagnostics: versions, the account, its registration and the call's quality; no secret.
-      const again = await openTroubleshooting(app);
-      await again.getByRole('button', { name: 'Copy diagnostics' }).click();
-      const report = again.getByLabel('Diagnostics text');
+      const diagnostics = (await openSettings(app)).getByRole('region', { name: 'Diagnostics' });
+      await diagnostics.getByRole('button', { name: 'Copy diagnostics' }).click();
+      const report = diagnostics.getByLabel('Diagnostics text');
       await expect(report).toHaveValue(/App: Ringline /);
       const text = await report.inputValue();
       expect(text).toMatch(/Browser engine: Chromium \d+\.\d+\.\d+\.\d+/);
@@ -206,9 +206,7 @@ test.describe('diagnostics: the SIP log, call ladders and Copy diagnostics', () 
         ),
       );
       expectNoSecret(text, secrets, 'the diagnostics');
-      await expect(again.getByRole('region', { name: 'Diagnostics' }).getByRole('status')).toHaveText(
-        'Copied to the clipboard.',
-      );
+      await expect(diagnostics.getByRole('status')).toHaveText('Copied to the clipboard.');
       expect(await clipboardText(app.page)).toBe(text);
       expect(pageErrors).toEqual([]);
     } finally {
@@ -216,14 +214,16 @@ test.describe('diagnostics: the SIP log, call ladders and Copy diagnostics', () 
     }
   });
 
-  test('the troubleshooting views and the call ladder pass axe-core in English and Simplified Chinese', async ({
+  test('Diagnostics, the SIP log and the call ladder pass axe-core in English and Simplified Chinese', async ({
     lab,
     openApp,
   }) => {
     const app = await registeredApp(openApp, lab, lab.users.alice);
     await allowClipboard(app);
-    const scan = async (selector: string, label: string): Promise<void> => {
-      const results = await new AxeBuilder({ page: app.page }).include(selector).analyze();
+    const scan = async (selectors: string[], label: string): Promise<void> => {
+      const builder = new AxeBuilder({ page: app.page });
+      for (const selector of selectors) builder.include(selector);
+      const results = await builder.analyze();
       const found = results.violations.map(
         (violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`,
       );
@@ -231,23 +231,23 @@ test.describe('diagnostics: the SIP log, call ladders and Copy diagnostics', () 
     };
 
     await app.button('Settings').click();
+    const settings = app.page.locator('.settings');
     for (const language of ['en', 'zh-CN'] as const) {
       await app.page.getByRole('combobox', { name: /^(Language|语言)$/ }).selectOption(language);
       await expect(app.page.locator('html')).toHaveAttribute('lang', language);
-      const section = app.page.locator('.troubleshooting');
-      // A message opened, the diagnostics shown: every part of the view is on screen.
-      await section.locator('.sip-log-summary').first().click();
-      await section.locator('.diagnostics-report button').click();
-      await expect(section.locator('.diagnostics-report textarea')).toBeVisible();
-      await scan('.troubleshooting', `Troubleshooting (${language})`);
+      // A message opened, the diagnostics shown: every part of the views is on screen.
+      await settings.locator('.sip-log-summary').first().click();
+      await settings.locator('.diagnostics-report button').click();
+      await expect(settings.locator('.diagnostics-report textarea')).toBeVisible();
+      await scan(['.diagnostics-report', '.sip-log'], `Diagnostics and the SIP log (${language})`);
       // The ladder of the registration's Call-ID, opened from the log.
-      await section.locator('.sip-log-detail button').last().click();
+      await settings.locator('.sip-log-detail button').last().click();
       await expect(app.page.getByRole('dialog')).toBeVisible();
-      await scan('.call-ladder', `the call ladder (${language})`);
+      await scan(['.call-ladder'], `the call ladder (${language})`);
       await app.page.keyboard.press('Escape');
       await expect(app.page.getByRole('dialog')).toHaveCount(0);
       // Closing the row again leaves the view as it was for the next language.
-      await section.locator('.sip-log-summary').first().click();
+      await settings.locator('.sip-log-summary').first().click();
     }
   });
 
