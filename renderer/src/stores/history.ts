@@ -109,6 +109,8 @@ export const useHistoryStore = defineStore('history', () => {
 
   return {
     filter,
+    /** The latest calls, newest first, whatever the view's filter (for the diagnostics report). */
+    recent: (limit: number) => db.recent(limit),
     entries,
     listLoaded,
     listBusy,
@@ -123,7 +125,5 @@ export const useHistoryStore = defineStore('history', () => {
     remove,
     clearAll,
     csv: () => historyCsv(entries.value),
-    /** The latest calls, newest first, whatever the view's filter (for the diagnostics report). */
-    recent: (limit: number) => db.recent(limit),
   };
 });
