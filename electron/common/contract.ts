@@ -374,6 +374,12 @@ export type LinkRejection =
   | 'unsupported-scheme'
   | 'scheme-disabled'
   | 'headers-not-allowed'
+  /** The host is four numbers but not an IPv4 address (`999.1.1.1`, `010.1.1.1`). */
+  | 'host-ipv4-invalid'
+  /** The host is numbers only, or ends in a label of digits: no such name can exist. */
+  | 'host-numeric'
+  /** The host is a malformed IPv6 reference, or an IPv6 address without brackets. */
+  | 'host-ipv6-invalid'
   | 'malformed';
 
 /**

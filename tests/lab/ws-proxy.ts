@@ -47,6 +47,22 @@ export interface WsProxy {
   stop(): Promise<void>;
 }
 
+/**
+ * Every `response="…"` digest and every (Proxy-)Authorization value in frames the app sent: what a
+ * log, an export or a report must never contain.
+ */
+export function credentialsSent(frames: readonly ClientFrame[]): string[] {
+  const found = new Set<string>();
+  for (const { text } of frames) {
+    for (const match of text.matchAll(/\r\n(?:Proxy-)?Authorization:\s*([^\r\n]+)/gi)) {
+      if (match[1]) found.add(match[1]);
+      const response = /response="([^"]+)"/.exec(match[1] ?? '')?.[1];
+      if (response) found.add(response);
+    }
+  }
+  return [...found];
+}
+
 function frameText(data: RawData): string {
   if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
   return Buffer.from(data as ArrayBuffer).toString('utf8');

@@ -24,6 +24,7 @@ import {
 } from './session-timer';
 import { retryInvitesAfter422 } from './session-timer-invite-client';
 import { SipLog, type AppLogLevel } from './sip-log';
+import { captureTransport, type CapturedSipMessage } from './sip-capture';
 import {
   receiveTextMessage,
   sendTextMessage,
@@ -97,6 +98,8 @@ export interface PhoneDelegate {
   onTransferredCall?(referrerId: string, newCallId: string): void;
   /** SIP.js's log at the chosen level (SIP traffic at debug), already redacted (`sip-log.ts`). */
   onLog?(level: AppLogLevel, message: string): void;
+  /** Every SIP message sent or received, at any log level, redacted like the log (`sip-capture.ts`). */
+  onSipMessage?(message: CapturedSipMessage): void;
   /**
    * A text message (SIP MESSAGE, `text/plain`) arrived. The sender is answered 200 once the returned
    * promise resolves, 500 if it rejects; without this handler every text is accepted and dropped.
@@ -195,6 +198,11 @@ export class Phone {
         onProvisionalWithoutContact: (response) =>
           this.calls.get(response.callId + response.fromTag)?.farEndRinging(response.statusCode),
       });
+    captureTransport(transport, {
+      accountId: config.accountId,
+      redact: (text) => this.log.redact(text),
+      report: (message) => this.delegate.onSipMessage?.(message),
+    });
     const registrar = config.realm ? UserAgent.makeURI(`sip:${config.realm}`) : undefined;
     this.registerer = new Registerer(this.userAgent, {
       expires: REGISTER_EXPIRES_SECONDS,

@@ -59,6 +59,7 @@ export class Softphone {
       },
       onTransferredCall: (referrerId) => void this.findCall(referrerId)?.setHeld(true),
       onLog: (level, message) => delegate.onLog?.(level, message),
+      onSipMessage: (message) => delegate.onSipMessage?.(message),
       onMessage: (message) => delegate.onMessage?.(message),
       onPresence: (event) => delegate.onPresence?.(event),
     };

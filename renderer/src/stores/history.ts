@@ -109,6 +109,8 @@ export const useHistoryStore = defineStore('history', () => {
 
   return {
     filter,
+    /** The latest calls, newest first, whatever the view's filter (for the diagnostics report). */
+    recent: (limit: number) => db.recent(limit),
     entries,
     listLoaded,
     listBusy,

@@ -18,11 +18,13 @@ import { useHost } from '../host';
 import { useAccountsStore } from './accounts';
 import { useCallsStore } from './calls';
 import { useCallQualityStore } from './call-quality';
+import { useDiagnosticsStore } from './diagnostics';
 import { useHistoryStore } from './history';
 import { usePresenceStore } from './presence';
 import { useRegistrationStore } from './registration';
 import { useSettingsStore } from './settings';
 import { useMediaStore } from './media';
+import { useSipLogStore } from './sip-log';
 import { iceServersFor } from '../sip/ice-servers';
 
 /**
@@ -40,6 +42,8 @@ export const usePhoneStore = defineStore('phone', () => {
   const settings = useSettingsStore();
   const presence = usePresenceStore();
   const media = useMediaStore();
+  const sipLog = useSipLogStore();
+  const diagnostics = useDiagnosticsStore();
   const lastDialError = ref<DialOutcome | undefined>();
   /** File names of recordings saved in this session, newest last. */
   const savedRecordings = ref<{ callId: string; fileName: string; location: string }[]>([]);
@@ -90,7 +94,11 @@ export const usePhoneStore = defineStore('phone', () => {
         void history.record(snapshot);
       }
     },
-    onLog: (level, message) => host.log.write({ level, scope: 'sip', message: message.slice(0, 16_384) }),
+    onLog: (level, message) => {
+      diagnostics.noteLog(level, message);
+      host.log.write({ level, scope: 'sip', message: message.slice(0, 16_384) });
+    },
+    onSipMessage: (message) => sipLog.add(message),
     onRecording: ({ callId, blob, fileName }) => void saveRecording(callId, blob, fileName),
     onCallQuality: (callId, quality) => callQuality.apply(callId, quality),
     onMessage: (message) =>
