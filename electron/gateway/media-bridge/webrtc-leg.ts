@@ -12,6 +12,9 @@
  * loopback candidates itself: Electron main must start Chromium with
  * `app.commandLine.appendSwitch('allow-loopback-in-peer-connection')`; without it Chromium offers only
  * LAN candidates (or none on an offline machine) and ICE never completes.
+ *
+ * Whom it talks to: candidate pairs form only with addresses of this machine ({@link isThisMachine}),
+ * so a renderer that writes a remote host into its SDP cannot make werift send checks there.
  */
 import {
   RTCPeerConnection,
@@ -23,6 +26,7 @@ import {
 } from 'werift';
 import type { Socket } from 'node:dgram';
 import type { MediaKind, RtpCodec } from './codecs';
+import { isThisMachine } from './local-addresses';
 import type { MediaDirection } from './sdp';
 
 export interface WebRtcLegOptions {
@@ -66,7 +70,6 @@ export class WebRtcLeg {
   onRtp: WebRtcRtpHandler = () => undefined;
   /** Chromium asked for a key frame on a video m-line (PLI or FIR from its receiver). */
   onKeyFrameRequest: (mid: string) => void = () => undefined;
-  private readonly wired = new Set<RTCRtpTransceiver>();
   private readonly watchedSockets = new Set<Socket>();
   /** When the datagram being handled reached a socket: werift decrypts and routes it synchronously. */
   private lastArrivalNs = 0n;
@@ -82,10 +85,18 @@ export class WebRtcLeg {
       iceAdditionalHostAddresses: [options.hostAddress],
       iceInterfaceAddresses: { udp4: options.hostAddress },
       iceServers: [],
+      iceFilterCandidatePair: (pair) => isThisMachine(pair.remoteCandidate.host),
     });
     this.pc.connectionStateChange.subscribe((state) => {
       if (state === 'connected') this.watchArrivals();
     });
+    // Subscribed before any negotiation: werift announces remote tracks during setRemoteDescription.
+    this.pc.ontrack = ({ track, transceiver }) => {
+      track.onReceiveRtp.subscribe((rtp) => {
+        if (transceiver.mid) this.onRtp(transceiver.mid, rtp.serialize(), this.arrival());
+      });
+    };
+    this.pc.onTransceiverAdded.subscribe((transceiver) => this.wire(transceiver));
   }
 
   /** Chromium's offer (already cut to the codecs the far end takes) -> our answer, ICE gathered. */
@@ -95,7 +106,6 @@ export class WebRtcLeg {
       const direction = transceiver.mid ? directions.get(transceiver.mid) : undefined;
       // werift creates remote-initiated transceivers recvonly; the bridge sends what the far end sends.
       transceiver.setDirection(direction ?? 'sendrecv');
-      this.wire(transceiver);
     }
     await this.pc.setLocalDescription(await this.pc.createAnswer());
     return this.gatheredDescription();
@@ -110,7 +120,7 @@ export class WebRtcLeg {
     streams.forEach((stream, index) => {
       const existing = transceivers[index];
       if (existing) existing.setDirection(stream.direction);
-      else this.wire(this.pc.addTransceiver(stream.kind, { direction: stream.direction }));
+      else this.pc.addTransceiver(stream.kind, { direction: stream.direction });
     });
     await this.pc.setLocalDescription(await this.pc.createOffer());
     return this.gatheredDescription();
@@ -119,7 +129,6 @@ export class WebRtcLeg {
   /** Chromium's answer to {@link offer}. */
   async acceptAnswer(answer: string): Promise<void> {
     await this.pc.setRemoteDescription({ type: 'answer', sdp: answer });
-    for (const transceiver of this.pc.getTransceivers()) this.wire(transceiver);
   }
 
   /** Forgets an offer Chromium refused (the SIP side answered the re-INVITE with an error). */
@@ -184,14 +193,8 @@ export class WebRtcLeg {
     return this.pc.getTransceivers().find((t) => t.mid === mid);
   }
 
+  /** Key frame requests from Chromium's receiver, per sender. */
   private wire(transceiver: RTCRtpTransceiver): void {
-    if (this.wired.has(transceiver)) return;
-    this.wired.add(transceiver);
-    transceiver.onTrack.subscribe((track) => {
-      track.onReceiveRtp.subscribe((rtp) => {
-        if (transceiver.mid) this.onRtp(transceiver.mid, rtp.serialize(), this.arrival());
-      });
-    });
     transceiver.sender.onPictureLossIndication.subscribe(() => {
       if (transceiver.mid) this.onKeyFrameRequest(transceiver.mid);
     });
