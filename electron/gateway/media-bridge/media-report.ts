@@ -28,9 +28,11 @@ export interface StreamReport {
   webrtc: LegTraffic;
   /** The far end's side. */
   plain: LegTraffic & {
-    /** Packets dropped before relaying: unknown source not yet admitted, or failed SRTP check. */
+    /** Packets dropped before relaying: from a source not (yet) admitted, or not RTP. */
     rejected: number;
     srtp: boolean;
+    /** Packets that failed SRTP authentication. */
+    unauthenticated: number;
     /** Where RTP goes now (the SDP's address or the latched source), if anywhere. */
     destination?: string;
     /** RFC 3550 figures for the far end's stream as we receive it. */

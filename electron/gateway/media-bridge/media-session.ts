@@ -462,7 +462,7 @@ export class MediaSession {
     );
     if (!rewriter || !stream.mid || !this.webrtc) return;
     if (!rewriter.rewrite(packet)) return;
-    this.webrtc.sendRtp(stream.mid, packet);
+    if (!this.webrtc.sendRtp(stream.mid, packet)) return;
     stream.webrtcTraffic.packetsOut++;
     stream.webrtcTraffic.bytesOut += packet.length;
     stream.latency.toWebrtc.record(arrivalNs);
@@ -520,6 +520,7 @@ export class MediaSession {
         bytesOut: counters.bytesSent,
         rejected: counters.packetsRejected,
         srtp: stream.leg.encrypted,
+        unauthenticated: counters.packetsUnauthenticated,
         ...(destination ? { destination: `${destination.address}:${destination.port}` } : {}),
         lost: statistics?.lost ?? 0,
         jitterMs: Math.round((statistics?.jitterMs ?? 0) * 100) / 100,

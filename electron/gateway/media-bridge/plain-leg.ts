@@ -26,8 +26,10 @@ export interface PlainLegCounters {
   bytesSent: number;
   packetsReceived: number;
   bytesReceived: number;
-  /** Packets from a source that was not (yet) admitted, or that failed SRTP authentication. */
+  /** Packets from a source that was not (yet) admitted, or not RTP at all. */
   packetsRejected: number;
+  /** Packets that failed SRTP/SRTCP authentication. */
+  packetsUnauthenticated: number;
 }
 
 interface SrtpContexts {
@@ -54,6 +56,7 @@ export class PlainLeg {
     packetsReceived: 0,
     bytesReceived: 0,
     packetsRejected: 0,
+    packetsUnauthenticated: 0,
   };
   /** Called with each admitted, decrypted RTP packet and its arrival time at the socket. */
   onRtp: (packet: Buffer, arrivalNs: bigint) => void = () => undefined;
@@ -178,7 +181,7 @@ export class PlainLeg {
         try {
           plain = this.srtp.rtcp.decrypt(packet);
         } catch {
-          this.counters.packetsRejected++;
+          this.counters.packetsUnauthenticated++;
           return;
         }
       }
@@ -195,7 +198,7 @@ export class PlainLeg {
       try {
         plain = this.srtp.rtp.decrypt(packet);
       } catch {
-        this.counters.packetsRejected++;
+        this.counters.packetsUnauthenticated++;
         return;
       }
     }

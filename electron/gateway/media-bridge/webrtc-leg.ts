@@ -164,18 +164,19 @@ export class WebRtcLeg {
    * others (telephone-event, a second audio codec) go straight to the DTLS transport with the
    * sender's SSRC, which is what werift itself does after its rewrite.
    */
-  sendRtp(mid: string, packet: Buffer): void {
+  sendRtp(mid: string, packet: Buffer): boolean {
     const transceiver = this.transceiver(mid);
-    if (!transceiver) return;
+    // Before DTLS is up (or when it failed: a certificate that does not match) nothing can go out.
+    if (!transceiver || transceiver.dtlsTransport?.state !== 'connected') return false;
     const sender = transceiver.sender;
     const rtp = RtpPacket.deSerialize(packet);
     if (sender.codec && rtp.header.payloadType === sender.codec.payloadType) {
       void sender.sendRtp(rtp);
-      return;
+      return true;
     }
-    if (transceiver.dtlsTransport?.state !== 'connected') return;
     const header = new RtpHeader({ ...rtp.header, ssrc: sender.ssrc, extensions: [], extension: false });
     void transceiver.dtlsTransport.sendRtp(rtp.payload, header);
+    return true;
   }
 
   /** Asks Chromium for a key frame on a video m-line (the far end's decoder lost its place). */

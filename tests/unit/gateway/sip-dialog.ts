@@ -10,16 +10,31 @@ export type Party = 'local' | 'remote';
 
 const token = (): string => randomBytes(6).toString('hex');
 
+/** Where our side of the dialog really is, for messages that go on the wire. */
+export interface WireAddress {
+  host: string;
+  port: number;
+  /** Request-URI of our requests (the far end's contact). */
+  remoteUri: string;
+}
+
 export class SipDialog {
-  readonly callId = `${token()}@test.invalid`;
-  readonly tags: Record<Party, string> = { local: token(), remote: token() };
+  readonly callId: string;
+  readonly tags: Record<Party, string>;
   private cseq: Record<Party, number> = { local: 1, remote: 1 };
 
   /**
    * @param caller who sent the initial INVITE; the From of every request of that party carries
    * its tag, the To the other's (once known).
+   * @param options a Call-ID and the far end's tag to adopt (a call it started), and our wire address.
    */
-  constructor(readonly caller: Party) {}
+  constructor(
+    readonly caller: Party,
+    private readonly options: { callId?: string; remoteTag?: string; wire?: WireAddress } = {},
+  ) {
+    this.callId = options.callId ?? `${token()}@test.invalid`;
+    this.tags = { local: token(), remote: options.remoteTag ?? token() };
+  }
 
   /** A request from `from`; the first INVITE has no To tag. */
   request(
@@ -32,17 +47,19 @@ export class SipDialog {
     const number =
       options.cseq ?? (method === 'ACK' || method === 'CANCEL' ? this.cseq[from] - 1 : this.cseq[from]++);
     const toTag = options.toTag === undefined ? this.tags[to] : options.toTag;
+    const wire = this.options.wire;
+    const via = wire ? `${wire.host}:${wire.port};rport` : `${from}.invalid`;
+    const remoteUri = wire?.remoteUri ?? `sip:${to}@test.invalid`;
     const headers = [
-      { name: 'Via', value: `SIP/2.0/UDP ${from}.invalid;branch=z9hG4bK${token()}` },
+      { name: 'Via', value: `SIP/2.0/UDP ${via};branch=z9hG4bK${token()}` },
+      { name: 'Max-Forwards', value: '70' },
       { name: 'From', value: `<sip:${from}@test.invalid>;tag=${this.tags[from]}` },
-      { name: 'To', value: `<sip:${to}@test.invalid>${toTag ? `;tag=${toTag}` : ''}` },
+      { name: 'To', value: `<${remoteUri}>${toTag ? `;tag=${toTag}` : ''}` },
       { name: 'Call-ID', value: this.callId },
       { name: 'CSeq', value: `${number} ${method}` },
+      ...(wire ? [{ name: 'Contact', value: `<sip:app@${wire.host}:${wire.port}>` }] : []),
     ];
-    const message = new SipMessage(
-      { kind: 'request', method, uri: `sip:${to}@test.invalid`, version: 'SIP/2.0' },
-      headers,
-    );
+    const message = new SipMessage({ kind: 'request', method, uri: remoteUri, version: 'SIP/2.0' }, headers);
     if (body !== undefined) message.setBody(body, 'application/sdp');
     return message;
   }
@@ -56,6 +73,8 @@ export class SipDialog {
     const tag = toTag ?? this.tags[answering];
     const to = (request.header('to') ?? '').replace(/;tag=[^;]*/, '');
     headers.splice(2, 0, { name: 'To', value: `${to};tag=${tag}` });
+    const wire = this.options.wire;
+    if (wire) headers.push({ name: 'Contact', value: `<sip:app@${wire.host}:${wire.port}>` });
     const message = new SipMessage(
       { kind: 'response', version: 'SIP/2.0', status, reason: 'Reason' },
       headers,
