@@ -27,6 +27,7 @@ import {
 import type { Socket } from 'node:dgram';
 import type { MediaKind, RtpCodec } from './codecs';
 import { isThisMachine } from './local-addresses';
+import { payloadType } from './rtp-header';
 import type { MediaDirection } from './sdp';
 
 export interface WebRtcLegOptions {
@@ -169,11 +170,12 @@ export class WebRtcLeg {
     // Before DTLS is up (or when it failed: a certificate that does not match) nothing can go out.
     if (!transceiver || transceiver.dtlsTransport?.state !== 'connected') return false;
     const sender = transceiver.sender;
-    const rtp = RtpPacket.deSerialize(packet);
-    if (sender.codec && rtp.header.payloadType === sender.codec.payloadType) {
-      void sender.sendRtp(rtp);
+    if (sender.codec && payloadType(packet) === sender.codec.payloadType) {
+      // As bytes: werift parses them once (an RtpPacket would be parsed here and cloned there).
+      void sender.sendRtp(packet);
       return true;
     }
+    const rtp = RtpPacket.deSerialize(packet);
     const header = new RtpHeader({ ...rtp.header, ssrc: sender.ssrc, extensions: [], extension: false });
     void transceiver.dtlsTransport.sendRtp(rtp.payload, header);
     return true;
