@@ -5,6 +5,6 @@ import base from '../../playwright.config';
 export default defineConfig({
   ...base,
   testDir: '.',
-  testMatch: 'bench.spec.ts',
+  testMatch: ['bench.spec.ts', 'media-bridge-bench.spec.ts'],
   timeout: 15 * 60_000,
 });

@@ -26,7 +26,7 @@ missing_dependencies() {
       compgen -G "/usr/lib/kamailio/modules/$module.so" >/dev/null ||
       echo "kamailio module '$module'"
   done
-  for module in ctrl_tcp sndfile aufile aubridge g711; do
+  for module in ctrl_tcp sndfile aufile aubridge g711 srtp; do
     [ -e "/usr/lib/baresip/modules/$module.so" ] || echo "baresip module '$module'"
   done
 }

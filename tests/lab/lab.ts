@@ -51,6 +51,9 @@ export interface LegacyPhoneStartOptions {
   toneHz?: number;
   /** "auto" (default) answers every incoming call at once; "manual" waits for `answer()`. */
   answerMode?: AnswerMode;
+  /** Not registered, no outbound proxy: reached at its own SIP port (see baresip.ts). */
+  direct?: boolean;
+  mediaEncryption?: 'srtp' | 'srtp-mand';
 }
 
 /** A running lab. Everything in it is stopped by {@link Lab.stop}. */
@@ -202,6 +205,8 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
       logFile: join(logsDir, `baresip-${user.user}${suffix}.log`),
       toneFile: await toneFile(phoneOpts.toneHz ?? 440),
       answerMode: phoneOpts.answerMode ?? 'auto',
+      ...(phoneOpts.direct ? { direct: true } : {}),
+      ...(phoneOpts.mediaEncryption ? { mediaEncryption: phoneOpts.mediaEncryption } : {}),
       proxy: { host: LAB_DOMAIN, udpPort: registrar.udpPort },
       registeredContacts: (aor) => registrar.registeredContacts(aor),
     });
