@@ -97,6 +97,7 @@ export class Call {
         const peerConnection = (handler as SessionDescriptionHandler).peerConnection;
         if (video.offerAtStart && !provisional && peerConnection)
           this.video.offerVideoAtStart(peerConnection);
+        if (handler instanceof RinglineSessionDescriptionHandler) this.followLocalMedia(handler);
         this.attachRemoteAudio();
       },
       onInvite: (request, _response, statusCode) => this.onReInvite(request.body, statusCode),
@@ -594,6 +595,44 @@ export class Call {
     this.remoteAudio.srcObject = null;
     this.video.close();
     this.moveTo('ended', { end, endedAt: Date.now(), holdPending: undefined });
+  }
+
+  /**
+   * The offer or answer goes out before capture resolves (see `session-description-handler.ts`):
+   * once the microphone is on the call, mute and hold apply to it; if capture fails, the call cannot
+   * go on and ends (CANCEL before an answer, BYE after, RFC 3261 §9 and §15).
+   */
+  private followLocalMedia(handler: RinglineSessionDescriptionHandler): void {
+    handler.localMedia.then(
+      () => this.applyMicrophone(),
+      (error: unknown) => {
+        // Closed with the call: nothing more to end.
+        if (!handler.peerConnection || this.snapshot.state === 'ended') return;
+        this.pendingEnd ??= { reason: 'media-failed', detail: String(error) };
+        void this.endWithoutMedia();
+      },
+    );
+  }
+
+  private async endWithoutMedia(): Promise<void> {
+    const session = this.session;
+    if (session instanceof Inviter && session.state !== SessionState.Established) {
+      if (session.state === SessionState.Initial || session.state === SessionState.Establishing)
+        await session.cancel().catch(() => undefined);
+      return;
+    }
+    if (session.state === SessionState.Establishing) {
+      // Our 200 OK is on its way: the dialog can be ended once it is confirmed.
+      await new Promise<void>((resolve) => {
+        const onState = (state: SessionState): void => {
+          if (state !== SessionState.Established && state !== SessionState.Terminated) return;
+          session.stateChange.removeListener(onState);
+          resolve();
+        };
+        session.stateChange.addListener(onState);
+      });
+    }
+    if (session.state === SessionState.Established) await session.bye().catch(() => undefined);
   }
 
   /** The microphone is live only when the call is neither muted nor (being) held. */

@@ -30,9 +30,10 @@ import { Reconnector, type ConnectionStatus, type RegisterOutcome } from './reco
 import { registrationIsRetryable } from './registration-retry';
 import type { CodecPreferences } from './codec-preferences';
 import {
-  ringlineSessionDescriptionHandlerFactory,
+  RinglineSessionDescriptionHandlerFactory,
   type MediaNegotiation,
 } from './session-description-handler';
+import { prepareAnswer } from './answer-prework';
 
 /** Everything a Phone needs to register one account. The password arrives from the host, never stored here. */
 export interface PhoneConfig {
@@ -117,6 +118,7 @@ export class Phone {
   private stopped = false;
   private defaultDtmfMode: DtmfMode | undefined;
   private readonly log: SipLog;
+  private readonly handlers: RinglineSessionDescriptionHandlerFactory;
   /** BLF, presence and message waiting for this account. */
   readonly presence: PresenceAgent;
 
@@ -131,6 +133,14 @@ export class Phone {
     this.log = new SipLog(config.password, logLevel, (level, message) =>
       this.delegate.onLog?.(level, message),
     );
+    // Codec order, an ICE wait that ends when the useful candidates are in, the user's devices,
+    // capture beside negotiation.
+    this.handlers = new RinglineSessionDescriptionHandlerFactory({
+      iceServers: config.iceServers,
+      iceTransportPolicy: config.iceTransportPolicy ?? 'all',
+      codecs: config.codecs ?? { audio: [], video: [] },
+      captureConstraints: config.captureConstraints ?? ((requested) => requested),
+    });
     this.userAgent = new UserAgent({
       uri,
       displayName: config.displayName || undefined,
@@ -139,13 +149,7 @@ export class Phone {
       transportConstructor: FailoverTransport,
       transportOptions: { server: config.wssUrl },
       preloadedRouteSet: config.outboundProxy ? [config.outboundProxy] : [],
-      // Codec order, an ICE wait that ends when the useful candidates are in, the user's devices.
-      sessionDescriptionHandlerFactory: ringlineSessionDescriptionHandlerFactory({
-        iceServers: config.iceServers,
-        iceTransportPolicy: config.iceTransportPolicy ?? 'all',
-        codecs: config.codecs ?? { audio: [], video: [] },
-        captureConstraints: config.captureConstraints ?? ((requested) => requested),
-      }),
+      sessionDescriptionHandlerFactory: this.handlers.create,
       // Accept INVITEs with Replaces (RFC 3891) so an attended transfer can complete towards us.
       sipExtensionReplaces: SIPExtension.Supported,
       // SIP.js's own console log would print whole messages, Authorization headers included: every
@@ -371,6 +375,8 @@ export class Phone {
       await invitation.reject({ statusCode: 488 }).catch(() => undefined);
       return;
     }
+    // Before the call is reported: an auto-answer then already finds the prepared handler.
+    prepareAnswer(this.handlers, invitation, offer);
     const call = this.track(
       Call.incoming(invitation, this.config.accountId, this.dtmfMode, this.callEvents()),
     );
