@@ -1,25 +1,15 @@
-import type { Lab, TurnAllocationUsage } from '../lab/lab';
+import type { Lab, LabUser, TurnAllocationUsage } from '../lab/lab';
 import type { AppPage } from './app-page';
 import { expect, test } from './fixtures';
-import { addIceServer, newAccountForm, sentSdp } from './media-settings';
+import { addTurnServer, newAccountForm, saveAccount, sentSdp } from './media-settings';
 import { callDeskPhone, registeredApp } from './scenarios';
 
 /** Opens the app with an account that sends media only through the lab's TURN server. */
-async function relayOnlyApp(openApp: () => Promise<AppPage>, lab: Lab, user: Lab['users']['alice']) {
-  const turn = await lab.turnServer();
+async function relayOnlyApp(openApp: () => Promise<AppPage>, lab: Lab, user: LabUser): Promise<AppPage> {
   const app = await openApp();
   const form = newAccountForm(app);
-  await addIceServer(form, turn.url);
-  await form.getByLabel('Server 1 TURN user name').fill(turn.username);
-  await form.getByLabel('Server 1 TURN password').fill(turn.credential);
-  await form.getByLabel('Send media only through the TURN server (relay only)').check();
-  // As AppPage.addAccount, with exact labels: "Server 1 TURN password" also contains "Password".
-  await form.getByLabel('Display name', { exact: true }).fill(user.displayName);
-  await form.getByLabel('SIP address', { exact: true }).fill(user.aor);
-  await form.getByLabel('Authentication user', { exact: true }).fill(user.user);
-  await form.getByLabel('Password', { exact: true }).fill(user.password);
-  await form.getByLabel('WebSocket server', { exact: true }).fill(lab.wssUrl);
-  await form.getByRole('button', { name: 'Save and register' }).click();
+  await addTurnServer(form, await lab.turnServer(), true);
+  await saveAccount(form, user, lab.wssUrl);
   await app.expectRegistered();
   return app;
 }
