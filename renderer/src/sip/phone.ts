@@ -32,6 +32,7 @@ import type { CodecPreferences } from './codec-preferences';
 import {
   RinglineSessionDescriptionHandlerFactory,
   type MediaNegotiation,
+  type RinglineSessionDescriptionHandler,
 } from './session-description-handler';
 import { prepareAnswer } from './answer-prework';
 
@@ -101,6 +102,8 @@ export interface PhoneDelegate {
 }
 
 const REGISTER_EXPIRES_SECONDS = 300;
+/** How long a call prepared while the user enters a number waits to be placed (see `prepareDial`). */
+const PREPARED_DIAL_MS = 60_000;
 // SIP.js answers every REGISTER within Timer F (64 × T1 = 32 s) with a real or an internal 408; this
 // only guards against an answer it drops without telling anyone.
 const REGISTER_ANSWER_TIMEOUT_MS = 40_000;
@@ -119,6 +122,8 @@ export class Phone {
   private defaultDtmfMode: DtmfMode | undefined;
   private readonly log: SipLog;
   private readonly handlers: RinglineSessionDescriptionHandlerFactory;
+  private preparedDial:
+    { handler: RinglineSessionDescriptionHandler; expiry: ReturnType<typeof setTimeout> } | undefined;
   /** BLF, presence and message waiting for this account. */
   readonly presence: PresenceAgent;
 
@@ -305,9 +310,33 @@ export class Phone {
     });
   }
 
+  /**
+   * The user is entering a number to call on this account: the next audio call's peer connection
+   * and offer are made now, so the INVITE leaves the moment they dial, with the candidates (and any
+   * STUN or TURN answer) gathered while they typed. Nothing is captured; unused, it is let go after
+   * {@link PREPARED_DIAL_MS}.
+   */
+  prepareDial(): void {
+    if (this.preparedDial || this.stopped || this.registration.state !== 'registered') return;
+    const handler = this.handlers.ahead(this.userAgent);
+    void handler.prepareLocalOffer();
+    this.preparedDial = {
+      handler,
+      expiry: setTimeout(() => this.takePreparedDial()?.close(), PREPARED_DIAL_MS),
+    };
+  }
+
+  private takePreparedDial(): RinglineSessionDescriptionHandler | undefined {
+    const prepared = this.preparedDial;
+    this.preparedDial = undefined;
+    clearTimeout(prepared?.expiry);
+    return prepared?.handler;
+  }
+
   /** Hangs up every call, unregisters and closes the transport. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.takePreparedDial()?.close();
     this.reconnector.stop();
     await Promise.allSettled([...this.calls.values()].map((call) => call.hangup()));
     await this.presence.stop();
@@ -326,7 +355,13 @@ export class Phone {
       earlyMedia: true,
       sessionDescriptionHandlerOptions: AUDIO_ONLY,
     });
-    return this.track(Call.dial(inviter, this.config.accountId, this.dtmfMode, this.callEvents(), withVideo));
+    // A video call makes its own offer (video first added); the prepared one waits for the next call.
+    const prepared = withVideo ? undefined : this.takePreparedDial();
+    if (prepared) this.handlers.prepare(inviter, prepared);
+    const call = Call.dial(inviter, this.config.accountId, this.dtmfMode, this.callEvents(), withVideo);
+    // SIP.js took it when the INVITE was started; should it not have, it is closed, not left open.
+    this.handlers.discard(inviter);
+    return this.track(call);
   }
 
   /** Sends a text message (SIP MESSAGE) to an already resolved SIP URI; `onOutcome` runs once. */

@@ -1,4 +1,4 @@
-import type { Session, SessionDescriptionHandlerFactory } from 'sip.js';
+import type { BodyAndContentType, Session, SessionDescriptionHandlerFactory, UserAgent } from 'sip.js';
 import {
   SessionDescriptionHandler,
   defaultPeerConnectionConfiguration,
@@ -6,6 +6,7 @@ import {
 } from 'sip.js/lib/platform/web';
 import { microphoneGranted, watchMicrophonePermission } from '../media/microphone-permission';
 import { applyCodecPreferences, type CodecPreferences } from './codec-preferences';
+import { dtlsCertificate, prepareDtlsCertificate } from './dtls-certificate';
 import {
   ICE_GATHERING_CAP_MS,
   candidateType,
@@ -55,14 +56,11 @@ type MediaKind = 'audio' | 'video';
  * - capture uses the user's devices and processing choices.
  */
 export class RinglineSessionDescriptionHandler extends SessionDescriptionHandler {
-  private gathered: { type: IceCandidateType; at: number }[] = [];
+  /** Our candidates so far, each with the ICE username fragment (gathering round) it belongs to. */
+  private readonly gathered: { type: IceCandidateType; at: number; ufrag: string | null }[] = [];
   private gatheringTimer: ReturnType<typeof setTimeout> | undefined;
-  /**
-   * When the STUN/TURN servers were first asked: when the peer connection was made (its candidate
-   * pool gathers from then on). A later round (an ICE restart) asks again from its first candidate.
-   */
-  private serversAskedAt: number | undefined = performance.now();
-  private gatheringRounds = 0;
+  /** When the candidate pool started asking the STUN/TURN servers: when the peer connection was made. */
+  private readonly createdAt = performance.now();
 
   /** The sender each kind of our media goes out on, chosen by the first offer or answer. */
   private readonly senders = new Map<MediaKind, RTCRtpSender>();
@@ -73,7 +71,11 @@ export class RinglineSessionDescriptionHandler extends SessionDescriptionHandler
   private closed = false;
   private readonly firstCapture = deferred();
   /** The incoming call's offer, applied while it rang; SIP.js sets it again when the call is answered. */
-  private preparedOffer: { sdp: string; applied: Promise<void> } | undefined;
+  private preparedRemoteOffer: { sdp: string; applied: Promise<void> } | undefined;
+  /** Our answer to it, created while it rang; used if nothing it depends on changed by the answer. */
+  private preparedAnswer: Promise<PreparedAnswer | undefined> | undefined;
+  /** An outgoing call's offer, set before the call was placed ({@link prepareLocalOffer}). */
+  private preparedOffer: Promise<boolean> | undefined;
 
   constructor(
     logger: ConstructorParameters<typeof SessionDescriptionHandler>[0],
@@ -97,6 +99,7 @@ export class RinglineSessionDescriptionHandler extends SessionDescriptionHandler
           // Gather now, not at setLocalDescription: host candidates, the STUN answer and the TURN
           // allocation are ready by the time the SDP is made (for an incoming call, while it rings).
           iceCandidatePoolSize: 1,
+          ...withCertificate(dtlsCertificate()),
         },
       },
     );
@@ -105,13 +108,6 @@ export class RinglineSessionDescriptionHandler extends SessionDescriptionHandler
     // SIP.js uses the `on…` handler properties itself; listeners leave them alone.
     const peerConnection = this.peerConnection;
     peerConnection?.addEventListener('icecandidate', (event) => this.onCandidate(event.candidate));
-    peerConnection?.addEventListener('icegatheringstatechange', () => {
-      if (peerConnection.iceGatheringState !== 'gathering') return;
-      // A new gathering round (the first offer or answer, or an ICE restart): count afresh.
-      this.gathered = [];
-      this.gatheringRounds += 1;
-      if (this.gatheringRounds > 1) this.serversAskedAt = undefined;
-    });
   }
 
   /**
@@ -134,8 +130,55 @@ export class RinglineSessionDescriptionHandler extends SessionDescriptionHandler
    */
   prepareRemoteOffer(sdp: string): Promise<void> {
     const applied = this.setRemoteSessionDescription({ type: 'offer', sdp });
-    this.preparedOffer = { sdp, applied };
+    this.preparedRemoteOffer = { sdp, applied };
+    this.preparedAnswer = applied.then(
+      () => this.createAnswerAhead(),
+      () => undefined,
+    );
     return applied;
+  }
+
+  /**
+   * Makes and sets an outgoing audio call's offer before the call is placed (the user is entering
+   * the number): the INVITE can then leave the moment they dial, with the candidates gathered
+   * meanwhile. Nothing is captured and nothing is sent; SIP.js's first offer takes this one.
+   */
+  prepareLocalOffer(): Promise<boolean> {
+    this.preparedOffer = (async () => {
+      const peerConnection = this.peerConnection;
+      if (!peerConnection || peerConnection.signalingState !== 'stable') return false;
+      this.chooseSenders(peerConnection, ['audio']);
+      applyCodecPreferences(peerConnection, this.negotiation.codecs);
+      await peerConnection.setLocalDescription(await peerConnection.createOffer());
+      return true;
+    })().catch(() => false);
+    return this.preparedOffer;
+  }
+
+  override async getDescription(
+    options?: SessionDescriptionHandlerOptions,
+    modifiers?: Parameters<SessionDescriptionHandler['getDescription']>[1],
+  ): Promise<BodyAndContentType> {
+    const prepared = await this.preparedOffer;
+    this.preparedOffer = undefined;
+    const peerConnection = this.peerConnection;
+    if (prepared && peerConnection?.signalingState === 'have-local-offer') {
+      // Only an audio call takes the prepared offer as it is (a video call adds its video first).
+      const asPrepared =
+        !modifiers?.length &&
+        !options?.offerOptions?.iceRestart &&
+        !options?.constraints?.video &&
+        peerConnection.getTransceivers().length === 1;
+      if (asPrepared) {
+        await this.getLocalMediaStream(options);
+        await this.waitForIceGatheringComplete(false, ICE_GATHERING_CAP_MS);
+        const description = peerConnection.localDescription;
+        if (!description) throw new Error('Failed to get local session description');
+        return { body: description.sdp, contentType: 'application/sdp' };
+      }
+      await peerConnection.setLocalDescription({ type: 'rollback' });
+    }
+    return super.getDescription(options, modifiers);
   }
 
   override setDescription(
@@ -143,8 +186,8 @@ export class RinglineSessionDescriptionHandler extends SessionDescriptionHandler
     options?: SessionDescriptionHandlerOptions,
     modifiers?: Parameters<SessionDescriptionHandler['setDescription']>[2],
   ): Promise<void> {
-    const prepared = this.preparedOffer;
-    this.preparedOffer = undefined;
+    const prepared = this.preparedRemoteOffer;
+    this.preparedRemoteOffer = undefined;
     if (prepared?.sdp === sdp && !modifiers?.length) {
       // Applied while ringing; should that have failed, applying it again reports why.
       return prepared.applied.then(
@@ -187,13 +230,17 @@ export class RinglineSessionDescriptionHandler extends SessionDescriptionHandler
     return this.useCapturedStream(stream);
   }
 
-  protected override createLocalOfferOrAnswer(
+  protected override async createLocalOfferOrAnswer(
     options?: SessionDescriptionHandlerOptions,
   ): Promise<RTCSessionDescriptionInit> {
-    if (this.peerConnection) {
-      this.chooseSenders(this.peerConnection);
-      applyCodecPreferences(this.peerConnection, this.negotiation.codecs);
-    }
+    const peerConnection = this.peerConnection;
+    if (!peerConnection) return super.createLocalOfferOrAnswer(options);
+    this.chooseSenders(peerConnection, this.capturing);
+    const prepared = await this.preparedAnswer;
+    this.preparedAnswer = undefined;
+    // Made for the same offer, transceivers and directions: the answer would come out the same.
+    if (prepared && prepared.state === answerState(peerConnection)) return prepared.answer;
+    applyCodecPreferences(peerConnection, this.negotiation.codecs);
     return super.createLocalOfferOrAnswer(options);
   }
 
@@ -203,9 +250,6 @@ export class RinglineSessionDescriptionHandler extends SessionDescriptionHandler
    */
   protected override waitForIceGatheringComplete(restart = false, timeout = 0): Promise<void> {
     const waiting = super.waitForIceGatheringComplete(restart, timeout);
-    // An ICE restart's candidates come after this (their events are tasks, this runs in the same one
-    // as setLocalDescription's resolution): the old round's must not count.
-    if (restart) this.gathered = [];
     this.checkCandidates();
     return waiting;
   }
@@ -228,12 +272,32 @@ export class RinglineSessionDescriptionHandler extends SessionDescriptionHandler
   }
 
   /**
-   * Picks the transceiver each captured kind is sent on, once per kind: in an answer, the one the
+   * Creates the answer to the prepared offer as answering would: audio to be sent and received
+   * (SIP.js answers an offer's direction with it), on the offered transceiver, codecs in our order.
+   * Creating it sends nothing; it is set (and ICE starts) only when the user answers.
+   */
+  private async createAnswerAhead(): Promise<PreparedAnswer | undefined> {
+    const peerConnection = this.peerConnection;
+    if (!peerConnection || peerConnection.signalingState !== 'have-remote-offer') return undefined;
+    try {
+      await this.updateDirection({});
+      this.chooseSenders(peerConnection, ['audio']);
+      applyCodecPreferences(peerConnection, this.negotiation.codecs);
+      const answer = await peerConnection.createAnswer();
+      return { answer, state: answerState(peerConnection) };
+    } catch {
+      // Answering creates it then, and reports what is wrong.
+      return undefined;
+    }
+  }
+
+  /**
+   * Picks the transceiver each of `kinds` is sent on, once per kind: in an answer, the one the
    * offer made; in an offer, one added now (or one added for us before, such as the audio
    * transceiver a video call adds first so that audio stays the first m-line).
    */
-  private chooseSenders(peerConnection: RTCPeerConnection): void {
-    for (const kind of this.capturing) {
+  private chooseSenders(peerConnection: RTCPeerConnection, kinds: Iterable<MediaKind>): void {
+    for (const kind of kinds) {
       if (this.senders.has(kind)) continue;
       const free = peerConnection
         .getTransceivers()
@@ -300,18 +364,26 @@ export class RinglineSessionDescriptionHandler extends SessionDescriptionHandler
 
   private onCandidate(candidate: RTCIceCandidate | null): void {
     const type = candidate ? candidateType(candidate) : undefined;
-    if (!type) return;
-    const at = performance.now();
-    this.gathered.push({ type, at });
-    this.serversAskedAt ??= at;
+    if (!candidate || !type) return;
+    this.gathered.push({ type, at: performance.now(), ufrag: candidate.usernameFragment });
     this.checkCandidates();
   }
 
-  /** Ends the wait when enough candidates are in; re-checks when the server wait runs out. */
+  /**
+   * Ends the wait when enough candidates of the current round are in; re-checks when the server wait
+   * runs out. The round is the local description's ICE username fragment: an ICE restart (ours or
+   * the far end's) starts a new one, whose candidates come after the description is set, while the
+   * first round's come from the pool, sometimes before Chromium reports that gathering started.
+   */
   private checkCandidates(): void {
-    const asked = this.serversAskedAt;
+    const ufrag = /^a=ice-ufrag:(\S+)/m.exec(this.peerConnection?.localDescription?.sdp ?? '')?.[1];
+    const round = this.gathered.filter((c) => ufrag === undefined || c.ufrag === null || c.ufrag === ufrag);
+    const [first] = this.gathered;
+    const [roundFirst] = round;
+    // The first round's servers were asked when the pool started; a later round's with its first candidate.
+    const asked = roundFirst && (roundFirst.ufrag === first?.ufrag ? this.createdAt : roundFirst.at);
     const sinceAsked = asked === undefined ? undefined : performance.now() - asked;
-    const types = this.gathered.map((c) => c.type);
+    const types = round.map((c) => c.type);
     clearTimeout(this.gatheringTimer);
     if (enoughCandidates(this.plan, types, sinceAsked)) {
       // Resolves SIP.js's wait (a no-op when nothing waits): the SDP then carries what we have.
@@ -323,6 +395,24 @@ export class RinglineSessionDescriptionHandler extends SessionDescriptionHandler
       this.gatheringTimer = setTimeout(() => this.checkCandidates(), Math.max(0, left));
     }
   }
+}
+
+/** An answer made ahead, and what it was made from. */
+interface PreparedAnswer {
+  answer: RTCSessionDescriptionInit;
+  state: string;
+}
+
+/** What an answer depends on: the offer, and each transceiver's direction and sender. */
+function answerState(peerConnection: RTCPeerConnection): string {
+  const transceivers = peerConnection
+    .getTransceivers()
+    .map((t) => `${t.mid ?? '-'} ${t.direction} ${t.receiver.track.kind} ${t.sender.track?.id ?? ''}`);
+  return [peerConnection.signalingState, peerConnection.remoteDescription?.sdp, ...transceivers].join('\n');
+}
+
+function withCertificate(certificate: RTCCertificate | undefined): Pick<RTCConfiguration, 'certificates'> {
+  return certificate ? { certificates: [certificate] } : {};
 }
 
 interface Deferred {
@@ -353,6 +443,7 @@ export class RinglineSessionDescriptionHandlerFactory {
   constructor(private readonly negotiation: MediaNegotiation) {
     this.plan = iceGatheringPlan(negotiation.iceServers, negotiation.iceTransportPolicy);
     watchMicrophonePermission();
+    prepareDtlsCertificate();
   }
 
   /** For SIP.js's `sessionDescriptionHandlerFactory` option. */
@@ -362,15 +453,19 @@ export class RinglineSessionDescriptionHandlerFactory {
       this.prepared.delete(session);
       return prepared;
     }
-    return this.make(session);
+    return this.make(session.userAgent);
   };
 
+  /** A handler for a call not placed yet (see {@link RinglineSessionDescriptionHandler.prepareLocalOffer}). */
+  ahead(userAgent: UserAgent): RinglineSessionDescriptionHandler {
+    return this.make(userAgent);
+  }
+
   /**
-   * Makes `session`'s handler before SIP.js asks for it. Until SIP.js takes it ({@link isPrepared}
-   * turns false), closing it is the caller's job.
+   * Makes `session`'s handler before SIP.js asks for it, or hands it one made {@link ahead}. Until
+   * SIP.js takes it ({@link isPrepared} turns false), closing it is the caller's job.
    */
-  prepare(session: Session): RinglineSessionDescriptionHandler {
-    const handler = this.make(session);
+  prepare(session: Session, handler = this.make(session.userAgent)): RinglineSessionDescriptionHandler {
     this.prepared.set(session, handler);
     return handler;
   }
@@ -386,9 +481,9 @@ export class RinglineSessionDescriptionHandlerFactory {
     this.prepared.delete(session);
   }
 
-  private make(session: Session): RinglineSessionDescriptionHandler {
+  private make(userAgent: UserAgent): RinglineSessionDescriptionHandler {
     return new RinglineSessionDescriptionHandler(
-      session.userAgent.getLogger('sip.SessionDescriptionHandler'),
+      userAgent.getLogger('sip.SessionDescriptionHandler'),
       this.negotiation,
       this.plan,
     );

@@ -2,6 +2,7 @@ import { Inviter, UserAgent } from 'sip.js';
 import { LoggerFactory } from 'sip.js/lib/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { userEvent } from 'vitest/browser';
+import { dtlsCertificate, prepareDtlsCertificate } from '../../../renderer/src/sip/dtls-certificate';
 import { iceGatheringPlan } from '../../../renderer/src/sip/ice-gathering';
 import {
   RinglineSessionDescriptionHandler,
@@ -171,16 +172,24 @@ describe('session description handler: capture beside negotiation (real WebRTC i
     const far = await farEnd();
     const offer = await setLocalAndGather(far, await far.createOffer());
 
-    await sdh.prepareRemoteOffer(offer);
     const pc = sdh.peerConnection;
     if (!pc) throw new Error('no peer connection');
+    let answersCreated = 0;
+    const createAnswer = pc.createAnswer.bind(pc);
+    pc.createAnswer = (() => {
+      answersCreated += 1;
+      return createAnswer();
+    }) as typeof pc.createAnswer;
+    await sdh.prepareRemoteOffer(offer);
     expect(pc.signalingState).toBe('have-remote-offer');
+    await expect.poll(() => answersCreated, { message: 'the answer is created while it rings' }).toBe(1);
     expect(device.opened, 'the microphone stays off while the call rings').toHaveLength(0);
     expect(pc.iceConnectionState, 'no connectivity checks before the answer').toBe('new');
 
     // Answering, as SIP.js does it: the same offer is set again, then the answer is made.
     await sdh.setDescription(offer, AUDIO_ONLY);
     const { body: answer } = await sdh.getDescription(AUDIO_ONLY);
+    expect(answersCreated, 'answering used it').toBe(1);
     expect(device.opened).toHaveLength(1);
     expect(answer).toMatch(/^a=sendrecv/m);
     await far.setRemoteDescription({ type: 'answer', sdp: answer });
@@ -190,6 +199,44 @@ describe('session description handler: capture beside negotiation (real WebRTC i
     await expect.poll(async () => (await inbound(far)).energy, { timeout: 10_000 }).toBeGreaterThan(0);
     await expect.poll(async () => (await inbound(pc)).energy, { timeout: 10_000 }).toBeGreaterThan(0);
     expect(pc.getTransceivers()).toHaveLength(1);
+  });
+
+  it('an offer made while the number is entered is the one the call sends; the microphone opens only when it is placed', async () => {
+    await allowAudio();
+    const device = new ToneDevice();
+    const sdh = handler(device);
+    const far = await farEnd();
+    expect(await sdh.prepareLocalOffer()).toBe(true);
+    const pc = sdh.peerConnection;
+    if (!pc) throw new Error('no peer connection');
+    const prepared = pc.localDescription?.sdp;
+    expect(pc.signalingState).toBe('have-local-offer');
+    expect(device.opened, 'nothing captured before the call is placed').toHaveLength(0);
+
+    const { body: offer } = await sdh.getDescription(AUDIO_ONLY);
+    expect(device.opened).toHaveLength(1);
+    expect(
+      offer.split('\r\n').filter((line) => !line.startsWith('a=candidate')),
+      'the same offer',
+    ).toEqual((prepared ?? '').split('\r\n').filter((line) => !line.startsWith('a=candidate')));
+    expect(offer).toMatch(/^a=candidate:.* typ host/m);
+    await far.setRemoteDescription({ type: 'offer', sdp: offer });
+    await sdh.setDescription(await setLocalAndGather(far, await far.createAnswer()), AUDIO_ONLY);
+    play(far);
+    device.finishOpening();
+    await expect.poll(async () => (await inbound(far)).energy, { timeout: 10_000 }).toBeGreaterThan(0);
+  });
+
+  it('a video call does not take an audio offer made ahead: it is withdrawn and a new one made', async () => {
+    const device = new ToneDevice();
+    const sdh = handler(device);
+    await sdh.prepareLocalOffer();
+    const pc = sdh.peerConnection;
+    if (!pc) throw new Error('no peer connection');
+    pc.addTransceiver('video', { direction: 'sendrecv' });
+    const { body: offer } = await sdh.getDescription(AUDIO_ONLY);
+    expect(offer).toMatch(/^m=audio /m);
+    expect(offer).toMatch(/^m=video /m);
   });
 
   it('a call that ends while the microphone opens turns it off as soon as it opens', async () => {
@@ -208,6 +255,7 @@ describe('session description handler: capture beside negotiation (real WebRTC i
     const device = new ToneDevice();
     const sdh = handler(device, true);
     const offering = sdh.getDescription(AUDIO_ONLY);
+    await expect.poll(() => device.opened.length).toBe(1);
     const failure = new DOMException('Permission denied', 'NotAllowedError');
     device.fail(failure);
     await expect(offering).rejects.toBe(failure);
@@ -221,6 +269,25 @@ describe('session description handler: capture beside negotiation (real WebRTC i
     const failure = new DOMException('Could not start audio source', 'NotReadableError');
     device.fail(failure);
     await expect(sdh.localMedia).rejects.toBe(failure);
+  });
+});
+
+describe('DTLS certificate', () => {
+  it('is made once ahead, and every call offers with it', async () => {
+    prepareDtlsCertificate();
+    await expect.poll(() => dtlsCertificate()).toBeDefined();
+    const certificate = dtlsCertificate();
+    const [fingerprint] = certificate?.getFingerprints() ?? [];
+    expect(certificate?.expires).toBeGreaterThan(Date.now() + 24 * 60 * 60 * 1000);
+    const offers = await Promise.all(
+      [handler(new ToneDevice()), handler(new ToneDevice())].map(
+        async (sdh) => (await sdh.getDescription(AUDIO_ONLY)).body,
+      ),
+    );
+    for (const offer of offers)
+      expect(offer.toLowerCase()).toContain(
+        `a=fingerprint:${fingerprint?.algorithm} ${fingerprint?.value}`.toLowerCase(),
+      );
   });
 });
 
