@@ -15,12 +15,19 @@ import type { Lab } from '../lab/lab';
 import {
   addIceServer,
   addTurnServer,
+  mediaPort,
   newAccountForm,
   saveAccount,
   UNREACHABLE_STUN,
 } from '../e2e/media-settings';
 import { replyTime } from './kamailio-replies';
-import { firstAudibleRtp, phoneAudioPort, startPacketCapture } from './packet-capture';
+import {
+  firstAudibleRtp,
+  firstRtp,
+  phoneAudioPort,
+  startPacketCapture,
+  type UdpPacket,
+} from './packet-capture';
 import { clickAt, firstInboundRtpAt } from './page-timing';
 import { markdownReport, summarise, type Comparison } from './stats';
 
@@ -38,9 +45,11 @@ test('call setup and registration, app vs native', async ({ lab, openApp }) => {
     inviteTo200: [] as number[],
     okToFirstRtp: [] as number[],
     okToAudibleAtDesk: [] as number[],
+    okToRtpAtSocket: [] as number[],
     answerToFirstRtp: [] as number[],
     answerTo200: [] as number[],
     answerToAudibleAtDesk: [] as number[],
+    answerToRtpAtSocket: [] as number[],
     inviteToRinging: [] as number[],
     nativeDialToInvite: [] as number[],
     nativeInviteTo200: [] as number[],
@@ -49,14 +58,18 @@ test('call setup and registration, app vs native', async ({ lab, openApp }) => {
   };
   // What reached the desk phones and when: packet timings nothing else reports (see packet-capture.ts).
   const capture = await startPacketCapture(lab.dir);
-  /** Per call, what to look up in the capture once it is stopped. */
-  const audible: {
+  /** Per call, what to look up in the capture once it is stopped: when a packet arrived, from when. */
+  const lookups: {
     samples: number[];
-    callId: string;
-    sipPort: number;
-    sdpIn: 'INVITE' | '200 OK';
     from: number;
+    arrival: (packets: UdpPacket[]) => number | undefined;
   }[] = [];
+  /** The first packet with sound a desk phone got in the call, on the port its SDP gave. */
+  const audibleAt =
+    (callId: string, sipPort: number, sdpIn: 'INVITE' | '200 OK', from: number) => (packets: UdpPacket[]) => {
+      const port = phoneAudioPort(packets, callId, sipPort, sdpIn);
+      return port === undefined ? undefined : firstAudibleRtp(packets, port, from);
+    };
 
   for (let run = 0; run < RUNS; run++) {
     // A fresh copy of the app each time: WebSocket + TLS, REGISTER, 401 challenge, REGISTER, 200 OK.
@@ -79,22 +92,24 @@ test('call setup and registration, app vs native', async ({ lab, openApp }) => {
   for (let run = 0; run < RUNS; run++) {
     lab.legacy.clearEvents();
     await app.page.getByLabel('Number or SIP address').fill(lab.users.legacy.user);
-    const firstRtp = firstInboundRtpAt(app.page);
+    const inboundRtp = firstInboundRtpAt(app.page);
     const dialled = await clickAt(app.button('Call'));
     const invite = await lab.waitForSipRequest('INVITE', { to: lab.users.legacy.user, since: dialled });
-    const firstRtpAt = await firstRtp;
+    const firstRtpAt = await inboundRtp;
     const ok = await replyTime(lab.logsDir, invite.callId, 200);
     samples.dialToInvite.push(invite.time - dialled);
     if (ok !== undefined) {
       samples.inviteTo200.push(ok - invite.time);
       samples.okToFirstRtp.push(firstRtpAt - ok);
-      audible.push({
-        samples: samples.okToAudibleAtDesk,
-        callId: invite.callId,
-        sipPort: lab.legacy.sipPort,
-        sdpIn: '200 OK',
-        from: ok,
-      });
+      const port = await mediaPort(app);
+      lookups.push(
+        {
+          samples: samples.okToAudibleAtDesk,
+          from: ok,
+          arrival: audibleAt(invite.callId, lab.legacy.sipPort, '200 OK', ok),
+        },
+        { samples: samples.okToRtpAtSocket, from: ok, arrival: (packets) => firstRtp(packets, port, ok) },
+      );
     }
     await app.button('Hang up').click();
     await lab.legacy.waitForEvent('CALL_CLOSED');
@@ -119,18 +134,24 @@ test('call setup and registration, app vs native', async ({ lab, openApp }) => {
     // The INVITE that was let through: after a 407 challenge the phone sends it again.
     const relayed = (await lab.sipRequests({ method: 'INVITE', callId: invite.callId })).at(-1) ?? invite;
     samples.inviteToRinging.push(shown - relayed.time);
-    const firstRtp = firstInboundRtpAt(app.page);
+    const inboundRtp = firstInboundRtpAt(app.page);
     const clicked = await clickAt(answer);
-    samples.answerToFirstRtp.push((await firstRtp) - clicked);
+    samples.answerToFirstRtp.push((await inboundRtp) - clicked);
     const ok = await replyTime(lab.logsDir, invite.callId, 200);
     if (ok !== undefined) samples.answerTo200.push(ok - clicked);
-    audible.push({
-      samples: samples.answerToAudibleAtDesk,
-      callId: invite.callId,
-      sipPort: lab.legacy.sipPort,
-      sdpIn: 'INVITE',
-      from: clicked,
-    });
+    const port = await mediaPort(app);
+    lookups.push(
+      {
+        samples: samples.answerToAudibleAtDesk,
+        from: clicked,
+        arrival: audibleAt(invite.callId, lab.legacy.sipPort, 'INVITE', clicked),
+      },
+      {
+        samples: samples.answerToRtpAtSocket,
+        from: clicked,
+        arrival: (packets) => firstRtp(packets, port, clicked),
+      },
+    );
     await lab.legacy.hangup();
     await expect(app.callCard()).toHaveCount(0);
   }
@@ -152,12 +173,10 @@ test('call setup and registration, app vs native', async ({ lab, openApp }) => {
       if (ok !== undefined) {
         samples.nativeInviteTo200.push(ok - invite.time);
         samples.nativeOkToEstablished.push(established - ok);
-        audible.push({
+        lookups.push({
           samples: samples.nativeOkToAudible,
-          callId: invite.callId,
-          sipPort: lab.legacy.sipPort,
-          sdpIn: '200 OK',
           from: ok,
+          arrival: audibleAt(invite.callId, lab.legacy.sipPort, '200 OK', ok),
         });
       }
       // Long enough for the caller's first packets to reach the callee before the call ends.
@@ -170,10 +189,9 @@ test('call setup and registration, app vs native', async ({ lab, openApp }) => {
   }
 
   const packets = await capture.stop();
-  for (const call of audible) {
-    const port = phoneAudioPort(packets, call.callId, call.sipPort, call.sdpIn);
-    const heard = port === undefined ? undefined : firstAudibleRtp(packets, port, call.from);
-    if (heard !== undefined) call.samples.push(heard - call.from);
+  for (const { samples: into, from, arrival } of lookups) {
+    const at = arrival(packets);
+    if (at !== undefined) into.push(at - from);
   }
 
   const comparisons: Comparison[] = [
@@ -206,6 +224,10 @@ test('call setup and registration, app vs native', async ({ lab, openApp }) => {
     {
       measurement: 'answer click -> first inbound RTP at the callee',
       app: summarise('answerToFirstRtp', samples.answerToFirstRtp),
+    },
+    {
+      measurement: 'answer click -> first RTP packet reaching the app’s socket (packet capture)',
+      app: summarise('answerToRtpAtSocket', samples.answerToRtpAtSocket),
     },
     {
       measurement: 'answer click -> 200 OK at the server',

@@ -119,6 +119,21 @@ export function firstAudibleRtp(
   return undefined;
 }
 
+/**
+ * When the first RTP packet (SRTP included: its header is in the clear) arrived at `port`, at or
+ * after `since`: not STUN, DTLS or RTCP, told apart by their first bytes (RFC 7983, RFC 5761 §4).
+ */
+export function firstRtp(packets: UdpPacket[], port: number, since: number): number | undefined {
+  for (const packet of packets) {
+    if (packet.destinationPort !== port || packet.time < since) continue;
+    const [first, second] = packet.payload;
+    if (first === undefined || second === undefined || first < 128 || first > 191) continue;
+    const type = second & 0x7f;
+    if (type < 64 || type > 95) return packet.time;
+  }
+  return undefined;
+}
+
 function g711Payload(packet: Buffer): { samples: Buffer; decode: (byte: number) => number } | undefined {
   const first = packet[0];
   const second = packet[1];

@@ -104,3 +104,19 @@ export async function deskPhoneCodec(lab: Lab): Promise<string | undefined> {
   const used = [...log.matchAll(/Media #1 \(audio over RTP\/AVP\) using (\w+)\//g)];
   return used.at(-1)?.[1];
 }
+
+/** The local UDP port Chromium's call media uses (the selected ICE pair's local candidate). */
+export async function mediaPort(app: AppPage): Promise<number> {
+  return app.page.evaluate(async () => {
+    for (const pc of window.__ringlineTestPeerConnections ?? []) {
+      if (pc.connectionState === 'closed') continue;
+      const report = await pc.getStats();
+      const entries = [...report.values()] as (RTCStats & Record<string, unknown>)[];
+      const transport = entries.find((e) => e.type === 'transport' && e.selectedCandidatePairId);
+      const pair = entries.find((e) => e.id === transport?.selectedCandidatePairId);
+      const local = entries.find((e) => e.id === pair?.localCandidateId);
+      if (typeof local?.port === 'number') return local.port;
+    }
+    throw new Error('no connected peer connection with a selected candidate pair');
+  });
+}

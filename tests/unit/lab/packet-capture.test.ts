@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { firstAudibleRtp, phoneAudioPort, parsePcap } from '../../bench/packet-capture';
+import { firstAudibleRtp, firstRtp, phoneAudioPort, parsePcap } from '../../bench/packet-capture';
 import { parseUsage } from '../../lab/coturn';
 
 /** A pcap file (microsecond timestamps, Ethernet framing as Linux gives for `lo`) of UDP datagrams. */
@@ -73,6 +73,22 @@ describe('bench packet capture', () => {
       1_700_000_000_050,
     );
     expect(firstAudibleRtp(packets, 30010, 1_700_000_000_060)).toBeUndefined();
+  });
+
+  it('tells RTP from STUN, DTLS and RTCP by their first bytes', () => {
+    const stun = Buffer.from([0x00, 0x01, 0x00, 0x00, 0x21, 0x12, 0xa4, 0x42]);
+    const dtls = Buffer.from([22, 0xfe, 0xfd, 0, 0]);
+    const rtcp = Buffer.from([0x80, 200, 0, 6]);
+    const packets = parsePcap(
+      pcap([
+        { time: 1000, from: 1, to: 7000, payload: stun },
+        { time: 1001, from: 1, to: 7000, payload: dtls },
+        { time: 1002, from: 1, to: 7000, payload: rtcp },
+        { time: 1003, from: 1, to: 7000, payload: pcmu(silence) },
+      ]),
+    );
+    expect(firstRtp(packets, 7000, 0)).toBe(1003);
+    expect(firstRtp(packets, 7001, 0)).toBeUndefined();
   });
 });
 
