@@ -212,6 +212,10 @@ test('call setup and registration, app vs native', async ({ lab, openApp }) => {
       native: summarise('nativeOkToEstablished', samples.nativeOkToEstablished),
     },
     {
+      measurement: '200 OK -> first RTP packet reaching the app’s socket (packet capture)',
+      app: summarise('okToRtpAtSocket', samples.okToRtpAtSocket),
+    },
+    {
       measurement:
         '200 OK -> first packet with our sound at the desk phone (native: the caller’s at the callee)',
       app: summarise('okToAudibleAtDesk', samples.okToAudibleAtDesk),
