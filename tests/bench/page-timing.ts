@@ -32,7 +32,7 @@ export async function clickAt(target: Locator): Promise<number> {
 
 /**
  * Resolves with when the first inbound RTP packet arrived on any open peer connection of the page
- * (`inbound-rtp` `packetsReceived` above 0), polled in the page every 2 ms. Start it before the
+ * (`inbound-rtp` `packetsReceived` above 0), polled in the page every 5 ms. Start it before the
  * action that brings the packet; connections closed by then (earlier calls) do not count.
  */
 export function firstInboundRtpAt(page: Page, timeoutMs = 15_000): Promise<number> {
@@ -49,7 +49,7 @@ export function firstInboundRtpAt(page: Page, timeoutMs = 15_000): Promise<numbe
         if (packets > 0) return Date.now();
       }
       if (Date.now() > deadline) throw new Error('no inbound RTP packet');
-      await new Promise((resolve) => setTimeout(resolve, 2));
+      await new Promise((resolve) => setTimeout(resolve, 5));
     }
   }, timeoutMs);
 }
