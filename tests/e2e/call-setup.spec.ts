@@ -1,5 +1,6 @@
 import type { AppPage } from './app-page';
 import { expect, test } from './fixtures';
+import { sentSdp } from './media-settings';
 import { registeredApp } from './scenarios';
 
 declare global {
@@ -56,6 +57,42 @@ test.describe('call setup: the offer does not wait for the microphone, answering
     const whole = await lab.legacy.receivedAudio();
     expect(whole.estimatedHz, "the app's 660 Hz microphone tone").toBeGreaterThan(600);
     expect(whole.estimatedHz).toBeLessThan(720);
+  });
+
+  test('entering a number prepares the call with the microphone off; Call sends that offer at once', async ({
+    lab,
+    openApp,
+  }) => {
+    const app = await registeredApp(openApp, lab, lab.users.alice);
+    await recordCaptures(app);
+    await app.page.getByLabel('Number or SIP address').fill(lab.users.legacy.user);
+    await expect
+      .poll(() =>
+        app.page.evaluate(() => (window.__ringlineTestPeerConnections ?? []).map((pc) => pc.signalingState)),
+      )
+      .toEqual(['have-local-offer']);
+    const prepared = await sentSdp(app);
+    expect(prepared, 'its candidates are gathered while the number is entered').toMatch(
+      /a=candidate:.* typ host/,
+    );
+    expect(await app.page.evaluate(() => window.__ringlineTestCapturedTracks?.length)).toBe(0);
+
+    const dialled = Date.now();
+    await app.button('Call').click();
+    await lab.waitForSipRequest('INVITE', { to: lab.users.legacy.user, since: dialled });
+    await expect(app.callState()).toContainText('In call');
+    const { after } = await app.expectAudioFlowing();
+    expect(after.peerConnections, 'the prepared connection is the call').toBe(1);
+    expect(await app.page.evaluate(() => window.__ringlineTestPeerConnections?.length)).toBe(1);
+    expect(await app.page.evaluate(() => window.__ringlineTestCapturedTracks?.length)).toBe(1);
+    const origin = (sdp: string) => /^o=.*$/m.exec(sdp)?.[0];
+    expect(origin(await sentSdp(app)), 'the offer made ahead is the one the INVITE carried').toBe(
+      origin(prepared),
+    );
+
+    await app.button('Hang up').click();
+    await lab.legacy.waitForEvent('CALL_CLOSED');
+    await expect.poll(() => leftOpen(app)).toEqual({ connections: [], liveTracks: [] });
   });
 
   test('a call cancelled while it rings leaves no peer connection or track open', async ({

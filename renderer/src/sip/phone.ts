@@ -355,9 +355,10 @@ export class Phone {
       earlyMedia: true,
       sessionDescriptionHandlerOptions: AUDIO_ONLY,
     });
-    // A video call makes its own offer (video first added); the prepared one waits for the next call.
-    const prepared = withVideo ? undefined : this.takePreparedDial();
-    if (prepared) this.handlers.prepare(inviter, prepared);
+    // The call the number was entered for; a video call makes its own offer (video added first).
+    const prepared = this.takePreparedDial();
+    if (prepared && withVideo) prepared.close();
+    else if (prepared) this.handlers.prepare(inviter, prepared);
     const call = Call.dial(inviter, this.config.accountId, this.dtmfMode, this.callEvents(), withVideo);
     // SIP.js took it when the INVITE was started; should it not have, it is closed, not left open.
     this.handlers.discard(inviter);
