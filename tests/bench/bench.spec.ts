@@ -278,7 +278,33 @@ test('dial -> INVITE: host candidates only, with an unreachable STUN server, wit
     await app.context.close();
     return samples;
   };
+  /**
+   * The same from a tel: link (the app asks, the click on its Call is dial): nothing is prepared, the
+   * connection is made at the click, as for a call placed from history, contacts or a link.
+   */
+  const dialLinkToInvite = async (servers: (form: Locator) => Promise<void>): Promise<number[]> => {
+    const samples: number[] = [];
+    for (let run = 0; run < RUNS; run++) {
+      lab.legacy.clearEvents();
+      const app = await openApp(`/?dial=${encodeURIComponent(`tel:${lab.users.legacy.user}`)}`);
+      const form = newAccountForm(app);
+      await servers(form);
+      await saveAccount(form, lab.users.alice, lab.wssUrl);
+      await app.expectRegistered();
+      const prompt = app.page.getByRole('dialog', { name: 'Call this number?' });
+      const dialled = await clickAt(prompt.getByRole('button', { name: 'Call' }));
+      const invite = await lab.waitForSipRequest('INVITE', { to: lab.users.legacy.user, since: dialled });
+      samples.push(invite.time - dialled);
+      await lab.legacy.waitForEvent('CALL_ESTABLISHED');
+      await app.button('Hang up').click();
+      await lab.legacy.waitForEvent('CALL_CLOSED');
+      await app.context.close();
+    }
+    return samples;
+  };
   const hostOnly = await dialToInvite(async () => undefined);
+  const linkHostOnly = await dialLinkToInvite(async () => undefined);
+  const linkUnreachableStun = await dialLinkToInvite((form) => addIceServer(form, UNREACHABLE_STUN));
   const unreachableStun = await dialToInvite((form) => addIceServer(form, UNREACHABLE_STUN));
   const withTurn = await dialToInvite((form) => addTurnServer(form, turn, false));
   const relayOnly = await dialToInvite((form) => addTurnServer(form, turn, true));
@@ -296,6 +322,14 @@ test('dial -> INVITE: host candidates only, with an unreachable STUN server, wit
       measurement: 'dial -> INVITE at the server, relay only through the lab TURN server',
       app: summarise('relayOnly', relayOnly),
     },
+    {
+      measurement: 'dial -> INVITE at the server from a tel: link (nothing prepared), host-only',
+      app: summarise('linkHostOnly', linkHostOnly),
+    },
+    {
+      measurement: `dial -> INVITE at the server from a tel: link (nothing prepared), unreachable STUN server`,
+      app: summarise('linkUnreachableStun', linkUnreachableStun),
+    },
   ];
   const notes = [
     `${RUNS} runs each, ${new Date().toISOString()}, loopback only; the app calls the desk phone; dial is the click on Call as the page saw it.`,
@@ -303,7 +337,14 @@ test('dial -> INVITE: host candidates only, with an unreachable STUN server, wit
     "ICE gathering starts when the call's peer connection is made (candidate pool) and stops at the first host candidate without servers; with STUN it waits a bounded time for a reflexive candidate, with TURN a longer one for a relay candidate (REFLEXIVE_CANDIDATE_WAIT_MS and RELAY_CANDIDATE_WAIT_MS in renderer/src/sip/ice-gathering.ts; Chromium alone waits ~40 s for an unreachable server).",
     'A TURN allocation on loopback is two round trips (401 challenge, then the authenticated Allocate) of well under a millisecond each.',
   ];
-  await writeReport('ice-gathering', comparisons, notes, { hostOnly, unreachableStun, withTurn, relayOnly });
+  await writeReport('ice-gathering', comparisons, notes, {
+    hostOnly,
+    unreachableStun,
+    withTurn,
+    relayOnly,
+    linkHostOnly,
+    linkUnreachableStun,
+  });
 });
 
 test('call history at 100,000 entries: first paint and search', async ({ openApp }) => {
