@@ -215,6 +215,7 @@ export class RinglineSessionDescriptionHandler extends SessionDescriptionHandler
       this.useCapturedStream(stream),
     );
     capture.then(this.firstCapture.resolve, this.firstCapture.reject);
+    // The camera has a permission of its own, not followed here: a capture with video may ask.
     const mayAsk =
       fresh.includes('video') ||
       (this.negotiation.captureMayAsk ? this.negotiation.captureMayAsk() : !microphoneGranted());
