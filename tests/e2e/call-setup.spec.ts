@@ -1,3 +1,5 @@
+import type { Locator } from '@playwright/test';
+import type { Lab } from '../lab/lab';
 import type { AppPage } from './app-page';
 import { expect, test } from './fixtures';
 import { sentSdp } from './media-settings';
@@ -40,6 +42,33 @@ async function leftOpen(app: AppPage): Promise<{ connections: string[]; liveTrac
   });
 }
 
+/** Peer connections' signalling states, in the order the page made them. */
+function signallingStates(app: AppPage): Promise<RTCSignalingState[]> {
+  return app.page.evaluate(() => (window.__ringlineTestPeerConnections ?? []).map((pc) => pc.signalingState));
+}
+
+function capturedTracks(app: AppPage): Promise<number | undefined> {
+  return app.page.evaluate(() => window.__ringlineTestCapturedTracks?.length);
+}
+
+/**
+ * The desk phone calls the app, registered as Alice and recording captures: resolves once the call
+ * rings with its peer connection prepared (the offer applied) and the microphone still off.
+ */
+async function ringingCall(
+  openApp: (path?: string) => Promise<AppPage>,
+  lab: Lab,
+): Promise<{ app: AppPage; incoming: Locator }> {
+  const app = await registeredApp(openApp, lab, lab.users.alice);
+  await recordCaptures(app);
+  await lab.legacy.dial(lab.users.alice.aor);
+  const incoming = app.incomingCall(lab.users.legacy.displayName);
+  await expect(incoming).toBeVisible();
+  await expect.poll(() => signallingStates(app)).toContain('have-remote-offer');
+  expect(await capturedTracks(app)).toBe(0);
+  return { app, incoming };
+}
+
 test.describe('call setup: the offer does not wait for the microphone, answering is prepared while ringing', () => {
   test('the desk phone hears our tone from the first packet it gets', async ({ lab, openApp }) => {
     const app = await registeredApp(openApp, lab, lab.users.alice);
@@ -66,16 +95,12 @@ test.describe('call setup: the offer does not wait for the microphone, answering
     const app = await registeredApp(openApp, lab, lab.users.alice);
     await recordCaptures(app);
     await app.page.getByLabel('Number or SIP address').fill(lab.users.legacy.user);
-    await expect
-      .poll(() =>
-        app.page.evaluate(() => (window.__ringlineTestPeerConnections ?? []).map((pc) => pc.signalingState)),
-      )
-      .toEqual(['have-local-offer']);
+    await expect.poll(() => signallingStates(app)).toEqual(['have-local-offer']);
     const prepared = await sentSdp(app);
     expect(prepared, 'its candidates are gathered while the number is entered').toMatch(
       /a=candidate:.* typ host/,
     );
-    expect(await app.page.evaluate(() => window.__ringlineTestCapturedTracks?.length)).toBe(0);
+    expect(await capturedTracks(app)).toBe(0);
 
     const dialled = Date.now();
     await app.button('Call').click();
@@ -84,7 +109,7 @@ test.describe('call setup: the offer does not wait for the microphone, answering
     const { after } = await app.expectAudioFlowing();
     expect(after.peerConnections, 'the prepared connection is the call').toBe(1);
     expect(await app.page.evaluate(() => window.__ringlineTestPeerConnections?.length)).toBe(1);
-    expect(await app.page.evaluate(() => window.__ringlineTestCapturedTracks?.length)).toBe(1);
+    expect(await capturedTracks(app)).toBe(1);
     const origin = (sdp: string) => /^o=.*$/m.exec(sdp)?.[0];
     expect(origin(await sentSdp(app)), 'the offer made ahead is the one the INVITE carried').toBe(
       origin(prepared),
@@ -99,55 +124,33 @@ test.describe('call setup: the offer does not wait for the microphone, answering
     lab,
     openApp,
   }) => {
-    const app = await registeredApp(openApp, lab, lab.users.alice);
-    await recordCaptures(app);
-    await lab.legacy.dial(lab.users.alice.aor);
-    const incoming = app.incomingCall(lab.users.legacy.displayName);
-    await expect(incoming).toBeVisible();
-    // While it rings, its peer connection is ready with the offer, and the microphone is off.
-    await expect
-      .poll(() =>
-        app.page.evaluate(() => (window.__ringlineTestPeerConnections ?? []).map((pc) => pc.signalingState)),
-      )
-      .toContain('have-remote-offer');
-    expect(await app.page.evaluate(() => window.__ringlineTestCapturedTracks?.length)).toBe(0);
-
+    const { app, incoming } = await ringingCall(openApp, lab);
     await lab.legacy.hangup();
     await lab.waitForSipRequest('CANCEL', { from: lab.users.legacy.user });
     await expect(incoming).toHaveCount(0);
     await expect.poll(() => leftOpen(app)).toEqual({ connections: [], liveTracks: [] });
-    expect(await app.page.evaluate(() => window.__ringlineTestCapturedTracks?.length)).toBe(0);
+    expect(await capturedTracks(app)).toBe(0);
   });
 
   test('a call declined while it rings leaves no peer connection or track open', async ({ lab, openApp }) => {
-    const app = await registeredApp(openApp, lab, lab.users.alice);
-    await recordCaptures(app);
-    await lab.legacy.dial(lab.users.alice.aor);
-    const incoming = app.incomingCall(lab.users.legacy.displayName);
-    await expect
-      .poll(() =>
-        app.page.evaluate(() => (window.__ringlineTestPeerConnections ?? []).map((pc) => pc.signalingState)),
-      )
-      .toContain('have-remote-offer');
+    const { app, incoming } = await ringingCall(openApp, lab);
     await incoming.getByRole('button', { name: 'Decline' }).click();
     await lab.legacy.waitForEvent('CALL_CLOSED');
     await expect(app.lastCall().getByRole('status')).toHaveText('You declined the call');
     await expect.poll(() => leftOpen(app)).toEqual({ connections: [], liveTracks: [] });
-    expect(await app.page.evaluate(() => window.__ringlineTestCapturedTracks?.length)).toBe(0);
+    expect(await capturedTracks(app)).toBe(0);
   });
 
   test('answering the prepared call: audio both ways, and hanging up closes everything', async ({
     lab,
     openApp,
   }) => {
-    const app = await registeredApp(openApp, lab, lab.users.alice);
-    await recordCaptures(app);
-    await lab.legacy.dial(lab.users.alice.aor);
-    await app.incomingCall(lab.users.legacy.displayName).getByRole('button', { name: 'Answer' }).click();
+    const { app, incoming } = await ringingCall(openApp, lab);
+    await incoming.getByRole('button', { name: 'Answer' }).click();
     await lab.legacy.waitForEvent('CALL_ESTABLISHED');
     const { after } = await app.expectAudioFlowing();
     expect(after.peerConnections, 'the prepared connection is the call').toBe(1);
-    expect(await app.page.evaluate(() => window.__ringlineTestCapturedTracks?.length)).toBe(1);
+    expect(await capturedTracks(app)).toBe(1);
 
     await app.button('Hang up').click();
     await lab.legacy.waitForEvent('CALL_CLOSED');
