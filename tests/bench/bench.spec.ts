@@ -3,14 +3,32 @@
  * native SIP phones (baresip <-> baresip through the same Kamailio) in the same run.
  * Writes bench-results/<calls|history>.json and .md. Figures only; nothing here asserts a time.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { cpus, loadavg } from 'node:os';
+import { cpus, hostname, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { Locator } from '@playwright/test';
 import type { AppPage } from '../e2e/app-page';
 import { expect, test } from '../e2e/fixtures';
 import type { Lab } from '../lab/lab';
-import { addIceServer, newAccountForm, UNREACHABLE_STUN } from '../e2e/media-settings';
+import {
+  addIceServer,
+  addTurnServer,
+  mediaPort,
+  newAccountForm,
+  saveAccount,
+  UNREACHABLE_STUN,
+} from '../e2e/media-settings';
 import { replyTime } from './kamailio-replies';
+import {
+  firstAudibleRtp,
+  firstRtp,
+  phoneAudioPort,
+  startPacketCapture,
+  type UdpPacket,
+} from './packet-capture';
+import { clickAt, firstInboundRtpAt } from './page-timing';
 import { markdownReport, summarise, type Comparison } from './stats';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
@@ -26,12 +44,32 @@ test('call setup and registration, app vs native', async ({ lab, openApp }) => {
     dialToInvite: [] as number[],
     inviteTo200: [] as number[],
     okToFirstRtp: [] as number[],
+    okToAudibleAtDesk: [] as number[],
+    okToRtpAtSocket: [] as number[],
     answerToFirstRtp: [] as number[],
+    answerTo200: [] as number[],
+    answerToAudibleAtDesk: [] as number[],
+    answerToRtpAtSocket: [] as number[],
     inviteToRinging: [] as number[],
     nativeDialToInvite: [] as number[],
     nativeInviteTo200: [] as number[],
     nativeOkToEstablished: [] as number[],
+    nativeOkToAudible: [] as number[],
   };
+  // What reached the desk phones and when: packet timings nothing else reports (see packet-capture.ts).
+  const capture = await startPacketCapture(lab.dir);
+  /** Per call, what to look up in the capture once it is stopped: when a packet arrived, from when. */
+  const lookups: {
+    samples: number[];
+    from: number;
+    arrival: (packets: UdpPacket[]) => number | undefined;
+  }[] = [];
+  /** The first packet with sound a desk phone got in the call, on the port its SDP gave. */
+  const audibleAt =
+    (callId: string, sipPort: number, sdpIn: 'INVITE' | '200 OK', from: number) => (packets: UdpPacket[]) => {
+      const port = phoneAudioPort(packets, callId, sipPort, sdpIn);
+      return port === undefined ? undefined : firstAudibleRtp(packets, port, from);
+    };
 
   for (let run = 0; run < RUNS; run++) {
     // A fresh copy of the app each time: WebSocket + TLS, REGISTER, 401 challenge, REGISTER, 200 OK.
@@ -53,18 +91,25 @@ test('call setup and registration, app vs native', async ({ lab, openApp }) => {
 
   for (let run = 0; run < RUNS; run++) {
     lab.legacy.clearEvents();
-    const dialled = Date.now();
-    await app.dial(lab.users.legacy.user);
+    await app.page.getByLabel('Number or SIP address').fill(lab.users.legacy.user);
+    const inboundRtp = firstInboundRtpAt(app.page);
+    const dialled = await clickAt(app.button('Call'));
     const invite = await lab.waitForSipRequest('INVITE', { to: lab.users.legacy.user, since: dialled });
-    await expect
-      .poll(async () => (await app.audioStats()).packetsReceived, { intervals: [5] })
-      .toBeGreaterThan(0);
-    const firstRtp = Date.now();
+    const firstRtpAt = await inboundRtp;
     const ok = await replyTime(lab.logsDir, invite.callId, 200);
     samples.dialToInvite.push(invite.time - dialled);
     if (ok !== undefined) {
       samples.inviteTo200.push(ok - invite.time);
-      samples.okToFirstRtp.push(firstRtp - ok);
+      samples.okToFirstRtp.push(firstRtpAt - ok);
+      const port = await mediaPort(app);
+      lookups.push(
+        {
+          samples: samples.okToAudibleAtDesk,
+          from: ok,
+          arrival: audibleAt(invite.callId, lab.legacy.sipPort, '200 OK', ok),
+        },
+        { samples: samples.okToRtpAtSocket, from: ok, arrival: (packets) => firstRtp(packets, port, ok) },
+      );
     }
     await app.button('Hang up').click();
     await lab.legacy.waitForEvent('CALL_CLOSED');
@@ -89,12 +134,24 @@ test('call setup and registration, app vs native', async ({ lab, openApp }) => {
     // The INVITE that was let through: after a 407 challenge the phone sends it again.
     const relayed = (await lab.sipRequests({ method: 'INVITE', callId: invite.callId })).at(-1) ?? invite;
     samples.inviteToRinging.push(shown - relayed.time);
-    const clicked = Date.now();
-    await answer.click();
-    await expect
-      .poll(async () => (await app.audioStats()).packetsReceived, { intervals: [5] })
-      .toBeGreaterThan(0);
-    samples.answerToFirstRtp.push(Date.now() - clicked);
+    const inboundRtp = firstInboundRtpAt(app.page);
+    const clicked = await clickAt(answer);
+    samples.answerToFirstRtp.push((await inboundRtp) - clicked);
+    const ok = await replyTime(lab.logsDir, invite.callId, 200);
+    if (ok !== undefined) samples.answerTo200.push(ok - clicked);
+    const port = await mediaPort(app);
+    lookups.push(
+      {
+        samples: samples.answerToAudibleAtDesk,
+        from: clicked,
+        arrival: audibleAt(invite.callId, lab.legacy.sipPort, 'INVITE', clicked),
+      },
+      {
+        samples: samples.answerToRtpAtSocket,
+        from: clicked,
+        arrival: (packets) => firstRtp(packets, port, clicked),
+      },
+    );
     await lab.legacy.hangup();
     await expect(app.callCard()).toHaveCount(0);
   }
@@ -116,12 +173,25 @@ test('call setup and registration, app vs native', async ({ lab, openApp }) => {
       if (ok !== undefined) {
         samples.nativeInviteTo200.push(ok - invite.time);
         samples.nativeOkToEstablished.push(established - ok);
+        lookups.push({
+          samples: samples.nativeOkToAudible,
+          from: ok,
+          arrival: audibleAt(invite.callId, lab.legacy.sipPort, '200 OK', ok),
+        });
       }
+      // Long enough for the caller's first packets to reach the callee before the call ends.
+      await delay(300);
       await desk.hangup();
       await lab.legacy.waitForEvent('CALL_CLOSED');
     }
   } finally {
     await desk.stop();
+  }
+
+  const packets = await capture.stop();
+  for (const { samples: into, from, arrival } of lookups) {
+    const at = arrival(packets);
+    if (at !== undefined) into.push(at - from);
   }
 
   const comparisons: Comparison[] = [
@@ -142,6 +212,16 @@ test('call setup and registration, app vs native', async ({ lab, openApp }) => {
       native: summarise('nativeOkToEstablished', samples.nativeOkToEstablished),
     },
     {
+      measurement: '200 OK -> first RTP packet reaching the app’s socket (packet capture)',
+      app: summarise('okToRtpAtSocket', samples.okToRtpAtSocket),
+    },
+    {
+      measurement:
+        '200 OK -> first packet with our sound at the desk phone (native: the caller’s at the callee)',
+      app: summarise('okToAudibleAtDesk', samples.okToAudibleAtDesk),
+      native: summarise('nativeOkToAudible', samples.nativeOkToAudible),
+    },
+    {
       measurement: 'incoming INVITE at the server -> the call rings in the app (offer check included)',
       app: summarise('inviteToRinging', samples.inviteToRinging),
     },
@@ -149,30 +229,45 @@ test('call setup and registration, app vs native', async ({ lab, openApp }) => {
       measurement: 'answer click -> first inbound RTP at the callee',
       app: summarise('answerToFirstRtp', samples.answerToFirstRtp),
     },
+    {
+      measurement: 'answer click -> first RTP packet reaching the app’s socket (packet capture)',
+      app: summarise('answerToRtpAtSocket', samples.answerToRtpAtSocket),
+    },
+    {
+      measurement: 'answer click -> 200 OK at the server',
+      app: summarise('answerTo200', samples.answerTo200),
+    },
+    {
+      measurement: 'answer click -> first packet with our sound at the calling desk phone',
+      app: summarise('answerToAudibleAtDesk', samples.answerToAudibleAtDesk),
+    },
   ];
   const notes = [
     `${RUNS} runs each, ${new Date().toISOString()}, Chromium ${app.context.browser()?.version() ?? '?'}, loopback only.`,
     'The app dials the desk phone through rtpengine (WebRTC -> plain RTP); native is baresip -> baresip (plain RTP).',
-    'Times are taken from Kamailio log timestamps and the test process clock on the same machine; first RTP is polled every 5 ms from getStats.',
+    'Times are taken from Kamailio log timestamps, the app page (the click event’s time stamp; first RTP polled from getStats every 5 ms inside the page) and a tcpdump capture of loopback, all on the same machine clock.',
+    '"First packet with our sound": the first G.711 packet to the desk phone’s RTP port whose samples are not silence (RMS > 0.01); it includes ICE, DTLS and, if it is slower, the microphone starting up.',
   ];
   await writeReport('calls', comparisons, notes, samples);
 });
 
-test('dial -> INVITE: host candidates only, and with an unreachable STUN server', async ({
+test('dial -> INVITE: host candidates only, with an unreachable STUN server, with TURN', async ({
   lab,
   openApp,
 }) => {
-  /** Dials the desk phone RUNS times; returns dial -> INVITE at Kamailio for each call. */
-  const dialToInvite = async (stunUrl?: string): Promise<number[]> => {
+  const turn = await lab.turnServer();
+  /** Dials the desk phone RUNS times with an account set up by `servers`; dial -> INVITE at Kamailio. */
+  const dialToInvite = async (servers: (form: Locator) => Promise<void>): Promise<number[]> => {
     const app = await openApp();
-    if (stunUrl) await addIceServer(newAccountForm(app), stunUrl);
-    await app.addAccount(lab.users.alice, lab.wssUrl);
+    const form = newAccountForm(app);
+    await servers(form);
+    await saveAccount(form, lab.users.alice, lab.wssUrl);
     await app.expectRegistered();
     const samples: number[] = [];
     for (let run = 0; run < RUNS; run++) {
       lab.legacy.clearEvents();
-      const dialled = Date.now();
-      await app.dial(lab.users.legacy.user);
+      await app.page.getByLabel('Number or SIP address').fill(lab.users.legacy.user);
+      const dialled = await clickAt(app.button('Call'));
       const invite = await lab.waitForSipRequest('INVITE', { to: lab.users.legacy.user, since: dialled });
       samples.push(invite.time - dialled);
       await lab.legacy.waitForEvent('CALL_ESTABLISHED');
@@ -183,20 +278,73 @@ test('dial -> INVITE: host candidates only, and with an unreachable STUN server'
     await app.context.close();
     return samples;
   };
-  const hostOnly = await dialToInvite();
-  const unreachableStun = await dialToInvite(UNREACHABLE_STUN);
+  /**
+   * The same from a tel: link (the app asks, the click on its Call is dial): nothing is prepared, the
+   * connection is made at the click, as for a call placed from history, contacts or a link.
+   */
+  const dialLinkToInvite = async (servers: (form: Locator) => Promise<void>): Promise<number[]> => {
+    const samples: number[] = [];
+    for (let run = 0; run < RUNS; run++) {
+      lab.legacy.clearEvents();
+      const app = await openApp(`/?dial=${encodeURIComponent(`tel:${lab.users.legacy.user}`)}`);
+      const form = newAccountForm(app);
+      await servers(form);
+      await saveAccount(form, lab.users.alice, lab.wssUrl);
+      await app.expectRegistered();
+      const prompt = app.page.getByRole('dialog', { name: 'Call this number?' });
+      const dialled = await clickAt(prompt.getByRole('button', { name: 'Call' }));
+      const invite = await lab.waitForSipRequest('INVITE', { to: lab.users.legacy.user, since: dialled });
+      samples.push(invite.time - dialled);
+      await lab.legacy.waitForEvent('CALL_ESTABLISHED');
+      await app.button('Hang up').click();
+      await lab.legacy.waitForEvent('CALL_CLOSED');
+      await app.context.close();
+    }
+    return samples;
+  };
+  const hostOnly = await dialToInvite(async () => undefined);
+  const linkHostOnly = await dialLinkToInvite(async () => undefined);
+  const linkUnreachableStun = await dialLinkToInvite((form) => addIceServer(form, UNREACHABLE_STUN));
+  const unreachableStun = await dialToInvite((form) => addIceServer(form, UNREACHABLE_STUN));
+  const withTurn = await dialToInvite((form) => addTurnServer(form, turn, false));
+  const relayOnly = await dialToInvite((form) => addTurnServer(form, turn, true));
   const comparisons: Comparison[] = [
     { measurement: 'dial -> INVITE at the server, host-only', app: summarise('hostOnly', hostOnly) },
     {
       measurement: `dial -> INVITE at the server, with an unreachable STUN server (${UNREACHABLE_STUN})`,
       app: summarise('unreachableStun', unreachableStun),
     },
+    {
+      measurement: 'dial -> INVITE at the server, with a reachable TURN server (lab coturn, UDP)',
+      app: summarise('withTurn', withTurn),
+    },
+    {
+      measurement: 'dial -> INVITE at the server, relay only through the lab TURN server',
+      app: summarise('relayOnly', relayOnly),
+    },
+    {
+      measurement: 'dial -> INVITE at the server from a tel: link (nothing prepared), host-only',
+      app: summarise('linkHostOnly', linkHostOnly),
+    },
+    {
+      measurement: `dial -> INVITE at the server from a tel: link (nothing prepared), unreachable STUN server`,
+      app: summarise('linkUnreachableStun', linkUnreachableStun),
+    },
   ];
   const notes = [
-    `${RUNS} runs each, ${new Date().toISOString()}, loopback only; the app calls the desk phone.`,
-    'ICE gathering stops at the first host candidate without servers; with STUN it waits at most 500 ms after the host candidates for a reflexive one (Chromium alone waits ~40 s for an unreachable server).',
+    `${RUNS} runs each, ${new Date().toISOString()}, loopback only; the app calls the desk phone; dial is the click on Call as the page saw it.`,
+    'The number is filled in all at once just before the click (Playwright’s fill): the connection the app prepares while a number is entered (Phone.prepareDial) has only that gap, tens of ms, to gather in; a person typing a number gives it seconds.',
+    "ICE gathering starts when the call's peer connection is made (candidate pool) and stops at the first host candidate without servers; with STUN it waits a bounded time for a reflexive candidate, with TURN a longer one for a relay candidate (REFLEXIVE_CANDIDATE_WAIT_MS and RELAY_CANDIDATE_WAIT_MS in renderer/src/sip/ice-gathering.ts; Chromium alone waits ~40 s for an unreachable server).",
+    'A TURN allocation on loopback is two round trips (401 challenge, then the authenticated Allocate) of well under a millisecond each.',
   ];
-  await writeReport('ice-gathering', comparisons, notes, { hostOnly, unreachableStun });
+  await writeReport('ice-gathering', comparisons, notes, {
+    hostOnly,
+    unreachableStun,
+    withTurn,
+    relayOnly,
+    linkHostOnly,
+    linkUnreachableStun,
+  });
 });
 
 test('call history at 100,000 entries: first paint and search', async ({ openApp }) => {
@@ -422,6 +570,27 @@ test('reconnection: app start -> registered, SIP server restart -> re-registered
   await writeReport('reconnect', comparisons, notes, samples);
 });
 
+/** Which code ran where: the commit (and whether the tree had changes) and the machine. */
+function benchEnvironment(): string {
+  const git = (...args: string[]): string => {
+    try {
+      return execFileSync('git', args, { encoding: 'utf8' }).trim();
+    } catch {
+      return '';
+    }
+  };
+  const commit = git('rev-parse', '--short', 'HEAD') || 'unknown commit';
+  const dirty = git('status', '--porcelain', '--untracked-files=no') ? ' with uncommitted changes' : '';
+  const cpu = cpus();
+  const memory = `${Math.round(totalmem() / 2 ** 30)} GiB`;
+  return (
+    `Commit ${commit}${dirty}; machine ${hostname()}: ${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ` +
+    `${memory}, load average ${loadavg()
+      .map((load) => load.toFixed(1))
+      .join(' / ')} at the end.`
+  );
+}
+
 /** Writes bench-results/<name>.json and .md, and prints the table. */
 async function writeReport(
   name: string,
@@ -434,7 +603,7 @@ async function writeReport(
     join(OUT, `${name}.json`),
     `${JSON.stringify({ runs: RUNS, comparisons, samples }, null, 2)}\n`,
   );
-  const report = markdownReport(comparisons, notes);
+  const report = markdownReport(comparisons, [...notes, benchEnvironment()]);
   await writeFile(join(OUT, `${name}.md`), report);
   console.log(report);
 }

@@ -9,13 +9,13 @@ set -euo pipefail
 # kamailio and kamcmd are in sbin, which non-root PATHs often lack.
 PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
 
-PACKAGES="kamailio kamailio-websocket-modules kamailio-tls-modules kamailio-presence-modules sipsak rtpengine-daemon rtpengine-utils baresip-core sox chromium iproute2 openssl iptables"
+PACKAGES="kamailio kamailio-websocket-modules kamailio-tls-modules kamailio-presence-modules sipsak rtpengine-daemon rtpengine-utils baresip-core coturn tcpdump sox chromium iproute2 openssl iptables"
 INSTALL="apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $PACKAGES"
 
 # Prints one line per missing dependency.
 missing_dependencies() {
   local command
-  for command in kamailio kamcmd rtpengine baresip sox openssl unshare ip iptables sipsak; do
+  for command in kamailio kamcmd rtpengine baresip turnserver tcpdump sox openssl unshare ip iptables sipsak; do
     command -v "$command" >/dev/null 2>&1 || echo "command '$command'"
   done
   [ -x /usr/bin/chromium ] || echo "/usr/bin/chromium"

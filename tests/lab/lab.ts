@@ -26,6 +26,7 @@ import {
   type LegacyPhone,
 } from './baresip.js';
 import { createLabCertificate } from './certificate.js';
+import { startTurnServer, type TurnServer } from './coturn.js';
 import { startKamailio, type Kamailio, type SipRequestFilter, type SipRequestRecord } from './kamailio.js';
 import { startRtpengine, type Rtpengine, type RtpengineSession } from './rtpengine.js';
 import { createLabUsers, LAB_DOMAIN, type LabUser, type LabUsers } from './users.js';
@@ -33,6 +34,7 @@ import { publishMailbox, type MailboxCounts } from './voicemail.js';
 import { waitFor } from './wait.js';
 
 export type { AudioMeasurement } from './audio.js';
+export type { TurnAllocationUsage, TurnServer } from './coturn.js';
 export type { AnswerMode, BaresipEvent, LegacyPhone } from './baresip.js';
 export type { SipRequestFilter, SipRequestRecord } from './kamailio.js';
 export type { RtpengineSession } from './rtpengine.js';
@@ -80,6 +82,11 @@ export interface Lab {
   legacy: LegacyPhone;
   /** Starts another baresip phone registered as `user`; stopped with the lab. */
   startLegacyPhone(user: LabUser, opts?: LegacyPhoneStartOptions): Promise<LegacyPhone>;
+  /**
+   * The lab's TURN server (coturn on 127.0.0.1, one long-term credential), started on first use and
+   * stopped with the lab.
+   */
+  turnServer(): Promise<TurnServer>;
   /** AoRs with a registered contact, e.g. ["sip:1010@127.0.0.1"] (Kamailio's `ul.dump`). */
   registeredAors(): Promise<string[]>;
   /** Resolves once `aor` ("sip:1001@127.0.0.1") has a registered contact. Default timeout 10 s. */
@@ -187,6 +194,7 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
 
   let rtpengine: Rtpengine | undefined;
   let kamailio: Kamailio | undefined;
+  let turn: Promise<TurnServer> | undefined;
   const phones: LegacyPhone[] = [];
   const phonesPerUser = new Map<string, number>();
 
@@ -221,6 +229,7 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
       await Promise.allSettled(phones.map((phone) => phone.stop()));
       await kamailio?.stop().catch(() => undefined);
       await rtpengine?.stop().catch(() => undefined);
+      await turn?.then((server) => server.stop()).catch(() => undefined);
     })();
     return stopping;
   };
@@ -271,6 +280,14 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
       users,
       legacy,
       startLegacyPhone: startPhone,
+      turnServer: () => {
+        turn ??= (async () => {
+          const turnDir = join(dir, 'coturn');
+          await mkdir(turnDir);
+          return startTurnServer({ dir: turnDir, logFile: join(logsDir, 'coturn.log') });
+        })();
+        return turn;
+      },
       registeredAors: () => running.registeredAors(),
       waitForRegistered: async (aor, timeoutMs = 10_000) => {
         await waitFor(async () => ((await running.registeredAors()).includes(aor) ? true : undefined), {

@@ -116,6 +116,7 @@ export class Call {
         const peerConnection = (handler as SessionDescriptionHandler).peerConnection;
         if (video.offerAtStart && !provisional && peerConnection)
           this.video.offerVideoAtStart(peerConnection);
+        if (handler instanceof RinglineSessionDescriptionHandler) this.followLocalMedia(handler);
         // An incoming call that answered in a reliable 180 (RFC 3262) has media before the user
         // answers: the caller is heard only once the call is taken.
         if (this.snapshot.state !== 'incoming') this.attachRemoteAudio();
@@ -660,10 +661,52 @@ export class Call {
     this.moveTo('ended', { end, endedAt: Date.now(), holdPending: undefined });
   }
 
-  /** The microphone is live only when the call is neither muted nor (being) held. */
+  /**
+   * The offer or answer goes out before capture resolves (see `session-description-handler.ts`):
+   * once the microphone is on the call, mute and hold apply to it; if capture fails, the call cannot
+   * go on and ends (CANCEL before an answer, BYE after, RFC 3261 §9 and §15).
+   */
+  private followLocalMedia(handler: RinglineSessionDescriptionHandler): void {
+    handler.localMedia.then(
+      () => this.applyMicrophone(),
+      (error: unknown) => {
+        // Closed with the call: nothing more to end.
+        if (!handler.peerConnection || this.snapshot.state === 'ended') return;
+        this.pendingEnd ??= { reason: 'media-failed', detail: String(error) };
+        void this.endWithoutMedia();
+      },
+    );
+  }
+
+  private async endWithoutMedia(): Promise<void> {
+    const session = this.session;
+    if (session instanceof Inviter && session.state !== SessionState.Established) {
+      if (session.state === SessionState.Initial || session.state === SessionState.Establishing)
+        await session.cancel().catch(() => undefined);
+      return;
+    }
+    if (session.state === SessionState.Establishing) {
+      // Our 200 OK is on its way: the dialog can be ended once it is confirmed.
+      await new Promise<void>((resolve) => {
+        const onState = (state: SessionState): void => {
+          if (state !== SessionState.Established && state !== SessionState.Terminated) return;
+          session.stateChange.removeListener(onState);
+          resolve();
+        };
+        session.stateChange.addListener(onState);
+      });
+    }
+    if (session.state === SessionState.Established) await session.bye().catch(() => undefined);
+  }
+
+  /**
+   * The microphone is live only when the call is neither muted nor (being) held, and not while an
+   * incoming call still rings (an answer sent in a reliable 180 must not carry the room).
+   */
   private applyMicrophone(holding = false): void {
     this.microphone ??= this.audioSender()?.track ?? undefined;
-    const live = !this.snapshot.muted && !this.snapshot.held && !holding;
+    const live =
+      !this.snapshot.muted && !this.snapshot.held && !holding && this.snapshot.state !== 'incoming';
     if (this.microphone) this.microphone.enabled = live;
   }
 

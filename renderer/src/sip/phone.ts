@@ -38,9 +38,12 @@ import { Reconnector, type ConnectionStatus, type RegisterOutcome } from './reco
 import { registrationIsRetryable } from './registration-retry';
 import type { CodecPreferences } from './codec-preferences';
 import {
-  ringlineSessionDescriptionHandlerFactory,
+  RinglineSessionDescriptionHandlerFactory,
   type MediaNegotiation,
+  type RinglineSessionDescriptionHandler,
 } from './session-description-handler';
+import { prepareAnswer } from './answer-prework';
+import { sdpOffer } from './offer-check';
 
 /** Everything a Phone needs to register one account. The password arrives from the host, never stored here. */
 export interface PhoneConfig {
@@ -110,6 +113,8 @@ export interface PhoneDelegate {
 }
 
 const REGISTER_EXPIRES_SECONDS = 300;
+/** How long a call prepared while the user enters a number waits to be placed (see `prepareDial`). */
+const PREPARED_DIAL_MS = 60_000;
 // SIP.js answers every REGISTER within Timer F (64 × T1 = 32 s) with a real or an internal 408; this
 // only guards against an answer it drops without telling anyone.
 const REGISTER_ANSWER_TIMEOUT_MS = 40_000;
@@ -133,6 +138,9 @@ export class Phone {
   private stopped = false;
   private defaultDtmfMode: DtmfMode | undefined;
   private readonly log: SipLog;
+  private readonly handlers: RinglineSessionDescriptionHandlerFactory;
+  private preparedDial:
+    { handler: RinglineSessionDescriptionHandler; expiry: ReturnType<typeof setTimeout> } | undefined;
   /** BLF, presence and message waiting for this account. */
   readonly presence: PresenceAgent;
 
@@ -147,6 +155,14 @@ export class Phone {
     this.log = new SipLog(config.password, logLevel, (level, message) =>
       this.delegate.onLog?.(level, message),
     );
+    // Codec order, an ICE wait that ends when the useful candidates are in, the user's devices,
+    // capture beside negotiation.
+    this.handlers = new RinglineSessionDescriptionHandlerFactory({
+      iceServers: config.iceServers,
+      iceTransportPolicy: config.iceTransportPolicy ?? 'all',
+      codecs: config.codecs ?? { audio: [], video: [] },
+      captureConstraints: config.captureConstraints ?? ((requested) => requested),
+    });
     this.userAgent = new UserAgent({
       uri,
       displayName: config.displayName || undefined,
@@ -155,13 +171,7 @@ export class Phone {
       transportConstructor: FailoverTransport,
       transportOptions: { server: config.wssUrl },
       preloadedRouteSet: config.outboundProxy ? [config.outboundProxy] : [],
-      // Codec order, an ICE wait that ends when the useful candidates are in, the user's devices.
-      sessionDescriptionHandlerFactory: ringlineSessionDescriptionHandlerFactory({
-        iceServers: config.iceServers,
-        iceTransportPolicy: config.iceTransportPolicy ?? 'all',
-        codecs: config.codecs ?? { audio: [], video: [] },
-        captureConstraints: config.captureConstraints ?? ((requested) => requested),
-      }),
+      sessionDescriptionHandlerFactory: this.handlers.create,
       // Accept INVITEs with Replaces (RFC 3891) so an attended transfer can complete towards us.
       sipExtensionReplaces: SIPExtension.Supported,
       // Reliable provisional responses (RFC 3262): PRACK for a far end's reliable 18x (early media
@@ -335,9 +345,33 @@ export class Phone {
     });
   }
 
+  /**
+   * The user is entering a number to call on this account: the next audio call's peer connection
+   * and offer are made now, so the INVITE leaves the moment they dial, with the candidates (and any
+   * STUN or TURN answer) gathered while they typed. Nothing is captured; unused, it is let go after
+   * {@link PREPARED_DIAL_MS}.
+   */
+  prepareDial(): void {
+    if (this.preparedDial || this.stopped || this.registration.state !== 'registered') return;
+    const handler = this.handlers.ahead(this.userAgent);
+    void handler.prepareLocalOffer();
+    this.preparedDial = {
+      handler,
+      expiry: setTimeout(() => this.takePreparedDial()?.close(), PREPARED_DIAL_MS),
+    };
+  }
+
+  private takePreparedDial(): RinglineSessionDescriptionHandler | undefined {
+    const prepared = this.preparedDial;
+    this.preparedDial = undefined;
+    clearTimeout(prepared?.expiry);
+    return prepared?.handler;
+  }
+
   /** Hangs up every call, unregisters and closes the transport. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.takePreparedDial()?.close();
     this.reconnector.stop();
     await Promise.allSettled([...this.calls.values()].map((call) => call.hangup()));
     await this.presence.stop();
@@ -357,7 +391,14 @@ export class Phone {
       extraHeaders: INVITE_HEADERS,
       sessionDescriptionHandlerOptions: AUDIO_ONLY,
     });
-    return this.track(Call.dial(inviter, this.config.accountId, this.dtmfMode, this.callEvents(), withVideo));
+    // The call the number was entered for; a video call makes its own offer (video added first).
+    const prepared = this.takePreparedDial();
+    if (prepared && withVideo) prepared.close();
+    else if (prepared) this.handlers.prepare(inviter, prepared);
+    const call = Call.dial(inviter, this.config.accountId, this.dtmfMode, this.callEvents(), withVideo);
+    // SIP.js took it when the INVITE was started; should it not have, it is closed, not left open.
+    this.handlers.discard(inviter);
+    return this.track(call);
   }
 
   /** Sends a text message (SIP MESSAGE) to an already resolved SIP URI; `onOutcome` runs once. */
@@ -408,6 +449,12 @@ export class Phone {
         .catch(() => undefined);
       return;
     }
+    // Before the call is reported: an auto-answer then already finds the prepared handler.
+    prepareAnswer(
+      this.handlers,
+      invitation,
+      sdpOffer(invitation.body, invitation.request.getHeader('Content-Type')),
+    );
     const call = this.track(
       Call.incoming(invitation, this.config.accountId, this.dtmfMode, this.callEvents(), {
         headers: decision.answerHeaders,

@@ -132,6 +132,11 @@ export class Softphone {
     return call ? { ok: true, callId: call.id } : { ok: false, error: 'nothing-to-pick-up' };
   }
 
+  /** The user is entering a number to call on this account: its next call is made ready (see `Phone.prepareDial`). */
+  prepareDial(accountId: string): void {
+    this.phones.get(accountId)?.prepareDial();
+  }
+
   /** Places a call (a video call when asked); calls already connected are held first, like picking up a new line. */
   dial(accountId: string, input: string, withVideo = false): DialOutcome {
     const phone = this.phones.get(accountId);

@@ -294,6 +294,7 @@ export const usePhoneStore = defineStore('phone', () => {
     reconnectNow,
     disconnect,
     dial,
+    prepareDial: (accountId: string) => softphone.prepareDial(accountId),
     answer,
     switchTo,
     decline: (callId: string, statusCode: 486 | 603 = 603) => softphone.decline(callId, statusCode),
