@@ -18,7 +18,6 @@
  * trusted it. `certificate-error` carries the full URL, is also raised for a page's WebSocket
  * connections (with `isMainFrame` false), and its answer is not cached by the network service.
  */
-import { X509Certificate } from 'node:crypto';
 import type {
   Account,
   CertificateProblem,
@@ -26,15 +25,9 @@ import type {
   TrustedCertificate,
 } from '../common/contract';
 import { serverAddress } from '../common/wss-url';
+import { pinVerdict, sha256Fingerprint } from '../gateway/certificate-pin';
 
-/** SHA-256 fingerprint (upper-case colon hex) of a PEM certificate, or null when it cannot be parsed. */
-export function sha256Fingerprint(pem: string): string | null {
-  try {
-    return new X509Certificate(pem).fingerprint256;
-  } catch {
-    return null;
-  }
-}
+export { sha256Fingerprint };
 
 /** A certificate Chromium refused: where, what, and why. */
 export interface PresentedCertificate {
@@ -64,10 +57,10 @@ export function decideCertificate(
   let pinnedHere = false;
   for (const account of accounts) {
     if (serverAddress(account.wssUrl) !== host) continue;
-    const pin = account.trustedCertificate?.host === host ? account.trustedCertificate : undefined;
-    if (pin === undefined) {
+    const verdict = pinVerdict(account.trustedCertificate, host, sha256);
+    if (verdict === 'untrusted') {
       problems.push({ kind: 'untrusted', accountId: account.id, host, sha256, error: presented.error });
-    } else if (pin.sha256 === sha256) {
+    } else if (verdict === 'pinned') {
       pinnedHere = true;
     } else {
       problems.push({
@@ -75,7 +68,7 @@ export function decideCertificate(
         accountId: account.id,
         host,
         sha256,
-        pinnedSha256: pin.sha256,
+        pinnedSha256: account.trustedCertificate?.sha256,
         error: presented.error,
       });
     }
