@@ -31,7 +31,7 @@ import { systemDnsClient, type DnsClient } from './sip-transport/dns-client';
 import { DEFAULT_TIMING, FlowOpenError, type GatewayLogger, type GatewayTiming } from './sip-transport/flow';
 import { SipResolver, SipServerNotFound } from './sip-transport/resolver';
 import { SipConnection } from './sip-transport/sip-connection';
-import { CertificateRefused } from './sip-transport/stream-flow';
+import { CertificateRefused } from './sip-transport/tls-trust';
 import { trustedRoots, type TrustStore } from './sip-transport/tls-trust';
 import { probeWebSocket } from './websocket-probe';
 

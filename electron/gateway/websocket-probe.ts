@@ -8,10 +8,10 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { connect as netConnect, isIP, type Socket } from 'node:net';
-import { connect as tlsConnect, type TLSSocket } from 'node:tls';
+import type { TLSSocket } from 'node:tls';
 import type { WebSocketProbeRequest, WebSocketProbeResult } from '../common/contract';
 import type { DnsClient } from './sip-transport/dns-client';
-import { tlsVerdict } from './sip-transport/tls-trust';
+import { CertificateRefused, secureSocket } from './sip-transport/tls-trust';
 
 /** RFC 6455 §1.3: the accept key a server must return for our key. */
 const WEBSOCKET_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
@@ -122,36 +122,16 @@ export async function probeWebSocket(
 
   let secure: TLSSocket;
   try {
-    secure = await withTimeout(
-      new Promise<TLSSocket>((resolve, reject) => {
-        const opened = tlsConnect({
-          socket,
-          ...(isIP(host) === 0 ? { servername: host } : {}),
-          ca,
-          minVersion: 'TLSv1.2',
-          rejectUnauthorized: false,
-        });
-        opened.once('secureConnect', () => resolve(opened));
-        opened.once('error', reject);
-      }),
+    ({ secure } = await withTimeout(
+      secureSocket(socket, { names: [host], pinHost: `${host}:${port}`, pin: undefined, ca }),
       timeoutMs,
       'TLS handshake',
-    );
+    ));
   } catch (error) {
     socket.destroy();
+    if (error instanceof CertificateRefused)
+      return { stage: 'tls', detail: error.reason, sha256: error.sha256 };
     return { stage: 'tls', detail: message(error) };
-  }
-  const verdict = tlsVerdict({
-    authorized: secure.authorized,
-    ...(secure.authorizationError ? { authorizationError: String(secure.authorizationError) } : {}),
-    certificate: secure.getPeerCertificate(),
-    expectedNames: [host],
-    pinHost: `${host}:${port}`,
-    pin: undefined,
-  });
-  if (!verdict.accept) {
-    secure.destroy();
-    return { stage: 'tls', detail: verdict.error, sha256: verdict.sha256 };
   }
 
   try {

@@ -24,6 +24,7 @@ import type {
   CertificateTrustRequest,
   TrustedCertificate,
 } from '../common/contract';
+import { readSipServer } from '../common/sip-server';
 import { serverAddress } from '../common/wss-url';
 import { pinVerdict, sha256Fingerprint } from '../gateway/certificate-pin';
 
@@ -42,7 +43,30 @@ export type CertificateDecision =
   { accept: true; host: string; sha256: string } | { accept: false; problems: CertificateProblem[] };
 
 /** The parts of an account the decision reads. */
-export type PinnableAccount = Pick<Account, 'id' | 'wssUrl' | 'trustedCertificate'>;
+export type PinnableAccount = Pick<
+  Account,
+  'id' | 'wssUrl' | 'trustedCertificate' | 'transport' | 'sipServer' | 'fallbackSipServers'
+>;
+
+/**
+ * Whether a pin for `host` (`host:port`) belongs to the account's server: its WebSocket server, or for
+ * a TLS account one of its SIP servers (the gateway pins `configured-host:port-connected-to`, since
+ * a server without a port is found by DNS).
+ */
+export function accountUsesHost(account: PinnableAccount, host: string): boolean {
+  if ((account.transport ?? 'wss') === 'wss') return serverAddress(account.wssUrl) === host;
+  if (account.transport !== 'tls') return false;
+  const pinned = /^(?:\[([^\]]+)\]|([^:]+)):(\d+)$/.exec(host);
+  const pinnedHost = (pinned?.[1] ?? pinned?.[2] ?? '').toLowerCase();
+  return [account.sipServer ?? '', ...(account.fallbackSipServers ?? [])].some((server) => {
+    const read = readSipServer(server);
+    return (
+      read.ok &&
+      read.server.host === pinnedHost &&
+      (read.server.port === undefined || String(read.server.port) === pinned?.[3])
+    );
+  });
+}
 
 /** Pure decision for one refused certificate; see the module comment for the rules. */
 export function decideCertificate(
@@ -111,17 +135,23 @@ export class CertificateTrust {
   onCertificateError(presented: PresentedCertificate): boolean {
     const decision = decideCertificate(presented, this.#options.accounts());
     if (decision.accept) return true;
-    for (const problem of decision.problems) {
-      this.#reported.set(problem.accountId, problem);
-      if (problem.kind === 'changed' && !this.#loggedChanges.has(`${problem.host} ${problem.sha256}`)) {
-        this.#loggedChanges.add(`${problem.host} ${problem.sha256}`);
-        this.#options.warn(
-          `certificate of ${problem.host} CHANGED and was refused: trusted ${problem.pinnedSha256 ?? '?'}, presented ${problem.sha256} (${problem.error})`,
-        );
-      }
-      this.#options.report(problem);
-    }
+    for (const problem of decision.problems) this.report(problem);
     return false;
+  }
+
+  /**
+   * A certificate refused elsewhere than in Chromium (the gateway, for a TLS account): remembered so the
+   * user may pin it, and reported to the renderer like Chromium's refusals.
+   */
+  report(problem: CertificateProblem): void {
+    this.#reported.set(problem.accountId, problem);
+    if (problem.kind === 'changed' && !this.#loggedChanges.has(`${problem.host} ${problem.sha256}`)) {
+      this.#loggedChanges.add(`${problem.host} ${problem.sha256}`);
+      this.#options.warn(
+        `certificate of ${problem.host} CHANGED and was refused: trusted ${problem.pinnedSha256 ?? '?'}, presented ${problem.sha256} (${problem.error})`,
+      );
+    }
+    this.#options.report(problem);
   }
 
   /** Pins the certificate last reported for the account, if it is the one the user saw. */
@@ -131,7 +161,7 @@ export class CertificateTrust {
       throw new Error('That certificate was not presented by this account’s server');
     }
     const account = this.#options.accounts().find((candidate) => candidate.id === request.accountId);
-    if (account === undefined || serverAddress(account.wssUrl) !== problem.host) {
+    if (account === undefined || !accountUsesHost(account, problem.host)) {
       throw new Error('The account’s server changed since the certificate was presented');
     }
     const updated = await this.#options.pin(account.id, { host: problem.host, sha256: problem.sha256 });

@@ -29,7 +29,8 @@ import {
 } from './flow';
 import type { ResolvedTarget } from './resolver';
 import { SocketRewriter, type HostPort, type SocketEndpoint } from './socket-rewriter';
-import { CertificateRefused, StreamFlow } from './stream-flow';
+import { StreamFlow } from './stream-flow';
+import { CertificateRefused } from './tls-trust';
 import { UdpFlow } from './udp-flow';
 import { transactionKey, UdpRetransmitter } from './udp-retransmitter';
 

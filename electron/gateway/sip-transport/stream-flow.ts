@@ -7,9 +7,7 @@
  * reconnects. A server's own ping is answered with a pong. A stream that cannot be framed any more
  * (no Content-Length, a message too large) is closed the same way: the bytes after it cannot be trusted.
  */
-import { connect as netConnect, isIP, type Socket } from 'node:net';
-import { connect as tlsConnect, type TLSSocket } from 'node:tls';
-import type { TrustedCertificate } from '../../common/contract';
+import { connect as netConnect, type Socket } from 'node:net';
 import { SipStreamFramer } from '../sip-message';
 import type { AddressPolicy } from './address-policy';
 import {
@@ -22,34 +20,10 @@ import {
   type SipFlow,
 } from './flow';
 import type { HostPort } from './socket-rewriter';
-import { tlsVerdict, trustedRoots } from './tls-trust';
+import { CertificateRefused, secureSocket, trustedRoots, type TlsIdentity } from './tls-trust';
 
 const PING = Buffer.from('\r\n\r\n');
 const PONG = Buffer.from('\r\n');
-
-/** TLS: what to check the server's certificate against. */
-export interface TlsIdentity {
-  /** Names the certificate may carry: the configured SIP domain (RFC 5922), then the SRV target. */
-  names: readonly string[];
-  /** `host:port` under which the user's pin applies. */
-  pinHost: string;
-  pin: TrustedCertificate | undefined;
-  /** Roots to verify the chain against; undefined: Node's bundled roots (see `trustedRoots`). */
-  ca: string[] | undefined;
-}
-
-/** The server's certificate was refused; carries what the user needs to decide. */
-export class CertificateRefused extends Error {
-  override readonly name = 'CertificateRefused';
-  constructor(
-    readonly kind: 'untrusted' | 'changed',
-    readonly pinHost: string,
-    readonly sha256: string,
-    readonly reason: string,
-  ) {
-    super(`the certificate of ${pinHost} was refused (${kind}): ${reason}; SHA-256 ${sha256}`);
-  }
-}
 
 function openError(error: NodeJS.ErrnoException, remote: HostPort): FlowOpenError {
   const where = hostPort(remote);
@@ -89,10 +63,10 @@ export class StreamFlow implements SipFlow {
   ): Promise<StreamFlow> {
     policy.checkDestination(remote);
     const socket = await new Promise<Socket>((resolve, reject) => {
-      let socket: Socket;
+      const tcp = netConnect({ host: remote.host, port: remote.port });
       const fail = (error: Error): void => {
         clearTimeout(timer);
-        socket.destroy();
+        tcp.destroy();
         reject(error);
       };
       const timer = setTimeout(
@@ -105,54 +79,37 @@ export class StreamFlow implements SipFlow {
           ),
         timing.connectTimeoutMs,
       );
-      if (transport === 'tcp') {
-        socket = netConnect({ host: remote.host, port: remote.port });
-        socket.once('connect', () => {
+      const onError = (error: NodeJS.ErrnoException): void => fail(openError(error, remote));
+      tcp.once('error', onError);
+      tcp.once('connect', () => {
+        if (transport === 'tcp') {
           clearTimeout(timer);
-          socket.removeAllListeners('error');
-          resolve(socket);
-        });
-      } else {
+          tcp.off('error', onError);
+          resolve(tcp);
+          return;
+        }
+        tcp.off('error', onError);
         const identity = tlsIdentity ?? {
           names: [remote.host],
           pinHost: hostPort(remote),
           pin: undefined,
           ca: trustedRoots().ca,
         };
-        const sni = identity.names.find((name) => isIP(name) === 0);
-        const secure: TLSSocket = tlsConnect({
-          host: remote.host,
-          port: remote.port,
-          ...(sni ? { servername: sni } : {}),
-          ca: identity.ca,
-          minVersion: 'TLSv1.2',
-          // The decision is ours (tlsVerdict): chain, identity, then the user's pin. Nothing is sent
-          // before it is taken.
-          rejectUnauthorized: false,
-        });
-        socket = secure;
-        secure.once('secureConnect', () => {
-          clearTimeout(timer);
-          const verdict = tlsVerdict({
-            authorized: secure.authorized,
-            // Typed as an Error, but Node sets the OpenSSL code string (e.g. DEPTH_ZERO_SELF_SIGNED_CERT).
-            ...(secure.authorizationError ? { authorizationError: String(secure.authorizationError) } : {}),
-            certificate: secure.getPeerCertificate(),
-            expectedNames: identity.names,
-            pinHost: identity.pinHost,
-            pin: identity.pin,
-          });
-          if (!verdict.accept) {
-            secure.destroy();
-            reject(new CertificateRefused(verdict.kind, identity.pinHost, verdict.sha256, verdict.error));
-            return;
-          }
-          if (verdict.pinned) log.info(`tls ${identity.pinHost}: accepted the certificate the user trusted`);
-          secure.removeAllListeners('error');
-          resolve(secure);
-        });
-      }
-      socket.once('error', (error: NodeJS.ErrnoException) => fail(openError(error, remote)));
+        secureSocket(tcp, identity).then(
+          ({ secure, pinned }) => {
+            clearTimeout(timer);
+            if (pinned) log.info(`tls ${identity.pinHost}: accepted the certificate the user trusted`);
+            resolve(secure);
+          },
+          (error: unknown) => {
+            clearTimeout(timer);
+            tcp.destroy();
+            reject(
+              error instanceof CertificateRefused ? error : openError(error as NodeJS.ErrnoException, remote),
+            );
+          },
+        );
+      });
     });
     socket.setNoDelay(true);
     const local = { host: socket.localAddress ?? '', port: socket.localPort ?? 0 };

@@ -12,8 +12,9 @@
  *    `host:port` (`Account.trustedCertificate`, see `certificate-pin.ts`); a different pinned one means
  *    refusal (`changed`), no pin means refusal (`untrusted`), both reported with the SHA-256.
  */
+import { isIP, type Socket } from 'node:net';
 import * as tls from 'node:tls';
-import type { PeerCertificate } from 'node:tls';
+import type { PeerCertificate, TLSSocket } from 'node:tls';
 import type { TrustedCertificate } from '../../common/contract';
 import { pinVerdict } from '../certificate-pin';
 
@@ -61,4 +62,74 @@ export function tlsVerdict(input: TlsVerdictInput): TlsVerdict {
   const verdict = pinVerdict(input.pin, input.pinHost, sha256);
   if (verdict === 'pinned') return { accept: true, pinned: true };
   return { accept: false, kind: verdict, sha256, error };
+}
+
+/** What to check a server's certificate against. */
+export interface TlsIdentity {
+  /** Names the certificate may carry: the configured SIP domain (RFC 5922), then the SRV target. */
+  names: readonly string[];
+  /** `host:port` under which the user's pin applies. */
+  pinHost: string;
+  pin: TrustedCertificate | undefined;
+  /** Roots to verify the chain against; undefined: Node's bundled roots (see {@link trustedRoots}). */
+  ca: string[] | undefined;
+}
+
+/** The server's certificate was refused; carries what the user needs to decide. */
+export class CertificateRefused extends Error {
+  override readonly name = 'CertificateRefused';
+  constructor(
+    readonly kind: 'untrusted' | 'changed',
+    readonly pinHost: string,
+    readonly sha256: string,
+    readonly reason: string,
+  ) {
+    super(`the certificate of ${pinHost} was refused (${kind}): ${reason}; SHA-256 ${sha256}`);
+  }
+}
+
+/**
+ * TLS over an open TCP connection, the one place the gateway starts TLS: the handshake, then the
+ * decision of {@link tlsVerdict} (chain, identity, the user's pin). Node's own refusal is switched off
+ * only so that a refused certificate can be reported with its fingerprint and a pinned one accepted;
+ * nothing is written before the decision, and a refused connection is destroyed. Resolves only with
+ * an accepted connection; rejects with {@link CertificateRefused} or the handshake's error.
+ */
+export function secureSocket(
+  socket: Socket,
+  identity: TlsIdentity,
+): Promise<{ secure: TLSSocket; pinned: boolean }> {
+  return new Promise((resolve, reject) => {
+    const sni = identity.names.find((name) => isIP(name) === 0);
+    const secure = tls.connect({
+      socket,
+      ...(sni ? { servername: sni } : {}),
+      ca: identity.ca,
+      minVersion: 'TLSv1.2',
+      rejectUnauthorized: false,
+    });
+    const onError = (error: Error): void => {
+      secure.destroy();
+      reject(error);
+    };
+    secure.once('error', onError);
+    secure.once('secureConnect', () => {
+      secure.off('error', onError);
+      const verdict = tlsVerdict({
+        authorized: secure.authorized,
+        // Typed as an Error, but Node sets the OpenSSL code string (e.g. DEPTH_ZERO_SELF_SIGNED_CERT).
+        ...(secure.authorizationError ? { authorizationError: String(secure.authorizationError) } : {}),
+        certificate: secure.getPeerCertificate(),
+        expectedNames: identity.names,
+        pinHost: identity.pinHost,
+        pin: identity.pin,
+      });
+      if (!verdict.accept) {
+        secure.destroy();
+        reject(new CertificateRefused(verdict.kind, identity.pinHost, verdict.sha256, verdict.error));
+        return;
+      }
+      resolve({ secure, pinned: verdict.pinned });
+    });
+  });
 }

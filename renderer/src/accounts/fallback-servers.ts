@@ -1,4 +1,4 @@
-import { MAX_FALLBACK_WSS_URLS, wssUrlSchema } from '@common/contract';
+import { MAX_FALLBACK_WSS_URLS, sipServerSchema, wssUrlSchema } from '@common/contract';
 
 /** What the account form's one "fallback servers" field holds, read. */
 export type FallbackServersInput =
@@ -26,4 +26,17 @@ export function parseFallbackServers(text: string): FallbackServersInput {
 /** The field's text for stored servers. */
 export function formatFallbackServers(urls: readonly string[] | undefined): string {
   return (urls ?? []).join(', ');
+}
+
+/** The backup direct SIP servers (`host[:port]`) typed in one field, read like {@link parseFallbackServers}. */
+export function parseBackupSipServers(text: string): FallbackServersInput {
+  const entries = text.split(/[\s,]+/).filter((entry) => entry !== '');
+  const servers: string[] = [];
+  for (const entry of entries) {
+    if (!sipServerSchema.safeParse(entry).success) return { ok: false, problem: 'invalid', value: entry };
+    if (!servers.includes(entry)) servers.push(entry);
+  }
+  if (servers.length > MAX_FALLBACK_WSS_URLS)
+    return { ok: false, problem: 'too-many', max: MAX_FALLBACK_WSS_URLS };
+  return { ok: true, urls: servers };
 }
