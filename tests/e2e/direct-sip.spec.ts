@@ -246,6 +246,18 @@ test.describe('SIP over UDP, TCP and TLS through the gateway', () => {
         .toBe(3);
       await expect(alice.registrationStatus()).toHaveText('Registered');
 
+      // Well-formed enough to reach SIP.js, but without a Call-ID: the same inbound guard as on WSS
+      // answers it as RFC 3261 §8.2.6 says (400), back through the gateway to the server.
+      relay.injectUdp(
+        'OPTIONS sip:1001@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:5060;branch=z9hG4bKnocallid\r\n' +
+          'From: <sip:probe@127.0.0.1>;tag=p1\r\nTo: <sip:1001@127.0.0.1>\r\nCSeq: 1 OPTIONS\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n',
+      );
+      await expect
+        .poll(
+          () => relay?.fromAppUdp.find((datagram) => datagram.includes('z9hG4bKnocallid'))?.split('\r\n')[0],
+        )
+        .toBe('SIP/2.0 400 Missing Call-ID');
+
       // Still working: a text goes out and its answer comes back through the same connection.
       const bob = await openApp();
       await bob.addAccount(lab.users.bob, lab.wssUrl);

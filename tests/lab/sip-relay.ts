@@ -17,6 +17,8 @@ export interface SipRelay {
   injectTcp(bytes: Buffer | string): void;
   /** Open client TCP connections. */
   tcpClients(): number;
+  /** Every UDP datagram the app sent through the relay, as text, oldest first. */
+  fromAppUdp: string[];
   close(): Promise<void>;
 }
 
@@ -27,8 +29,10 @@ export async function startSipRelay(upstreamPort: number): Promise<SipRelay> {
   /** One upstream socket per client, so Kamailio's answers (to our source port) find their way back. */
   const upstreams = new Map<string, UdpSocket>();
   let lastClient: RemoteInfo | undefined;
+  const fromAppUdp: string[] = [];
   front.on('message', (bytes, client) => {
     lastClient = client;
+    fromAppUdp.push(bytes.toString('utf8'));
     const key = `${client.address}:${client.port}`;
     let upstream = upstreams.get(key);
     if (!upstream) {
@@ -71,6 +75,7 @@ export async function startSipRelay(upstreamPort: number): Promise<SipRelay> {
       for (const client of clients) client.write(bytes);
     },
     tcpClients: () => clients.size,
+    fromAppUdp,
     close: async () => {
       for (const client of clients) client.destroy();
       for (const upstream of upstreams.values()) upstream.close();
