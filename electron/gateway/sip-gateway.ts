@@ -50,7 +50,11 @@ export interface SipGatewayOptions {
     accountId: string,
     requested: GatewayConnectRequest,
   ): AccountServer | undefined | Promise<AccountServer | undefined>;
-  /** The media bridge for one account's connection (an identity hook until the bridge exists). */
+  /**
+   * The media bridge of one account (an identity hook until the bridge exists). Made at the account's
+   * first connect and kept across reconnections, so calls outlive a lost connection as on WSS; closed
+   * when the account disconnects (or its transport changes).
+   */
   mediaHook(accountId: string, transport: DirectSipTransport): SipMediaHook;
   log: GatewayLogger;
   /** Default: the system's DNS, or `RINGLINE_DNS_SERVER`. */
@@ -64,6 +68,7 @@ export type SipGatewayApi = Omit<RinglineApi['gateway'], 'onEvent'>;
 
 export class SipGateway implements SipGatewayApi {
   private readonly connections = new Map<string, SipConnection>();
+  private readonly hooks = new Map<string, { transport: DirectSipTransport; hook: SipMediaHook }>();
   /** Connection attempts in progress, so a newer connect or a disconnect supersedes an older one. */
   private readonly generations = new Map<string, number>();
   private readonly listeners = new Set<(event: GatewayEvent) => void>();
@@ -135,7 +140,7 @@ export class SipGateway implements SipGatewayApi {
         targets,
         ...(account.trustedCertificate ? { pin: account.trustedCertificate } : {}),
         ca: this.ca,
-        hook: this.options.mediaHook(accountId, account.transport),
+        hook: await this.hookFor(accountId, account.transport),
         log: this.options.log,
         timing: this.timing,
         onMessage: (message) => {
@@ -181,25 +186,51 @@ export class SipGateway implements SipGatewayApi {
     return { kind: 'unreachable', detail };
   }
 
+  /** The account's media hook, made on first need (and again if the account's transport changed). */
+  private async hookFor(accountId: string, transport: DirectSipTransport): Promise<SipMediaHook> {
+    const existing = this.hooks.get(accountId);
+    if (existing?.transport === transport) return existing.hook;
+    if (existing) await this.closeHook(accountId);
+    const hook = this.options.mediaHook(accountId, transport);
+    this.hooks.set(accountId, { transport, hook });
+    return hook;
+  }
+
+  private async closeHook(accountId: string): Promise<void> {
+    const entry = this.hooks.get(accountId);
+    if (!entry) return;
+    this.hooks.delete(accountId);
+    await entry.hook
+      .close()
+      .catch((error: unknown) =>
+        this.options.log.error(
+          `${accountId}: closing the media sessions: ${error instanceof Error ? error.message : String(error)}`,
+        ),
+      );
+  }
+
   async send(request: GatewaySendRequest): Promise<void> {
     const connection = this.connections.get(request.accountId);
     if (!connection) throw new Error(`no open SIP connection for account ${request.accountId}`);
     await connection.send(request.message);
   }
 
+  /** Closes the account's connection and ends its media sessions. */
   async disconnect(accountId: string): Promise<void> {
     this.generations.set(accountId, (this.generations.get(accountId) ?? 0) + 1);
     await this.closeConnection(accountId);
+    await this.closeHook(accountId);
   }
 
   /** Closes every account's connection (the window went away, the app quits, the page disconnected). */
   async disconnectAll(): Promise<void> {
-    await Promise.all([...this.connections.keys()].map((accountId) => this.disconnect(accountId)));
+    const accounts = new Set([...this.connections.keys(), ...this.hooks.keys()]);
+    await Promise.all([...accounts].map((accountId) => this.disconnect(accountId)));
   }
 
-  /** Account ids with an open connection. */
+  /** Account ids with an open connection or media sessions. */
   connectedAccounts(): string[] {
-    return [...this.connections.keys()];
+    return [...new Set([...this.connections.keys(), ...this.hooks.keys()])];
   }
 
   private async closeConnection(accountId: string): Promise<void> {

@@ -53,6 +53,7 @@ export interface SipConnectionOptions {
   pin?: TrustedCertificate;
   /** TLS: the roots to verify the server's chain against (`trustedRoots()`). */
   ca: string[] | undefined;
+  /** The account's media bridge; every message passes it, in order per direction. */
   hook: SipMediaHook;
   log: GatewayLogger;
   timing: GatewayTiming;
@@ -385,7 +386,10 @@ export class SipConnection {
     void this.close().then(() => this.options.onClosed(reason));
   }
 
-  /** Closes the flows and ends the media sessions; no `onClosed` follows. Idempotent. */
+  /**
+   * Closes the flows; no `onClosed` follows. Idempotent. The media hook stays: it belongs to the
+   * account (calls outlive a lost connection, as on WSS), and the gateway closes it with the account.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -394,13 +398,6 @@ export class SipConnection {
     for (const finish of [...this.pendingOptions.values()]) finish(false);
     this.flow?.close();
     const large = this.largeRequestFlow;
-    if (large) void large.then((flow) => flow?.close());
-    await this.options.hook
-      .close()
-      .catch((error: unknown) =>
-        this.options.log.error(
-          `${this.options.accountId}: closing the media sessions: ${error instanceof Error ? error.message : String(error)}`,
-        ),
-      );
+    if (large) await large.then((flow) => flow?.close());
   }
 }

@@ -544,4 +544,24 @@ describe('media hook', () => {
     await h.gateway.disconnect('acc-1');
     expect(closed).toBe(1);
   });
+
+  it('one hook serves the account across a lost connection and its reconnection; closed with the account', async () => {
+    const srv = await server('tcp');
+    let made = 0;
+    let closed = 0;
+    const h = harness({
+      mediaHook: () => {
+        made += 1;
+        return { ...identityMediaHook(), close: async () => void (closed += 1) };
+      },
+    });
+    await connected(h, 'tcp', srv.port);
+    await srv.until(() => srv.connections === 1);
+    srv.dropConnections();
+    await h.next('closed');
+    await connected(h, 'tcp', srv.port);
+    expect({ made, closed }).toEqual({ made: 1, closed: 0 });
+    await h.gateway.disconnect('acc-1');
+    expect({ made, closed }).toEqual({ made: 1, closed: 1 });
+  });
 });
