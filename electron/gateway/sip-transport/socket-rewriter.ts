@@ -7,7 +7,10 @@
  * - the top Via of each request gets the socket's transport and our `ip:port` as sent-by (the public
  *   address once the server told us one with `received`/`rport`, RFC 3581), with `rport`;
  * - every Contact that points at SIP.js's host gets our `ip:port` and `transport=udp|tcp|tls`
- *   (a Contact pointing elsewhere, such as a 302's new target, is left alone).
+ *   (a Contact pointing elsewhere, such as a 302's new target, is left alone). The registrar's 200
+ *   then lists that rewritten Contact; SIP.js's Registerer still finds its own in it because, with no
+ *   `contactName` configured (Phone sets none), it compares the user part only (sip.js 0.21
+ *   `Registerer`, "contact.uri.user === this.userAgent.contact.uri.user").
  * On the way in:
  * - a response's top Via gets SIP.js's own sent-by back: SIP.js drops any response whose top Via host
  *   differs from its `viaHost` or carries a port (`UserAgent.onTransportMessage`, sip.js 0.21);
