@@ -12,10 +12,19 @@ export type FallbackServersInput =
  * the failover order). The first bad entry is named so the user can fix it.
  */
 export function parseFallbackServers(text: string): FallbackServersInput {
+  return parseServerList(text, (entry) => wssUrlSchema.safeParse(entry).success);
+}
+
+/** The backup direct SIP servers (`host[:port]`) typed in one field, read like {@link parseFallbackServers}. */
+export function parseBackupSipServers(text: string): FallbackServersInput {
+  return parseServerList(text, (entry) => sipServerSchema.safeParse(entry).success);
+}
+
+function parseServerList(text: string, valid: (entry: string) => boolean): FallbackServersInput {
   const entries = text.split(/[\s,]+/).filter((entry) => entry !== '');
   const urls: string[] = [];
   for (const entry of entries) {
-    if (!wssUrlSchema.safeParse(entry).success) return { ok: false, problem: 'invalid', value: entry };
+    if (!valid(entry)) return { ok: false, problem: 'invalid', value: entry };
     if (!urls.includes(entry)) urls.push(entry);
   }
   if (urls.length > MAX_FALLBACK_WSS_URLS)
@@ -26,17 +35,4 @@ export function parseFallbackServers(text: string): FallbackServersInput {
 /** The field's text for stored servers. */
 export function formatFallbackServers(urls: readonly string[] | undefined): string {
   return (urls ?? []).join(', ');
-}
-
-/** The backup direct SIP servers (`host[:port]`) typed in one field, read like {@link parseFallbackServers}. */
-export function parseBackupSipServers(text: string): FallbackServersInput {
-  const entries = text.split(/[\s,]+/).filter((entry) => entry !== '');
-  const servers: string[] = [];
-  for (const entry of entries) {
-    if (!sipServerSchema.safeParse(entry).success) return { ok: false, problem: 'invalid', value: entry };
-    if (!servers.includes(entry)) servers.push(entry);
-  }
-  if (servers.length > MAX_FALLBACK_WSS_URLS)
-    return { ok: false, problem: 'too-many', max: MAX_FALLBACK_WSS_URLS };
-  return { ok: true, urls: servers };
 }
