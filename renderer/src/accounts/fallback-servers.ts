@@ -1,4 +1,4 @@
-import { MAX_FALLBACK_WSS_URLS, wssUrlSchema } from '@common/contract';
+import { MAX_FALLBACK_WSS_URLS, sipServerSchema, wssUrlSchema } from '@common/contract';
 
 /** What the account form's one "fallback servers" field holds, read. */
 export type FallbackServersInput =
@@ -12,10 +12,19 @@ export type FallbackServersInput =
  * the failover order). The first bad entry is named so the user can fix it.
  */
 export function parseFallbackServers(text: string): FallbackServersInput {
+  return parseServerList(text, (entry) => wssUrlSchema.safeParse(entry).success);
+}
+
+/** The backup direct SIP servers (`host[:port]`) typed in one field, read like {@link parseFallbackServers}. */
+export function parseBackupSipServers(text: string): FallbackServersInput {
+  return parseServerList(text, (entry) => sipServerSchema.safeParse(entry).success);
+}
+
+function parseServerList(text: string, valid: (entry: string) => boolean): FallbackServersInput {
   const entries = text.split(/[\s,]+/).filter((entry) => entry !== '');
   const urls: string[] = [];
   for (const entry of entries) {
-    if (!wssUrlSchema.safeParse(entry).success) return { ok: false, problem: 'invalid', value: entry };
+    if (!valid(entry)) return { ok: false, problem: 'invalid', value: entry };
     if (!urls.includes(entry)) urls.push(entry);
   }
   if (urls.length > MAX_FALLBACK_WSS_URLS)

@@ -52,6 +52,14 @@ export const en = {
       'server-error': 'The server failed ({code})',
       'password-needed': 'Enter the password to register',
       rejected: 'Registration refused ({code})',
+      'server-not-found': 'The SIP server’s name was not found. Check the server name ({detail}).',
+      'no-answer':
+        'No SIP server answers there. Check the server, its port and the connection type (UDP, TCP or TLS) ({detail}).',
+      'connect-timeout':
+        'The SIP server did not answer in time. Check the server, its port and the connection type (UDP, TCP or TLS).',
+      certificate: 'The server’s TLS certificate was refused.',
+      'gateway-unavailable': 'Ringline’s local SIP gateway cannot be reached ({detail}).',
+      'not-allowed': 'That server is not one of this account’s; edit the account and save it again.',
     },
   },
   dialer: {
@@ -608,6 +616,28 @@ export const en = {
     removeIceServer: 'Remove server {index}',
     relayOnly: 'Send media only through the TURN server (relay only)',
     invalidIceServer: 'Enter a URL starting with stun:, stuns:, turn: or turns:.',
+  },
+  /** How an account reaches its server: WSS from the page, or UDP/TCP/TLS through the gateway. */
+  connection: {
+    label: 'Connection',
+    wss: 'Secure WebSocket (WSS)',
+    sipServer: 'SIP server',
+    sipServerHint: 'host or host:port, e.g. sip.provider.com; without a port it is looked up in DNS',
+    backupServers: 'Backup SIP servers (optional)',
+    backupServersHint: 'e.g. sip2.provider.com:5060, separated by commas',
+    unavailable: {
+      'no-local-service':
+        'UDP, TCP and TLS need Ringline’s local SIP gateway: open Ringline with the address that “npm run web” prints.',
+      'service-unreachable':
+        'UDP, TCP and TLS need Ringline’s local SIP gateway, which does not answer: start “npm run web” again and open the address it prints.',
+    },
+    invalid: {
+      required: 'Enter the SIP server.',
+      malformed:
+        'Enter the server as a host name or address with an optional port, e.g. sip.provider.com or 192.0.2.10:5060.',
+      port: 'The port must be a number from 1 to 65535.',
+      backup: '“{value}” is not a host name or address with an optional port.',
+    },
   },
 };
 

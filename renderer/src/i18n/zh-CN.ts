@@ -52,6 +52,12 @@ export const zhCN: Messages = {
       'server-error': '服务器出错（{code}）',
       'password-needed': '请输入密码以注册',
       rejected: '注册被拒绝（{code}）',
+      'server-not-found': '找不到 SIP 服务器的名称。请检查服务器名称（{detail}）。',
+      'no-answer': '该地址没有 SIP 服务器应答。请检查服务器、端口和连接方式（UDP、TCP 或 TLS）（{detail}）。',
+      'connect-timeout': 'SIP 服务器未及时应答。请检查服务器、端口和连接方式（UDP、TCP 或 TLS）。',
+      certificate: '服务器的 TLS 证书被拒绝。',
+      'gateway-unavailable': '无法连接 Ringline 的本地 SIP 网关（{detail}）。',
+      'not-allowed': '该服务器不属于此账户；请编辑账户并重新保存。',
     },
   },
   dialer: {
@@ -604,5 +610,25 @@ export const zhCN: Messages = {
     removeIceServer: '删除服务器 {index}',
     relayOnly: '仅通过 TURN 服务器传输媒体（仅中继）',
     invalidIceServer: '请输入以 stun:、stuns:、turn: 或 turns: 开头的地址。',
+  },
+  connection: {
+    label: '连接方式',
+    wss: '安全 WebSocket（WSS）',
+    sipServer: 'SIP 服务器',
+    sipServerHint: '主机名或“主机:端口”，例如 sip.provider.com；不填端口则通过 DNS 查找',
+    backupServers: '备用 SIP 服务器（可选）',
+    backupServersHint: '例如 sip2.provider.com:5060，多个用逗号分隔',
+    unavailable: {
+      'no-local-service':
+        'UDP、TCP 和 TLS 需要 Ringline 的本地 SIP 网关：请用“npm run web”输出的地址打开 Ringline。',
+      'service-unreachable':
+        'UDP、TCP 和 TLS 需要 Ringline 的本地 SIP 网关，但它没有响应：请重新运行“npm run web”并打开它输出的地址。',
+    },
+    invalid: {
+      required: '请输入 SIP 服务器。',
+      malformed: '请输入主机名或地址，可带端口，例如 sip.provider.com 或 192.0.2.10:5060。',
+      port: '端口必须是 1 到 65535 之间的数字。',
+      backup: '“{value}”不是主机名或地址（可带端口）。',
+    },
   },
 };
