@@ -55,12 +55,13 @@ export class RinglineSessionDescriptionHandler extends SessionDescriptionHandler
         },
       },
     );
-    // SIP.js uses the `on…` handler properties itself; listeners leave them alone.
-    const peerConnection = this.peerConnection;
-    peerConnection?.addEventListener('icecandidate', (event) => this.onCandidate(event.candidate));
-    peerConnection?.addEventListener('icegatheringstatechange', () => {
+    // SIP.js uses the `on…` handler properties itself; listeners leave them alone. No closure here may
+    // capture the peer connection: closures made in one scope share its variables, so the capture
+    // factory above would keep the closed connection (and its listeners) alive as long as this handler.
+    this.peerConnection?.addEventListener('icecandidate', (event) => this.onCandidate(event.candidate));
+    this.peerConnection?.addEventListener('icegatheringstatechange', (event) => {
       // A new gathering round (the first offer or answer, or an ICE restart): count afresh.
-      if (peerConnection.iceGatheringState === 'gathering') this.gathered = [];
+      if ((event.target as RTCPeerConnection).iceGatheringState === 'gathering') this.gathered = [];
     });
   }
 
