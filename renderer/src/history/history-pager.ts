@@ -66,6 +66,11 @@ export class HistoryPager {
     return this.finished || this.closed;
   }
 
+  /** Whether an entry belongs in this list (for an entry written while the list is shown). */
+  matches(entry: CallHistoryEntry): boolean {
+    return this.query.matches(entry);
+  }
+
   /** Stops reading: a page on its way ends early. For a list the user has already replaced. */
   close(): void {
     this.closed = true;

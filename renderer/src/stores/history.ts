@@ -1,13 +1,7 @@
 import { defineStore } from 'pinia';
 import { ref, shallowRef, watch } from 'vue';
-import {
-  CallHistory,
-  type CallHistoryEntry,
-  type HistoryFilter,
-  type HistoryRecording,
-} from '../history/call-history';
+import type { CallHistory, CallHistoryEntry, HistoryFilter, HistoryRecording } from '../history/call-history';
 import type { HistoryPager } from '../history/history-pager';
-import { historyQuery } from '../history/search-terms';
 import type { CallSnapshot } from '../sip/call-state';
 
 /** Entries read at a time: the first page fills the screen; the next ones come as the list scrolls. */
@@ -18,7 +12,10 @@ const PAGE = 100;
  * missed-call badge (missed calls not yet seen). Nothing here ever reads the whole history.
  */
 export const useHistoryStore = defineStore('history', () => {
-  const db = new CallHistory();
+  let opened: Promise<CallHistory> | undefined;
+  /** The database and its search code are loaded with the first use, not with the first screen. */
+  const database = (): Promise<CallHistory> =>
+    (opened ??= import('../history/call-history').then(({ CallHistory }) => new CallHistory()));
   const filter = ref<HistoryFilter>({});
   // shallowRef: pages are appended by replacing the array, never by editing entries in place.
   const entries = shallowRef<CallHistoryEntry[]>([]);
@@ -34,6 +31,7 @@ export const useHistoryStore = defineStore('history', () => {
   let pager: HistoryPager | undefined;
 
   async function refreshBadge(): Promise<void> {
+    const db = await database();
     const [unseen, latest] = await Promise.all([db.unseenMissed(), db.latestUnseenMissed()]);
     unseenMissed.value = unseen;
     lastMissed.value = latest;
@@ -58,12 +56,17 @@ export const useHistoryStore = defineStore('history', () => {
     }
   }
 
-  function restartList(): Promise<void> {
+  async function restartList(): Promise<void> {
+    // The old list stops reading at once, not when the database is at hand.
     pager?.close();
-    pager = db.pager(filter.value);
+    const db = await database();
+    if (!listing.value) return;
+    pager?.close();
+    const mine = db.pager(filter.value);
+    pager = mine;
     listLoaded.value = false;
     listComplete.value = false;
-    return readPage(pager);
+    await readPage(mine);
   }
 
   /** The next page of the list, unless one is on its way or the list is complete. */
@@ -94,7 +97,7 @@ export const useHistoryStore = defineStore('history', () => {
     if (!listing.value || !listLoaded.value) return;
     const others = entries.value.filter((e) => e.id !== entry.id);
     const oldest = entries.value.at(-1)?.startedAt ?? -Infinity;
-    if (!historyQuery(filter.value).matches(entry) || (entry.startedAt < oldest && !listComplete.value)) {
+    if (!pager?.matches(entry) || (entry.startedAt < oldest && !listComplete.value)) {
       if (others.length !== entries.value.length) entries.value = others;
       return;
     }
@@ -108,37 +111,37 @@ export const useHistoryStore = defineStore('history', () => {
   async function record(call: CallSnapshot): Promise<void> {
     const recording = pendingRecordings.get(call.id);
     pendingRecordings.delete(call.id);
-    placeInList(await db.record(call, recording));
+    placeInList(await (await database()).record(call, recording));
     await refreshBadge();
   }
 
   async function attachRecording(callId: string, recording: HistoryRecording): Promise<void> {
-    const entry = await db.attachRecording(callId, recording);
+    const entry = await (await database()).attachRecording(callId, recording);
     if (entry) placeInList(entry);
     else pendingRecordings.set(callId, recording);
   }
 
   async function markSeen(): Promise<void> {
     if (unseenMissed.value === 0) return;
-    await db.markAllSeen();
+    await (await database()).markAllSeen();
     await refreshBadge();
   }
 
   async function remove(id: string): Promise<void> {
-    await db.remove(id);
+    await (await database()).remove(id);
     entries.value = entries.value.filter((e) => e.id !== id);
     await refreshBadge();
   }
 
   async function clearAll(): Promise<void> {
-    await db.clearAll();
+    await (await database()).clearAll();
     await refresh();
   }
 
   /** The whole filtered list as CSV, read a page at a time (an explicit export may cover everything). */
   async function csv(): Promise<Blob> {
     const parts: string[] = [];
-    for await (const chunk of db.csv(filter.value)) parts.push(chunk);
+    for await (const chunk of (await database()).csv(filter.value)) parts.push(chunk);
     return new Blob(parts, { type: 'text/csv;charset=utf-8' });
   }
 
