@@ -34,6 +34,9 @@ export const rendererConfig = {
     outDir: resolve(import.meta.dirname, 'out/web'),
     emptyOutDir: true,
     chunkSizeWarningLimit: 2000,
+    // `.vite/manifest.json`: which chunks each page loads, statically and on demand (checked by
+    // tests/e2e/desktop-bundle.spec.ts; a hidden folder, so the app:// handler never serves it).
+    manifest: true,
   },
 } satisfies UserConfig;
 

@@ -290,13 +290,21 @@ export class HeapSnapshot {
     return steps;
   }
 
-  /** Objects in this snapshot that `earlier` did not have, grouped by label: count and bytes. */
-  newObjects(earlier: Set<number>): { label: string; count: number; bytes: number; sample: number }[] {
-    const groups = new Map<string, { label: string; count: number; bytes: number; sample: number }>();
+  /** Live objects (reachable from a GC root) in this snapshot that `earlier` did not have. */
+  newNodes(earlier: Set<number>): number[] {
+    const nodes: number[] = [];
     for (let node = 0; node < this.nodeCount; node++) {
       if (earlier.has(this.id(node)) || this.distance[node] === 0xffffffff) continue;
       const type = this.type(node);
-      if (type === 'hidden' || type === 'synthetic') continue;
+      if (type !== 'hidden' && type !== 'synthetic') nodes.push(node);
+    }
+    return nodes;
+  }
+
+  /** Objects in this snapshot that `earlier` did not have, grouped by label: count and bytes. */
+  newObjects(earlier: Set<number>): { label: string; count: number; bytes: number; sample: number }[] {
+    const groups = new Map<string, { label: string; count: number; bytes: number; sample: number }>();
+    for (const node of this.newNodes(earlier)) {
       const label = this.label(node);
       const group = groups.get(label) ?? { label, count: 0, bytes: 0, sample: node };
       group.count += 1;
