@@ -94,6 +94,7 @@ test.describe('call history at scale (web host)', () => {
     await expect(rows.first()).toContainText(versionOneEntry(5, 3_000, 0).remoteNumber);
     await search.fill('nobody like this');
     await expect(rows).toHaveCount(0);
+    await expect(list.getByText('No calls match.')).toBeVisible();
     expect(await historyReads(page), 'entries read by the searches').toBeLessThan(beforeSearches + 1_000);
 
     // Filters: only missed calls, newest first.

@@ -39,9 +39,17 @@ type StoredAccount = z.infer<typeof storedAccountSchema>;
 export function createWebHost(storage?: WebStorage): Host {
   const records = new RecordReader(storage?.name ?? WEB_STORAGE_NAME);
   let writer: Promise<WebStorage> | undefined = storage && Promise.resolve(storage);
-  /** Dexie, for writes and for moving a bad record aside: loaded with the first of those. */
+  /**
+   * Dexie, for writes and for moving a bad record aside: loaded with the first of those, or in the
+   * background once the first screen has its records, so that the first save does not wait for it.
+   */
   const writable = (): Promise<WebStorage> =>
     (writer ??= import('./web-storage').then(({ WebStorage }) => new WebStorage()));
+  const loadWriterWhenIdle = (): void => {
+    const load = () => void writable().catch(() => undefined);
+    if ('requestIdleCallback' in window) requestIdleCallback(load, { timeout: 1_000 });
+    else setTimeout(load, 200);
+  };
   const passwords = new Map<string, string>();
   /** TURN credentials by account, like passwords: in memory only. */
   const turnCredentials = new Map<string, (string | null)[]>();
@@ -74,6 +82,7 @@ export function createWebHost(storage?: WebStorage): Host {
     accounts: {
       async list(): Promise<AccountsSnapshot> {
         const accounts = (await readAccounts()).map(toAccount);
+        if (!writer) loadWriterWhenIdle();
         return { accounts, secretStorage: 'session-only', problems: [...problems] };
       },
       async save(input: AccountInput): Promise<Account> {
