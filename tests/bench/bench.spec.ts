@@ -350,7 +350,7 @@ const MEMORY_CALLS = Number(process.env.BENCH_MEMORY_CALLS ?? 200);
  * Calls before growth is measured: the first ones load code paths, lazy chunks and media devices, and
  * V8 keeps compiling hot functions (the app's and the test driver's injected script) for a while.
  */
-const MEMORY_WARMUP_CALLS = 20;
+const MEMORY_WARMUP_CALLS = Number(process.env.BENCH_MEMORY_WARMUP ?? 20);
 
 /**
  * How long an ended call's SIP transactions may keep it reachable: SIP.js holds an INVITE client

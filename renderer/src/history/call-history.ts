@@ -203,11 +203,6 @@ export class CallHistory extends Dexie {
     return new HistoryPager(this.calls, historyQuery(filter));
   }
 
-  /** The newest `limit` entries. */
-  recent(limit = 200): Promise<CallHistoryEntry[]> {
-    return this.pager().next(limit);
-  }
-
   /** Every entry of `filter`'s list as CSV, a page of lines at a time (the export can be 100,000 calls). */
   async *csv(filter: HistoryFilter = {}, pageSize = 2_000): AsyncGenerator<string> {
     yield HISTORY_CSV_HEADER;

@@ -56,7 +56,7 @@ describe('call history (real IndexedDB)', () => {
     const snapshot = call({ answeredAt: 2_000, end: { reason: 'local-hangup' } });
     await history.record(snapshot);
     await history.record({ ...snapshot, endedAt: 10_000 });
-    const entries = await history.recent();
+    const entries = await history.pager().next(100);
     expect(entries).toHaveLength(1);
     expect(entries[0]).toMatchObject({ outcome: 'answered', durationSeconds: 8, endReason: 'local-hangup' });
   });
@@ -68,7 +68,7 @@ describe('call history (real IndexedDB)', () => {
     await history.record(call({ createdAt: 3_000, answeredAt: 3_500, end: { reason: 'local-hangup' } }));
     expect(await history.unseenMissed()).toBe(2);
     expect((await history.latestUnseenMissed())?.remoteNumber).toBe('2');
-    expect((await history.recent()).map((e) => e.startedAt)).toEqual([5_000, 3_000, 1_000]);
+    expect((await history.pager().next(100)).map((e) => e.startedAt)).toEqual([5_000, 3_000, 1_000]);
     await history.markAllSeen();
     expect(await history.unseenMissed()).toBe(0);
     expect(await history.latestUnseenMissed()).toBeUndefined();

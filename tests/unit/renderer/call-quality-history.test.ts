@@ -35,7 +35,7 @@ describe('call quality in the history (real IndexedDB)', () => {
     await history.record(answered);
     const { quality: _dropped, ...withoutQuality } = answered;
     await history.record(withoutQuality, { fileName: 'rec.webm', location: 'rec.webm' });
-    const [entry] = await history.recent();
+    const [entry] = await history.pager().next(100);
     expect(entry?.quality).toEqual(answered.quality);
     expect(entry?.recording?.fileName).toBe('rec.webm');
   });
@@ -64,7 +64,7 @@ describe('call quality in the history (real IndexedDB)', () => {
     v1.close();
     const history = freshHistory(name);
     await history.record(answered);
-    const entries = await history.recent();
+    const entries = await history.pager().next(100);
     expect(entries.map((e) => e.id)).toEqual(['q1', 'old']);
     expect(entries[1]?.quality).toBeUndefined();
     let csv = '';
