@@ -159,6 +159,7 @@ export const en = {
     recording: 'Recording {file}',
     title: 'Recent calls',
     empty: 'No calls yet.',
+    noMatch: 'No calls match.',
     incoming: 'Incoming',
     outgoing: 'Outgoing',
     callBack: 'Call {name}',

@@ -156,6 +156,7 @@ export const zhCN: Messages = {
     recording: '录音 {file}',
     title: '最近通话',
     empty: '还没有通话。',
+    noMatch: '没有符合条件的通话。',
     incoming: '呼入',
     outgoing: '呼出',
     callBack: '呼叫 {name}',
