@@ -81,6 +81,16 @@ export const fallbackSipServersSchema = z
   .array(sipServerSchema)
   .max(MAX_FALLBACK_WSS_URLS, `at most ${MAX_FALLBACK_WSS_URLS} fallback servers`);
 
+/**
+ * One way to reach an account's server: a WebSocket URL, or a direct server with its transport. The
+ * first-run assistant keeps the ones that answered besides the one it chose, as suggestions.
+ */
+export const connectionCandidateSchema = z.discriminatedUnion('transport', [
+  z.object({ transport: z.literal('wss'), url: wssUrlSchema }).strict(),
+  z.object({ transport: z.enum(['udp', 'tcp', 'tls']), server: sipServerSchema }).strict(),
+]);
+export type ConnectionCandidate = z.infer<typeof connectionCandidateSchema>;
+
 export const accountIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'invalid account id');
 
 const seconds = z.number().int().min(0).max(600);
@@ -204,6 +214,8 @@ export const accountInputSchema = z
      * stored one. Sealed by the host, never written in clear.
      */
     turnCredentials: z.array(z.string().max(MAX_TEXT).optional()).max(8).optional(),
+    /** Other servers that answered when the assistant set the account up, offered on the account page. */
+    connectionSuggestions: z.array(connectionCandidateSchema).max(8).optional(),
   })
   .strict();
 
@@ -241,6 +253,8 @@ export interface Account {
   trustedCertificate?: TrustedCertificate;
   presence?: PresenceOptions;
   media?: AccountMedia;
+  /** Other servers that answered when the assistant set the account up. */
+  connectionSuggestions?: ConnectionCandidate[];
   /** False when no password is stored or remembered for this session: the UI must ask for one. */
   hasPassword: boolean;
 }

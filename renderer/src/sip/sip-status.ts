@@ -43,7 +43,9 @@ export type RegistrationErrorKind =
   | 'timeout'
   | 'server-error'
   | 'password-needed'
-  | 'rejected';
+  | 'rejected'
+  /** The WebSocket server's port is one browsers refuse (`net::ERR_UNSAFE_PORT`): never tried. */
+  | 'unsafe-port';
 
 export interface RegistrationError {
   kind: RegistrationErrorKind;
