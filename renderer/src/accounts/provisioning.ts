@@ -57,6 +57,15 @@ export type ProvisioningProblem =
   | { kind: 'http-status'; status: number }
   | { kind: 'network'; detail: string };
 
+/** The UI's words for a problem: `translate` is vue-i18n's `t`, keys under `provisioning.problems`. */
+export function provisioningProblemMessage(
+  problem: ProvisioningProblem,
+  translate: (key: string, values: Record<string, unknown>) => string,
+): string {
+  const { kind, ...values } = problem;
+  return translate(`provisioning.problems.${kind}`, values);
+}
+
 export type ProvisioningRead =
   { ok: true; account: AccountInput } | { ok: false; problem: ProvisioningProblem };
 
@@ -87,11 +96,14 @@ export function readProvisioningFile(text: string): ProvisioningRead {
     };
   const parsed = provisioningFileSchema.safeParse(json);
   if (!parsed.success) {
+    // An unknown field is named first: it is usually a typo of the field whose value then looks missing.
+    const unknown = parsed.error.issues.find((issue) => issue.code === z.ZodIssueCode.unrecognized_keys);
+    if (unknown?.code === z.ZodIssueCode.unrecognized_keys)
+      return {
+        ok: false,
+        problem: { kind: 'unknown-field', field: fieldName([...unknown.path, unknown.keys[0] ?? '']) },
+      };
     const issue = parsed.error.issues[0];
-    if (issue?.code === z.ZodIssueCode.unrecognized_keys) {
-      const key = issue.keys[0] ?? '';
-      return { ok: false, problem: { kind: 'unknown-field', field: fieldName([...issue.path, key]) } };
-    }
     return {
       ok: false,
       problem: {
