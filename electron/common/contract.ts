@@ -694,6 +694,21 @@ export type WebSocketProbeResult =
   | { stage: 'tls'; detail: string; sha256?: string }
   | { stage: 'upgrade'; detail: string; httpStatus?: number };
 
+/** A link to a provisioning file, as the user typed or opened it (main checks it is `https:`). */
+export const provisioningLinkSchema = z.string().trim().min(1).max(2048);
+
+/** Why a provisioning link gave no file, in terms the UI words. */
+export type ProvisioningFetchProblem =
+  | { kind: 'link-invalid' }
+  | { kind: 'link-not-https' }
+  | { kind: 'http-status'; status: number }
+  | { kind: 'network'; detail: string }
+  | { kind: 'too-large'; bytes: number };
+
+/** The text of a provisioning file fetched from a link (read and checked by the renderer). */
+export type ProvisioningFetchResult =
+  { ok: true; text: string } | { ok: false; problem: ProvisioningFetchProblem };
+
 /** The API that preload exposes as `window.ringline`. Verbs, not channels. */
 export interface RinglineApi {
   accounts: {
@@ -766,6 +781,13 @@ export interface RinglineApi {
     lookup(domain: string): Promise<SipServiceLookup>;
     /** Tests a WebSocket server step by step (DNS, TCP, TLS, HTTP upgrade). */
     probe(request: WebSocketProbeRequest): Promise<WebSocketProbeResult>;
+  };
+  provisioning: {
+    /**
+     * Fetches a provisioning file from an `https:` link the user opened (desktop: main, without the
+     * CORS a page is held to; browser: the page). Never rejects for network reasons.
+     */
+    fetch(link: string): Promise<ProvisioningFetchResult>;
   };
   screenShare: {
     /**

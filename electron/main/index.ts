@@ -69,6 +69,7 @@ import {
 import { closeAction, GlobalShortcuts, SettingsEffects, showWindowOnStart } from './settings-effects';
 import { SettingsStore } from './settings-store';
 import { watchSystemEvents } from './system-events';
+import { fetchProvisioningText } from '../common/provisioning-fetch';
 import { AppTray } from './tray';
 import { trayIconDir, trayState, type TrayAction } from './tray-state';
 
@@ -456,6 +457,10 @@ function main(): void {
             disconnect: async () => undefined,
             lookup: async (domain) => ({ domain, targets: [], error: 'no gateway' }),
             probe: async () => ({ stage: 'connect', detail: 'no gateway' }),
+          },
+          // Chromium's network stack: the OS's trusted certificates and proxy settings, as for the page.
+          provisioning: {
+            fetch: (link) => fetchProvisioningText(link, (url, init) => net.fetch(String(url), init)),
           },
         },
         trusted,

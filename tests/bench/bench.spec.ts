@@ -36,9 +36,9 @@ test('call setup and registration, app vs native', async ({ lab, openApp }) => {
   for (let run = 0; run < RUNS; run++) {
     // A fresh copy of the app each time: WebSocket + TLS, REGISTER, 401 challenge, REGISTER, 200 OK.
     const fresh = await openApp();
-    const form = fresh.page.getByRole('form', { name: 'Add account' });
+    const form = await fresh.accountForm();
     await form.getByLabel('SIP address').fill(lab.users.carol.aor);
-    await form.getByLabel('Password').fill(lab.users.carol.password);
+    await form.getByLabel('Password', { exact: true }).fill(lab.users.carol.password);
     await form.getByLabel('WebSocket server').fill(lab.wssUrl);
     const clicked = Date.now();
     await form.getByRole('button', { name: 'Save and register' }).click();
@@ -165,7 +165,7 @@ test('dial -> INVITE: host candidates only, and with an unreachable STUN server'
   /** Dials the desk phone RUNS times; returns dial -> INVITE at Kamailio for each call. */
   const dialToInvite = async (stunUrl?: string): Promise<number[]> => {
     const app = await openApp();
-    if (stunUrl) await addIceServer(newAccountForm(app), stunUrl);
+    if (stunUrl) await addIceServer(await newAccountForm(app), stunUrl);
     await app.addAccount(lab.users.alice, lab.wssUrl);
     await app.expectRegistered();
     const samples: number[] = [];
@@ -387,8 +387,7 @@ test('reconnection: app start -> registered, SIP server restart -> re-registered
     // includes the form being filled by the test (tens of ms), as a first start does.
     const started = Date.now();
     const app = await openApp();
-    const form = app.page.getByRole('form', { name: 'Add account' });
-    await form.waitFor();
+    await app.assistant().waitFor();
     samples.startToForm.push(Date.now() - started);
     await app.addAccount(user, lab.wssUrl);
     await app.expectRegistered();

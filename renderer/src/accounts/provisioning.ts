@@ -4,7 +4,13 @@ import {
   accountInputSchema,
   type Account,
   type AccountInput,
+  type ProvisioningFetchProblem,
+  type ProvisioningFetchResult,
+  type RinglineApi,
 } from '@common/contract';
+import { MAX_PROVISIONING_BYTES } from '@common/provisioning-fetch';
+
+export { MAX_PROVISIONING_BYTES };
 
 /**
  * Provisioning files: one account as JSON, so an administrator can hand a user a file, or an HTTPS
@@ -21,8 +27,6 @@ import {
  */
 export const PROVISIONING_KIND = 'account';
 export const PROVISIONING_VERSION = 1;
-/** Far more than any account needs; a bigger "provisioning file" is something else. */
-export const MAX_PROVISIONING_BYTES = 64 * 1024;
 
 const provisionedAccountSchema = accountInputSchema
   // Suggestions are what one machine found; a file handed to others names the server to use.
@@ -51,11 +55,7 @@ export type ProvisioningProblem =
   | { kind: 'unknown-field'; field: string }
   | { kind: 'bad-value'; field: string; detail: string }
   | { kind: 'no-server'; transport: string }
-  | { kind: 'too-large'; bytes: number }
-  | { kind: 'link-invalid' }
-  | { kind: 'link-not-https' }
-  | { kind: 'http-status'; status: number }
-  | { kind: 'network'; detail: string };
+  | ProvisioningFetchProblem;
 
 /** The UI's words for a problem: `translate` is vue-i18n's `t`, keys under `provisioning.problems`. */
 export function provisioningProblemMessage(
@@ -159,43 +159,18 @@ export function provisioningFileName(account: Pick<Account, 'sipUri'>): string {
 }
 
 /**
- * Fetches a provisioning file from an HTTPS link (only HTTPS: the file may carry a password, and
- * says which server gets it) and reads it. The server must allow the app's origin to read it (CORS);
- * a browser reports that the same way as no answer at all, and so does this.
+ * Fetches a provisioning file through the host (`RinglineApi['provisioning']`) and reads it. A link
+ * that gives no file reports why, like a file that does not read.
  */
 export async function fetchProvisioningFile(
   link: string,
-  fetcher: typeof fetch = fetch,
-  signal?: AbortSignal,
+  fetchText: RinglineApi['provisioning']['fetch'],
 ): Promise<ProvisioningRead> {
-  let url: URL;
-  try {
-    url = new URL(link.trim());
-  } catch {
-    return { ok: false, problem: { kind: 'link-invalid' } };
-  }
-  if (url.protocol !== 'https:') return { ok: false, problem: { kind: 'link-not-https' } };
-  let response: Response;
-  try {
-    response = await fetcher(url.href, {
-      credentials: 'omit',
-      cache: 'no-store',
-      headers: { Accept: 'application/json' },
-      ...(signal ? { signal } : {}),
-    });
-  } catch (error) {
-    return {
-      ok: false,
-      problem: { kind: 'network', detail: error instanceof Error ? error.message : String(error) },
-    };
-  }
-  if (!response.url.startsWith('https:') && response.url !== '')
-    return { ok: false, problem: { kind: 'link-not-https' } };
-  if (!response.ok) return { ok: false, problem: { kind: 'http-status', status: response.status } };
-  const declared = Number(response.headers.get('Content-Length') ?? 0);
-  if (declared > MAX_PROVISIONING_BYTES)
-    return { ok: false, problem: { kind: 'too-large', bytes: declared } };
-  return readProvisioningFile(await response.text());
+  const fetched = await fetchText(link).catch((error: unknown): ProvisioningFetchResult => ({
+    ok: false,
+    problem: { kind: 'network', detail: String(error) },
+  }));
+  return fetched.ok ? readProvisioningFile(fetched.text) : { ok: false, problem: fetched.problem };
 }
 
 /** The link of a `?provision=https://…` page address (browser build), or undefined. */

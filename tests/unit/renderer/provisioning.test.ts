@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { accountInputSchema, type Account } from '@common/contract';
+import { fetchProvisioningText } from '@common/provisioning-fetch';
 import {
   fetchProvisioningFile,
   provisioningFile,
@@ -194,21 +195,26 @@ describe('provisioning files', () => {
 
 describe('provisioning links', () => {
   const good = provisioningFile(account);
+  /** The web host's way: the page's own fetch, through the shared HTTPS-only fetcher. */
+  const through = (fetcher: typeof fetch) => (link: string) => fetchProvisioningText(link, fetcher);
 
   it('fetches an https:// link and reads it', async () => {
     const requested: string[] = [];
-    const read = await fetchProvisioningFile('https://admin.example.com/alice.json', async (url) => {
-      requested.push(String(url));
-      return new Response(good, { status: 200 });
-    });
+    const read = await fetchProvisioningFile(
+      'https://admin.example.com/alice.json',
+      through(async (url) => {
+        requested.push(String(url));
+        return new Response(good, { status: 200 });
+      }),
+    );
     expect(requested).toEqual(['https://admin.example.com/alice.json']);
     expect(read).toMatchObject({ ok: true, account: { sipUri: 'sip:1001@pbx.example.com' } });
   });
 
   it('says in words why a link gave nothing', async () => {
-    const never = async (): Promise<Response> => {
+    const never = through(async (): Promise<Response> => {
       throw new Error('must not fetch');
-    };
+    });
     const notHttps = refusal(await fetchProvisioningFile('http://admin.example.com/a.json', never));
     expect(notHttps.en).toBe(
       'Only https:// links are accepted: the file may carry a password and names the server that gets it.',
@@ -220,15 +226,18 @@ describe('provisioning links', () => {
     const missing = refusal(
       await fetchProvisioningFile(
         'https://admin.example.com/gone.json',
-        async () => new Response('', { status: 404 }),
+        through(async () => new Response('', { status: 404 })),
       ),
     );
     expect(missing.en).toBe('The server answered the link with HTTP 404; nothing was imported.');
 
     const offline = refusal(
-      await fetchProvisioningFile('https://admin.example.com/a.json', async () => {
-        throw new TypeError('Failed to fetch');
-      }),
+      await fetchProvisioningFile(
+        'https://admin.example.com/a.json',
+        through(async () => {
+          throw new TypeError('Failed to fetch');
+        }),
+      ),
     );
     expect(offline.problem).toEqual({ kind: 'network', detail: 'Failed to fetch' });
     expect(offline.en).toContain('does not allow Ringline to read the file (CORS)');
@@ -236,10 +245,17 @@ describe('provisioning links', () => {
     const html = refusal(
       await fetchProvisioningFile(
         'https://admin.example.com/a.json',
-        async () => new Response('<html>', { status: 200 }),
+        through(async () => new Response('<html>', { status: 200 })),
       ),
     );
     expect(html.problem.kind).toBe('not-json');
+
+    const broken = refusal(
+      await fetchProvisioningFile('https://admin.example.com/a.json', async () => {
+        throw new Error('IPC refused');
+      }),
+    );
+    expect(broken.problem).toEqual({ kind: 'network', detail: 'Error: IPC refused' });
   });
 
   it('comes from ?provision= in the page address, which is removed once used', () => {
