@@ -50,9 +50,12 @@ test('from empty storage, the assistant finds the lab among the usual addresses,
   await assistant.getByLabel('SIP address').fill(alice.aor);
   await assistant.getByLabel('Password', { exact: true }).fill(alice.password);
   await assistant.getByLabel('Display name').fill(alice.displayName);
+  const clicked = Date.now();
   await assistant.getByRole('button', { name: 'Find my server and sign in' }).click();
 
   await app.expectRegistered();
+  // Printed, not asserted: timing belongs to the bench, and this machine is shared.
+  console.log(`assistant: sign in -> registered in ${Date.now() - clicked} ms (5 addresses tried)`);
   await lab.waitForRegistered(alice.aor);
   await expect(assistant).toBeHidden();
   await expect(app.page.getByLabel('Number or SIP address')).toBeVisible();
@@ -66,7 +69,7 @@ test('from empty storage, the assistant finds the lab among the usual addresses,
   };
   said('127.0.0.1 is an IP address: no DNS lookup needed.');
   said('wss://127.0.0.1/ws: connecting…');
-  const first = said(/^wss:\/\/127\.0\.0\.1\/ws: No WebSocket connection\. The browser does not say why/);
+  const first = said('wss://127.0.0.1/ws: No WebSocket connection (the browser does not say why).');
   said(/^wss:\/\/127\.0\.0\.1:8089\/ws: No WebSocket connection/);
   said(/^wss:\/\/127\.0\.0\.1: No WebSocket connection/);
   const registering = said('wss://127.0.0.1:7443: answered, registering…');
@@ -134,7 +137,7 @@ test('in a browser without the gateway, an unknown domain and a certificate it d
     'A browser cannot look up SIP servers in DNS: trying the usual WebSocket addresses of nowhere.invalid.',
   );
   await expect(steps(app.page).getByRole('alert')).toHaveText(
-    'No server answered at the usual addresses of nowhere.invalid. If your provider gave you a WebSocket address (wss://…), choose “Set up manually” and enter it.',
+    'No server answered at the usual addresses of nowhere.invalid, and the browser does not say why: nothing listening, a firewall, or a certificate it does not trust. If your provider gave you a WebSocket address (wss://…), choose “Set up manually” and enter it.',
   );
 
   // A server whose certificate the browser does not trust (not the lab's, which it was told to trust).
@@ -151,10 +154,10 @@ test('in a browser without the gateway, an unknown domain and a certificate it d
     await assistant.getByLabel('SIP address').fill(lab.users.carol.aor);
     await assistant.getByRole('button', { name: 'Find my server and sign in' }).click();
     await expect(steps(app.page).getByRole('alert')).toHaveText(
-      /^No server answered at the usual addresses of 127\.0\.0\.1/,
+      /^No server answered at the usual addresses of 127\.0\.0\.1, and the browser does not say why: .*a certificate it does not trust/,
     );
     await expect(steps(app.page).getByRole('listitem').nth(2)).toHaveText(
-      'wss://127.0.0.1:8089/ws: No WebSocket connection. The browser does not say why: nothing listening, a firewall, or a certificate it does not trust.',
+      'wss://127.0.0.1:8089/ws: No WebSocket connection (the browser does not say why).',
     );
     expect(untrusted.clientFrames(), 'no SIP crossed an untrusted connection').toEqual([]);
   } finally {
@@ -179,8 +182,12 @@ test('the account page tests its connection and says where it stopped; a refused
   const closed = `wss://127.0.0.1:${await findFreePort('tcp')}/ws`;
   await form.getByLabel('WebSocket server').fill(closed);
   await form.getByRole('button', { name: 'Test connection' }).click();
-  await expect(steps(app.page).getByRole('alert')).toHaveText(
-    `Stopped at ${closed}: No WebSocket connection. The browser does not say why: nothing listening, a firewall, or a certificate it does not trust.`,
+  const closedAlert = steps(app.page).getByRole('alert');
+  await expect(closedAlert).toContainText(
+    `Stopped at ${closed}: No WebSocket connection (the browser does not say why).`,
+  );
+  await expect(closedAlert).toContainText(
+    'Nothing may be listening there, a firewall may be in the way, or the browser does not trust the server’s certificate',
   );
 
   await form.getByLabel('WebSocket server').fill('wss://127.0.0.1:5061/ws');

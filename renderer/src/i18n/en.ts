@@ -45,7 +45,7 @@ export const en = {
     connectionTcp: 'TCP',
     connectionTls: 'TLS',
     connectionNeedsGateway:
-      'UDP, TCP and TLS need Ringline’s gateway, which is not available here (in a browser, start Ringline with npm run web).',
+      'UDP, TCP and TLS need Ringline’s gateway, which is not available here: use the desktop app, or the page that npm run web opens.',
     sipServer: 'SIP server',
     sipServerHint: 'host or host:port; without a port Ringline looks the server up in DNS (SRV)',
     fallbackSipServers: 'Backup SIP servers',
@@ -121,8 +121,7 @@ export const en = {
       tls: 'The server’s certificate is not trusted ({detail}).',
       upgrade: 'The server refused the WebSocket upgrade (HTTP {status}).',
       upgradeNoStatus: 'The server refused the WebSocket upgrade ({detail}).',
-      websocket:
-        'No WebSocket connection. The browser does not say why: nothing listening, a firewall, or a certificate it does not trust.',
+      websocket: 'No WebSocket connection (the browser does not say why).',
       'unsafe-port': 'Not tried: browsers refuse WebSocket connections to port {port} (ERR_UNSAFE_PORT).',
       'needs-gateway': 'SIP over UDP, TCP or TLS needs Ringline’s gateway, which is not available here.',
     },
@@ -131,7 +130,7 @@ export const en = {
       stopped: 'Stopped at {address}: {problem}',
       dns: "The name {domain} was not found in DNS ({detail}). Check the domain after the {'@'} in your SIP address.",
       noneAnswered:
-        'No server answered at the usual addresses of {domain}. If your provider gave you a WebSocket address (wss://…), choose “Set up manually” and enter it.',
+        'No server answered at the usual addresses of {domain}, and the browser does not say why: nothing listening, a firewall, or a certificate it does not trust. If your provider gave you a WebSocket address (wss://…), choose “Set up manually” and enter it.',
     },
     advice: {
       'wrong-password':
@@ -148,6 +147,8 @@ export const en = {
         'Compare the fingerprint with the one your provider gives you. If they match, open https://{server}/ in this browser, accept the certificate there, and try again.',
       upgrade:
         'Something answers on this address but it is not a SIP WebSocket; check the address with your provider.',
+      websocket:
+        'Nothing may be listening there, a firewall may be in the way, or the browser does not trust the server’s certificate (open https://{server}/ in this browser to see).',
       'unsafe-port':
         'Ports 5060 and 5061 are for SIP over UDP, TCP or TLS; ask for the server’s WebSocket address (often port 443, 8089 or 7443).',
     },

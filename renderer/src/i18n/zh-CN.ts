@@ -45,7 +45,7 @@ export const zhCN: Messages = {
     connectionTcp: 'TCP 协议',
     connectionTls: 'TLS 协议',
     connectionNeedsGateway:
-      'UDP、TCP 和 TLS 需要 Ringline 的网关，而此处没有网关（在浏览器中请用 npm run web 启动 Ringline）。',
+      'UDP、TCP 和 TLS 需要 Ringline 的网关，而此处没有网关：请使用桌面应用，或 npm run web 打开的页面。',
     sipServer: 'SIP 服务器',
     sipServerHint: '主机或 主机:端口；不写端口时 Ringline 通过 DNS（SRV）查找服务器',
     fallbackSipServers: '备用 SIP 服务器',
@@ -117,8 +117,7 @@ export const zhCN: Messages = {
       tls: '服务器证书不受信任（{detail}）。',
       upgrade: '服务器拒绝升级到 WebSocket（HTTP {status}）。',
       upgradeNoStatus: '服务器拒绝升级到 WebSocket（{detail}）。',
-      websocket:
-        '无法建立 WebSocket 连接。浏览器不说明原因：可能没有服务在监听、被防火墙阻止，或证书不受浏览器信任。',
+      websocket: '无法建立 WebSocket 连接（浏览器不说明原因）。',
       'unsafe-port': '未尝试：浏览器拒绝连接端口 {port} 上的 WebSocket（ERR_UNSAFE_PORT）。',
       'needs-gateway': '通过 UDP、TCP 或 TLS 的 SIP 需要 Ringline 的网关，而此处没有网关。',
     },
@@ -127,7 +126,7 @@ export const zhCN: Messages = {
       stopped: '在 {address} 处停止：{problem}',
       dns: "在 DNS 中找不到名称 {domain}（{detail}）。请检查 SIP 地址中 {'@'} 后面的域名。",
       noneAnswered:
-        '{domain} 的常用地址都没有服务器响应。如果服务商给了您 WebSocket 地址（wss://…），请选择“手动设置”并填写。',
+        '{domain} 的常用地址都没有服务器响应，浏览器也不说明原因：可能没有服务在监听、被防火墙阻止，或证书不受信任。如果服务商给了您 WebSocket 地址（wss://…），请选择“手动设置”并填写。',
     },
     advice: {
       'wrong-password': '请检查密码；如果服务商给了认证用户名，也请在“高级”中检查。',
@@ -140,6 +139,8 @@ export const zhCN: Messages = {
       tlsBrowser:
         '请将指纹与服务商提供的指纹核对。如果一致，请在此浏览器中打开 https://{server}/ 并在那里接受证书，然后重试。',
       upgrade: '此地址上有服务响应，但不是 SIP WebSocket；请向服务商核实地址。',
+      websocket:
+        '可能没有服务在监听、被防火墙阻止，或浏览器不信任服务器证书（可在此浏览器中打开 https://{server}/ 查看）。',
       'unsafe-port':
         '端口 5060 和 5061 用于 UDP、TCP 或 TLS 上的 SIP；请索取服务器的 WebSocket 地址（通常是 443、8089 或 7443 端口）。',
     },

@@ -317,7 +317,7 @@ describe('connection steps, in words', () => {
     expect(list?.getAttribute('aria-live')).toBe('polite');
     expect([...(list?.querySelectorAll('li') ?? [])].map((li) => li.textContent?.trim())).toEqual([
       '127.0.0.1 is an IP address: no DNS lookup needed.',
-      'wss://127.0.0.1/ws: No WebSocket connection. The browser does not say why: nothing listening, a firewall, or a certificate it does not trust.',
+      'wss://127.0.0.1/ws: No WebSocket connection (the browser does not say why).',
       'wss://127.0.0.1:7443: Wrong user name or password (401)',
       'wss://127.0.0.1:8443/ws: not tried',
     ]);
