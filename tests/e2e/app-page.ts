@@ -155,6 +155,29 @@ export class AppPage {
     return this.page.evaluate(() => [...(window.__ringlineTestLiveTexts ?? [])]);
   }
 
+  /**
+   * Fills the account form for a direct (UDP/TCP/TLS) account through the gateway: `server` is
+   * `host[:port]` (no port: found by DNS), on the account page as {@link addAccount} does. The app
+   * must have been opened with the gateway (`openGatewayApp`).
+   */
+  async addDirectAccount(
+    user: LabUser,
+    connection: { transport: 'udp' | 'tcp' | 'tls'; server: string; backups?: string },
+    password = user.password,
+  ): Promise<void> {
+    const form = await this.accountForm();
+    await form.getByLabel('Display name').fill(user.displayName);
+    await form.getByLabel('SIP address').fill(user.aor);
+    await form.getByLabel('Authentication user').fill(user.user);
+    await form.getByLabel('Password', { exact: true }).fill(password);
+    // By role: a label's text also holds the select's options, and "SIP server" is inside "Backup SIP servers".
+    await form.getByRole('combobox', { name: 'Connection', exact: true }).selectOption(connection.transport);
+    await form.getByRole('textbox', { name: 'SIP server', exact: true }).fill(connection.server);
+    if (connection.backups !== undefined)
+      await form.getByLabel('Backup SIP servers (optional)').fill(connection.backups);
+    await form.getByRole('button', { name: 'Save and register' }).click();
+  }
+
   async expectRegistered(): Promise<void> {
     await expect(this.registrationStatus()).toHaveText('Registered');
   }

@@ -38,14 +38,14 @@ export function parseFallbackServers(text: string): FallbackServersInput {
   });
 }
 
-/** Backup direct SIP servers (`host[:port]`, for UDP/TCP/TLS accounts). */
-export function parseFallbackSipServers(text: string): FallbackServersInput {
-  return parseServerList(text, (entry) =>
-    sipServerSchema.safeParse(entry).success ? null : { problem: 'invalid' },
-  );
-}
-
 /** The field's text for stored servers. */
 export function formatFallbackServers(urls: readonly string[] | undefined): string {
   return (urls ?? []).join(', ');
+}
+
+/** The backup direct SIP servers (`host[:port]`) typed in one field, read like {@link parseFallbackServers}. */
+export function parseBackupSipServers(text: string): FallbackServersInput {
+  return parseServerList(text, (entry) =>
+    sipServerSchema.safeParse(entry).success ? null : { problem: 'invalid' },
+  );
 }

@@ -9,9 +9,11 @@ import {
   recordingSchema,
   applySettingsPatch,
   settingsSchema,
+  trustedCertificateSchema,
   type Account,
   type AccountInput,
   type AccountsSnapshot,
+  type CertificateProblem,
   type Settings,
   type StorageProblem,
 } from '@common/contract';
@@ -21,6 +23,7 @@ import { fetchProvisioningText } from '@common/provisioning-fetch';
 import { keptCredentials } from '@common/turn-credentials';
 import { downloadFile } from './download';
 import type { Host } from './host';
+import { createWebGateway } from './web-gateway';
 import { WebCommands } from './web-commands';
 import { WebLinks } from './web-links';
 import { WebMessageNotifications } from './web-message-notifications';
@@ -29,7 +32,8 @@ import { WebStorage } from './web-storage';
 
 const storedAccountSchema = accountInputSchema
   .omit({ password: true, turnCredentials: true })
-  .extend({ id: accountIdSchema });
+  // The pin is set only by certificates.trust (a certificate the local gateway refused), never by the form.
+  .extend({ id: accountIdSchema, trustedCertificate: trustedCertificateSchema.optional() });
 type StoredAccount = z.infer<typeof storedAccountSchema>;
 
 /**
@@ -41,6 +45,21 @@ export function createWebHost(storage = new WebStorage()): Host {
   /** TURN credentials by account, like passwords: in memory only. */
   const turnCredentials = new Map<string, (string | null)[]>();
   const problems: StorageProblem[] = [];
+  /** Certificates the local gateway refused, per account: the only ones `certificates.trust` may pin. */
+  const certificateProblems = new Map<string, CertificateProblem>();
+  const certificateListeners = new Set<(problem: CertificateProblem) => void>();
+  // Before WebLinks, which clears a `#dial=` fragment: the gateway's port and secret are in the fragment too.
+  const gateway = createWebGateway({
+    hash: window.location.hash,
+    pinOf: async (accountId) => {
+      const stored = storedAccountSchema.safeParse((await storage.accounts.get(accountId))?.value);
+      return stored.success ? stored.data.trustedCertificate : undefined;
+    },
+    onCertificateProblem: (problem) => {
+      certificateProblems.set(problem.accountId, problem);
+      for (const listener of certificateListeners) listener(problem);
+    },
+  });
   const links = new WebLinks(window.location);
   const commands = new WebCommands();
   const notifications = new WebNotifications((command) => commands.emit(command));
@@ -80,11 +99,14 @@ export function createWebHost(storage = new WebStorage()): Host {
         const earlier = storedAccountSchema.safeParse((await storage.accounts.get(id))?.value);
         const callHandling = fields.callHandling ?? (earlier.success ? earlier.data.callHandling : undefined);
         const media = fields.media ?? (earlier.success ? earlier.data.media : undefined);
+        // Kept across edits, as on the desktop: it only applies while the server's host:port is the pinned one.
+        const pin = earlier.success ? earlier.data.trustedCertificate : undefined;
         const stored: StoredAccount = {
           ...fields,
           id,
           ...(callHandling ? { callHandling } : {}),
           ...(media ? { media } : {}),
+          ...(pin ? { trustedCertificate: pin } : {}),
         };
         await storage.accounts.put({ key: stored.id, value: stored });
         if (password) passwords.set(stored.id, password);
@@ -178,10 +200,24 @@ export function createWebHost(storage = new WebStorage()): Host {
       },
     },
     certificates: {
-      // A page never learns why a WebSocket failed, let alone which certificate was presented.
-      onProblem: () => () => undefined,
-      async trust() {
-        throw new Error('In a browser, the browser decides which server certificates to trust');
+      // A page never learns why a WebSocket failed, let alone which certificate was presented; the
+      // local gateway (TLS accounts) does, and reports it here.
+      onProblem: (listener) => {
+        certificateListeners.add(listener);
+        return () => certificateListeners.delete(listener);
+      },
+      async trust(request) {
+        const problem = certificateProblems.get(request.accountId);
+        if (problem === undefined || problem.sha256 !== request.sha256)
+          throw new Error('In a browser, the browser decides which server certificates to trust');
+        const stored = storedAccountSchema.parse((await storage.accounts.get(request.accountId))?.value);
+        const pinned: StoredAccount = {
+          ...stored,
+          trustedCertificate: { host: problem.host, sha256: problem.sha256 },
+        };
+        await storage.accounts.put({ key: pinned.id, value: pinned });
+        certificateProblems.delete(request.accountId);
+        return toAccount(pinned);
       },
     },
     screenShare: {
@@ -193,29 +229,8 @@ export function createWebHost(storage = new WebStorage()): Host {
         throw new Error('In the browser, getDisplayMedia() lets the user choose what to share');
       },
     },
-    gateway: unavailableGateway,
+    gateway,
     // The page fetches it itself: the server must allow this origin (CORS), or the browser refuses.
     provisioning: { fetch: (link) => fetchProvisioningText(link, (url, init) => window.fetch(url, init)) },
   };
 }
-
-/** A page without the local gateway service: direct UDP/TCP/TLS accounts cannot work here. */
-const unavailableGateway: Host['gateway'] = {
-  async availability() {
-    return { available: false, reason: 'no-local-service' };
-  },
-  async connect() {
-    return { ok: false, error: { kind: 'no-gateway', detail: 'no local gateway service' } };
-  },
-  async send() {
-    throw new Error('no local gateway service');
-  },
-  async disconnect() {},
-  onEvent: () => () => undefined,
-  async lookup(domain) {
-    return { domain, targets: [], error: 'no local gateway service' };
-  },
-  async probe() {
-    return { stage: 'connect', detail: 'no local gateway service' };
-  },
-};

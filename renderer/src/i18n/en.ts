@@ -39,27 +39,11 @@ export const en = {
     advancedHint:
       'Server, backup servers, codecs, NAT, BLF, voicemail and presence. The defaults suit most accounts.',
     authUserHint: 'Only if your provider gave you one; otherwise the user part of the SIP address is used.',
-    connection: 'Connection',
-    connectionWss: 'Secure WebSocket (WSS)',
-    connectionUdp: 'UDP',
-    connectionTcp: 'TCP',
-    connectionTls: 'TLS',
-    connectionNeedsGateway:
-      'UDP, TCP and TLS need Ringline’s gateway, which is not available here: use the desktop app, or the page that npm run web opens.',
-    sipServer: 'SIP server',
-    sipServerHint: 'host or host:port; without a port Ringline looks the server up in DNS (SRV)',
-    fallbackSipServers: 'Backup SIP servers',
-    fallbackSipServersHint: 'e.g. pbx2.example.com:5060, separated by commas',
-    invalidSipServer: 'Enter a server as host or host:port, e.g. pbx.example.com:5060.',
-    invalidSipServerPort: 'The port must be a number from 1 to 65535.',
-    sipServerRequired: 'Enter the SIP server for this connection.',
-    fallbackSipInvalid: '“{value}” is not a server address; write each as host or host:port.',
     fallbackUnsafePort:
       '“{value}” uses port {port}, which browsers refuse for WebSocket; only use a backup server’s WebSocket address.',
     suggestions: 'Other addresses that answered when this account was set up',
     useSuggestion: 'Use {address}',
     testConnection: 'Test connection',
-    testing: 'Testing…',
     stopTest: 'Stop the test',
     export: 'Provisioning file',
     exportHint: 'A file that sets this account up in another Ringline. Keep a file with the password safe.',
@@ -211,6 +195,14 @@ export const en = {
       rejected: 'Registration refused ({code})',
       'unsafe-port':
         'Browsers refuse WebSocket connections to port {port}, so this server address can never work. Edit the account and enter the server’s WebSocket address (often port 443, 8089 or 7443).',
+      'server-not-found': 'The SIP server’s name was not found. Check the server name ({detail}).',
+      'no-answer':
+        'No SIP server answers there. Check the server, its port and the connection type (UDP, TCP or TLS) ({detail}).',
+      'connect-timeout':
+        'The SIP server did not answer in time. Check the server, its port and the connection type (UDP, TCP or TLS).',
+      certificate: 'The server’s TLS certificate was refused.',
+      'gateway-unavailable': 'Ringline’s local SIP gateway cannot be reached ({detail}).',
+      'not-allowed': 'That server is not one of this account’s; edit the account and save it again.',
     },
   },
   dialer: {
@@ -704,6 +696,28 @@ export const en = {
     removeIceServer: 'Remove server {index}',
     relayOnly: 'Send media only through the TURN server (relay only)',
     invalidIceServer: 'Enter a URL starting with stun:, stuns:, turn: or turns:.',
+  },
+  /** How an account reaches its server: WSS from the page, or UDP/TCP/TLS through the gateway. */
+  connection: {
+    label: 'Connection',
+    wss: 'Secure WebSocket (WSS)',
+    sipServer: 'SIP server',
+    sipServerHint: 'host or host:port, e.g. sip.provider.com; without a port it is looked up in DNS',
+    backupServers: 'Backup SIP servers (optional)',
+    backupServersHint: 'e.g. sip2.provider.com:5060, separated by commas',
+    unavailable: {
+      'no-local-service':
+        'UDP, TCP and TLS need Ringline’s local SIP gateway: open Ringline with the address that “npm run web” prints.',
+      'service-unreachable':
+        'UDP, TCP and TLS need Ringline’s local SIP gateway, which does not answer: start “npm run web” again and open the address it prints.',
+    },
+    invalid: {
+      required: 'Enter the SIP server.',
+      malformed:
+        'Enter the server as a host name or address with an optional port, e.g. sip.provider.com or 192.0.2.10:5060.',
+      port: 'The port must be a number from 1 to 65535.',
+      backup: '“{value}” is not a host name or address with an optional port.',
+    },
   },
 };
 

@@ -39,27 +39,11 @@ export const zhCN: Messages = {
     advanced: '高级',
     advancedHint: '服务器、备用服务器、编解码器、NAT、BLF、语音信箱和在线状态。默认值适合大多数账户。',
     authUserHint: '仅当服务商提供时填写；否则使用 SIP 地址中的用户名部分。',
-    connection: '连接方式',
-    connectionWss: '安全 WebSocket（WSS）',
-    connectionUdp: 'UDP 协议',
-    connectionTcp: 'TCP 协议',
-    connectionTls: 'TLS 协议',
-    connectionNeedsGateway:
-      'UDP、TCP 和 TLS 需要 Ringline 的网关，而此处没有网关：请使用桌面应用，或 npm run web 打开的页面。',
-    sipServer: 'SIP 服务器',
-    sipServerHint: '主机或 主机:端口；不写端口时 Ringline 通过 DNS（SRV）查找服务器',
-    fallbackSipServers: '备用 SIP 服务器',
-    fallbackSipServersHint: '例如 pbx2.example.com:5060，多个用逗号分隔',
-    invalidSipServer: '请以 主机 或 主机:端口 的形式输入服务器，例如 pbx.example.com:5060。',
-    invalidSipServerPort: '端口必须是 1 到 65535 之间的数字。',
-    sipServerRequired: '请输入此连接方式的 SIP 服务器。',
-    fallbackSipInvalid: '“{value}”不是服务器地址；每个都应写成 主机 或 主机:端口。',
     fallbackUnsafePort:
       '“{value}”使用端口 {port}，浏览器拒绝在该端口上建立 WebSocket 连接；请只填写备用服务器的 WebSocket 地址。',
     suggestions: '设置此账户时同样有响应的其他地址',
     useSuggestion: '使用 {address}',
     testConnection: '测试连接',
-    testing: '正在测试…',
     stopTest: '停止测试',
     export: '配置文件',
     exportHint: '可在另一个 Ringline 中设置此账户的文件。包含密码的文件请妥善保管。',
@@ -199,6 +183,12 @@ export const zhCN: Messages = {
       rejected: '注册被拒绝（{code}）',
       'unsafe-port':
         '浏览器拒绝连接端口 {port} 上的 WebSocket，因此此服务器地址永远无法使用。请编辑账户并填写服务器的 WebSocket 地址（通常是 443、8089 或 7443 端口）。',
+      'server-not-found': '找不到 SIP 服务器的名称。请检查服务器名称（{detail}）。',
+      'no-answer': '该地址没有 SIP 服务器应答。请检查服务器、端口和连接方式（UDP、TCP 或 TLS）（{detail}）。',
+      'connect-timeout': 'SIP 服务器未及时应答。请检查服务器、端口和连接方式（UDP、TCP 或 TLS）。',
+      certificate: '服务器的 TLS 证书被拒绝。',
+      'gateway-unavailable': '无法连接 Ringline 的本地 SIP 网关（{detail}）。',
+      'not-allowed': '该服务器不属于此账户；请编辑账户并重新保存。',
     },
   },
   dialer: {
@@ -689,5 +679,25 @@ export const zhCN: Messages = {
     removeIceServer: '删除服务器 {index}',
     relayOnly: '仅通过 TURN 服务器传输媒体（仅中继）',
     invalidIceServer: '请输入以 stun:、stuns:、turn: 或 turns: 开头的地址。',
+  },
+  connection: {
+    label: '连接方式',
+    wss: '安全 WebSocket（WSS）',
+    sipServer: 'SIP 服务器',
+    sipServerHint: '主机名或“主机:端口”，例如 sip.provider.com；不填端口则通过 DNS 查找',
+    backupServers: '备用 SIP 服务器（可选）',
+    backupServersHint: '例如 sip2.provider.com:5060，多个用逗号分隔',
+    unavailable: {
+      'no-local-service':
+        'UDP、TCP 和 TLS 需要 Ringline 的本地 SIP 网关：请用“npm run web”输出的地址打开 Ringline。',
+      'service-unreachable':
+        'UDP、TCP 和 TLS 需要 Ringline 的本地 SIP 网关，但它没有响应：请重新运行“npm run web”并打开它输出的地址。',
+    },
+    invalid: {
+      required: '请输入 SIP 服务器。',
+      malformed: '请输入主机名或地址，可带端口，例如 sip.provider.com 或 192.0.2.10:5060。',
+      port: '端口必须是 1 到 65535 之间的数字。',
+      backup: '“{value}”不是主机名或地址（可带端口）。',
+    },
   },
 };

@@ -26,8 +26,15 @@ import {
 } from './text-messages';
 import { PresenceAgent, type PresenceEvent } from '../presence/presence-agent';
 import { FailoverTransport } from './failover-transport';
+import {
+  GatewayConnectFailure,
+  GatewayTransport,
+  registrationErrorForGateway,
+  type GatewayPort,
+} from './gateway-transport';
 import { ReconnectPolicy } from './reconnect-policy';
-import { Reconnector, type ConnectionStatus, type RegisterOutcome } from './reconnector';
+import { ConnectFailure, Reconnector, type ConnectionStatus, type RegisterOutcome } from './reconnector';
+import type { DirectSipTransport } from '@common/contract';
 import { registrationIsRetryable } from './registration-retry';
 import type { CodecPreferences } from './codec-preferences';
 import {
@@ -46,6 +53,11 @@ export interface PhoneConfig {
   wssUrl: string;
   /** Servers tried in order when `wssUrl` cannot be reached (failover). */
   fallbackWssUrls?: string[];
+  /**
+   * SIP over UDP, TCP or TLS through the host's gateway instead of WSS: its `servers`
+   * (`host[:port]`, the account's primary then its backups) replace `wssUrl` and its fallbacks.
+   */
+  direct?: { gateway: GatewayPort; transport: DirectSipTransport; servers: string[] };
   /** Registrar domain when it differs from the address of record's domain. */
   realm?: string;
   /** Route set for an outbound proxy (RFC 3261 §8.1.2), e.g. `sip:proxy.example.com;lr`. */
@@ -74,7 +86,7 @@ export interface RegistrationSnapshot {
   since: number;
   /** While reconnecting: when the next attempt starts (ms since the epoch). */
   nextAttemptAt?: number;
-  /** The WSS server in use, or tried next. */
+  /** The server in use, or tried next (a WSS URL, or `host[:port]` for a direct account). */
   server?: string;
   /** 0 for the account's primary server, 1 for its first fallback, ... */
   serverIndex?: number;
@@ -132,13 +144,31 @@ export class Phone {
     this.log = new SipLog(config.password, logLevel, (level, message) =>
       this.delegate.onLog?.(level, message),
     );
+    const direct = config.direct;
+    // A WebSocket backup on a port Chromium refuses could only ever fail; the account form refuses those.
+    const servers = direct
+      ? direct.servers
+      : [
+          config.wssUrl,
+          ...(config.fallbackWssUrls ?? []).filter((url) => refusedWebSocketPort(url) === null),
+        ];
     this.userAgent = new UserAgent({
       uri,
       displayName: config.displayName || undefined,
       authorizationUsername: config.authUser || uri.user,
       authorizationPassword: config.password,
-      transportConstructor: FailoverTransport,
-      transportOptions: { server: config.wssUrl },
+      // One guard below wraps whichever transport this is: SIP from the network is checked the same way.
+      ...(direct
+        ? {
+            transportConstructor: GatewayTransport,
+            transportOptions: {
+              gateway: direct.gateway,
+              accountId: config.accountId,
+              transport: direct.transport,
+              server: servers[0] ?? '',
+            },
+          }
+        : { transportConstructor: FailoverTransport, transportOptions: { server: config.wssUrl } }),
       preloadedRouteSet: config.outboundProxy ? [config.outboundProxy] : [],
       // Codec order, an ICE wait that ends when the useful candidates are in, the user's devices.
       sessionDescriptionHandlerFactory: ringlineSessionDescriptionHandlerFactory({
@@ -185,11 +215,7 @@ export class Phone {
       if (state === RegistererState.Unregistered) this.reconnector.registrationLost();
     });
     this.reconnector = new Reconnector(
-      // A backup on a port Chromium refuses could only ever fail; the account form refuses those.
-      new ReconnectPolicy([
-        config.wssUrl,
-        ...(config.fallbackWssUrls ?? []).filter((url) => refusedWebSocketPort(url) === null),
-      ]),
+      new ReconnectPolicy(servers),
       {
         connect: (server, fresh) => this.connectTo(server, fresh),
         register: () => this.registerOnce(),
@@ -246,11 +272,19 @@ export class Phone {
 
   private async connectTo(server: string, fresh: boolean): Promise<void> {
     const transport = this.userAgent.transport;
-    if (!(transport instanceof FailoverTransport)) throw new Error('unexpected SIP.js transport');
+    if (!(transport instanceof FailoverTransport || transport instanceof GatewayTransport))
+      throw new Error('unexpected SIP.js transport');
     if (transport.isConnected() && (fresh || transport.server !== server)) await transport.disconnect();
     transport.setServer(server);
-    if (this.userAgent.state === UserAgentState.Started) await this.userAgent.reconnect();
-    else await this.userAgent.start();
+    try {
+      if (this.userAgent.state === UserAgentState.Started) await this.userAgent.reconnect();
+      else await this.userAgent.start();
+    } catch (error) {
+      // The gateway says why (name not found, no answer, certificate...): show that, not "cannot reach".
+      if (error instanceof GatewayConnectFailure)
+        throw new ConnectFailure(registrationErrorForGateway(error.error));
+      throw error;
+    }
   }
 
   /**

@@ -198,6 +198,7 @@ export const usePhoneStore = defineStore('phone', () => {
       return;
     }
     const accountMedia = account.media ?? DEFAULT_ACCOUNT_MEDIA;
+    const transport = account.transport ?? 'wss';
     const turnCredentials =
       accountMedia.iceServers.length > 0 ? await accounts.turnCredentials(account.id) : [];
     await softphone.connect({
@@ -208,6 +209,18 @@ export const usePhoneStore = defineStore('phone', () => {
       password,
       wssUrl: account.wssUrl,
       ...(account.fallbackWssUrls?.length ? { fallbackWssUrls: account.fallbackWssUrls } : {}),
+      // UDP/TCP/TLS: through the host's gateway (Electron main, or the browser build's local service).
+      ...(transport !== 'wss'
+        ? {
+            direct: {
+              gateway: host.gateway,
+              transport,
+              servers: [account.sipServer ?? '', ...(account.fallbackSipServers ?? [])].filter(
+                (s) => s !== '',
+              ),
+            },
+          }
+        : {}),
       ...(account.realm ? { realm: account.realm } : {}),
       ...(account.outboundProxy ? { outboundProxy: account.outboundProxy } : {}),
       ...(account.defaultCountry ? { defaultCountry: account.defaultCountry } : {}),

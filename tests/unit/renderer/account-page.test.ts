@@ -182,7 +182,7 @@ describe('the account page', () => {
     ]);
     const hint = document.getElementById(connection.getAttribute('aria-describedby') ?? '');
     expect(hint?.textContent).toContain(
-      'UDP, TCP and TLS need Ringline’s gateway, which is not available here',
+      'UDP, TCP and TLS need Ringline’s local SIP gateway: open Ringline with the address that “npm run web” prints.',
     );
   });
 
@@ -200,12 +200,14 @@ describe('the account page', () => {
     await type(labelled(root, 'SIP address'), 'sip:1001@pbx.example.com');
     await type(labelled(root, 'Password'), 'secret');
     button(root, 'Save and register').click();
-    await vi.waitFor(() => expect(root.textContent).toContain('Enter the SIP server for this connection.'));
+    await vi.waitFor(() => expect(root.textContent).toContain('Enter the SIP server.'));
     await type(labelled(root, 'SIP server'), 'pbx.example.com:5060');
-    await type(labelled(root, 'Backup SIP servers'), 'pbx2.example.com, bad_host');
+    await type(labelled(root, 'Backup SIP servers (optional)'), 'pbx2.example.com, bad_host');
     button(root, 'Save and register').click();
-    await vi.waitFor(() => expect(root.textContent).toContain('“bad_host” is not a server address'));
-    await type(labelled(root, 'Backup SIP servers'), 'pbx2.example.com');
+    await vi.waitFor(() =>
+      expect(root.textContent).toContain('“bad_host” is not a host name or address with an optional port.'),
+    );
+    await type(labelled(root, 'Backup SIP servers (optional)'), 'pbx2.example.com');
     button(root, 'Save and register').click();
     await vi.waitFor(() => expect(saved).toHaveLength(1));
     expect(saved[0]).toMatchObject({
