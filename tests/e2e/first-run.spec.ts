@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -163,6 +164,92 @@ test('in a browser without the gateway, an unknown domain and a certificate it d
   } finally {
     await untrusted.stop();
   }
+});
+
+test('with the gateway (npm run web), a name DNS does not know stops at the lookup, in words', async ({
+  lab,
+  openGatewayApp,
+}) => {
+  const app = await openGatewayApp();
+  const assistant = app.assistant();
+  const domain = `nowhere.${lab.sipDomain}`;
+  await assistant.getByLabel('SIP address').fill(`1001@${domain}`);
+  await assistant.getByLabel('Password', { exact: true }).fill('secret');
+  await assistant.getByRole('button', { name: 'Find my server and sign in' }).click();
+  const alert = steps(app.page).getByRole('alert');
+  await expect(alert).toHaveText(
+    new RegExp(
+      `^The name ${domain.replaceAll('.', '\\.')} was not found in DNS \\(.+\\)\\. Check the domain after the @`,
+    ),
+  );
+  // Nothing else was tried: no address of a name that does not exist.
+  await expect(steps(app.page).getByRole('listitem')).toHaveCount(1);
+});
+
+test('with the gateway, a certificate nobody trusts is named with its fingerprint, and what to do about it', async ({
+  lab,
+  openGatewayApp,
+}) => {
+  const other = await createLabCertificate(await mkdtemp(join(lab.dir, 'untrusted-')));
+  const fingerprint = new X509Certificate(await readFile(other.certPath)).fingerprint256;
+  const untrusted = await startWsProxy({
+    upstreamUrl: lab.wssUrl,
+    certPath: other.certPath,
+    keyPath: other.keyPath,
+    upstreamCertPath: lab.certPath,
+    port: 8089,
+    path: '/ws',
+  });
+  try {
+    const app = await openGatewayApp();
+    const assistant = app.assistant();
+    await assistant.getByLabel('SIP address').fill(lab.users.carol.aor);
+    await assistant.getByLabel('Password', { exact: true }).fill(lab.users.carol.password);
+    await assistant.getByRole('button', { name: 'Find my server and sign in' }).click();
+    const alert = steps(app.page).getByRole('alert');
+    await expect(alert).toContainText(
+      /^Stopped at wss:\/\/127\.0\.0\.1:8089\/ws: The server’s certificate is not trusted \(.+\)\./,
+      { timeout: 40_000 },
+    );
+    await expect(alert.locator('code')).toHaveText(fingerprint);
+    await expect(alert).toContainText(
+      'open https://127.0.0.1:8089/ in this browser, accept the certificate there',
+    );
+    // The gateway's probe stopped at TLS: no SIP went to a server nobody trusts.
+    expect(untrusted.clientFrames()).toEqual([]);
+    await expect(assistant).toBeVisible();
+  } finally {
+    await untrusted.stop();
+  }
+});
+
+test('with the gateway, a SIP address whose server speaks only UDP/TCP/TLS is found by DNS SRV and saved by its name', async ({
+  lab,
+  openGatewayApp,
+}) => {
+  const user = lab.users.bob;
+  const aor = `sip:${user.user}@${lab.sipDomain}`;
+  const app = await openGatewayApp();
+  const assistant = app.assistant();
+  await assistant.getByLabel('SIP address').fill(aor);
+  await assistant.getByLabel('Password', { exact: true }).fill(user.password);
+  await assistant.getByRole('button', { name: 'Find my server and sign in' }).click();
+  await app.expectRegistered();
+  await lab.waitForRegistered(aor);
+
+  const heard = await app.liveTexts();
+  expect(heard).toContain(`DNS names 3 ways to reach the SIP servers of ${lab.sipDomain}.`);
+  // The lab's certificate names 127.0.0.1 and localhost, not the SRV target: TLS is refused, TCP registers.
+  expect(
+    heard.some((text) => text.startsWith(`TLS ${lab.sipDomain}: The server’s certificate is not trusted`)),
+  ).toBe(true);
+  expect(heard).toContain(`TCP ${lab.sipDomain}: registered`);
+
+  await app.button('Edit account').click();
+  const form = await app.accountForm();
+  await expect(form.getByRole('combobox', { name: 'Connection', exact: true })).toHaveValue('tcp');
+  // The domain, not the address DNS gave today: the gateway looks it up on every connection.
+  await expect(form.getByRole('textbox', { name: 'SIP server', exact: true })).toHaveValue(lab.sipDomain);
 });
 
 test('the account page tests its connection and says where it stopped; a refused port is never tried', async ({

@@ -52,7 +52,8 @@ export interface CandidateInput {
 /**
  * The connections worth trying for an address, in the order to try them: the common WebSocket
  * endpoints of the domain, then those of hosts that DNS names as its SIP servers, then (with the
- * gateway) SIP over TLS, TCP and UDP to the SRV targets, or to the domain on 5061/5060.
+ * gateway) SIP to the domain over each transport DNS offers for it, in DNS's order (TLS, TCP, UDP
+ * when DNS says nothing: the gateway then uses 5061/5060), or to the address's own port.
  */
 export function connectionCandidates(input: CandidateInput): ConnectionCandidate[] {
   const candidates: ConnectionCandidate[] = [];
@@ -75,27 +76,16 @@ export function connectionCandidates(input: CandidateInput): ConnectionCandidate
   }
 
   if (!input.direct) return candidates;
-  const allowed = (transport: DirectSipTransport): boolean => !input.secure || transport === 'tls';
-  if (input.port !== undefined) {
-    // An explicit port names the server exactly; the transport is still to be found (RFC 3263 §4.1).
-    const server = formatSipServer({ host: input.host, port: input.port });
-    for (const transport of ['tls', 'tcp', 'udp'] as const)
-      if (allowed(transport)) add({ transport, server });
-    return candidates;
-  }
-  // Without SRV records the gateway's lookup already lists the domain on 5061/5060 (`source: 'address'`);
-  // without any lookup, those are the defaults to try (RFC 3263 §4.2).
-  const direct: { transport: DirectSipTransport; host: string; port: number }[] =
-    targets.length > 0
-      ? targets
-      : [
-          { transport: 'tls', host: input.host, port: 5061 },
-          { transport: 'tcp', host: input.host, port: 5060 },
-          { transport: 'udp', host: input.host, port: 5060 },
-        ];
-  for (const target of direct) {
-    if (!allowed(target.transport)) continue;
-    add({ transport: target.transport, server: formatSipServer({ host: target.host, port: target.port }) });
-  }
+  // The gateway resolves the domain itself (RFC 3263) on every connection, so what is tried, and
+  // saved, is the domain with a transport DNS offers for it, not the address DNS gave today.
+  const server = formatSipServer({
+    host: input.host,
+    ...(input.port === undefined ? {} : { port: input.port }),
+  });
+  const offered =
+    input.port === undefined && targets.length > 0 ? targets.map((target) => target.transport) : [];
+  const transports = offered.length > 0 ? [...new Set(offered)] : (['tls', 'tcp', 'udp'] as const);
+  // A sips: address goes direct only over TLS (RFC 3261 §26.2.2).
+  for (const transport of transports) if (!input.secure || transport === 'tls') add({ transport, server });
   return candidates;
 }

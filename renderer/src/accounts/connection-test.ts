@@ -1,6 +1,7 @@
 import type {
   ConnectionCandidate,
   DirectSipTransport,
+  GatewayConnectError,
   RinglineApi,
   SipServiceLookup,
   SipServiceTarget,
@@ -19,7 +20,9 @@ import type { WebSocketAnswer } from '../sip/websocket-answer';
  * - `websocket`: the page's WebSocket failed, and a page is never told why;
  * - `unsafe-port`: a port browsers refuse outright (`net::ERR_UNSAFE_PORT`), never tried;
  * - `register`: the server answered the REGISTER with a failure (401/403/404/5xx…) or not in time;
- * - `needs-gateway`: only SIP over UDP/TCP/TLS was left to try, and nothing here carries it.
+ * - `needs-gateway`: only SIP over UDP/TCP/TLS was left to try, and nothing here carries it;
+ * - `direct-untested`: the same, where a gateway exists but connects only to saved accounts' servers
+ *   (Electron main), so a check cannot go through it.
  */
 export type ConnectionProblem =
   | { stage: 'dns'; detail: string }
@@ -30,7 +33,8 @@ export type ConnectionProblem =
   | { stage: 'unsafe-port'; port: number }
   | { stage: 'register'; error: RegistrationError }
   /** Only UDP/TCP/TLS would do, and no gateway carries them here. */
-  | { stage: 'needs-gateway' };
+  | { stage: 'needs-gateway' }
+  | { stage: 'direct-untested' };
 
 /**
  * One candidate's progress: `waiting` for its turn, `connecting` (its transport is being tried),
@@ -78,8 +82,8 @@ export interface ConnectionTestDeps {
   /** One REGISTER over a WebSocket server (`checkRegistration`). */
   registerWebSocket(url: string, signal: AbortSignal): Promise<RegistrationCheckOutcome>;
   /**
-   * One REGISTER over UDP/TCP/TLS through the gateway. Absent: direct candidates are not tried (no
-   * SIP transport over the gateway in this build).
+   * One REGISTER over UDP/TCP/TLS through the gateway. Absent: direct candidates are not tried (a
+   * gateway that connects only to saved accounts' servers cannot carry a check).
    */
   registerDirect?(
     transport: DirectSipTransport,
@@ -120,6 +124,22 @@ function probeProblem(result: Exclude<WebSocketProbeResult, { stage: 'ok' }>): C
   }
 }
 
+/** Where the gateway's connection to a direct server stopped, as the steps say it. */
+function gatewayProblem(error: GatewayConnectError): ConnectionProblem {
+  switch (error.kind) {
+    case 'dns':
+      return { stage: 'dns', detail: error.detail };
+    case 'unreachable':
+    case 'timeout':
+      return { stage: 'connect', detail: error.detail };
+    case 'certificate':
+      return { stage: 'tls', detail: error.problem.error, sha256: error.problem.sha256 };
+    case 'not-allowed':
+    case 'no-gateway':
+      return { stage: 'needs-gateway' };
+  }
+}
+
 /**
  * Which failure tells the user most about what to do, when every candidate failed: the server's own
  * answer to the REGISTER first, then a certificate, a refused upgrade, a name that does not exist,
@@ -134,6 +154,7 @@ const PROBLEM_WEIGHT: Record<ConnectionProblem['stage'], number> = {
   websocket: 1,
   'unsafe-port': 0,
   'needs-gateway': 0,
+  'direct-untested': 0,
 };
 
 /**
@@ -194,7 +215,11 @@ export async function runConnectionTest(
     return {
       ok: false,
       problem:
-        planned.length > 0 ? { stage: 'needs-gateway' } : { stage: 'connect', detail: 'no server to try' },
+        planned.length === 0
+          ? { stage: 'connect', detail: 'no server to try' }
+          : gateway
+            ? { stage: 'direct-untested' }
+            : { stage: 'needs-gateway' },
     };
 
   const fail = (step: CandidateStep, problem: ConnectionProblem): void => {
@@ -264,6 +289,11 @@ export async function runConnectionTest(
               detail: outcome.detail,
             },
       );
+      publish();
+      continue;
+    }
+    if (outcome.stage === 'gateway') {
+      fail(step, gatewayProblem(outcome.error));
       publish();
       continue;
     }

@@ -6,15 +6,12 @@ import {
   type ConnectionTestResult,
 } from '../accounts/connection-test';
 import { useHost } from '../host';
-import { checkRegistration, type RegistrationCheckRequest } from '../sip/registration-check';
+import { checkRegistration, type RegistrationCredentials } from '../sip/registration-check';
 import { webSocketAnswers } from '../sip/websocket-answer';
 import { useSettingsStore } from '../stores/settings';
 
 /** The account's side of a registration check: everything but the server. */
-export type TestCredentials = Omit<
-  RegistrationCheckRequest,
-  'wssUrl' | 'log' | 'connectTimeoutMs' | 'answerTimeoutMs'
->;
+export type TestCredentials = Omit<RegistrationCredentials, 'log' | 'connectTimeoutMs' | 'answerTimeoutMs'>;
 
 /**
  * Runs connection tests (`runConnectionTest`) with this machine's parts: the host's gateway (lookup,
@@ -29,6 +26,8 @@ export function useConnectionTest() {
   const result = shallowRef<ConnectionTestResult>();
   const running = ref(false);
   let current: AbortController | undefined;
+  const desktop = ref(true);
+  void host.app.info().then((info) => (desktop.value = info.host === 'electron'));
 
   async function run(plan: ConnectionTestPlan, credentials: TestCredentials): Promise<ConnectionTestResult> {
     current?.abort();
@@ -49,6 +48,18 @@ export function useConnectionTest() {
           gateway: host.gateway,
           webSocketAnswers,
           registerWebSocket: (wssUrl, signal) => checkRegistration({ ...credentials, wssUrl, log }, signal),
+          // The browser build's local service connects where its page asks; Electron main only to a
+          // saved account's own servers (the renderer does not choose where SIP goes), so on the
+          // desktop direct servers are tried once the account exists, not before.
+          ...(desktop.value
+            ? {}
+            : {
+                registerDirect: (transport, server, signal) =>
+                  checkRegistration(
+                    { ...credentials, direct: { gateway: host.gateway, transport, server }, log },
+                    signal,
+                  ),
+              }),
         },
         (snapshot) => {
           if (current === controller) progress.value = snapshot;

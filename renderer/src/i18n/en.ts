@@ -108,6 +108,8 @@ export const en = {
       websocket: 'No WebSocket connection (the browser does not say why).',
       'unsafe-port': 'Not tried: browsers refuse WebSocket connections to port {port} (ERR_UNSAFE_PORT).',
       'needs-gateway': 'SIP over UDP, TCP or TLS needs Ringline’s gateway, which is not available here.',
+      'direct-untested':
+        'On the desktop, UDP, TCP and TLS connections are made only by the saved account itself, so they cannot be tested on the side: save the account, and its status shows how registering went.',
     },
     result: {
       ok: 'Registered through {address}.',

@@ -104,6 +104,8 @@ export const zhCN: Messages = {
       websocket: '无法建立 WebSocket 连接（浏览器不说明原因）。',
       'unsafe-port': '未尝试：浏览器拒绝连接端口 {port} 上的 WebSocket（ERR_UNSAFE_PORT）。',
       'needs-gateway': '通过 UDP、TCP 或 TLS 的 SIP 需要 Ringline 的网关，而此处没有网关。',
+      'direct-untested':
+        '在桌面应用中，UDP、TCP 和 TLS 连接只由已保存的账户自己建立，因此无法单独测试：请保存账户，其状态会显示注册结果。',
     },
     result: {
       ok: '已通过 {address} 注册。',

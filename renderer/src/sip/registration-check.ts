@@ -1,16 +1,32 @@
-import { Registerer, UserAgent } from 'sip.js';
+import { Registerer, UserAgent, type UserAgentOptions } from 'sip.js';
+import type { DirectSipTransport, GatewayConnectError } from '@common/contract';
+import { GatewayConnectFailure, GatewayTransport, type GatewayPort } from './gateway-transport';
 import { registrationErrorForStatus, type RegistrationError } from './sip-status';
 import { SipLog, type AppLogLevel } from './sip-log';
 
-/** One account's credentials and one WebSocket server to try them on. */
-export interface RegistrationCheckRequest {
+/** Where a check registers: a WebSocket server, or a direct server through the host's gateway. */
+export type CheckServer =
+  | { wssUrl: string }
+  | {
+      direct: {
+        gateway: GatewayPort;
+        transport: DirectSipTransport;
+        /** `host[:port]`; without a port the gateway looks it up (RFC 3263). */
+        server: string;
+      };
+    };
+
+/** One account's credentials and one server to try them on. */
+export type RegistrationCheckRequest = CheckServer & RegistrationCredentials;
+
+/** The account's side of a check: everything but the server. */
+export interface RegistrationCredentials {
   /** Address of record, e.g. `sip:1001@pbx.example.com`. */
   aor: string;
   /** Empty: the address's user part. */
   authUser: string;
   password: string;
   displayName?: string;
-  wssUrl: string;
   /** Registrar domain when it differs from the address's domain. */
   realm?: string;
   /** Route set for an outbound proxy (RFC 3261 §8.1.2), e.g. `sip:proxy.example.com;lr`. */
@@ -28,6 +44,8 @@ export type RegistrationCheckOutcome =
   | { ok: true }
   /** The WebSocket did not open. A page is never told why (refused, no answer, certificate…). */
   | { ok: false; stage: 'connect'; detail: string }
+  /** The gateway could not connect to the direct server, and says why. */
+  | { ok: false; stage: 'gateway'; error: GatewayConnectError }
   /** The server answered the REGISTER with a failure (after SIP.js answered its challenge), or not in time. */
   | { ok: false; stage: 'register'; error: RegistrationError };
 
@@ -39,9 +57,9 @@ const CHECK_EXPIRES_SECONDS = 120;
 const UNREGISTER_WAIT_MS = 2_000;
 
 /**
- * Registers once on one WebSocket server with a short-lived user agent of its own, reports how that
- * went, then withdraws the registration and closes the connection. The account's real `Phone`
- * registers afresh afterwards: this check never touches it.
+ * Registers once on one server (WebSocket, or UDP/TCP/TLS through the gateway) with a short-lived
+ * user agent of its own, reports how that went, then withdraws the registration and closes the
+ * connection. The account's real `Phone` registers afresh afterwards: this check never touches it.
  *
  * Used by the first-run assistant on each candidate server and by "Test connection".
  */
@@ -53,15 +71,28 @@ export async function checkRegistration(
   if (!uri)
     return { ok: false, stage: 'register', error: { kind: 'rejected', detail: 'invalid SIP address' } };
   const log = request.log ? new SipLog(request.password, request.log.level, request.log.write) : undefined;
+  const transport: Partial<UserAgentOptions> =
+    'direct' in request
+      ? {
+          transportConstructor: GatewayTransport,
+          transportOptions: {
+            ...request.direct,
+            // The gateway keys connections by account: the check's own, never the account's.
+            accountId: `check-${crypto.randomUUID()}`,
+          },
+        }
+      : {
+          transportOptions: {
+            server: request.wssUrl,
+            connectionTimeout: (request.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS) / 1000,
+          },
+        };
   const userAgent = new UserAgent({
     uri,
     displayName: request.displayName || undefined,
     authorizationUsername: request.authUser || uri.user,
     authorizationPassword: request.password,
-    transportOptions: {
-      server: request.wssUrl,
-      connectionTimeout: (request.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS) / 1000,
-    },
+    ...transport,
     preloadedRouteSet: request.outboundProxy ? [request.outboundProxy] : [],
     // SIP.js's own console log would print whole messages, Authorization headers included.
     logBuiltinEnabled: false,
@@ -76,6 +107,7 @@ export async function checkRegistration(
     try {
       await userAgent.start();
     } catch (error) {
+      if (error instanceof GatewayConnectFailure) return { ok: false, stage: 'gateway', error: error.error };
       return { ok: false, stage: 'connect', detail: error instanceof Error ? error.message : String(error) };
     }
     const registrar = request.realm ? UserAgent.makeURI(`sip:${request.realm}`) : undefined;

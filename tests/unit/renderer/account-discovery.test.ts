@@ -71,20 +71,23 @@ describe('connectionCandidates', () => {
     expect(found.some((address) => /:(5060|5061)\b/.test(address))).toBe(false);
   });
 
-  it('with the gateway, then SIP over TLS, TCP and UDP to the SRV targets in their order', () => {
+  it('with the gateway, then SIP to the domain over each transport DNS offers, in its order', () => {
     const found = addresses('example.com', { lookup, direct: true });
-    expect(found.slice(-3)).toEqual([
-      'TLS sip.example.com:5061',
-      'TCP sip.example.com:5060',
-      'UDP sip2.example.com:5080',
-    ]);
+    // The gateway resolves the domain on every connection: the account keeps the name, not today's address.
+    expect(found.slice(-3)).toEqual(['TLS example.com', 'TCP example.com', 'UDP example.com']);
+    const udpOnly: SipServiceLookup = {
+      domain: 'example.com',
+      targets: [{ transport: 'udp', host: 'example.com', port: 5060, source: 'address' }],
+    };
+    expect(addresses('example.com', { lookup: udpOnly, direct: true }).at(-1)).toBe('UDP example.com');
+    expect(addresses('example.com', { lookup: udpOnly, direct: true }).at(-2)).toMatch(/^wss:/);
   });
 
-  it('without SRV records, the domain on 5061 and 5060; with a port in the address, that port', () => {
+  it('without a lookup, TLS, TCP and UDP; with a port in the address, that port', () => {
     expect(addresses('example.com', { direct: true }).slice(-3)).toEqual([
-      'TLS example.com:5061',
-      'TCP example.com:5060',
-      'UDP example.com:5060',
+      'TLS example.com',
+      'TCP example.com',
+      'UDP example.com',
     ]);
     expect(addresses('example.com', { direct: true, port: 5080, lookup }).slice(-3)).toEqual([
       'TLS example.com:5080',
@@ -97,6 +100,6 @@ describe('connectionCandidates', () => {
     const direct = connectionCandidates({ host: 'example.com', secure: true, lookup, direct: true }).filter(
       (candidate) => candidate.transport !== 'wss',
     );
-    expect(direct).toEqual([{ transport: 'tls', server: 'sip.example.com:5061' }]);
+    expect(direct).toEqual([{ transport: 'tls', server: 'example.com' }]);
   });
 });

@@ -260,11 +260,39 @@ describe('runConnectionTest with the gateway', () => {
           { transport: 'udp', host: 'example.com', port: 5060, source: 'address' },
         ],
       },
-      registers: { 'udp example.com:5060': { ok: true } },
+      registers: {
+        'tls example.com': {
+          ok: false,
+          stage: 'gateway',
+          error: {
+            kind: 'certificate',
+            problem: {
+              kind: 'untrusted',
+              accountId: 'check-1',
+              host: 'example.com:5061',
+              sha256: Array.from({ length: 32 }, () => '0F').join(':'),
+              error: 'self-signed certificate',
+            },
+          },
+        },
+        'udp example.com': { ok: true },
+      },
     });
-    const { result } = await run(assistantPlan('example.com'), deps);
-    expect(calls.registers).toEqual(['tls example.com:5061', 'udp example.com:5060']);
-    expect(result).toMatchObject({ ok: true, winner: { transport: 'udp', server: 'example.com:5060' } });
+    const { result, last } = await run(assistantPlan('example.com'), deps);
+    expect(calls.registers).toEqual(['tls example.com', 'udp example.com']);
+    expect(last?.candidates.at(-2)?.problem).toEqual({
+      stage: 'tls',
+      detail: 'self-signed certificate',
+      sha256: Array.from({ length: 32 }, () => '0F').join(':'),
+    });
+    expect(result).toMatchObject({ ok: true, winner: { transport: 'udp', server: 'example.com' } });
+  });
+
+  it('where the gateway only serves saved accounts (the desktop), direct servers are said to be untested', async () => {
+    const { deps, calls } = machine({ gateway });
+    const plan: ConnectionTestPlan = { candidates: () => [{ transport: 'tcp', server: 'pbx.example.com' }] };
+    expect((await run(plan, deps)).result).toEqual({ ok: false, problem: { stage: 'direct-untested' } });
+    expect(calls.registers).toEqual([]);
   });
 });
 
