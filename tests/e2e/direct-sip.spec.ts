@@ -9,6 +9,7 @@ import { createServer, type Server } from 'node:http';
 import type { Lab, LabUser } from '../lab/lab';
 import { startSipRelay, type SipRelay } from '../lab/sip-relay';
 import { AppPage } from './app-page';
+import { openConversation, threadMessage, typeAndSend } from './conversation';
 import { expect, test } from './fixtures';
 
 /** Kamailio's restart is noticed by the keep-alive (a few seconds here), then the backoff (< 30 s). */
@@ -29,26 +30,6 @@ async function expectContact(lab: Lab, user: LabUser, transport: 'udp' | 'tcp' |
       },
     )
     .toHaveLength(1);
-}
-
-async function openConversation(app: AppPage, target: string): Promise<void> {
-  await app.button(/^Messages/).click();
-  await app.page.getByRole('textbox', { name: 'Message a number or SIP address' }).fill(target);
-  await app.button('Open conversation').click();
-}
-
-async function typeAndSend(app: AppPage, text: string): Promise<void> {
-  const box = app.page.getByRole('textbox', { name: /^Message to / });
-  await box.fill(text);
-  await box.press('Enter');
-  await expect(box).toHaveValue('');
-}
-
-function threadMessage(app: AppPage, text: string) {
-  return app.page
-    .getByRole('region', { name: /^Conversation with / })
-    .getByRole('listitem')
-    .filter({ hasText: text });
 }
 
 test.describe('SIP over UDP, TCP and TLS through the gateway', () => {

@@ -30,6 +30,26 @@ interface TestFixtures {
   labLogsOnFailure: undefined;
 }
 
+/** Opens copies of the app, each in its own browser context, and closes them all when `body` is done. */
+async function withAppContexts(
+  browser: Browser,
+  body: (open: (url: string) => Promise<AppPage>) => Promise<void>,
+): Promise<void> {
+  const contexts: Awaited<ReturnType<Browser['newContext']>>[] = [];
+  try {
+    await body(async (url) => {
+      const context = await browser.newContext({
+        permissions: ['microphone', 'notifications'],
+        locale: 'en-US',
+      });
+      contexts.push(context);
+      return AppPage.open(context, url);
+    });
+  } finally {
+    await Promise.all(contexts.map((context) => context.close()));
+  }
+}
+
 export const test = base.extend<TestFixtures, WorkerFixtures>({
   lab: [
     // eslint-disable-next-line no-empty-pattern
@@ -112,29 +132,11 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   ],
 
   openGatewayApp: async ({ browser, webApp }, use) => {
-    const contexts: Awaited<ReturnType<Browser['newContext']>>[] = [];
-    await use(async (path = '/') => {
-      const context = await browser.newContext({
-        permissions: ['microphone', 'notifications'],
-        locale: 'en-US',
-      });
-      contexts.push(context);
-      return AppPage.open(context, webApp.url(path));
-    });
-    await Promise.all(contexts.map((context) => context.close()));
+    await withAppContexts(browser, (open) => use((path = '/') => open(webApp.url(path))));
   },
 
   openApp: async ({ browser }, use) => {
-    const contexts: Awaited<ReturnType<Browser['newContext']>>[] = [];
-    await use(async (path = '/') => {
-      const context = await browser.newContext({
-        permissions: ['microphone', 'notifications'],
-        locale: 'en-US',
-      });
-      contexts.push(context);
-      return AppPage.open(context, path);
-    });
-    await Promise.all(contexts.map((context) => context.close()));
+    await withAppContexts(browser, (open) => use((path = '/') => open(path)));
   },
 
   labLogsOnFailure: [

@@ -7,7 +7,10 @@
  * - the top Via of each request gets the socket's transport and our `ip:port` as sent-by (the public
  *   address once the server told us one with `received`/`rport`, RFC 3581), with `rport`;
  * - every Contact that points at SIP.js's host gets our `ip:port` and `transport=udp|tcp|tls`
- *   (a Contact pointing elsewhere, such as a 302's new target, is left alone).
+ *   (a Contact pointing elsewhere, such as a 302's new target, is left alone). The registrar's 200
+ *   then lists that rewritten Contact; SIP.js's Registerer still finds its own in it because, with no
+ *   `contactName` configured (Phone sets none), it compares the user part only (sip.js 0.21
+ *   `Registerer`, "contact.uri.user === this.userAgent.contact.uri.user").
  * On the way in:
  * - a response's top Via gets SIP.js's own sent-by back: SIP.js drops any response whose top Via host
  *   differs from its `viaHost` or carries a port (`UserAgent.onTransportMessage`, sip.js 0.21);
@@ -99,8 +102,13 @@ function topVia(message: SipMessage): { value: string; replace(next: string): vo
 }
 
 /** Rewrites the SIP.js side of an account's messages to and from its sockets (see the module comment). */
+/** INVITEs whose top Via is remembered for their CANCEL or ACK: far more than can be in progress at once. */
+const INVITES_REMEMBERED = 64;
+
 export class SocketRewriter {
   private sipJs: SipJsIdentity | undefined;
+  /** `SIP/2.0/<transport> <sent-by>` of recent INVITEs, by branch. */
+  private readonly inviteSentBy = new Map<string, string>();
 
   /**
    * A message from SIP.js about to leave by `via` (its socket); Contacts get `contact` (the account's
@@ -152,9 +160,20 @@ export class SocketRewriter {
       paramOf(parsed.params, 'rport') === undefined
         ? withParam(parsed.params, 'rport', undefined)
         : parsed.params;
-    via.replace(
-      `SIP/2.0/${endpoint.transport.toUpperCase()} ${formatHost(endpoint.host)}:${endpoint.port}${params}`,
-    );
+    const branch = paramOf(parsed.params, 'branch');
+    const method = message.method;
+    // A CANCEL, and the ACK of a failed INVITE, must carry the INVITE's own top Via (RFC 3261 §9.1,
+    // §17.1.1.3): the public address may have been learnt in between, so reuse what the INVITE had.
+    const sentBy =
+      (method === 'CANCEL' || method === 'ACK') && branch ? this.inviteSentBy.get(branch) : undefined;
+    const next =
+      sentBy ?? `SIP/2.0/${endpoint.transport.toUpperCase()} ${formatHost(endpoint.host)}:${endpoint.port}`;
+    if (method === 'INVITE' && branch) {
+      this.inviteSentBy.set(branch, next);
+      if (this.inviteSentBy.size > INVITES_REMEMBERED)
+        this.inviteSentBy.delete(this.inviteSentBy.keys().next().value ?? '');
+    }
+    via.replace(`${next}${params}`);
   }
 
   private rewriteContacts(message: SipMessage, endpoint: SocketEndpoint): void {

@@ -1,4 +1,4 @@
-import type { ConnectionCandidate, DirectSipTransport, SipServiceLookup } from '@common/contract';
+import type { ConnectionCandidate, SipServiceLookup } from '@common/contract';
 import { formatSipServer } from '@common/sip-server';
 import { isRestrictedPort } from '@common/unsafe-ports';
 

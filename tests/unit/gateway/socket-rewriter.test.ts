@@ -101,6 +101,38 @@ describe('SocketRewriter, outbound', () => {
     expect(ok.header('contact')).toBe('"Alice" <sip:q8w7e6r5@192.168.1.20:40000;ob;transport=udp>');
   });
 
+  it("gives a CANCEL (and a failed INVITE's ACK) the INVITE's own Via, even after a new public address", () => {
+    const rewriter = new SocketRewriter();
+    rewriter.outbound(SipMessage.parse(sipJsRegister()), UDP, UDP);
+    const sipJsRequest = (method: string, cseqMethod = method) =>
+      SipMessage.parse(
+        [
+          `${method} sip:1010@example.com SIP/2.0`,
+          'Via: SIP/2.0/UDP k3j4h5g6f7d8.invalid;branch=z9hG4bKinv1',
+          'From: <sip:1001@example.com>;tag=f',
+          'To: <sip:1010@example.com>',
+          'Call-ID: call-1',
+          `CSeq: 2 ${cseqMethod}`,
+          'Content-Length: 0',
+          '',
+          '',
+        ].join('\r\n'),
+      );
+    const invite = sipJsRequest('INVITE');
+    rewriter.outbound(invite, UDP, UDP);
+    const natted: SocketEndpoint = { transport: 'udp', host: '198.51.100.9', port: 61_000 };
+    const cancel = sipJsRequest('CANCEL');
+    const ack = sipJsRequest('ACK');
+    rewriter.outbound(cancel, natted, natted);
+    rewriter.outbound(ack, natted, natted);
+    expect(cancel.header('via')).toBe(invite.header('via'));
+    expect(ack.header('via')).toBe(invite.header('via'));
+    // Another request goes out with the new address.
+    const bye = sipJsRequest('BYE');
+    rewriter.outbound(bye, natted, natted);
+    expect(bye.header('via')).toMatch(/^SIP\/2\.0\/UDP 198\.51\.100\.9:61000;/);
+  });
+
   it('uses the public address once the server told us one', () => {
     const rewriter = new SocketRewriter();
     const register = SipMessage.parse(sipJsRegister());
