@@ -36,6 +36,24 @@ const test = base.extend<{ frontDoors: { freeswitchLike: WsProxy; webFront: WsPr
   },
 });
 
+/**
+ * An Asterisk-like server (WebSocket on 8089, path /ws) whose certificate nobody trusts: a fresh
+ * self-signed one, not the lab's, which the browser was told to trust. It relays to Kamailio, so
+ * only the certificate stands in the way.
+ */
+async function untrustedAsterisk(lab: Lab): Promise<{ untrusted: WsProxy; fingerprint: string }> {
+  const other = await createLabCertificate(await mkdtemp(join(lab.dir, 'untrusted-')));
+  const untrusted = await startWsProxy({
+    upstreamUrl: lab.wssUrl,
+    certPath: other.certPath,
+    keyPath: other.keyPath,
+    upstreamCertPath: lab.certPath,
+    port: 8089,
+    path: '/ws',
+  });
+  return { untrusted, fingerprint: new X509Certificate(await readFile(other.certPath)).fingerprint256 };
+}
+
 const steps = (page: Page) => page.getByRole('region', { name: 'Connection steps' });
 const registers = (door: WsProxy) =>
   door.clientFrames().filter((frame) => frame.text.startsWith('REGISTER '));
@@ -141,16 +159,7 @@ test('in a browser without the gateway, an unknown domain and a certificate it d
     'No server answered at the usual addresses of nowhere.invalid, and the browser does not say why: nothing listening, a firewall, or a certificate it does not trust. If your provider gave you a WebSocket address (wss://…), choose “Set up manually” and enter it.',
   );
 
-  // A server whose certificate the browser does not trust (not the lab's, which it was told to trust).
-  const other = await createLabCertificate(await mkdtemp(join(lab.dir, 'untrusted-')));
-  const untrusted = await startWsProxy({
-    upstreamUrl: lab.wssUrl,
-    certPath: other.certPath,
-    keyPath: other.keyPath,
-    upstreamCertPath: lab.certPath,
-    port: 8089,
-    path: '/ws',
-  });
+  const { untrusted } = await untrustedAsterisk(lab);
   try {
     await assistant.getByLabel('SIP address').fill(lab.users.carol.aor);
     await assistant.getByRole('button', { name: 'Find my server and sign in' }).click();
@@ -190,16 +199,7 @@ test('with the gateway, a certificate nobody trusts is named with its fingerprin
   lab,
   openGatewayApp,
 }) => {
-  const other = await createLabCertificate(await mkdtemp(join(lab.dir, 'untrusted-')));
-  const fingerprint = new X509Certificate(await readFile(other.certPath)).fingerprint256;
-  const untrusted = await startWsProxy({
-    upstreamUrl: lab.wssUrl,
-    certPath: other.certPath,
-    keyPath: other.keyPath,
-    upstreamCertPath: lab.certPath,
-    port: 8089,
-    path: '/ws',
-  });
+  const { untrusted, fingerprint } = await untrustedAsterisk(lab);
   try {
     const app = await openGatewayApp();
     const assistant = app.assistant();
