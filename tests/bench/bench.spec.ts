@@ -76,9 +76,9 @@ test('call setup and registration, app vs native', async ({ lab, openApp }) => {
   for (let run = 0; run < RUNS; run++) {
     // A fresh copy of the app each time: WebSocket + TLS, REGISTER, 401 challenge, REGISTER, 200 OK.
     const fresh = await openApp();
-    const form = fresh.page.getByRole('form', { name: 'Add account' });
+    const form = await fresh.accountForm();
     await form.getByLabel('SIP address').fill(lab.users.carol.aor);
-    await form.getByLabel('Password').fill(lab.users.carol.password);
+    await form.getByLabel('Password', { exact: true }).fill(lab.users.carol.password);
     await form.getByLabel('WebSocket server').fill(lab.wssUrl);
     const clicked = Date.now();
     await form.getByRole('button', { name: 'Save and register' }).click();
@@ -261,7 +261,7 @@ test('dial -> INVITE: host candidates only, with an unreachable STUN server, wit
   /** Dials the desk phone RUNS times with an account set up by `servers`; dial -> INVITE at Kamailio. */
   const dialToInvite = async (servers: (form: Locator) => Promise<void>): Promise<number[]> => {
     const app = await openApp();
-    const form = newAccountForm(app);
+    const form = await newAccountForm(app);
     await servers(form);
     await saveAccount(form, lab.users.alice, lab.wssUrl);
     await app.expectRegistered();
@@ -289,7 +289,7 @@ test('dial -> INVITE: host candidates only, with an unreachable STUN server, wit
     for (let run = 0; run < RUNS; run++) {
       lab.legacy.clearEvents();
       const app = await openApp(`/?dial=${encodeURIComponent(`tel:${lab.users.legacy.user}`)}`);
-      const form = newAccountForm(app);
+      const form = await newAccountForm(app);
       await servers(form);
       await saveAccount(form, lab.users.alice, lab.wssUrl);
       await app.expectRegistered();
@@ -750,8 +750,7 @@ test('reconnection: app start -> registered, SIP server restart -> re-registered
     // includes the form being filled by the test (tens of ms), as a first start does.
     const started = Date.now();
     const app = await openApp();
-    const form = app.page.getByRole('form', { name: 'Add account' });
-    await form.waitFor();
+    await app.assistant().waitFor();
     samples.startToForm.push(Date.now() - started);
     await app.addAccount(user, lab.wssUrl);
     await app.expectRegistered();

@@ -19,6 +19,7 @@ import {
 } from '@common/contract';
 import type { z } from 'zod';
 import { redact } from '@common/log-redaction';
+import { fetchProvisioningText } from '@common/provisioning-fetch';
 import { keptCredentials } from '@common/turn-credentials';
 import { downloadFile } from './download';
 import type { Host } from './host';
@@ -248,5 +249,7 @@ export function createWebHost(storage?: WebStorage): Host {
       },
     },
     gateway,
+    // The page fetches it itself: the server must allow this origin (CORS), or the browser refuses.
+    provisioning: { fetch: (link) => fetchProvisioningText(link, (url, init) => window.fetch(url, init)) },
   };
 }
