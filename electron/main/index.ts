@@ -74,6 +74,7 @@ import {
 import { closeAction, GlobalShortcuts, SettingsEffects, showWindowOnStart } from './settings-effects';
 import { SettingsStore } from './settings-store';
 import { watchSystemEvents } from './system-events';
+import { fetchProvisioningText } from '../common/provisioning-fetch';
 import { AppTray } from './tray';
 import { trayActions } from './tray-actions';
 import { trayIconDir, trayState } from './tray-state';
@@ -360,6 +361,10 @@ function main(): void {
             choose: async (sourceId) => screenShare.choose(sourceId),
           },
           gateway: gateway.api,
+          // Chromium's network stack: the OS's trusted certificates and proxy settings, as for the page.
+          provisioning: {
+            fetch: (link) => fetchProvisioningText(link, (url, init) => net.fetch(String(url), init)),
+          },
         },
         trusted,
       ),

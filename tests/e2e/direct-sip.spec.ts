@@ -8,7 +8,7 @@
 import { createServer, type Server } from 'node:http';
 import type { Lab, LabUser } from '../lab/lab';
 import { startSipRelay, type SipRelay } from '../lab/sip-relay';
-import type { AppPage } from './app-page';
+import { AppPage } from './app-page';
 import { openConversation, threadMessage, typeAndSend } from './conversation';
 import { expect, test } from './fixtures';
 
@@ -325,9 +325,10 @@ test.describe('the local gateway service', () => {
   }) => {
     const context = await browser.newContext({ locale: 'en-US' });
     try {
-      const page = await context.newPage();
-      await page.goto(`${webApp.origin}/`);
-      const form = page.getByRole('form', { name: 'Add account' });
+      const app = await AppPage.open(context, `${webApp.origin}/`);
+      const page = app.page;
+      // The Connection field is on the account page (the assistant's "Set up manually"), under Advanced.
+      const form = await app.accountForm();
       await expect(form).toContainText(
         'UDP, TCP and TLS need Ringline’s local SIP gateway: open Ringline with the address',
       );
@@ -337,7 +338,7 @@ test.describe('the local gateway service', () => {
       const wrong = `${webApp.origin}/#gateway=${webApp.service.port}.${'A'.repeat(43)}`;
       await page.goto(wrong);
       await page.reload();
-      await expect(page.getByRole('form', { name: 'Add account' })).toContainText('which does not answer');
+      await expect(await app.accountForm()).toContainText('which does not answer');
       expect(webApp.log).toContainEqual(expect.stringContaining('wrong secret'));
       expect(webApp.service.connections()).toBe(0);
     } finally {

@@ -42,9 +42,9 @@ export async function preferAudioCodec(form: Locator, codec: string): Promise<vo
   while (await up.isEnabled()) await up.click();
 }
 
-/** The account form shown before the first account exists. */
-export function newAccountForm(app: AppPage): Locator {
-  return app.page.getByRole('form', { name: 'Add account' });
+/** The account page of a new account, set up by hand (the assistant's "Set up manually"). */
+export function newAccountForm(app: AppPage): Promise<Locator> {
+  return app.accountForm();
 }
 
 /** The SDP the app's newest peer connection sent (SIP.js sends the local description as is). */

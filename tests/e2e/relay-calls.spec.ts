@@ -7,7 +7,7 @@ import { callDeskPhone, registeredApp } from './scenarios';
 /** Opens the app with an account that sends media only through the lab's TURN server. */
 async function relayOnlyApp(openApp: () => Promise<AppPage>, lab: Lab, user: LabUser): Promise<AppPage> {
   const app = await openApp();
-  const form = newAccountForm(app);
+  const form = await newAccountForm(app);
   await addTurnServer(form, await lab.turnServer(), true);
   await saveAccount(form, user, lab.wssUrl);
   await app.expectRegistered();

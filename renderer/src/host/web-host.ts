@@ -19,6 +19,7 @@ import {
 } from '@common/contract';
 import type { z } from 'zod';
 import { redact } from '@common/log-redaction';
+import { fetchProvisioningText } from '@common/provisioning-fetch';
 import { keptCredentials } from '@common/turn-credentials';
 import { downloadFile } from './download';
 import type { Host } from './host';
@@ -27,7 +28,8 @@ import { WebCommands } from './web-commands';
 import { WebLinks } from './web-links';
 import { WebMessageNotifications } from './web-message-notifications';
 import { WebNotifications } from './web-notifications';
-import { WebStorage } from './web-storage';
+import { RecordReader, WEB_STORAGE_NAME } from './record-reader';
+import type { WebStorage } from './web-storage';
 
 const storedAccountSchema = accountInputSchema
   .omit({ password: true, turnCredentials: true })
@@ -39,7 +41,20 @@ type StoredAccount = z.infer<typeof storedAccountSchema>;
  * The browser host. A browser offers no OS keyring, so passwords live only in memory for this page's
  * life (`session-only`) and are never written to IndexedDB; the UI says so.
  */
-export function createWebHost(storage = new WebStorage()): Host {
+export function createWebHost(storage?: WebStorage): Host {
+  const records = new RecordReader(storage?.name ?? WEB_STORAGE_NAME);
+  let writer: Promise<WebStorage> | undefined = storage && Promise.resolve(storage);
+  /**
+   * Dexie, for writes and for moving a bad record aside: loaded with the first of those, or in the
+   * background once the first screen has its records, so that the first save does not wait for it.
+   */
+  const writable = (): Promise<WebStorage> =>
+    (writer ??= import('./web-storage').then(({ WebStorage }) => new WebStorage()));
+  const loadWriterWhenIdle = (): void => {
+    const load = () => void writable().catch(() => undefined);
+    if ('requestIdleCallback' in window) requestIdleCallback(load, { timeout: 1_000 });
+    else setTimeout(load, 200);
+  };
   const passwords = new Map<string, string>();
   /** TURN credentials by account, like passwords: in memory only. */
   const turnCredentials = new Map<string, (string | null)[]>();
@@ -51,7 +66,7 @@ export function createWebHost(storage = new WebStorage()): Host {
   const gateway = createWebGateway({
     hash: window.location.hash,
     pinOf: async (accountId) => {
-      const stored = storedAccountSchema.safeParse((await storage.accounts.get(accountId))?.value);
+      const stored = storedAccountSchema.safeParse((await records.get('accounts', accountId))?.value);
       return stored.success ? stored.data.trustedCertificate : undefined;
     },
     onCertificateProblem: (problem) => {
@@ -68,13 +83,13 @@ export function createWebHost(storage = new WebStorage()): Host {
 
   async function readAccounts(): Promise<StoredAccount[]> {
     const accounts: StoredAccount[] = [];
-    for (const record of await storage.accounts.toArray()) {
+    for (const record of await records.all('accounts')) {
       const parsed = storedAccountSchema.safeParse(record.value);
       if (parsed.success) accounts.push(parsed.data);
-      else
-        problems.push(
-          await storage.quarantineRecord('accounts', storage.accounts, record, parsed.error.message),
-        );
+      else {
+        const store = await writable();
+        problems.push(await store.quarantineRecord('accounts', store.accounts, record, parsed.error.message));
+      }
     }
     return accounts;
   }
@@ -87,6 +102,7 @@ export function createWebHost(storage = new WebStorage()): Host {
     accounts: {
       async list(): Promise<AccountsSnapshot> {
         const accounts = (await readAccounts()).map(toAccount);
+        if (!writer) loadWriterWhenIdle();
         return { accounts, secretStorage: 'session-only', problems: [...problems] };
       },
       async save(input: AccountInput): Promise<Account> {
@@ -95,7 +111,8 @@ export function createWebHost(storage = new WebStorage()): Host {
         if (connection !== null) throw new Error(`Account not saved: ${connection}`);
         const id = fields.id ?? crypto.randomUUID();
         // Like the password, absent call handling means "keep": the account form does not carry it.
-        const earlier = storedAccountSchema.safeParse((await storage.accounts.get(id))?.value);
+        const store = await writable();
+        const earlier = storedAccountSchema.safeParse((await store.accounts.get(id))?.value);
         const callHandling = fields.callHandling ?? (earlier.success ? earlier.data.callHandling : undefined);
         const media = fields.media ?? (earlier.success ? earlier.data.media : undefined);
         // Kept across edits, as on the desktop: it only applies while the server's host:port is the pinned one.
@@ -107,7 +124,7 @@ export function createWebHost(storage = new WebStorage()): Host {
           ...(media ? { media } : {}),
           ...(pin ? { trustedCertificate: pin } : {}),
         };
-        await storage.accounts.put({ key: stored.id, value: stored });
+        await store.accounts.put({ key: stored.id, value: stored });
         if (password) passwords.set(stored.id, password);
         turnCredentials.set(
           stored.id,
@@ -120,7 +137,7 @@ export function createWebHost(storage = new WebStorage()): Host {
         return toAccount(stored);
       },
       async remove(id: string): Promise<void> {
-        await storage.accounts.delete(accountIdSchema.parse(id));
+        await (await writable()).accounts.delete(accountIdSchema.parse(id));
         passwords.delete(id);
         turnCredentials.delete(id);
       },
@@ -133,13 +150,14 @@ export function createWebHost(storage = new WebStorage()): Host {
     },
     settings: {
       async get() {
-        const record = await storage.settings.get('settings');
+        const record = await records.get('settings', 'settings');
         if (!record) return { settings: DEFAULT_SETTINGS, problems: [] };
         const parsed = settingsSchema.safeParse(record.value);
         if (parsed.success) return { settings: parsed.data, problems: [] };
-        const problem = await storage.quarantineRecord(
+        const store = await writable();
+        const problem = await store.quarantineRecord(
           'settings',
-          storage.settings,
+          store.settings,
           record,
           parsed.error.message,
         );
@@ -149,7 +167,7 @@ export function createWebHost(storage = new WebStorage()): Host {
         const run = settingsTail.then(async () => {
           const current = await this.get();
           const next = applySettingsPatch(current.settings, patch);
-          await storage.settings.put({ key: 'settings', value: next });
+          await (await writable()).settings.put({ key: 'settings', value: next });
           return next;
         });
         settingsTail = run.catch(() => undefined);
@@ -209,12 +227,14 @@ export function createWebHost(storage = new WebStorage()): Host {
         const problem = certificateProblems.get(request.accountId);
         if (problem === undefined || problem.sha256 !== request.sha256)
           throw new Error('In a browser, the browser decides which server certificates to trust');
-        const stored = storedAccountSchema.parse((await storage.accounts.get(request.accountId))?.value);
+        const stored = storedAccountSchema.parse(
+          (await (await writable()).accounts.get(request.accountId))?.value,
+        );
         const pinned: StoredAccount = {
           ...stored,
           trustedCertificate: { host: problem.host, sha256: problem.sha256 },
         };
-        await storage.accounts.put({ key: pinned.id, value: pinned });
+        await (await writable()).accounts.put({ key: pinned.id, value: pinned });
         certificateProblems.delete(request.accountId);
         return toAccount(pinned);
       },
@@ -229,5 +249,7 @@ export function createWebHost(storage = new WebStorage()): Host {
       },
     },
     gateway,
+    // The page fetches it itself: the server must allow this origin (CORS), or the browser refuses.
+    provisioning: { fetch: (link) => fetchProvisioningText(link, (url, init) => window.fetch(url, init)) },
   };
 }

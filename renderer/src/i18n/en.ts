@@ -34,6 +34,149 @@ export const en = {
     recovered: 'The saved {file} could not be read. It was kept as {backup} and Ringline started without it.',
     files: { accounts: 'accounts', settings: 'settings' },
   },
+  accountPage: {
+    advanced: 'Advanced',
+    advancedHint:
+      'Server, backup servers, codecs, NAT, BLF, voicemail and presence. The defaults suit most accounts.',
+    authUserHint: 'Only if your provider gave you one; otherwise the user part of the SIP address is used.',
+    fallbackUnsafePort:
+      '“{value}” uses port {port}, which browsers refuse for WebSocket; only use a backup server’s WebSocket address.',
+    suggestions: 'Other addresses that answered when this account was set up',
+    useSuggestion: 'Use {address}',
+    testConnection: 'Test connection',
+    stopTest: 'Stop the test',
+    export: 'Provisioning file',
+    exportHint: 'A file that sets this account up in another Ringline. Keep a file with the password safe.',
+    includePassword: 'Include the password in the file',
+    exportButton: 'Export provisioning file',
+    exportNoPassword: 'No password is stored for this account, so the file was made without one.',
+    exportFailed: 'The provisioning file could not be made: {detail}',
+  },
+  assistant: {
+    title: 'Sign in with your SIP account',
+    intro:
+      'Enter the SIP address and password your provider gave you. Ringline finds your server, tests the connection and saves the account.',
+    address: 'SIP address',
+    addressHint: "For example 1001{'@'}pbx.example.com",
+    password: 'Password',
+    displayName: 'Display name (optional)',
+    displayNameHint: 'The name the people you call see.',
+    start: 'Find my server and sign in',
+    stop: 'Stop',
+    manual: 'Set up manually',
+    import: 'Import a provisioning file',
+    cancel: 'Cancel',
+    addressProblems: {
+      empty: 'Enter your SIP address.',
+      'no-user':
+        "Enter the whole address, with your user name before the {'@'}, like 1001{'@'}pbx.example.com.",
+      'no-domain':
+        "Enter the whole address, with your provider’s domain after the {'@'}, like 1001{'@'}pbx.example.com.",
+      malformed: "This is not a SIP address. Enter one like 1001{'@'}pbx.example.com.",
+    },
+    passwordMissing: 'Enter your password.',
+    saving: 'Saving the account…',
+    saveFailed: 'Signed in, but the account could not be saved: {detail}',
+    continueWith: 'Continue with {address} and check its certificate',
+  },
+  connectionTest: {
+    steps: 'Connection steps',
+    lookup: {
+      running: 'Looking up the SIP servers of {domain} in DNS…',
+      found:
+        'DNS names {count} way to reach the SIP server of {domain}. | DNS names {count} ways to reach the SIP servers of {domain}.',
+      'not-found': 'The name {domain} was not found in DNS ({detail}).',
+      'not-needed': '{domain} is an IP address: no DNS lookup needed.',
+      unavailable:
+        'A browser cannot look up SIP servers in DNS: trying the usual WebSocket addresses of {domain}.',
+    },
+    candidate: {
+      waiting: '{address}: waiting',
+      connecting: '{address}: connecting…',
+      answered: '{address}: answered',
+      registering: '{address}: answered, registering…',
+      registered: '{address}: registered',
+      failed: '{address}: {problem}',
+      skipped: '{address}: not tried',
+    },
+    problems: {
+      dns: 'The name was not found (DNS: {detail}).',
+      connect: 'No answer on this port ({detail}).',
+      tls: 'The server’s certificate is not trusted ({detail}).',
+      upgrade: 'The server refused the WebSocket upgrade (HTTP {status}).',
+      upgradeNoStatus: 'The server refused the WebSocket upgrade ({detail}).',
+      websocket: 'No WebSocket connection (the browser does not say why).',
+      'unsafe-port': 'Not tried: browsers refuse WebSocket connections to port {port} (ERR_UNSAFE_PORT).',
+      'needs-gateway': 'SIP over UDP, TCP or TLS needs Ringline’s gateway, which is not available here.',
+      'direct-untested':
+        'On the desktop, UDP, TCP and TLS connections are made only by the saved account itself, so they cannot be tested on the side: save the account, and its status shows how registering went.',
+    },
+    result: {
+      ok: 'Registered through {address}.',
+      stopped: 'Stopped at {address}: {problem}',
+      dns: "The name {domain} was not found in DNS ({detail}). Check the domain after the {'@'} in your SIP address.",
+      noneAnswered:
+        'No server answered at the usual addresses of {domain}, and the browser does not say why: nothing listening, a firewall, or a certificate it does not trust. If your provider gave you a WebSocket address (wss://…), choose “Set up manually” and enter it.',
+    },
+    advice: {
+      'wrong-password':
+        'Check the password, and the authentication user under Advanced if your provider gave you one.',
+      forbidden:
+        'Check the password and the authentication user; the server may also not allow this account to sign in from here.',
+      'not-found': "Check the user name before the {'@'} in your SIP address.",
+      'server-error': 'The server has a problem; try again later or ask your provider.',
+      timeout: 'The server did not answer in time; check your network and try again.',
+      rejected: 'Ask your provider why the server refuses the registration.',
+      tlsDesktop:
+        'Compare the fingerprint with the one your provider gives you, character by character. If they match, continue and trust this certificate.',
+      tlsBrowser:
+        'Compare the fingerprint with the one your provider gives you. If they match, open https://{server}/ in this browser, accept the certificate there, and try again.',
+      upgrade:
+        'Something answers on this address but it is not a SIP WebSocket; check the address with your provider.',
+      websocket:
+        'Nothing may be listening there, a firewall may be in the way, or the browser does not trust the server’s certificate (open https://{server}/ in this browser to see).',
+      'unsafe-port':
+        'Ports 5060 and 5061 are for SIP over UDP, TCP or TLS; ask for the server’s WebSocket address (often port 443, 8089 or 7443).',
+    },
+    fingerprint: 'Certificate fingerprint (SHA-256)',
+  },
+  provisioning: {
+    title: 'Import a provisioning file',
+    intro: 'Your administrator may give you a file or a link (https://…) that sets your account up.',
+    file: 'Provisioning file',
+    link: 'Link to a provisioning file',
+    linkHint: 'https://…',
+    fetch: 'Open the link',
+    fetching: 'Fetching {link}…',
+    review: 'Account in the file',
+    reviewAddress: 'SIP address',
+    reviewServer: 'Server',
+    reviewSource: 'From',
+    passwordIncluded: 'The file includes the password.',
+    password: 'Password',
+    importButton: 'Save and sign in',
+    cancel: 'Cancel',
+    saveFailed: 'The account could not be saved: {detail}',
+    problems: {
+      'not-json': 'This file is not valid JSON ({detail}).',
+      'not-provisioning':
+        'This is not a Ringline provisioning file (it should start with "ringline": "account").',
+      version:
+        'This provisioning file is version {found}; this Ringline reads version 1. Ask for a file made for this version.',
+      'unknown-field':
+        'The file has a field Ringline does not know: {field}. Nothing was imported, so no setting is lost unnoticed.',
+      'bad-value': 'The file has a wrong value in {field}: {detail}',
+      'no-server': 'The file names no server for its {transport} connection.',
+      'too-large': 'This file is too large to be a provisioning file ({bytes} bytes).',
+      'link-invalid': 'This is not a link. Enter one starting with https://.',
+      'link-not-https':
+        'Only https:// links are accepted: the file may carry a password and names the server that gets it.',
+      'http-status': 'The server answered the link with HTTP {status}; nothing was imported.',
+      network:
+        'The file could not be fetched: the server did not answer, or it does not allow Ringline to read the file (CORS). Nothing was imported. ({detail})',
+    },
+    readFailed: 'The file could not be read: {detail}',
+  },
   registration: {
     label: 'Registration status for {account}',
     offline: 'Offline',
@@ -52,6 +195,8 @@ export const en = {
       'server-error': 'The server failed ({code})',
       'password-needed': 'Enter the password to register',
       rejected: 'Registration refused ({code})',
+      'unsafe-port':
+        'Browsers refuse WebSocket connections to port {port}, so this server address can never work. Edit the account and enter the server’s WebSocket address (often port 443, 8089 or 7443).',
       'server-not-found': 'The SIP server’s name was not found. Check the server name ({detail}).',
       'no-answer':
         'No SIP server answers there. Check the server, its port and the connection type (UDP, TCP or TLS) ({detail}).',
@@ -159,6 +304,7 @@ export const en = {
     recording: 'Recording {file}',
     title: 'Recent calls',
     empty: 'No calls yet.',
+    noMatch: 'No calls match.',
     incoming: 'Incoming',
     outgoing: 'Outgoing',
     callBack: 'Call {name}',
@@ -339,6 +485,8 @@ export const en = {
       scheme: 'The address must start with wss:// (encrypted); ws:// and other schemes are refused.',
       port: 'The port must be a number from 1 to 65535.',
       credentials: 'Leave user name and password out of the URL; enter them in their own fields.',
+      'unsafe-port':
+        'Browsers refuse WebSocket connections to port {port} (ports 5060 and 5061 are for SIP over UDP, TCP or TLS). Enter the server’s WebSocket address, often on port 443, 8089 or 7443.',
     },
     tooLong: 'At most {max} characters.',
   },

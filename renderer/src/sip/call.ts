@@ -74,7 +74,12 @@ export interface CallAudio {
  */
 export class Call {
   private snapshot: CallSnapshot;
-  private readonly remoteAudio: HTMLAudioElement;
+  /**
+   * Plays the far end; let go when the call ends. SIP.js keeps an ended INVITE's transaction, and
+   * through its delegates this call, for Timer M (RFC 6026: 64*T1, 32 s) to absorb late 2xx
+   * retransmissions, so anything the call still held then would stay alive that long too.
+   */
+  private remoteAudio: HTMLAudioElement | undefined;
   private pendingEnd: CallEnd | undefined;
   private microphone: MediaStreamTrack | undefined;
   private infoQueue: Promise<void> = Promise.resolve();
@@ -539,7 +544,7 @@ export class Call {
 
   /** Plays the far end on this output device (`HTMLMediaElement.setSinkId`; empty: the default). */
   async setSpeaker(deviceId: string): Promise<void> {
-    if (this.remoteAudio.sinkId !== deviceId) await this.remoteAudio.setSinkId(deviceId);
+    if (this.remoteAudio && this.remoteAudio.sinkId !== deviceId) await this.remoteAudio.setSinkId(deviceId);
   }
 
   setConference(conferenceId: string | undefined): void {
@@ -656,7 +661,8 @@ export class Call {
   private finish(end: CallEnd): void {
     if (this.snapshot.state === 'ended') return;
     this.sessionTimer.stop();
-    this.remoteAudio.srcObject = null;
+    if (this.remoteAudio) this.remoteAudio.srcObject = null;
+    this.remoteAudio = undefined;
     this.video.close();
     this.moveTo('ended', { end, endedAt: Date.now(), holdPending: undefined });
   }
@@ -712,7 +718,7 @@ export class Call {
 
   private attachRemoteAudio(): void {
     const stream = this.handler()?.remoteMediaStream;
-    if (!stream || this.remoteAudio.srcObject === stream) return;
+    if (!stream || !this.remoteAudio || this.remoteAudio.srcObject === stream) return;
     this.remoteAudio.srcObject = stream;
     // Autoplay may be refused until the user has interacted with the page; the next gesture retries.
     this.remoteAudio.play().catch(() => undefined);

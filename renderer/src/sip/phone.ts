@@ -14,6 +14,7 @@ import { isSupportedCountry } from 'libphonenumber-js';
 import { domainOfSipUri, type DialContext } from './dial-target';
 import type { CallSnapshot, DtmfMode } from './call-state';
 import { registrationErrorForStatus, type RegistrationError } from './sip-status';
+import { refusedWebSocketPort } from '@common/unsafe-ports';
 import { guardInbound } from './inbound-guard';
 import { decideBeforeRinging, ring } from './incoming-decision';
 import {
@@ -176,7 +177,13 @@ export class Phone {
       captureConstraints: config.captureConstraints ?? ((requested) => requested),
     });
     const direct = config.direct;
-    const servers = direct ? direct.servers : [config.wssUrl, ...(config.fallbackWssUrls ?? [])];
+    // A WebSocket backup on a port Chromium refuses could only ever fail; the account form refuses those.
+    const servers = direct
+      ? direct.servers
+      : [
+          config.wssUrl,
+          ...(config.fallbackWssUrls ?? []).filter((url) => refusedWebSocketPort(url) === null),
+        ];
     this.userAgent = new UserAgent({
       uri,
       displayName: config.displayName || undefined,
@@ -281,7 +288,20 @@ export class Phone {
    * reported as registration state, never thrown.
    */
   async start(): Promise<void> {
+    if (this.refusesPort()) return;
     await this.reconnector.start();
+  }
+
+  /**
+   * Chromium refuses some ports before any packet leaves (`net::ERR_UNSAFE_PORT`, 5060 and 5061
+   * among them) and the page is only told "closed": say so at once instead of reporting an
+   * unreachable server and retrying for ever.
+   */
+  private refusesPort(): boolean {
+    const refused = refusedWebSocketPort(this.config.wssUrl);
+    if (refused === null) return false;
+    this.setRegistration('failed', { kind: 'unsafe-port', detail: String(refused) });
+    return true;
   }
 
   /**
@@ -290,6 +310,7 @@ export class Phone {
    * restarts ICE on calls in progress.
    */
   reconnectNow(networkChanged = false): Promise<void> {
+    if (this.refusesPort()) return Promise.resolve();
     return this.reconnector.reconnectNow(networkChanged);
   }
 

@@ -118,9 +118,10 @@ export class RinglineSessionDescriptionHandler extends SessionDescriptionHandler
     );
     // Nobody may be listening yet (the call ends before it captures): never an unhandled rejection.
     this.firstCapture.promise.catch(() => undefined);
-    // SIP.js uses the `on…` handler properties itself; listeners leave them alone.
-    const peerConnection = this.peerConnection;
-    peerConnection?.addEventListener('icecandidate', (event) => this.onCandidate(event.candidate));
+    // SIP.js uses the `on…` handler properties itself; listeners leave them alone. No closure here may
+    // capture the peer connection: closures made in one scope share its variables, so the capture
+    // factory above would keep the closed connection (and its listeners) alive as long as this handler.
+    this.peerConnection?.addEventListener('icecandidate', (event) => this.onCandidate(event.candidate));
   }
 
   /**

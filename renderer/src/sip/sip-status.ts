@@ -55,7 +55,9 @@ export type RegistrationErrorKind =
   /** The gateway itself is missing (a browser page not opened from `npm run web`, or the service stopped). */
   | 'gateway-unavailable'
   /** The server asked for is not one of the account's (it changed since this phone was set up). */
-  | 'not-allowed';
+  | 'not-allowed'
+  /** The WebSocket server's port is one browsers refuse (`net::ERR_UNSAFE_PORT`): never tried. */
+  | 'unsafe-port';
 
 export interface RegistrationError {
   kind: RegistrationErrorKind;

@@ -330,6 +330,8 @@ export const usePhoneStore = defineStore('phone', () => {
     stopSharing: (callId: string) => softphone.stopSharing(callId),
     videoStreams: (callId: string): CallVideoStreams | undefined => softphone.videoStreams(callId),
     shutdown: () => softphone.disconnectAll(),
+    /** Loads the SIP stack before the first account connects (see `Softphone.loadEngine`). */
+    loadEngine: () => softphone.loadEngine(),
     resolveTarget: (accountId: string, input: string) => softphone.resolveTarget(accountId, input),
     sendMessage: (...args: Parameters<Softphone['sendMessage']>) => softphone.sendMessage(...args),
     setMessageHandler: (handler: (message: IncomingTextMessage) => Promise<void>) => {

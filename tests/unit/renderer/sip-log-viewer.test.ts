@@ -6,6 +6,7 @@ import { HOST_KEY } from '../../../renderer/src/host/host';
 import { createWebHost } from '../../../renderer/src/host/web-host';
 import { WebStorage } from '../../../renderer/src/host/web-storage';
 import { createAppI18n } from '../../../renderer/src/i18n';
+import { en } from '../../../renderer/src/i18n/en';
 import type { CapturedSipMessage } from '../../../renderer/src/sip/sip-capture';
 import { useSipLogStore } from '../../../renderer/src/stores/sip-log';
 
@@ -42,7 +43,7 @@ async function mountViewer() {
   const app = createApp({ render: () => h(SipLogViewer) });
   app.provide(HOST_KEY, createWebHost(storage));
   app.use(pinia);
-  app.use(createAppI18n('en'));
+  app.use(createAppI18n('en', en));
   const log = app.runWithContext(() => useSipLogStore(pinia));
   for (let i = 0; i < 2500; i++) log.add(message(i % 4 === 0 ? 'INVITE' : 'OPTIONS'));
   app.mount(root);
