@@ -370,7 +370,10 @@ function main(): void {
           showWindow();
           break;
         case 'decline':
-          sendCommand({ kind: 'decline' });
+          sendCommand({ kind: 'decline', statusCode: 603 });
+          break;
+        case 'busy':
+          sendCommand({ kind: 'decline', statusCode: 486 });
           break;
         case 'hangup':
           sendCommand({ kind: 'hangup' });
