@@ -11,6 +11,8 @@ import {
 import type { CallSnapshot } from '../sip/call-state';
 
 const FIRST_PAGE = 100;
+/** How many of the newest calls the phone view lists under the dial pad. */
+export const RECENT_ON_PHONE = 5;
 
 /** Call history from IndexedDB: the filtered list, and the missed-call badge (missed calls not yet seen). */
 export const useHistoryStore = defineStore('history', () => {
@@ -20,6 +22,8 @@ export const useHistoryStore = defineStore('history', () => {
   const entries = shallowRef<CallHistoryEntry[]>([]);
   const unseenMissed = ref(0);
   const lastMissed = ref<CallHistoryEntry | undefined>();
+  /** The newest calls, for the phone view: read by index, so cheap at 100,000 entries too. */
+  const recent = shallowRef<CallHistoryEntry[]>([]);
   /** The list is read only while the history view is open: start-up never scans 100,000 entries. */
   const listing = ref(false);
   /** The list has been read at least once since the view opened (until then, "no calls" would be a lie). */
@@ -30,9 +34,14 @@ export const useHistoryStore = defineStore('history', () => {
 
   async function refresh(): Promise<void> {
     everything = undefined;
-    const [unseen, latest] = await Promise.all([db.unseenMissed(), db.latestUnseenMissed()]);
+    const [unseen, latest, newest] = await Promise.all([
+      db.unseenMissed(),
+      db.latestUnseenMissed(),
+      db.recent(RECENT_ON_PHONE),
+    ]);
     unseenMissed.value = unseen;
     lastMissed.value = latest;
+    recent.value = newest;
     if (listing.value) await loadEntries();
   }
 
@@ -114,6 +123,7 @@ export const useHistoryStore = defineStore('history', () => {
     listBusy,
     unseenMissed,
     lastMissed,
+    recent,
     refresh,
     openList,
     closeList,
