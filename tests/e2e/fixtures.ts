@@ -10,9 +10,16 @@ interface WorkerFixtures {
   browser: Browser;
 }
 
+/** How the browser around a copy of the app is set up: the OS language, light or dark, window size. */
+export interface AppContextOptions {
+  locale?: string;
+  colorScheme?: 'light' | 'dark';
+  viewport?: { width: number; height: number };
+}
+
 interface TestFixtures {
   /** Opens another copy of the app in its own browser context (its own storage, like another user). */
-  openApp: (path?: string) => Promise<AppPage>;
+  openApp: (path?: string, options?: AppContextOptions) => Promise<AppPage>;
   labLogsOnFailure: undefined;
 }
 
@@ -74,10 +81,12 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
 
   openApp: async ({ browser }, use) => {
     const contexts: Awaited<ReturnType<Browser['newContext']>>[] = [];
-    await use(async (path = '/') => {
+    await use(async (path = '/', options: AppContextOptions = {}) => {
       const context = await browser.newContext({
         permissions: ['microphone', 'notifications'],
-        locale: 'en-US',
+        locale: options.locale ?? 'en-US',
+        colorScheme: options.colorScheme ?? 'light',
+        ...(options.viewport ? { viewport: options.viewport } : {}),
       });
       contexts.push(context);
       return AppPage.open(context, path);

@@ -62,7 +62,9 @@ test.describe('text messages (SIP MESSAGE) and contacts on the phone view', () =
     // Bob is on the phone view: the Messages tab counts the unread text.
     await expect(bob.button('Messages 1 unread')).toBeVisible();
     await bob.button('Messages 1 unread').click();
-    const fromAlice = bob.page.getByRole('button', { name: 'Conversation with Alice, 1 unread' });
+    const fromAlice = bob.page
+      .getByRole('list', { name: 'Conversations' })
+      .getByRole('button', { name: /^Alice ?1 unread/ });
     await expect(fromAlice).toContainText('Lunch at 12? 你好 🙂');
     await fromAlice.click();
     await expect(threadMessage(bob, 'Lunch at 12? 你好 🙂')).toBeVisible();
