@@ -49,6 +49,39 @@ test.describe('the call card, as a person follows the call', () => {
     await expect(alice.lastCall()).toContainText(lab.users.bob.user);
   });
 
+  test('hanging up while it rings out says Ending… until the far end confirms the CANCEL', async ({
+    lab,
+    openApp,
+  }) => {
+    const desk = await lab.startLegacyPhone(lab.users.legacy2, { answerMode: 'manual' });
+    try {
+      const app = await registeredApp(openApp, lab, lab.users.alice);
+      await lab.waitForRegistered(lab.users.legacy2.aor);
+      await app.dial(lab.users.legacy2.user);
+      await desk.waitForEvent('CALL_INCOMING');
+      await expect(app.callState()).toHaveText('Ringing…');
+      // Every text the status shows, as the DOM changes: "Ending…" lasts only until the 487 arrives.
+      await app.callState().evaluate((status) => {
+        const seen: string[] = [];
+        (window as Window & { __statusTexts?: string[] }).__statusTexts = seen;
+        new MutationObserver(() => seen.push(status.textContent ?? '')).observe(status, {
+          childList: true,
+          characterData: true,
+          subtree: true,
+        });
+      });
+      await app.button('Hang up').click();
+      await expect(app.endedCall().getByRole('status')).toHaveText('Cancelled');
+      const seen = await app.page.evaluate(
+        () => (window as Window & { __statusTexts?: string[] }).__statusTexts,
+      );
+      expect(seen).toEqual(['Ending…', 'Cancelled']);
+      await desk.waitForEvent('CALL_CLOSED');
+    } finally {
+      await desk.stop();
+    }
+  });
+
   test('a call that only rang says how it ended too, and the dial field is ready again', async ({
     lab,
     openApp,

@@ -62,6 +62,8 @@ export function usePhoneKeyboard(view: Ref<AppView>, openHelp: () => void): void
       dialTarget: dialer.target,
     });
     if (!action) return;
+    // Before the first account there is no number field (the window asks for the account instead).
+    if ((action.kind === 'type' || action.kind === 'call') && !dialField()) return;
     event.preventDefault();
     switch (action.kind) {
       case 'type':

@@ -12,7 +12,7 @@ import type { CallSnapshot } from '../sip/call-state';
 
 const FIRST_PAGE = 100;
 /** How many of the newest calls the phone view lists under the dial pad. */
-export const RECENT_ON_PHONE = 5;
+const RECENT_ON_PHONE = 5;
 
 /** Call history from IndexedDB: the filtered list, and the missed-call badge (missed calls not yet seen). */
 export const useHistoryStore = defineStore('history', () => {
