@@ -143,6 +143,7 @@ describe('trayState', () => {
       '-',
       '接听',
       '拒接',
+      '忙线',
       '-',
       '退出 Ringline',
     ]);
