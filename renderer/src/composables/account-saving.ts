@@ -4,34 +4,35 @@ import type { Account, AccountInput } from '@common/contract';
 import { useAccountsStore } from '../stores/accounts';
 import { usePhoneStore } from '../stores/phone';
 
-/** Saving an account from its page or the first screen: save, then register with what was saved. */
-export function useAccountSaving() {
+/**
+ * Saving an account from its page or the first screen: save, tell the page (which closes), then
+ * register with what was saved; the outcome shows in the account's registration status.
+ */
+export function useAccountSaving(onSaved: (account: Account) => void) {
   const { t } = useI18n();
   const accounts = useAccountsStore();
   const phone = usePhoneStore();
+  /** Why the last save failed, in words; empty after a save that worked. */
   const error = ref('');
 
-  /** The saved account, or undefined with `error` saying why it could not be saved. */
-  async function save(input: AccountInput): Promise<Account | undefined> {
+  async function submit(input: AccountInput): Promise<void> {
     error.value = '';
+    let saved: Account;
     try {
-      const saved = await accounts.save(input);
-      // Asked once, when there is first something to be notified about.
-      if ('Notification' in window && Notification.permission === 'default')
-        void Notification.requestPermission();
-      return accounts.accounts.find((a) => a.id === saved.id) ?? saved;
+      const stored = await accounts.save(input);
+      saved = accounts.accounts.find((a) => a.id === stored.id) ?? stored;
     } catch (failure) {
       error.value = t('account.saveFailed', {
         detail: failure instanceof Error ? failure.message : String(failure),
       });
-      return undefined;
+      return;
     }
+    // Asked once, when there is first something to be notified about.
+    if ('Notification' in window && Notification.permission === 'default')
+      void Notification.requestPermission();
+    onSaved(saved);
+    await phone.connect(saved);
   }
 
-  /** Registers (again) with the saved fields; the outcome shows in the account's registration status. */
-  function connect(account: Account): Promise<void> {
-    return phone.connect(account);
-  }
-
-  return { error, save, connect };
+  return { error, submit };
 }
