@@ -49,7 +49,7 @@ export default tseslint.config(
   },
   {
     // The SIP engine is plain TypeScript so it can be reasoned about and tested without the UI.
-    files: ['renderer/src/sip/**/*.ts', 'renderer/src/audio/**/*.ts'],
+    files: ['renderer/src/sip/**/*.ts', 'renderer/src/audio/**/*.ts', 'renderer/src/diagnostics/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

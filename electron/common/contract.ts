@@ -81,6 +81,16 @@ export const fallbackSipServersSchema = z
   .array(sipServerSchema)
   .max(MAX_FALLBACK_WSS_URLS, `at most ${MAX_FALLBACK_WSS_URLS} fallback servers`);
 
+/**
+ * One way to reach an account's server: a WebSocket URL, or a direct server with its transport. The
+ * first-run assistant keeps the ones that answered besides the one it chose, as suggestions.
+ */
+export const connectionCandidateSchema = z.discriminatedUnion('transport', [
+  z.object({ transport: z.literal('wss'), url: wssUrlSchema }).strict(),
+  z.object({ transport: z.enum(['udp', 'tcp', 'tls']), server: sipServerSchema }).strict(),
+]);
+export type ConnectionCandidate = z.infer<typeof connectionCandidateSchema>;
+
 export const accountIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'invalid account id');
 
 const seconds = z.number().int().min(0).max(600);
@@ -204,6 +214,8 @@ export const accountInputSchema = z
      * stored one. Sealed by the host, never written in clear.
      */
     turnCredentials: z.array(z.string().max(MAX_TEXT).optional()).max(8).optional(),
+    /** Other servers that answered when the assistant set the account up, offered on the account page. */
+    connectionSuggestions: z.array(connectionCandidateSchema).max(8).optional(),
   })
   .strict();
 
@@ -241,6 +253,8 @@ export interface Account {
   trustedCertificate?: TrustedCertificate;
   presence?: PresenceOptions;
   media?: AccountMedia;
+  /** Other servers that answered when the assistant set the account up. */
+  connectionSuggestions?: ConnectionCandidate[];
   /** False when no password is stored or remembered for this session: the UI must ask for one. */
   hasPassword: boolean;
 }
@@ -374,6 +388,12 @@ export type LinkRejection =
   | 'unsupported-scheme'
   | 'scheme-disabled'
   | 'headers-not-allowed'
+  /** The host is four numbers but not an IPv4 address (`999.1.1.1`, `010.1.1.1`). */
+  | 'host-ipv4-invalid'
+  /** The host is numbers only, or ends in a label of digits: no such name can exist. */
+  | 'host-numeric'
+  /** The host is a malformed IPv6 reference, or an IPv6 address without brackets. */
+  | 'host-ipv6-invalid'
   | 'malformed';
 
 /**
@@ -681,6 +701,21 @@ export type WebSocketProbeResult =
   | { stage: 'tls'; detail: string; sha256?: string }
   | { stage: 'upgrade'; detail: string; httpStatus?: number };
 
+/** A link to a provisioning file, as the user typed or opened it (main checks it is `https:`). */
+export const provisioningLinkSchema = z.string().trim().min(1).max(2048);
+
+/** Why a provisioning link gave no file, in terms the UI words. */
+export type ProvisioningFetchProblem =
+  | { kind: 'link-invalid' }
+  | { kind: 'link-not-https' }
+  | { kind: 'http-status'; status: number }
+  | { kind: 'network'; detail: string }
+  | { kind: 'too-large'; bytes: number };
+
+/** The text of a provisioning file fetched from a link (read and checked by the renderer). */
+export type ProvisioningFetchResult =
+  { ok: true; text: string } | { ok: false; problem: ProvisioningFetchProblem };
+
 /** The API that preload exposes as `window.ringline`. Verbs, not channels. */
 export interface RinglineApi {
   accounts: {
@@ -753,6 +788,13 @@ export interface RinglineApi {
     lookup(domain: string): Promise<SipServiceLookup>;
     /** Tests a WebSocket server step by step (DNS, TCP, TLS, HTTP upgrade). */
     probe(request: WebSocketProbeRequest): Promise<WebSocketProbeResult>;
+  };
+  provisioning: {
+    /**
+     * Fetches a provisioning file from an `https:` link the user opened (desktop: main, without the
+     * CORS a page is held to; browser: the page). Never rejects for network reasons.
+     */
+    fetch(link: string): Promise<ProvisioningFetchResult>;
   };
   screenShare: {
     /**

@@ -35,6 +35,7 @@ export const IPC = {
   gatewayEvent: 'ringline:gateway.event',
   gatewayLookup: 'ringline:gateway.lookup',
   gatewayProbe: 'ringline:gateway.probe',
+  provisioningFetch: 'ringline:provisioning.fetch',
 } as const;
 
 export type IpcChannel = (typeof IPC)[keyof typeof IPC];

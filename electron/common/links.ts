@@ -23,6 +23,9 @@
  *     ones) is rejected as `headers-not-allowed`: they would make us send a request the user never
  *     asked for (join or replace someone's call, spoof the caller, route through another proxy).
  *   - A password in the URI (`sip:alice:secret@host`, deprecated by RFC 3261) is `malformed`.
+ *   - A host that cannot exist is refused with its own reason (see `sip-host.ts`): `host-ipv4-invalid`
+ *     (`999.1.1.1`, `010.1.1.1`), `host-numeric` (`12345`, `example.123`), `host-ipv6-invalid`
+ *     (`[1::2::3]`, or an IPv6 address without brackets).
  *
  * Numbers are normalised to E.164 with `libphonenumber-js` when valid (national numbers read with the
  * account's `defaultCountry`); short numbers (extensions, feature codes like `*72`) and numbers the
@@ -35,6 +38,7 @@
  */
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import type { LinkRejection, LinkRequest, LinkScheme, LinkTarget } from './contract';
+import { readSipHost, type SipHostProblem } from './sip-host';
 
 /** Longer input is refused outright; no real number or address comes close. */
 export const MAX_LINK_LENGTH = 512;
@@ -76,7 +80,6 @@ const GLOBAL_NUMBER = /^\+[0-9]+$/;
 const SIP_USER = /^(?:[A-Za-z0-9\-_.!~*'()&=+$,/]|%[0-9A-Fa-f]{2})+$/;
 const HOST_LABEL = '[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?';
 const SIP_HOSTNAME = new RegExp(`^${HOST_LABEL}(?:\\.${HOST_LABEL})*\\.?$`);
-const SIP_IPV6 = /^\[[0-9A-Fa-f:.]+\]$/;
 
 /** URI parameters that are safe to drop; any other one is refused. */
 const DROPPABLE_PARAMS = /^(?:transport=(?:udp|tcp|tls|sctp|ws|wss)|user=phone)$/i;
@@ -212,7 +215,7 @@ function parseSip(scheme: 'sip' | 'sips', body: string): Parsed {
   // `user:password@host`: a password in a link is never legitimate (RFC 3261 §19.1.1 deprecates it).
   if (!SIP_USER.test(user) || decode(user) === null) return reject('malformed');
   const host = parseHostPort(hostPort);
-  if (host === null) return reject('malformed');
+  if (typeof host !== 'string') return reject(host.reason);
 
   for (const param of params) {
     if (param === '') continue;
@@ -224,17 +227,33 @@ function parseSip(scheme: 'sip' | 'sips', body: string): Parsed {
   return { ok: true, target: { kind: 'sip', uri } };
 }
 
-/** `host[:port]` lower-cased, or null. Port 1–65535; host a DNS name, IPv4 or `[IPv6]`. */
-function parseHostPort(text: string): string | null {
-  const match = /^(\[[^\]]*\]|[^:]*)(?::(\d{1,5}))?$/.exec(text);
-  if (match === null) return null;
-  const [, host = '', port] = match;
-  if (!SIP_HOSTNAME.test(host) && !SIP_IPV6.test(host)) return null;
+const HOST_REJECTIONS: Readonly<Record<SipHostProblem, LinkRejection>> = {
+  'ipv4-invalid': 'host-ipv4-invalid',
+  numeric: 'host-numeric',
+  'ipv6-invalid': 'host-ipv6-invalid',
+  malformed: 'malformed',
+};
+
+/**
+ * `host[:port]` written back (host lower-cased), or why not. Port 1–65535; host a DNS name, IPv4 or
+ * `[IPv6]` that can exist (`readSipHost`).
+ */
+function parseHostPort(text: string): string | { reason: LinkRejection } {
+  const match = /^(\[[^\]]*\]|[^:[\]]*)(?::(\d{1,5}))?$/.exec(text);
+  if (match === null) {
+    // More than one colon and no brackets: an IPv6 address written the way RFC 3261 §19.1.1 forbids.
+    const bareIpv6 = !/[[\]]/.test(text) && (text.match(/:/g) ?? []).length > 1;
+    return { reason: bareIpv6 ? 'host-ipv6-invalid' : 'malformed' };
+  }
+  const [, hostText = '', port] = match;
+  const host = readSipHost(hostText);
+  if (!host.ok) return { reason: HOST_REJECTIONS[host.problem] };
   if (port !== undefined) {
     const value = Number(port);
-    if (value < 1 || value > 65535) return null;
+    if (value < 1 || value > 65535) return { reason: 'malformed' };
   }
-  return `${host.toLowerCase()}${port === undefined ? '' : `:${Number(port)}`}`;
+  const written = host.host.kind === 'ipv6' ? `[${host.host.host}]` : host.host.host;
+  return `${written}${port === undefined ? '' : `:${Number(port)}`}`;
 }
 
 function splitOnce(text: string, separator: string): [string, string | undefined] {

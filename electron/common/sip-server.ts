@@ -7,6 +7,7 @@
  * bad input over IPC with it), so both always agree. Free of Electron and Node imports: the renderer
  * bundles it.
  */
+import { readSipHost } from './sip-host';
 
 /** Why a server address is refused. */
 export type SipServerProblem =
@@ -22,30 +23,17 @@ export interface SipServerAddress {
   port?: number;
 }
 
-/** RFC 3261 §25.1 `hostname`: labels of letters, digits and inner hyphens, an optional final dot. */
-const HOSTNAME =
-  /^(?=.{1,253}\.?$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.?$/i;
-const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
-/** Loose IPv6 shape check; the socket layer is the real judge of a literal. */
-const IPV6 = /^[0-9a-f:.]{2,45}$/i;
-
 /** Reads `value` (already trimmed) as a server address, or says what is wrong with it. */
 export function readSipServer(
   value: string,
 ): { ok: true; server: SipServerAddress } | { ok: false; problem: SipServerProblem } {
-  const match = /^(?:\[([^\]]+)\]|([^:[\]]+))(?::(\d{0,6}))?$/.exec(value);
+  const match = /^(\[[^\]]+\]|[^:[\]]+)(?::(\d{0,6}))?$/.exec(value);
   if (!match) return { ok: false, problem: 'malformed' };
-  const [, v6, name, port] = match;
-  let host: string;
-  if (v6 !== undefined) {
-    if (!IPV6.test(v6) || !v6.includes(':')) return { ok: false, problem: 'malformed' };
-    host = v6.toLowerCase();
-  } else {
-    host = (name ?? '').toLowerCase();
-    // An all-numeric name that is not a dotted quad (e.g. 999.1.1.1 or 12345) cannot be a host.
-    if (/^[\d.]+$/.test(host) ? !IPV4.test(host) : !HOSTNAME.test(host))
-      return { ok: false, problem: 'malformed' };
-  }
+  const [, hostText = '', port] = match;
+  // A host that cannot exist (999.1.1.1, 12345, [1::2::3]) is as malformed as one with a space.
+  const read = readSipHost(hostText);
+  if (!read.ok) return { ok: false, problem: 'malformed' };
+  const host = read.host.host;
   if (port === undefined) return { ok: true, server: { host } };
   const number = Number(port);
   if (port === '' || !Number.isInteger(number) || number < 1 || number > 65_535)

@@ -18,7 +18,11 @@ import type { SipMessage } from './sip-message';
 export interface SipMediaHook {
   outbound(message: SipMessage, context: SipMediaContext): Promise<SipMessage>;
   inbound(message: SipMessage, context: SipMediaContext): Promise<SipMessage>;
-  /** The account's connection is going away: end every media session it has. */
+  /**
+   * The account is going away (disconnected, removed, its renderer gone): end every media session it
+   * has. Not called when only its connection is lost and reopened: one hook serves the account across
+   * reconnections, as calls outlive a signalling outage.
+   */
   close(): Promise<void>;
 }
 

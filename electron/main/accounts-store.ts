@@ -149,6 +149,9 @@ export class AccountsStore {
           : {}),
         ...((input.presence ?? existing?.presence) ? { presence: input.presence ?? existing?.presence } : {}),
         ...(media ? { media } : {}),
+        ...(input.connectionSuggestions?.length
+          ? { connectionSuggestions: input.connectionSuggestions }
+          : {}),
         ...(sealed === null ? {} : { sealedPassword: sealed }),
         ...(sealedTurn.some((entry) => entry !== null) ? { sealedTurnCredentials: sealedTurn } : {}),
         // Kept across edits; it only applies while the WebSocket server's host:port is the pinned one.

@@ -18,23 +18,17 @@
  * trusted it. `certificate-error` carries the full URL, is also raised for a page's WebSocket
  * connections (with `isMainFrame` false), and its answer is not cached by the network service.
  */
-import { X509Certificate } from 'node:crypto';
 import type {
   Account,
   CertificateProblem,
   CertificateTrustRequest,
   TrustedCertificate,
 } from '../common/contract';
+import { readSipServer } from '../common/sip-server';
 import { serverAddress } from '../common/wss-url';
+import { pinVerdict, sha256Fingerprint } from '../gateway/certificate-pin';
 
-/** SHA-256 fingerprint (upper-case colon hex) of a PEM certificate, or null when it cannot be parsed. */
-export function sha256Fingerprint(pem: string): string | null {
-  try {
-    return new X509Certificate(pem).fingerprint256;
-  } catch {
-    return null;
-  }
-}
+export { sha256Fingerprint };
 
 /** A certificate Chromium refused: where, what, and why. */
 export interface PresentedCertificate {
@@ -49,7 +43,30 @@ export type CertificateDecision =
   { accept: true; host: string; sha256: string } | { accept: false; problems: CertificateProblem[] };
 
 /** The parts of an account the decision reads. */
-export type PinnableAccount = Pick<Account, 'id' | 'wssUrl' | 'trustedCertificate'>;
+export type PinnableAccount = Pick<
+  Account,
+  'id' | 'wssUrl' | 'trustedCertificate' | 'transport' | 'sipServer' | 'fallbackSipServers'
+>;
+
+/**
+ * Whether a pin for `host` (`host:port`) belongs to the account's server: its WebSocket server, or for
+ * a TLS account one of its SIP servers (the gateway pins `configured-host:port-connected-to`, since
+ * a server without a port is found by DNS).
+ */
+export function accountUsesHost(account: PinnableAccount, host: string): boolean {
+  if ((account.transport ?? 'wss') === 'wss') return serverAddress(account.wssUrl) === host;
+  if (account.transport !== 'tls') return false;
+  const pinned = /^(?:\[([^\]]+)\]|([^:]+)):(\d+)$/.exec(host);
+  const pinnedHost = (pinned?.[1] ?? pinned?.[2] ?? '').toLowerCase();
+  return [account.sipServer ?? '', ...(account.fallbackSipServers ?? [])].some((server) => {
+    const read = readSipServer(server);
+    return (
+      read.ok &&
+      read.server.host === pinnedHost &&
+      (read.server.port === undefined || String(read.server.port) === pinned?.[3])
+    );
+  });
+}
 
 /** Pure decision for one refused certificate; see the module comment for the rules. */
 export function decideCertificate(
@@ -64,10 +81,10 @@ export function decideCertificate(
   let pinnedHere = false;
   for (const account of accounts) {
     if (serverAddress(account.wssUrl) !== host) continue;
-    const pin = account.trustedCertificate?.host === host ? account.trustedCertificate : undefined;
-    if (pin === undefined) {
+    const verdict = pinVerdict(account.trustedCertificate, host, sha256);
+    if (verdict === 'untrusted') {
       problems.push({ kind: 'untrusted', accountId: account.id, host, sha256, error: presented.error });
-    } else if (pin.sha256 === sha256) {
+    } else if (verdict === 'pinned') {
       pinnedHere = true;
     } else {
       problems.push({
@@ -75,7 +92,7 @@ export function decideCertificate(
         accountId: account.id,
         host,
         sha256,
-        pinnedSha256: pin.sha256,
+        pinnedSha256: account.trustedCertificate?.sha256,
         error: presented.error,
       });
     }
@@ -118,17 +135,23 @@ export class CertificateTrust {
   onCertificateError(presented: PresentedCertificate): boolean {
     const decision = decideCertificate(presented, this.#options.accounts());
     if (decision.accept) return true;
-    for (const problem of decision.problems) {
-      this.#reported.set(problem.accountId, problem);
-      if (problem.kind === 'changed' && !this.#loggedChanges.has(`${problem.host} ${problem.sha256}`)) {
-        this.#loggedChanges.add(`${problem.host} ${problem.sha256}`);
-        this.#options.warn(
-          `certificate of ${problem.host} CHANGED and was refused: trusted ${problem.pinnedSha256 ?? '?'}, presented ${problem.sha256} (${problem.error})`,
-        );
-      }
-      this.#options.report(problem);
-    }
+    for (const problem of decision.problems) this.report(problem);
     return false;
+  }
+
+  /**
+   * A certificate refused elsewhere than in Chromium (the gateway, for a TLS account): remembered so the
+   * user may pin it, and reported to the renderer like Chromium's refusals.
+   */
+  report(problem: CertificateProblem): void {
+    this.#reported.set(problem.accountId, problem);
+    if (problem.kind === 'changed' && !this.#loggedChanges.has(`${problem.host} ${problem.sha256}`)) {
+      this.#loggedChanges.add(`${problem.host} ${problem.sha256}`);
+      this.#options.warn(
+        `certificate of ${problem.host} CHANGED and was refused: trusted ${problem.pinnedSha256 ?? '?'}, presented ${problem.sha256} (${problem.error})`,
+      );
+    }
+    this.#options.report(problem);
   }
 
   /** Pins the certificate last reported for the account, if it is the one the user saw. */
@@ -138,7 +161,7 @@ export class CertificateTrust {
       throw new Error('That certificate was not presented by this account’s server');
     }
     const account = this.#options.accounts().find((candidate) => candidate.id === request.accountId);
-    if (account === undefined || serverAddress(account.wssUrl) !== problem.host) {
+    if (account === undefined || !accountUsesHost(account, problem.host)) {
       throw new Error('The account’s server changed since the certificate was presented');
     }
     const updated = await this.#options.pin(account.id, { host: problem.host, sha256: problem.sha256 });

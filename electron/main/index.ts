@@ -9,12 +9,13 @@
  *    starting minimised; the renderer loads either way so calls ring).
  *
  * The renderer reports the phone's state (`phone.reportStatus`); main derives the tray and the
- * notifications from it and sends commands back (`IPC.phoneCommand`). Main never runs SIP itself.
+ * notifications from it and sends commands back (`IPC.phoneCommand`). Main runs no SIP stack: SIP.js in
+ * the renderer does, and main's gateway (`electron/gateway`) only carries its messages over UDP, TCP
+ * or TLS for accounts without a WebSocket server.
  */
 import { join } from 'node:path';
 import {
   app,
-  BrowserWindow,
   desktopCapturer,
   dialog,
   globalShortcut,
@@ -26,7 +27,6 @@ import {
   safeStorage,
   session,
 } from 'electron';
-import type { OpenDialogOptions } from 'electron';
 import {
   DEFAULT_SETTINGS,
   IDLE_PHONE_STATUS,
@@ -40,17 +40,22 @@ import {
 import { parseLink } from '../common/links';
 import { NotificationPlanner } from '../common/notification-policy';
 import { AccountsStore, accountsFileSchema } from './accounts-store';
+import { certificateErrorListener } from './certificate-errors';
 import { CertificateTrust } from './certificate-trust';
+import { DesktopGateway } from './desktop-gateway';
 import { resolveDesktopLocale, type DesktopLocale } from './desktop-strings';
 import { incomingWindowFactory } from './incoming-window';
 import { IncomingWindows } from './incoming-windows';
 import { bindIpcHandlers, createIpcHandlers, type SenderWindow } from './ipc';
+import { pickFolder } from './folder-dialog';
 import { JsonFile } from './json-file';
 import { LinkQueue } from './link-queue';
 import { linkParseOptions, pickLinkArgs, protocolClientArgs, ProtocolRegistrar } from './links';
 import { KnownSecrets } from '../common/log-redaction';
 import { AppLog } from './logging';
-import { setLinuxAutostart } from './login-item';
+import { loginItemSetter } from './login-item';
+import { createMainBrowserWindow } from './main-browser-window';
+import { MainWindow } from './main-window';
 import { MessageNotifications } from './message-notifications';
 import { CallNotifications, wrapNotification } from './notifications';
 import { RecordingsStore } from './recordings';
@@ -69,8 +74,10 @@ import {
 import { closeAction, GlobalShortcuts, SettingsEffects, showWindowOnStart } from './settings-effects';
 import { SettingsStore } from './settings-store';
 import { watchSystemEvents } from './system-events';
+import { fetchProvisioningText } from '../common/provisioning-fetch';
 import { AppTray } from './tray';
-import { trayIconDir, trayState, type TrayAction } from './tray-state';
+import { trayActions } from './tray-actions';
+import { trayIconDir, trayState } from './tray-state';
 
 /** Same as `appId` in build/electron-builder.yml: Windows matches toasts to the Start-menu shortcut by it. */
 const APP_ID = 'app.ringline.softphone';
@@ -80,6 +87,11 @@ function main(): void {
   const devServerUrl = app.isPackaged ? undefined : process.env['ELECTRON_RENDERER_URL'];
   const trusted = trustedOrigins(devServerUrl);
   const preload = join(import.meta.dirname, '../preload/index.cjs');
+
+  // The gateway's media bridge (electron/gateway/media-bridge) listens for the page's WebRTC on
+  // 127.0.0.1 only; Chromium gathers no loopback candidates without this switch, and ICE with the
+  // bridge would then depend on the machine having another interface up. Must be set before `ready`.
+  app.commandLine.appendSwitch('allow-loopback-in-peer-connection');
 
   // Must happen before `ready`. `standard` gives the scheme a real origin (relative URLs, storage),
   // `secure` makes it a secure context (getUserMedia needs one), `supportFetchAPI` and `corsEnabled`
@@ -106,21 +118,30 @@ function main(): void {
   const log = appLog.scope('main');
   const warn = (message: string): void => log.warn(message);
 
-  let window: BrowserWindow | null = null;
   let tray: AppTray | null = null;
-  let started = false;
   let quitting = false;
   let settings: Settings = DEFAULT_SETTINGS;
   let accounts: Account[] = [];
   let status: PhoneStatus = IDLE_PHONE_STATUS;
+  /** Set once the gateway exists (on `ready`): the renderer's connections close when it goes. */
+  let gateway: DesktopGateway | null = null;
 
-  function liveWindow(): BrowserWindow | null {
-    return window !== null && !window.isDestroyed() ? window : null;
-  }
+  const mainWindow = new MainWindow({
+    create: () => createMainBrowserWindow(preload),
+    url: devServerUrl ?? APP_START_URL,
+    closeAction: () =>
+      closeAction({ closeToTray: settings.closeToTray, quitting, trayAvailable: tray !== null }),
+    rendererGone: () => onRendererGone(),
+    visibilityChanged: () => refreshTray(),
+    sessionEnding: () => {
+      quitting = true;
+    },
+    error: (message, detail) => log.error(message, detail),
+  });
 
   /** Commands go to the main window's phone; with no renderer there is nobody to act on them. */
   function sendCommand(command: PhoneCommand): void {
-    liveWindow()?.webContents.send(IPC.phoneCommand, command);
+    mainWindow.send(IPC.phoneCommand, command);
   }
 
   function locale(): DesktopLocale {
@@ -133,7 +154,7 @@ function main(): void {
     log.info(
       request.kind === 'dial' ? `link: dial ${request.target.kind}` : `link rejected: ${request.reason}`,
     );
-    liveWindow()?.webContents.send(IPC.linksLink, request);
+    mainWindow.send(IPC.linksLink, request);
   });
   for (const link of pickLinkArgs(process.argv)) links.push(link);
 
@@ -147,7 +168,7 @@ function main(): void {
     isSupported: () => Notification.isSupported(),
     create: (options) => wrapNotification(new Notification(options)),
     fallback: incoming,
-    showWindow,
+    showWindow: () => mainWindow.show(),
     sendCommand,
     locale,
     warn,
@@ -156,16 +177,14 @@ function main(): void {
   const messageNotifications = new MessageNotifications({
     isSupported: () => Notification.isSupported(),
     create: (options) => wrapNotification(new Notification(options)),
-    showWindow,
+    showWindow: () => mainWindow.show(),
     sendCommand,
     locale,
     doNotDisturb: () => settings.doNotDisturb || status.doNotDisturb,
   });
 
   function refreshTray(): void {
-    tray?.update(
-      trayState({ status, settings, locale: locale(), windowVisible: liveWindow()?.isVisible() ?? false }),
-    );
+    tray?.update(trayState({ status, settings, locale: locale(), windowVisible: mainWindow.isVisible() }));
   }
 
   function onStatus(next: PhoneStatus): void {
@@ -174,80 +193,11 @@ function main(): void {
     refreshTray();
   }
 
-  /** The renderer reloaded or crashed: its calls are gone, but missed calls stay unseen. */
+  /** The renderer reloaded or crashed: its calls and SIP connections are gone, but missed calls stay unseen. */
   function onRendererGone(): void {
     links.rendererGone();
+    void gateway?.rendererGone();
     onStatus({ ...IDLE_PHONE_STATUS, missedCalls: status.missedCalls, lastMissed: status.lastMissed });
-  }
-
-  function createWindow(show: boolean): BrowserWindow {
-    const created = new BrowserWindow({
-      width: 420,
-      height: 720,
-      minWidth: 360,
-      minHeight: 560,
-      title: 'Ringline',
-      show: false,
-      webPreferences: {
-        // Written out in full in each window (not spread from a helper) so static checks such as
-        // electronegativity can see them. The preload is our one typed contextBridge API.
-        preload, // eng-disable PRELOAD_JS_CHECK
-        contextIsolation: true,
-        sandbox: true,
-        nodeIntegration: false,
-        webSecurity: true,
-        webviewTag: false,
-        // Middle-click would open a link in a new window, past the will-navigate guard.
-        disableBlinkFeatures: 'Auxclick',
-        // A phone hidden in the tray must keep its SIP timers (registration refresh, keep-alives)
-        // and ring on time; Chromium would otherwise throttle a hidden page's timers to once a minute.
-        backgroundThrottling: false,
-      },
-    });
-    if (show) created.once('ready-to-show', () => created.show());
-    // A reload or navigation drops the renderer's subscriptions; hold links until it says ready again.
-    created.webContents.on('did-start-navigation', (details) => {
-      if (details.isMainFrame && !details.isSameDocument) onRendererGone();
-    });
-    created.webContents.on('render-process-gone', () => onRendererGone());
-    created.on('close', (event) => {
-      if (
-        closeAction({ closeToTray: settings.closeToTray, quitting, trayAvailable: tray !== null }) === 'hide'
-      ) {
-        event.preventDefault();
-        created.hide();
-      }
-    });
-    // Windows logs off or shuts down without `before-quit`: do not hold the session up by hiding.
-    created.on('session-end', () => {
-      quitting = true;
-    });
-    created.on('show', refreshTray);
-    created.on('hide', refreshTray);
-    created.on('closed', () => {
-      window = null;
-      onRendererGone();
-    });
-    created.loadURL(devServerUrl ?? APP_START_URL).catch((error: unknown) => {
-      log.error('could not load the window:', error);
-    });
-    return created;
-  }
-
-  /** Brings the window forward, creating it if it was closed (macOS keeps the app running). */
-  function showWindow(): void {
-    if (!started) return;
-    const current = liveWindow() ?? createWindow(true);
-    window = current;
-    if (current.isMinimized()) current.restore();
-    current.show();
-    current.focus();
-  }
-
-  function toggleWindow(): void {
-    const current = liveWindow();
-    if (current?.isVisible() && current.isFocused()) current.hide();
-    else showWindow();
   }
 
   async function start(): Promise<void> {
@@ -277,6 +227,7 @@ function main(): void {
       onSecret: (password) => secrets.add(password),
       onChange: (next) => {
         accounts = next;
+        gateway?.accountsChanged(next);
       },
     });
     const settingsStore = new SettingsStore(
@@ -288,25 +239,23 @@ function main(): void {
     const certificates = new CertificateTrust({
       accounts: () => accounts,
       pin: (id, pin) => accountsStore.pinCertificate(id, pin),
-      report: (problem) => liveWindow()?.webContents.send(IPC.certificatesProblem, problem),
+      report: (problem) => mainWindow.send(IPC.certificatesProblem, problem),
       warn,
     });
-    // Chromium refused a server certificate (the OS does not trust it). Never ignored by default: only
-    // the main window's page (the one running SIP) may use a certificate the user pinned.
-    const onCertificateError = (
-      event: Electron.Event,
-      contents: Electron.WebContents,
-      url: string,
-      error: string,
-      certificate: Electron.Certificate,
-      callback: (isTrusted: boolean) => void,
-    ): void => {
-      event.preventDefault();
-      const fromPhone = contents.id === liveWindow()?.webContents.id;
-      callback(fromPhone && certificates.onCertificateError({ url, pem: certificate.data, error }));
-    };
+    const onCertificateError = certificateErrorListener({
+      phoneContentsId: () => mainWindow.webContentsId,
+      decide: (presented) => certificates.onCertificateError(presented),
+    });
     // electronegativity flags every handler of this event; this one accepts only an exact pinned SHA-256.
     app.on('certificate-error', onCertificateError); // eng-disable CERTIFICATE_ERROR_EVENT_JS_CHECK
+
+    // SIP over UDP/TCP/TLS for accounts without a WebSocket server (issue 12).
+    gateway = new DesktopGateway({
+      accounts: () => accounts,
+      certificateProblem: (problem) => certificates.report(problem),
+      send: (event) => mainWindow.send(IPC.gatewayEvent, event),
+      log: appLog.scope('gateway'),
+    });
 
     const effects = new SettingsEffects({
       protocols: new ProtocolRegistrar(
@@ -319,23 +268,16 @@ function main(): void {
         warn,
       ),
       shortcuts: new GlobalShortcuts(globalShortcut, sendCommand, warn),
-      setOpenAtLogin: (open) => {
-        if (process.platform !== 'linux') {
-          app.setLoginItemSettings({ openAtLogin: open });
-          return;
-        }
-        const command = process.env['APPIMAGE'] ?? process.execPath;
-        const args = process.defaultApp === true && process.argv[1] !== undefined ? [process.argv[1]] : [];
-        setLinuxAutostart(
-          {
-            configHome: app.getPath('appData'),
-            id: 'ringline',
-            name: 'Ringline',
-            command: [command, ...args],
-          },
-          open,
-        ).catch((error: unknown) => log.warn('start at login:', error));
-      },
+      setOpenAtLogin: loginItemSetter({
+        platform: process.platform,
+        setLoginItemSettings: (loginItem) => app.setLoginItemSettings(loginItem),
+        configHome: app.getPath('appData'),
+        appImage: process.env['APPIMAGE'],
+        execPath: process.execPath,
+        defaultApp: process.defaultApp === true,
+        argv: process.argv,
+        warn: (message, detail) => log.warn(message, detail),
+      }),
       warn,
     });
     effects.apply(settings);
@@ -352,41 +294,20 @@ function main(): void {
       refreshTray();
     });
 
-    function onTrayAction(action: TrayAction): void {
-      switch (action) {
-        case 'toggle-window':
-          toggleWindow();
-          break;
-        case 'toggle-dnd': {
-          const on = !(settings.doNotDisturb || status.doNotDisturb);
-          settingsStore
-            .update({ doNotDisturb: on })
-            .then(() => sendCommand({ kind: 'set-do-not-disturb', on }))
-            .catch((error: unknown) => log.error('do not disturb:', error));
-          break;
-        }
-        case 'answer':
-          sendCommand({ kind: 'answer' });
-          showWindow();
-          break;
-        case 'decline':
-          sendCommand({ kind: 'decline', statusCode: 603 });
-          break;
-        case 'busy':
-          sendCommand({ kind: 'decline', statusCode: 486 });
-          break;
-        case 'hangup':
-          sendCommand({ kind: 'hangup' });
-          break;
-        case 'toggle-mute':
-          sendCommand({ kind: 'toggle-mute' });
-          break;
-        case 'quit':
-          quitting = true;
-          app.quit();
-          break;
-      }
-    }
+    const onTrayAction = trayActions({
+      toggleWindow: () => mainWindow.toggle(),
+      showWindow: () => mainWindow.show(),
+      sendCommand,
+      doNotDisturb: () => settings.doNotDisturb || status.doNotDisturb,
+      saveDoNotDisturb: async (on) => {
+        await settingsStore.update({ doNotDisturb: on });
+      },
+      quit: () => {
+        quitting = true;
+        app.quit();
+      },
+      error: (message, detail) => log.error(message, detail),
+    });
 
     try {
       tray = new AppTray(trayState({ status, settings, locale: locale(), windowVisible: false }), {
@@ -405,7 +326,7 @@ function main(): void {
     }
 
     function identify(webContentsId: number): SenderWindow {
-      if (liveWindow()?.webContents.id === webContentsId) return { kind: 'main' };
+      if (mainWindow.webContentsId === webContentsId) return { kind: 'main' };
       const callId = incoming.callIdOf(webContentsId);
       return callId === null ? { kind: 'unknown' } : { kind: 'incoming', callId };
     }
@@ -423,17 +344,7 @@ function main(): void {
           recordings: new RecordingsStore({
             folderSetting: async () => (await settingsStore.get()).settings.recordingsFolder,
             defaultFolder: join(app.getPath('music'), 'Ringline recordings'),
-            pickFolder: async (current) => {
-              const options: OpenDialogOptions = {
-                defaultPath: current,
-                properties: ['openDirectory', 'createDirectory'],
-              };
-              const focused = BrowserWindow.getFocusedWindow();
-              const result = focused
-                ? await dialog.showOpenDialog(focused, options)
-                : await dialog.showOpenDialog(options);
-              return result.canceled ? null : (result.filePaths[0] ?? null);
-            },
+            pickFolder,
             saveFolderSetting: (folder) => settingsStore.update({ recordingsFolder: folder }),
           }),
           log: appLog,
@@ -449,16 +360,10 @@ function main(): void {
             sources: () => screenShare.sources(),
             choose: async (sourceId) => screenShare.choose(sourceId),
           },
-          // Until electron/gateway is wired in (issue 12), direct transports report themselves unavailable.
-          gateway: {
-            availability: async () => ({ available: false, reason: 'no-local-service' }),
-            connect: async () => ({ ok: false, error: { kind: 'no-gateway', detail: 'not built yet' } }),
-            send: async () => {
-              throw new Error('no gateway');
-            },
-            disconnect: async () => undefined,
-            lookup: async (domain) => ({ domain, targets: [], error: 'no gateway' }),
-            probe: async () => ({ stage: 'connect', detail: 'no gateway' }),
+          gateway: gateway.api,
+          // Chromium's network stack: the OS's trusted certificates and proxy settings, as for the page.
+          provisioning: {
+            fetch: (link) => fetchProvisioningText(link, (url, init) => net.fetch(String(url), init)),
           },
         },
         trusted,
@@ -474,13 +379,12 @@ function main(): void {
       setInterval: (callback, ms) => setInterval(callback, ms),
     });
 
-    started = true;
     // Without a tray there would be no way back to a hidden window.
     const show = showWindowOnStart({
       startMinimized: settings.startMinimized,
       linkPending: links.hasPending,
     });
-    window = createWindow(show || tray === null);
+    mainWindow.open(show || tray === null);
     refreshTray();
     log.info(`started ${app.getName()} ${app.getVersion()} on ${process.platform}`);
   }
@@ -490,18 +394,18 @@ function main(): void {
 
   app.on('second-instance', (_event, argv) => {
     for (const link of pickLinkArgs(argv)) links.push(link);
-    showWindow();
+    mainWindow.show();
   });
 
   // macOS delivers clicked links here instead of argv, also on a cold start (before `ready`).
   app.on('open-url', (event, url) => {
     event.preventDefault();
     links.push(url);
-    showWindow();
+    mainWindow.show();
   });
 
   // macOS: clicking the Dock icon with no window open.
-  app.on('activate', () => showWindow());
+  app.on('activate', () => mainWindow.show());
 
   app.on('before-quit', () => {
     quitting = true;
@@ -513,6 +417,7 @@ function main(): void {
     incoming.closeAll();
     globalShortcut.unregisterAll();
     tray?.destroy();
+    void gateway?.rendererGone();
   });
 
   app.on('window-all-closed', () => {

@@ -31,6 +31,7 @@ import {
   logEntrySchema,
   messageNoticeSchema,
   phoneStatusSchema,
+  provisioningLinkSchema,
   recordingSchema,
   screenShareSourceIdSchema,
   settingsPatchSchema,
@@ -60,6 +61,7 @@ export interface MainServices {
   screenShare: RinglineApi['screenShare'];
   /** The SIP gateway; it checks that the server asked for is one of the account's own. */
   gateway: Omit<RinglineApi['gateway'], 'onEvent'>;
+  provisioning: RinglineApi['provisioning'];
 }
 
 /** Which of our windows a message came from, by its `webContents.id`. */
@@ -252,6 +254,13 @@ export function createIpcHandlers(services: MainServices, trusted: TrustedOrigin
       z.tuple([webSocketProbeRequestSchema]),
       trusted,
       ([request]) => services.gateway.probe(request),
+    ),
+    [IPC.provisioningFetch]: verb(
+      IPC.provisioningFetch,
+      'main',
+      z.tuple([provisioningLinkSchema]),
+      trusted,
+      ([link]) => services.provisioning.fetch(link),
     ),
   };
 }

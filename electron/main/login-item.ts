@@ -53,3 +53,34 @@ export async function setLinuxAutostart(options: LinuxAutostartOptions, open: bo
   await mkdir(dir, { recursive: true });
   await writeFile(file, autostartEntry(options.name, options.command), { encoding: 'utf8', mode: 0o644 });
 }
+
+export interface LoginItemOptions {
+  platform: NodeJS.Platform;
+  /** Electron's `app.setLoginItemSettings` (macOS, Windows). */
+  setLoginItemSettings(settings: { openAtLogin: boolean }): void;
+  /** `app.getPath('appData')`: `$XDG_CONFIG_HOME` or `~/.config` on Linux. */
+  configHome: string;
+  /** `$APPIMAGE` when running from an AppImage. */
+  appImage: string | undefined;
+  execPath: string;
+  /** `process.defaultApp`: run as `electron path/to/app`, whose path must follow. */
+  defaultApp: boolean;
+  argv: readonly string[];
+  warn(message: string, detail: unknown): void;
+}
+
+/** "Start at login" for this platform: Electron's own setting, or the XDG autostart entry on Linux. */
+export function loginItemSetter(options: LoginItemOptions): (open: boolean) => void {
+  return (open) => {
+    if (options.platform !== 'linux') {
+      options.setLoginItemSettings({ openAtLogin: open });
+      return;
+    }
+    const command = options.appImage ?? options.execPath;
+    const args = options.defaultApp && options.argv[1] !== undefined ? [options.argv[1]] : [];
+    setLinuxAutostart(
+      { configHome: options.configHome, id: 'ringline', name: 'Ringline', command: [command, ...args] },
+      open,
+    ).catch((error: unknown) => options.warn('start at login:', error));
+  };
+}

@@ -67,7 +67,11 @@ export interface PermissionQuery {
 }
 
 /**
- * The only permission we grant is `media` (microphone, camera) to our own top frame.
+ * We grant two permissions, to our own top frame only:
+ * - `media` (microphone, camera);
+ * - `clipboard-sanitized-write`, which `navigator.clipboard.writeText` asks for: "Copy diagnostics", a
+ *   SIP message or a call ladder for a support ticket. Chromium still requires a user gesture for it,
+ *   and it can only write; `clipboard-read` stays refused.
  *
  * Anything else is refused, including `media` with no device type or an `unknown` one: Electron reports
  * `audio`/`video` for getUserMedia and device enumeration, so a request without them is not one of ours.
@@ -75,8 +79,9 @@ export interface PermissionQuery {
  * not needed either.
  */
 export function isPermissionGranted(query: PermissionQuery, trusted: TrustedOrigins): boolean {
-  if (query.permission !== 'media' || !query.isMainFrame) return false;
-  if (!isTrustedUrl(query.requestingUrl, trusted)) return false;
+  if (!query.isMainFrame || !isTrustedUrl(query.requestingUrl, trusted)) return false;
+  if (query.permission === 'clipboard-sanitized-write') return true;
+  if (query.permission !== 'media') return false;
   return (
     query.mediaTypes.length > 0 && query.mediaTypes.every((type) => type === 'audio' || type === 'video')
   );

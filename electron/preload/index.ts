@@ -83,6 +83,9 @@ const api: RinglineApi = {
     onProblem: (listener) => subscribe<CertificateProblem>(IPC.certificatesProblem, listener),
     trust: (request) => ipcRenderer.invoke(IPC.certificatesTrust, request),
   },
+  provisioning: {
+    fetch: (link) => ipcRenderer.invoke(IPC.provisioningFetch, link),
+  },
   screenShare: {
     sources: () => ipcRenderer.invoke(IPC.screenShareSources),
     choose: (sourceId) => ipcRenderer.invoke(IPC.screenShareChoose, sourceId),

@@ -2,19 +2,19 @@ import { createPinia } from 'pinia';
 import { createApp } from 'vue';
 import App from './App.vue';
 import { HOST_KEY, selectHost } from './host';
-import { createAppI18n, resolveLocale } from './i18n';
+import { createAppI18n, loadMessages, resolveLocale } from './i18n';
 import './theme.css';
 import './styles.css';
 
 async function boot(): Promise<void> {
-  const host = selectHost();
+  const host = await selectHost();
   const { settings } = await host.settings.get().catch(() => ({ settings: { language: 'system' as const } }));
   const locale = resolveLocale(settings.language, navigator.languages);
   document.documentElement.lang = locale;
   const app = createApp(App);
   app.provide(HOST_KEY, host);
   app.use(createPinia());
-  app.use(createAppI18n(locale));
+  app.use(createAppI18n(locale, await loadMessages(locale)));
   app.mount('#app');
 }
 

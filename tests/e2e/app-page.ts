@@ -12,6 +12,8 @@ export interface PageAudioStats {
 declare global {
   interface Window {
     __ringlineTestPeerConnections?: RTCPeerConnection[];
+    /** Every text the page's live regions showed, in order (see `recordLiveRegions`). */
+    __ringlineTestLiveTexts?: string[];
     __ringlineTestNotifications?: {
       title: string;
       body: string;
@@ -62,6 +64,29 @@ function recordNotifications(): void {
   window.Notification = Recorded as typeof Notification;
 }
 
+/**
+ * Records what the page's live regions (`aria-live`, `role=status|alert|log`) show as it changes, the
+ * way a screen reader hears it: each text of each item once, in order. Steps that are on screen only
+ * for a moment (the assistant's, before the phone opens) can then still be checked.
+ */
+function recordLiveRegions(): void {
+  const texts: string[] = [];
+  window.__ringlineTestLiveTexts = texts;
+  const live = '[aria-live], [role="status"], [role="alert"], [role="log"]';
+  const note = (text: string | null | undefined): void => {
+    const value = text?.replace(/\s+/g, ' ').trim();
+    if (value && texts.at(-1) !== value && !texts.includes(value)) texts.push(value);
+  };
+  const collect = (): void => {
+    for (const region of document.querySelectorAll(live)) {
+      const items = region.querySelectorAll('li');
+      if (items.length === 0) note(region.textContent);
+      else items.forEach((item) => note(item.textContent));
+    }
+  };
+  new MutationObserver(collect).observe(document, { subtree: true, childList: true, characterData: true });
+}
+
 /** One running copy of the app (a browser context with the web host), driven the way a user would. */
 export class AppPage {
   /**
@@ -89,6 +114,7 @@ export class AppPage {
   static async open(context: BrowserContext, path = '/'): Promise<AppPage> {
     await context.addInitScript(recordPeerConnections);
     await context.addInitScript(recordNotifications);
+    await context.addInitScript(recordLiveRegions);
     const app = new AppPage(await context.newPage(), context);
     await app.page.goto(path);
     return app;
@@ -102,14 +128,81 @@ export class AppPage {
     return this.page.getByRole('region', { name: /Registration status/ }).getByRole('status');
   }
 
-  /** Fills the account form with a lab user; the password can be overridden to test failures. */
+  /** The first-run assistant: the first screen without an account, and what "Add account" opens. */
+  assistant(): Locator {
+    return this.page.getByRole('form', { name: 'Sign in with your SIP account' });
+  }
+
+  /**
+   * The account page's form with its Advanced section open: the account being edited, or a new one
+   * reached as a user does (the assistant's "Set up manually"; once an account exists, the assistant
+   * is behind Settings → Accounts → "Add account").
+   */
+  async accountForm(): Promise<Locator> {
+    const form = this.page.getByRole('form', { name: /^(Add account|Edit account)$/ });
+    const assistant = this.assistant();
+    const add = this.button('Add account');
+    // Loaded: the account page, the assistant (no account yet), or an account's status on the phone.
+    await expect(
+      form
+        .or(assistant)
+        .or(add)
+        .or(this.page.getByRole('region', { name: /Registration status/ }))
+        .first(),
+    ).toBeVisible();
+    if (!(await form.isVisible())) {
+      if (!(await assistant.isVisible())) {
+        if (!(await add.isVisible())) await this.show('Settings');
+        await add.click();
+      }
+      await this.button('Set up manually').click();
+    }
+    await expect(form).toBeVisible();
+    const advanced = form.locator('details.account-advanced');
+    if (!(await advanced.evaluate((details) => (details as HTMLDetailsElement).open)))
+      await advanced.locator('summary').click();
+    return form;
+  }
+
+  /**
+   * Sets an account up by hand on the account page with a lab user and a known WebSocket server;
+   * the password can be overridden to test failures. (The assistant's own search has its own spec.)
+   */
   async addAccount(user: LabUser, wssUrl: string, password = user.password): Promise<void> {
-    const form = this.page.getByRole('form', { name: /Add account|Edit account/ });
+    const form = await this.accountForm();
+    await form.getByLabel('Display name').fill(user.displayName);
+    await form.getByLabel('SIP address').fill(user.aor);
+    await form.getByLabel('Password', { exact: true }).fill(password);
+    await form.getByLabel('Authentication user').fill(user.user);
+    await form.getByLabel('WebSocket server').fill(wssUrl);
+    await form.getByRole('button', { name: 'Save and register' }).click();
+  }
+
+  /** What the page's live regions have shown so far, in order (see `recordLiveRegions`). */
+  async liveTexts(): Promise<string[]> {
+    return this.page.evaluate(() => [...(window.__ringlineTestLiveTexts ?? [])]);
+  }
+
+  /**
+   * Fills the account form for a direct (UDP/TCP/TLS) account through the gateway: `server` is
+   * `host[:port]` (no port: found by DNS), on the account page as {@link addAccount} does. The app
+   * must have been opened with the gateway (`openGatewayApp`).
+   */
+  async addDirectAccount(
+    user: LabUser,
+    connection: { transport: 'udp' | 'tcp' | 'tls'; server: string; backups?: string },
+    password = user.password,
+  ): Promise<void> {
+    const form = await this.accountForm();
     await form.getByLabel('Display name').fill(user.displayName);
     await form.getByLabel('SIP address').fill(user.aor);
     await form.getByLabel('Authentication user').fill(user.user);
-    await form.getByLabel('Password').fill(password);
-    await form.getByLabel('WebSocket server').fill(wssUrl);
+    await form.getByLabel('Password', { exact: true }).fill(password);
+    // By role: a label's text also holds the select's options, and "SIP server" is inside "Backup SIP servers".
+    await form.getByRole('combobox', { name: 'Connection', exact: true }).selectOption(connection.transport);
+    await form.getByRole('textbox', { name: 'SIP server', exact: true }).fill(connection.server);
+    if (connection.backups !== undefined)
+      await form.getByLabel('Backup SIP servers (optional)').fill(connection.backups);
     await form.getByRole('button', { name: 'Save and register' }).click();
   }
 

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { expect, test } from './fixtures';
+import { mediaPort } from './media-settings';
 import { callDeskPhone, registeredApp } from './scenarios';
 import type { AppPage } from './app-page';
 
@@ -7,22 +8,6 @@ import type { AppPage } from './app-page';
 async function statNumber(app: AppPage, stat: string): Promise<number> {
   const text = await app.callCard().locator(`dd[data-stat="${stat}"]`).innerText();
   return Number(/-?\d+(\.\d+)?/.exec(text)?.[0] ?? NaN);
-}
-
-/** The local UDP port Chromium's call media uses (the selected ICE pair's local candidate). */
-async function mediaPort(app: AppPage): Promise<number> {
-  return app.page.evaluate(async () => {
-    for (const pc of window.__ringlineTestPeerConnections ?? []) {
-      if (pc.connectionState === 'closed') continue;
-      const report = await pc.getStats();
-      const entries = [...report.values()] as (RTCStats & Record<string, unknown>)[];
-      const transport = entries.find((e) => e.type === 'transport' && e.selectedCandidatePairId);
-      const pair = entries.find((e) => e.id === transport?.selectedCandidatePairId);
-      const local = entries.find((e) => e.id === pair?.localCandidateId);
-      if (typeof local?.port === 'number') return local.port;
-    }
-    throw new Error('no connected peer connection with a selected candidate pair');
-  });
 }
 
 interface StoredQuality {

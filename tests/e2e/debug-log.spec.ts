@@ -1,19 +1,6 @@
-import { startWsProxy } from '../lab/ws-proxy';
+import { credentialsSent, startWsProxy } from '../lab/ws-proxy';
 import { expect, test } from './fixtures';
 import { callDeskPhone } from './scenarios';
-
-/** Every `response="…"` digest and every (Proxy-)Authorization value in the frames the app sent. */
-function credentialsSent(frames: { text: string }[]): string[] {
-  const found = new Set<string>();
-  for (const { text } of frames) {
-    for (const match of text.matchAll(/\r\n(?:Proxy-)?Authorization:\s*([^\r\n]+)/gi)) {
-      if (match[1]) found.add(match[1]);
-      const response = /response="([^"]+)"/.exec(match[1] ?? '')?.[1];
-      if (response) found.add(response);
-    }
-  }
-  return [...found];
-}
 
 test('at debug level the SIP traffic is logged, but never a password or an Authorization value', async ({
   lab,

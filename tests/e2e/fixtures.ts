@@ -2,12 +2,21 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { test as base, chromium, type Browser } from '@playwright/test';
 import { startLab, type Lab } from '../lab/lab';
+import { startWebApp, type WebApp } from '../../electron/gateway/service/web-app';
+import { systemDnsClient } from '../../electron/gateway/sip-transport/dns-client';
 import { CHROMIUM_BASE_ARGS, CHROMIUM_PATH } from '../chromium';
 import { AppPage } from './app-page';
+
+/** The browser build as `npm run web` runs it: the app's server plus its local gateway service. */
+export interface GatewayWebApp extends WebApp {
+  /** What the gateway service logged (`warn: ...`, `info: ...`), oldest first. */
+  log: string[];
+}
 
 interface WorkerFixtures {
   lab: Lab;
   browser: Browser;
+  webApp: GatewayWebApp;
 }
 
 /** How the browser around a copy of the app is set up: the OS language, light or dark, window size. */
@@ -20,7 +29,34 @@ export interface AppContextOptions {
 interface TestFixtures {
   /** Opens another copy of the app in its own browser context (its own storage, like another user). */
   openApp: (path?: string, options?: AppContextOptions) => Promise<AppPage>;
+  /**
+   * Opens a copy of the app as `npm run web` serves it: with the local gateway service, so UDP, TCP
+   * and TLS accounts work (its URL carries the service's port and secret in the fragment).
+   */
+  openGatewayApp: (path?: string, options?: AppContextOptions) => Promise<AppPage>;
   labLogsOnFailure: undefined;
+}
+
+/** Opens copies of the app, each in its own browser context, and closes them all when `body` is done. */
+async function withAppContexts(
+  browser: Browser,
+  body: (open: (url: string, options: AppContextOptions) => Promise<AppPage>) => Promise<void>,
+): Promise<void> {
+  const contexts: Awaited<ReturnType<Browser['newContext']>>[] = [];
+  try {
+    await body(async (url, options) => {
+      const context = await browser.newContext({
+        permissions: ['microphone', 'notifications'],
+        locale: options.locale ?? 'en-US',
+        colorScheme: options.colorScheme ?? 'light',
+        ...(options.viewport ? { viewport: options.viewport } : {}),
+      });
+      contexts.push(context);
+      return AppPage.open(context, url);
+    });
+  } finally {
+    await Promise.all(contexts.map((context) => context.close()));
+  }
 }
 
 export const test = base.extend<TestFixtures, WorkerFixtures>({
@@ -79,19 +115,39 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     { scope: 'worker', timeout: 30_000 },
   ],
 
-  openApp: async ({ browser }, use) => {
-    const contexts: Awaited<ReturnType<Browser['newContext']>>[] = [];
-    await use(async (path = '/', options: AppContextOptions = {}) => {
-      const context = await browser.newContext({
-        permissions: ['microphone', 'notifications'],
-        locale: options.locale ?? 'en-US',
-        colorScheme: options.colorScheme ?? 'light',
-        ...(options.viewport ? { viewport: options.viewport } : {}),
+  webApp: [
+    async ({ lab }, use) => {
+      const log: string[] = [];
+      const line = (level: string) => (message: string) => void log.push(`${level}: ${message}`);
+      // The same code `npm run web` runs, over the built renderer (tests/run-e2e.sh builds it), with
+      // this worker's own secret, and DNS from the lab's dnsmasq (what RINGLINE_DNS_SERVER does).
+      const app = await startWebApp({
+        mode: 'preview',
+        log: { debug: () => undefined, info: line('info'), warn: line('warn'), error: line('error') },
+        gateway: {
+          dns: systemDnsClient({ RINGLINE_DNS_SERVER: lab.dnsServer }),
+          // A UDP server that stops answering is noticed by the keep-alive OPTIONS; RFC 5626's 24-29 s
+          // (the default) would make each restart test wait half a minute for the same mechanism.
+          timing: { udpKeepAliveMs: [4000, 5000], optionsAnswerMs: 3000 },
+        },
       });
-      contexts.push(context);
-      return AppPage.open(context, path);
-    });
-    await Promise.all(contexts.map((context) => context.close()));
+      try {
+        await use(Object.assign(app, { log }));
+      } finally {
+        await app.close();
+      }
+    },
+    { scope: 'worker', timeout: 30_000 },
+  ],
+
+  openGatewayApp: async ({ browser, webApp }, use) => {
+    await withAppContexts(browser, (open) =>
+      use((path = '/', options = {}) => open(webApp.url(path), options)),
+    );
+  },
+
+  openApp: async ({ browser }, use) => {
+    await withAppContexts(browser, (open) => use((path = '/', options = {}) => open(path, options)));
   },
 
   labLogsOnFailure: [

@@ -1,67 +1,19 @@
-import { startWsProxy, type WsProxy } from '../lab/ws-proxy';
-import {
-  FUZZ_BRANCH_PREFIX,
-  generateFuzzMessages,
-  offerRequest,
-  probeRequest,
-  type FuzzMessage,
-  type FuzzTarget,
-} from '../lab/sip-fuzz';
-import type { Lab } from '../lab/lab';
+import { FUZZ_BRANCH_PREFIX, generateFuzzMessages, probeRequest, type FuzzMessage } from '../lab/sip-fuzz';
 import { expect, test } from './fixtures';
 import { callDeskPhone } from './scenarios';
+import { injectionTarget, repliesByBranch, startInjectingProxy, type InjectedReply } from './sip-injection';
 
 const FUZZ_COUNT = 1_000;
 
 /** The seed comes from FUZZ_SEED to replay a failure, otherwise it is new for every run. */
 const seed = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
 
-interface Reply {
-  statusCode: number;
-  cseqMethod: string | undefined;
-}
-
-/** The client's responses (status lines) to the generator's requests, by Via branch. */
-function repliesByBranch(proxy: WsProxy): Map<string, Reply[]> {
-  const byBranch = new Map<string, Reply[]>();
-  for (const { text } of proxy.clientFrames()) {
-    const status = /^SIP\/2\.0 (\d{3}) /.exec(text);
-    const branch = new RegExp(`;branch=(${FUZZ_BRANCH_PREFIX}[^;,\\s]*)`).exec(text)?.[1];
-    if (!status?.[1] || !branch) continue;
-    const cseqMethod = /\r\nCSeq:\s*\d+\s+(\S+)/i.exec(text)?.[1];
-    byBranch.set(branch, [...(byBranch.get(branch) ?? []), { statusCode: Number(status[1]), cseqMethod }]);
-  }
-  return byBranch;
-}
-
-/** A WebSocket proxy between the app and Kamailio through which SIP can be injected towards the app. */
-function startInjectingProxy(lab: Lab): Promise<WsProxy> {
-  return startWsProxy({
-    upstreamUrl: lab.wssUrl,
-    certPath: lab.certPath,
-    keyPath: lab.keyPath,
-    // Kamailio knows nothing of the injected transactions: keep the app's answers to them.
-    keepFromServer: (text) => text.includes(FUZZ_BRANCH_PREFIX),
-  });
-}
-
-/** Alice's app as injected requests address it, its Via host read from its REGISTER through `proxy`. */
-function injectionTarget(lab: Lab, proxy: WsProxy): FuzzTarget {
-  const register = proxy.clientFrames().find((frame) => frame.text.startsWith('REGISTER '));
-  return {
-    user: lab.users.alice.user,
-    domain: lab.domain,
-    clientViaHost: /\r\nVia: SIP\/2\.0\/WSS ([^;\s]+)/i.exec(register?.text ?? '')?.[1] ?? '',
-    sentBy: new URL(proxy.url).host,
-  };
-}
-
 function methodOf(message: FuzzMessage): string | undefined {
   return typeof message.frame === 'string' ? /^(\S+) /.exec(message.frame)?.[1] : undefined;
 }
 
 /** What is wrong with the client's answer to one message, or undefined when it is right. */
-function judge(message: FuzzMessage, replies: Map<string, Reply[]>): string | undefined {
+function judge(message: FuzzMessage, replies: Map<string, InjectedReply[]>): string | undefined {
   if (message.expect.reply === 'unchecked' || !message.branch) return undefined;
   const method = methodOf(message);
   // A CANCEL shares its INVITE's branch (RFC 3261 §9.1): tell the two apart by CSeq.
@@ -173,47 +125,6 @@ test('a thousand malformed SIP messages: answered or dropped, the app stays regi
     await app.button('Hang up').click();
     await lab.waitForSipRequest('BYE', { from: alice.user });
     expect(pageErrors, 'uncaught errors in the page').toEqual([]);
-  } finally {
-    await proxy.stop();
-  }
-});
-
-test('a call whose offer cannot be used is refused with 488 and never rings', async ({ lab, openApp }) => {
-  const proxy = await startInjectingProxy(lab);
-  try {
-    const alice = lab.users.alice;
-    const app = await openApp();
-    await app.addAccount(alice, proxy.url);
-    await app.expectRegistered();
-    const target = injectionTarget(lab, proxy);
-
-    // Plain RTP with no DTLS fingerprint: a WebRTC phone can never answer it.
-    const branch = `${FUZZ_BRANCH_PREFIX}offer`;
-    const plainRtp =
-      'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n' +
-      'm=audio 4000 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n';
-    await proxy.injectToClient(offerRequest(target, branch, plainRtp));
-    await expect
-      .poll(
-        () =>
-          repliesByBranch(proxy)
-            .get(branch)
-            ?.find((reply) => reply.statusCode >= 200)?.statusCode,
-      )
-      .toBe(488);
-    // SIP.js itself sends 180 on arrival; the user sees nothing: no ringing call, no notification,
-    // no missed call.
-    await expect(app.incomingCall()).toHaveCount(0);
-    expect(await app.notifications()).toEqual([]);
-    await expect(app.button(/Recent calls/)).not.toContainText('missed');
-
-    // A real call still rings and is answered, sound and all.
-    await lab.legacy.dial(alice.aor);
-    await app.incomingCall(lab.users.legacy.displayName).getByRole('button', { name: 'Answer' }).click();
-    await lab.legacy.waitForEvent('CALL_ESTABLISHED');
-    await app.expectAudioFlowing();
-    await app.button('Hang up').click();
-    await lab.legacy.waitForEvent('CALL_CLOSED');
   } finally {
     await proxy.stop();
   }

@@ -18,7 +18,7 @@ test.describe('devices, codecs and NAT traversal', () => {
     openApp,
   }) => {
     const app = await openApp();
-    await addIceServer(newAccountForm(app), UNREACHABLE_STUN);
+    await addIceServer(await newAccountForm(app), UNREACHABLE_STUN);
     await app.addAccount(lab.users.alice, lab.wssUrl);
     await app.expectRegistered();
 
@@ -46,7 +46,7 @@ test.describe('devices, codecs and NAT traversal', () => {
       openApp,
     }) => {
       const app = await openApp();
-      await preferAudioCodec(newAccountForm(app), codec);
+      await preferAudioCodec(await newAccountForm(app), codec);
       await app.addAccount(lab.users.alice, lab.wssUrl);
       await app.expectRegistered();
 

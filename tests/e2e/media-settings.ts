@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, type Locator } from '@playwright/test';
-import type { Lab } from '../lab/lab';
+import type { Lab, LabUser, TurnServer } from '../lab/lab';
 import type { AppPage } from './app-page';
 
 /** A STUN server nobody answers inside the loopback-only namespace (the discard port, closed). */
@@ -14,15 +14,37 @@ export async function addIceServer(form: Locator, url: string): Promise<void> {
   await fields.last().fill(url);
 }
 
+/** In the account form: adds a TURN server with its credential, optionally as the only way for media. */
+export async function addTurnServer(form: Locator, turn: TurnServer, relayOnly: boolean): Promise<void> {
+  await addIceServer(form, turn.url);
+  const index = await form.getByRole('textbox', { name: /^Server \d+ URL$/ }).count();
+  await form.getByLabel(`Server ${index} TURN user name`).fill(turn.username);
+  await form.getByLabel(`Server ${index} TURN password`).fill(turn.credential);
+  if (relayOnly) await form.getByLabel('Send media only through the TURN server (relay only)').check();
+}
+
+/**
+ * Fills in and saves the account form as `AppPage.addAccount` does, with exact labels: with a TURN
+ * server in the form, "Server 1 TURN password" also contains "Password".
+ */
+export async function saveAccount(form: Locator, user: LabUser, wssUrl: string): Promise<void> {
+  await form.getByLabel('Display name', { exact: true }).fill(user.displayName);
+  await form.getByLabel('SIP address', { exact: true }).fill(user.aor);
+  await form.getByLabel('Authentication user', { exact: true }).fill(user.user);
+  await form.getByLabel('Password', { exact: true }).fill(user.password);
+  await form.getByLabel('WebSocket server', { exact: true }).fill(wssUrl);
+  await form.getByRole('button', { name: 'Save and register' }).click();
+}
+
 /** In the account form: moves an audio codec to the top of the preference list. */
 export async function preferAudioCodec(form: Locator, codec: string): Promise<void> {
   const up = form.getByRole('button', { name: `Move ${codec} up`, exact: true });
   while (await up.isEnabled()) await up.click();
 }
 
-/** The account form shown before the first account exists. */
-export function newAccountForm(app: AppPage): Locator {
-  return app.page.getByRole('form', { name: 'Add account' });
+/** The account page of a new account, set up by hand (the assistant's "Set up manually"). */
+export function newAccountForm(app: AppPage): Promise<Locator> {
+  return app.accountForm();
 }
 
 /** The SDP the app's newest peer connection sent (SIP.js sends the local description as is). */
@@ -81,4 +103,20 @@ export async function deskPhoneCodec(lab: Lab): Promise<string | undefined> {
   const log = await readFile(join(lab.logsDir, 'rtpengine.log'), 'utf8');
   const used = [...log.matchAll(/Media #1 \(audio over RTP\/AVP\) using (\w+)\//g)];
   return used.at(-1)?.[1];
+}
+
+/** The local UDP port Chromium's call media uses (the selected ICE pair's local candidate). */
+export async function mediaPort(app: AppPage): Promise<number> {
+  return app.page.evaluate(async () => {
+    for (const pc of window.__ringlineTestPeerConnections ?? []) {
+      if (pc.connectionState === 'closed') continue;
+      const report = await pc.getStats();
+      const entries = [...report.values()] as (RTCStats & Record<string, unknown>)[];
+      const transport = entries.find((e) => e.type === 'transport' && e.selectedCandidatePairId);
+      const pair = entries.find((e) => e.id === transport?.selectedCandidatePairId);
+      const local = entries.find((e) => e.id === pair?.localCandidateId);
+      if (typeof local?.port === 'number') return local.port;
+    }
+    throw new Error('no connected peer connection with a selected candidate pair');
+  });
 }

@@ -2,36 +2,7 @@ import { expect, test } from './fixtures';
 import { registeredApp } from './scenarios';
 import type { AppPage } from './app-page';
 import { sendSipMessage } from '../lab/sip-message-sender';
-
-/** Opens the Messages view and the conversation with `target` (a number or SIP address). */
-async function openConversation(app: AppPage, target: string): Promise<void> {
-  await app.button(/^Messages/).click();
-  await app.page.getByRole('textbox', { name: 'Message a number or SIP address' }).fill(target);
-  await app.button('Open conversation').click();
-}
-
-/** Types a text into the open conversation and sends it with Enter, as a user would. */
-async function typeAndSend(app: AppPage, text: string): Promise<void> {
-  const box = app.page.getByRole('textbox', { name: /^Message to / });
-  await box.fill(text);
-  await box.press('Enter');
-  await expect(box).toHaveValue('');
-}
-
-/** The open conversation (its title is the contact's or sender's name, else the address). */
-function thread(app: AppPage) {
-  return app.page.getByRole('region', { name: /^Conversation with / });
-}
-
-/** The list of conversations, each a button named by who, unread count and last text. */
-function conversations(app: AppPage) {
-  return app.page.getByRole('list', { name: 'Conversations' });
-}
-
-/** The open thread's entry holding `text`. */
-function threadMessage(app: AppPage, text: string) {
-  return thread(app).getByRole('listitem').filter({ hasText: text });
-}
+import { conversations, openConversation, thread, threadMessage, typeAndSend } from './conversation';
 
 /** Adds a contact with one number through the contact form; `favourite` ticks the box. */
 async function addContact(app: AppPage, name: string, number: string, favourite = false): Promise<void> {

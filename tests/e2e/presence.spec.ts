@@ -24,11 +24,11 @@ async function registeredWithPresence(
   options: PresenceOptions,
 ): Promise<AppPage> {
   const app = await openApp();
-  const form = app.page.getByRole('form', { name: /Add account/ });
+  const form = await app.accountForm();
   await form.getByLabel('Display name').fill(user.displayName);
   await form.getByLabel('SIP address').fill(user.aor);
   await form.getByLabel('Authentication user').fill(user.user);
-  await form.getByLabel('Password').fill(user.password);
+  await form.getByLabel('Password', { exact: true }).fill(user.password);
   await form.getByLabel('WebSocket server').fill(lab.wssUrl);
   const presence = form.getByRole('group', { name: 'Presence and voicemail' });
   if (options.watch) await presence.getByLabel(/Watch \(BLF\)/).fill(options.watch);

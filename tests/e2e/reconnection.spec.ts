@@ -1,5 +1,6 @@
 import type { Locator } from '@playwright/test';
 import type { Lab, LabUser } from '../lab/lab';
+import { findFreePort } from '../lab/ports';
 import { AppPage } from './app-page';
 import { expect, test } from './fixtures';
 import { registeredApp } from './scenarios';
@@ -34,11 +35,11 @@ async function addAccountWithBackups(
   primary: string,
   backups: string,
 ): Promise<void> {
-  const form = app.page.getByRole('form', { name: 'Add account' });
+  const form = await app.accountForm();
   await form.getByLabel('Display name').fill(user.displayName);
   await form.getByLabel('SIP address').fill(user.aor);
   await form.getByLabel('Authentication user').fill(user.user);
-  await form.getByLabel('Password').fill(user.password);
+  await form.getByLabel('Password', { exact: true }).fill(user.password);
   await form.getByLabel('WebSocket server').fill(primary);
   await form.getByLabel('Backup servers (optional)').fill(backups);
   await form.getByRole('button', { name: 'Save and register' }).click();
@@ -168,8 +169,9 @@ test.describe('reconnection and failover', () => {
   }) => {
     const carol = lab.users.carol;
     const app = await openApp();
-    // Port 9 (discard) is closed in the lab's network namespace: the connection is refused.
-    await addAccountWithBackups(app, carol, 'wss://127.0.0.1:9/', lab.wssUrl);
+    // Nothing listens on a port just found free: the connection is refused. (Not port 9: browsers
+    // refuse that one before trying, and the app says so instead of failing over.)
+    await addAccountWithBackups(app, carol, `wss://127.0.0.1:${await findFreePort('tcp')}/`, lab.wssUrl);
     await expect(app.registrationStatus()).toHaveText('Registered');
     await lab.waitForRegistered(carol.aor);
     const host = new URL(lab.wssUrl).host;

@@ -77,6 +77,13 @@ export interface LegacyPhoneOptions {
   proxy: { host: string; udpPort: number };
   /** Contacts the registrar holds for an AoR; the phone is ready once its own contact is there. */
   registeredContacts(aor: string): Promise<string[]>;
+  /**
+   * No registrar and no outbound proxy: the phone is reached at its own SIP port and calls whatever
+   * host a URI names, as a desk phone on a LAN does (the media bridge's tests talk to it directly).
+   */
+  direct?: boolean;
+  /** baresip's `mediaenc`: SDES-SRTP best effort (`srtp`, RTP/AVP) or mandatory (`srtp-mand`, RTP/SAVP). */
+  mediaEncryption?: 'srtp' | 'srtp-mand';
 }
 
 /** RTP ports per phone: 2 per call (RTP + RTCP), for up to call_max_calls calls and some spare. */
@@ -121,7 +128,10 @@ export async function startLegacyPhone(options: LegacyPhoneOptions): Promise<Leg
   const outbound = `sip:${options.proxy.host}:${options.proxy.udpPort};transport=udp`;
   const account =
     `"${user.displayName}" <${user.aor}>;auth_pass=${user.password};answermode=${options.answerMode}` +
-    `;regint=${REGISTRATION_INTERVAL_SECONDS};audio_codecs=PCMU,PCMA;outbound="${outbound}"`;
+    (options.direct
+      ? ';regint=0;audio_codecs=PCMU,PCMA'
+      : `;regint=${REGISTRATION_INTERVAL_SECONDS};audio_codecs=PCMU,PCMA;outbound="${outbound}"`) +
+    (options.mediaEncryption ? `;mediaenc=${options.mediaEncryption}` : '');
   await writeFile(join(options.dir, 'accounts'), `${account}\n`);
   await writeFile(join(options.dir, 'contacts'), '');
 
@@ -142,13 +152,14 @@ export async function startLegacyPhone(options: LegacyPhoneOptions): Promise<Leg
   try {
     const control = await connectBaresipControl(controlPort, { timeoutMs: 10_000, abortReason, name });
     const ownContact = `@127.0.0.1:${sipPort}`;
-    await waitFor(
-      async () =>
-        (await options.registeredContacts(user.aor)).some((contact) => contact.includes(ownContact))
-          ? true
-          : undefined,
-      { timeoutMs: 10_000, description: `${name} to register`, abortReason },
-    );
+    if (!options.direct)
+      await waitFor(
+        async () =>
+          (await options.registeredContacts(user.aor)).some((contact) => contact.includes(ownContact))
+            ? true
+            : undefined,
+        { timeoutMs: 10_000, description: `${name} to register`, abortReason },
+      );
 
     const run = async (commandName: string, params?: string): Promise<void> => {
       await control.command(commandName, params);

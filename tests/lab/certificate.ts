@@ -15,6 +15,8 @@ export interface LabCertificate {
   keyPath: string;
   /** Base64 SHA-256 of the certificate's SubjectPublicKeyInfo (DER), as Chromium's SPKI list wants. */
   spkiSha256: string;
+  /** SHA-256 of the whole certificate, colon hex (what a user compares). */
+  sha256: string;
 }
 
 /**
@@ -47,5 +49,10 @@ export async function createLabCertificate(dir: string): Promise<LabCertificate>
   ]);
   const certificate = new X509Certificate(await readFile(certPath));
   const spki = certificate.publicKey.export({ type: 'spki', format: 'der' });
-  return { certPath, keyPath, spkiSha256: createHash('sha256').update(spki).digest('base64') };
+  return {
+    certPath,
+    keyPath,
+    spkiSha256: createHash('sha256').update(spki).digest('base64'),
+    sha256: certificate.fingerprint256,
+  };
 }

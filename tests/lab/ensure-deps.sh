@@ -4,18 +4,19 @@
 # Quiet (one line) when everything is present.
 #
 # Not the `rtpengine` metapackage: it pulls in a DKMS kernel module; the lab runs rtpengine in
-# userspace (rtpengine-daemon).
+# userspace (rtpengine-daemon). Not the `dnsmasq` package either: it installs a system DNS service;
+# dnsmasq-base is the binary the lab runs as its own DNS server on loopback.
 set -euo pipefail
 # kamailio and kamcmd are in sbin, which non-root PATHs often lack.
 PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
 
-PACKAGES="kamailio kamailio-websocket-modules kamailio-tls-modules kamailio-presence-modules sipsak rtpengine-daemon rtpengine-utils baresip-core sox chromium iproute2 openssl iptables"
+PACKAGES="kamailio kamailio-websocket-modules kamailio-tls-modules kamailio-presence-modules sipsak rtpengine-daemon rtpengine-utils baresip-core coturn tcpdump sox chromium iproute2 openssl iptables dnsmasq-base"
 INSTALL="apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $PACKAGES"
 
 # Prints one line per missing dependency.
 missing_dependencies() {
   local command
-  for command in kamailio kamcmd rtpengine baresip sox openssl unshare ip iptables sipsak; do
+  for command in kamailio kamcmd rtpengine baresip turnserver tcpdump sox openssl unshare ip iptables sipsak dnsmasq; do
     command -v "$command" >/dev/null 2>&1 || echo "command '$command'"
   done
   [ -x /usr/bin/chromium ] || echo "/usr/bin/chromium"
@@ -26,7 +27,7 @@ missing_dependencies() {
       compgen -G "/usr/lib/kamailio/modules/$module.so" >/dev/null ||
       echo "kamailio module '$module'"
   done
-  for module in ctrl_tcp sndfile aufile aubridge g711; do
+  for module in ctrl_tcp sndfile aufile aubridge g711 srtp; do
     [ -e "/usr/lib/baresip/modules/$module.so" ] || echo "baresip module '$module'"
   done
 }

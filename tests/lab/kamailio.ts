@@ -1,6 +1,6 @@
 /**
- * Kamailio as the lab's registrar and proxy: UDP for plain SIP phones, TLS with WebSocket upgrade
- * (WSS) for WebRTC phones, digest auth against an in-memory table, in-memory location table.
+ * Kamailio as the lab's registrar and proxy: UDP and TCP for plain SIP phones, TLS for SIP over TLS and
+ * with WebSocket upgrade (WSS) for WebRTC phones, digest auth against an in-memory table, in-memory location table.
  * The routing itself lives in `kamailio.cfg`.
  */
 import { readFile } from 'node:fs/promises';
@@ -43,8 +43,9 @@ export interface SipRequestFilter {
 
 /** A running Kamailio. */
 export interface Kamailio {
+  /** UDP port; SIP over TCP listens on the same number. */
   udpPort: number;
-  /** TLS port; WebSocket clients connect to wss://127.0.0.1:tlsPort. */
+  /** TLS port: SIP over TLS, and WebSocket clients at wss://127.0.0.1:tlsPort. */
   tlsPort: number;
   /** The running process (a new one after {@link Kamailio.start}). */
   readonly process: LabProcess;

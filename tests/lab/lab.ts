@@ -26,6 +26,8 @@ import {
   type LegacyPhone,
 } from './baresip.js';
 import { createLabCertificate } from './certificate.js';
+import { startTurnServer, type TurnServer } from './coturn.js';
+import { LAB_SIP_DOMAIN, startLabDns, type LabDns } from './dns.js';
 import { startKamailio, type Kamailio, type SipRequestFilter, type SipRequestRecord } from './kamailio.js';
 import { startRtpengine, type Rtpengine, type RtpengineSession } from './rtpengine.js';
 import { createLabUsers, LAB_DOMAIN, type LabUser, type LabUsers } from './users.js';
@@ -33,6 +35,7 @@ import { publishMailbox, type MailboxCounts } from './voicemail.js';
 import { waitFor } from './wait.js';
 
 export type { AudioMeasurement } from './audio.js';
+export type { TurnAllocationUsage, TurnServer } from './coturn.js';
 export type { AnswerMode, BaresipEvent, LegacyPhone } from './baresip.js';
 export type { SipRequestFilter, SipRequestRecord } from './kamailio.js';
 export type { RtpengineSession } from './rtpengine.js';
@@ -51,6 +54,9 @@ export interface LegacyPhoneStartOptions {
   toneHz?: number;
   /** "auto" (default) answers every incoming call at once; "manual" waits for `answer()`. */
   answerMode?: AnswerMode;
+  /** Not registered, no outbound proxy: reached at its own SIP port (see baresip.ts). */
+  direct?: boolean;
+  mediaEncryption?: 'srtp' | 'srtp-mand';
 }
 
 /** A running lab. Everything in it is stopped by {@link Lab.stop}. */
@@ -63,22 +69,40 @@ export interface Lab {
   domain: string;
   /** Kamailio's TLS listener, which upgrades HTTP to WebSocket (SIP over WSS, RFC 7118). */
   wssUrl: string;
-  /** Kamailio's UDP port on 127.0.0.1. */
+  /** Kamailio's UDP port on 127.0.0.1; SIP over TCP listens on the same number. */
   udpPort: number;
+  /** Kamailio's TLS port on 127.0.0.1: SIP over TLS (and the WSS of {@link Lab.wssUrl}). */
+  tlsPort: number;
+  /**
+   * The lab's DNS server (dnsmasq), `127.0.0.1:PORT`: NAPTR/SRV/A for {@link Lab.sipDomain}, pointing
+   * at Kamailio. The gateway uses it with `RINGLINE_DNS_SERVER`.
+   */
+  dnsServer: string;
+  /** A SIP domain only the lab's DNS server knows (`ringline.test`): found by SRV, no port given. */
+  sipDomain: string;
   /** PEM certificate of the WSS listener (self-signed, CN/SAN 127.0.0.1 and localhost). */
   certPath: string;
   /** Private key of {@link Lab.certPath}, for test-owned TLS servers in front of Kamailio (ws-proxy.ts). */
   keyPath: string;
   /** Base64 SHA-256 of the certificate's SPKI, for Chromium's `--ignore-certificate-errors-spki-list`. */
   certSpkiSha256: string;
+  /** SHA-256 of the certificate itself (colon hex), as a fingerprint is shown to the user. */
+  certSha256: string;
   /** App users alice/bob/carol (1001-1003, WebRTC) and legacy phones legacy/legacy2 (1010, 1011). */
   users: LabUsers;
   /** baresip registered as `users.legacy` over UDP; answers automatically and sends a tone. */
   legacy: LegacyPhone;
   /** Starts another baresip phone registered as `user`; stopped with the lab. */
   startLegacyPhone(user: LabUser, opts?: LegacyPhoneStartOptions): Promise<LegacyPhone>;
+  /**
+   * The lab's TURN server (coturn on 127.0.0.1, one long-term credential), started on first use and
+   * stopped with the lab.
+   */
+  turnServer(): Promise<TurnServer>;
   /** AoRs with a registered contact, e.g. ["sip:1010@127.0.0.1"] (Kamailio's `ul.dump`). */
   registeredAors(): Promise<string[]>;
+  /** Contact URIs registered for `aor`, e.g. `sip:x@127.0.0.1:40000;transport=udp` (Kamailio's `ul.lookup`). */
+  registeredContacts(aor: string): Promise<string[]>;
   /** Resolves once `aor` ("sip:1001@127.0.0.1") has a registered contact. Default timeout 10 s. */
   waitForRegistered(aor: string, timeoutMs?: number): Promise<void>;
   /** Requests Kamailio received, oldest first, e.g. `sipRequests({ since: callStart })`. */
@@ -184,6 +208,8 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
 
   let rtpengine: Rtpengine | undefined;
   let kamailio: Kamailio | undefined;
+  let turn: Promise<TurnServer> | undefined;
+  let dns: LabDns | undefined;
   const phones: LegacyPhone[] = [];
   const phonesPerUser = new Map<string, number>();
 
@@ -202,6 +228,8 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
       logFile: join(logsDir, `baresip-${user.user}${suffix}.log`),
       toneFile: await toneFile(phoneOpts.toneHz ?? 440),
       answerMode: phoneOpts.answerMode ?? 'auto',
+      ...(phoneOpts.direct ? { direct: true } : {}),
+      ...(phoneOpts.mediaEncryption ? { mediaEncryption: phoneOpts.mediaEncryption } : {}),
       proxy: { host: LAB_DOMAIN, udpPort: registrar.udpPort },
       registeredContacts: (aor) => registrar.registeredContacts(aor),
     });
@@ -216,6 +244,8 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
       await Promise.allSettled(phones.map((phone) => phone.stop()));
       await kamailio?.stop().catch(() => undefined);
       await rtpengine?.stop().catch(() => undefined);
+      await turn?.then((server) => server.stop()).catch(() => undefined);
+      await dns?.stop().catch(() => undefined);
     })();
     return stopping;
   };
@@ -238,7 +268,15 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
       rtpengineNgPort: rtpengine.ngPort,
       users: Object.values(users),
     });
-    const legacy = await startPhone(users.legacy, { toneHz: opts.toneHz ?? 440 });
+    const [legacy, startedDns] = await Promise.all([
+      startPhone(users.legacy, { toneHz: opts.toneHz ?? 440 }),
+      startLabDns({
+        logFile: join(logsDir, 'dnsmasq.log'),
+        sipPort: kamailio.udpPort,
+        tlsPort: kamailio.tlsPort,
+      }),
+    ]);
+    dns = startedDns;
 
     const running = kamailio;
     const media = rtpengine;
@@ -260,13 +298,26 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
       domain: LAB_DOMAIN,
       wssUrl: `wss://${LAB_DOMAIN}:${running.tlsPort}`,
       udpPort: running.udpPort,
+      tlsPort: running.tlsPort,
+      dnsServer: startedDns.server,
+      sipDomain: LAB_SIP_DOMAIN,
       certPath: certificate.certPath,
       keyPath: certificate.keyPath,
       certSpkiSha256: certificate.spkiSha256,
+      certSha256: certificate.sha256,
       users,
       legacy,
       startLegacyPhone: startPhone,
+      turnServer: () => {
+        turn ??= (async () => {
+          const turnDir = join(dir, 'coturn');
+          await mkdir(turnDir);
+          return startTurnServer({ dir: turnDir, logFile: join(logsDir, 'coturn.log') });
+        })();
+        return turn;
+      },
       registeredAors: () => running.registeredAors(),
+      registeredContacts: (aor) => running.registeredContacts(aor),
       waitForRegistered: async (aor, timeoutMs = 10_000) => {
         await waitFor(async () => ((await running.registeredAors()).includes(aor) ? true : undefined), {
           timeoutMs,

@@ -1,4 +1,7 @@
-/** The lab's SIP accounts: WebRTC app users 1001-1003 and legacy desk phones 1010-1011. */
+/**
+ * The lab's SIP accounts: WebRTC app users 1001-1004, legacy desk phones 1010-1011 and the scriptable
+ * test peers 1020-1022 (`sip-peer.ts`).
+ */
 
 /** A SIP account known to the lab's registrar. */
 export interface LabUser {
@@ -16,9 +19,15 @@ export interface LabUsers {
   alice: LabUser;
   bob: LabUser;
   carol: LabUser;
+  /** For a user registered from two places at once (forking). */
+  dana: LabUser;
   /** Registered by the lab's default baresip phone. */
   legacy: LabUser;
   legacy2: LabUser;
+  /** Scriptable SIP peers (`sip-peer.ts`), one per concurrent scenario. */
+  peer: LabUser;
+  peer2: LabUser;
+  peer3: LabUser;
 }
 
 /** SIP domain of every lab account; also the registrar's address. */
@@ -34,7 +43,11 @@ export function createLabUsers(): LabUsers {
     alice: labUser('1001', 'alice-secret', 'Alice'),
     bob: labUser('1002', 'bob-secret', 'Bob'),
     carol: labUser('1003', 'carol-secret', 'Carol'),
+    dana: labUser('1004', 'dana-secret', 'Dana'),
     legacy: labUser('1010', 'legacy-secret', 'Legacy Desk'),
     legacy2: labUser('1011', 'legacy2-secret', 'Legacy Two'),
+    peer: labUser('1020', 'peer-secret', 'Lab Peer'),
+    peer2: labUser('1021', 'peer2-secret', 'Lab Peer Two'),
+    peer3: labUser('1022', 'peer3-secret', 'Lab Peer Three'),
   };
 }

@@ -28,6 +28,17 @@ export interface WsProxyOptions {
   keyPath: string;
   /** Client frames for which this returns true are recorded but not sent to the server. */
   keepFromServer?: (text: string) => boolean;
+  /** Server frames for which this returns true are not passed to the client (a message lost on the way). */
+  dropFromServer?: (text: string) => boolean;
+  /**
+   * Where to listen, e.g. 7443 to stand where FreeSWITCH serves WebSocket; a free port when absent.
+   * Fixed ports are only for tests that own them (one spec file at a time uses each).
+   */
+  port?: number;
+  /** Upgrade only on this path (e.g. `/ws`, as Asterisk does); any other path gets HTTP 404. */
+  path?: string;
+  /** The certificate the upstream server presents, when the proxy serves another one; `certPath` otherwise. */
+  upstreamCertPath?: string;
 }
 
 export interface WsProxy {
@@ -45,6 +56,22 @@ export interface WsProxy {
   stop(): Promise<void>;
 }
 
+/**
+ * Every `response="…"` digest and every (Proxy-)Authorization value in frames the app sent: what a
+ * log, an export or a report must never contain.
+ */
+export function credentialsSent(frames: readonly ClientFrame[]): string[] {
+  const found = new Set<string>();
+  for (const { text } of frames) {
+    for (const match of text.matchAll(/\r\n(?:Proxy-)?Authorization:\s*([^\r\n]+)/gi)) {
+      if (match[1]) found.add(match[1]);
+      const response = /response="([^"]+)"/.exec(match[1] ?? '')?.[1];
+      if (response) found.add(response);
+    }
+  }
+  return [...found];
+}
+
 function frameText(data: RawData): string {
   if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
   return Buffer.from(data as ArrayBuffer).toString('utf8');
@@ -52,24 +79,37 @@ function frameText(data: RawData): string {
 
 /** Starts the proxy on a free port of 127.0.0.1. */
 export async function startWsProxy(options: WsProxyOptions): Promise<WsProxy> {
-  const [cert, key] = await Promise.all([readFile(options.certPath), readFile(options.keyPath)]);
+  const [cert, key, upstreamCert] = await Promise.all([
+    readFile(options.certPath),
+    readFile(options.keyPath),
+    readFile(options.upstreamCertPath ?? options.certPath),
+  ]);
   const server: Server = createServer({ cert, key });
   const wss = new WebSocketServer({
-    server,
+    noServer: true,
     // RFC 7118: the client asks for the "sip" subprotocol and the server must agree to it.
     handleProtocols: (protocols) => (protocols.has('sip') ? 'sip' : false),
+  });
+  server.on('upgrade', (request, socket, head) => {
+    const path = new URL(request.url ?? '/', 'https://proxy.invalid').pathname;
+    if (options.path !== undefined && path !== options.path) {
+      socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(request, socket, head, (client) => wss.emit('connection', client, request));
   });
   const frames: ClientFrame[] = [];
   const clients = new Set<WebSocket>();
 
   wss.on('connection', (client) => {
     clients.add(client);
-    const upstream = new WebSocket(options.upstreamUrl, 'sip', { ca: cert });
+    const upstream = new WebSocket(options.upstreamUrl, 'sip', { ca: upstreamCert });
     const pending: { data: RawData; isBinary: boolean }[] = [];
     upstream.on('open', () => {
       for (const { data, isBinary } of pending.splice(0)) upstream.send(data, { binary: isBinary });
     });
     upstream.on('message', (data, isBinary) => {
+      if (options.dropFromServer?.(frameText(data))) return;
       if (client.readyState === WebSocket.OPEN) client.send(data, { binary: isBinary });
     });
     client.on('message', (data, isBinary) => {
@@ -93,7 +133,7 @@ export async function startWsProxy(options: WsProxyOptions): Promise<WsProxy> {
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
 
@@ -115,6 +155,8 @@ export async function startWsProxy(options: WsProxyOptions): Promise<WsProxy> {
     stop: async () => {
       for (const client of clients) client.terminate();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
+      // A fixed port is used again by the next test: no idle connection may keep it.
+      server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };

@@ -5,7 +5,7 @@ import { registeredApp } from '../e2e/scenarios';
 
 /**
  * The README's screenshots, from the real app against the lab at 380 px wide (MicroSIP's and Bria's
- * compact size): the phone, a call in progress, an incoming call. Run with `npm run screenshots` and
+ * compact size): the first-run assistant, the phone, a call in progress, an incoming call. Run with `npm run screenshots` and
  * look at the files before committing them.
  */
 const DOCS = join(import.meta.dirname, '../../docs');
@@ -28,8 +28,10 @@ async function shoot(app: AppPage, name: string): Promise<void> {
   await app.page.screenshot({ path: join(DOCS, name), fullPage: true, animations: 'disabled' });
 }
 
-test('phone, in call and incoming call at 380 px', async ({ lab, openApp }) => {
+test('assistant, phone, in call and incoming call at 380 px', async ({ lab, openApp }) => {
   const alice = await openApp('/', { viewport: COMPACT });
+  await expect(alice.assistant()).toBeVisible();
+  await shoot(alice, 'screenshot-assistant.png');
   await alice.addAccount(lab.users.alice, lab.wssUrl);
   await alice.expectRegistered();
   await addContact(alice, 'Front desk', lab.users.legacy.user);

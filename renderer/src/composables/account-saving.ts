@@ -1,38 +1,32 @@
-import { ref } from 'vue';
-import { useI18n } from 'vue-i18n';
 import type { Account, AccountInput } from '@common/contract';
+import { useHost } from '../host';
 import { useAccountsStore } from '../stores/accounts';
 import { usePhoneStore } from '../stores/phone';
 
 /**
- * Saving an account from its page or the first screen: save, tell the page (which closes), then
- * register with what was saved; the outcome shows in the account's registration status.
+ * Saves an account and starts registering it, as every way of adding or editing one does (the
+ * account page, the assistant, an imported provisioning file). Rejects when saving failed; how the
+ * registration goes shows in the account's status.
  */
-export function useAccountSaving(onSaved: (account: Account) => void) {
-  const { t } = useI18n();
+export function useAccountSaving() {
+  const host = useHost();
   const accounts = useAccountsStore();
   const phone = usePhoneStore();
-  /** Why the last save failed, in words; empty after a save that worked. */
-  const error = ref('');
 
-  async function submit(input: AccountInput): Promise<void> {
-    error.value = '';
-    let saved: Account;
-    try {
-      const stored = await accounts.save(input);
-      saved = accounts.accounts.find((a) => a.id === stored.id) ?? stored;
-    } catch (failure) {
-      error.value = t('account.saveFailed', {
-        detail: failure instanceof Error ? failure.message : String(failure),
-      });
-      return;
-    }
-    // Asked once, when there is first something to be notified about.
+  async function saveAndRegister(input: AccountInput): Promise<Account> {
+    const saved = await accounts.save(input);
+    // Incoming calls and texts are announced with notifications: ask while the user is here.
     if ('Notification' in window && Notification.permission === 'default')
       void Notification.requestPermission();
-    onSaved(saved);
-    await phone.connect(saved);
+    void phone.connect(accounts.accounts.find((a) => a.id === saved.id) ?? saved).catch((error: unknown) =>
+      host.log.write({
+        level: 'error',
+        scope: 'sip',
+        message: `account ${saved.id} not started: ${String(error)}`,
+      }),
+    );
+    return saved;
   }
 
-  return { error, submit };
+  return { saveAndRegister };
 }

@@ -54,12 +54,20 @@ export function searchContacts(contacts: readonly Contact[], query: string, limi
     .slice(0, limit);
 }
 
+/** Lookups a {@link CallerIdIndex} remembers. */
+const MAX_ANSWERS = 1_000;
+
 /**
  * Caller ID: maps every contact number (normalised with {@link matchKey}) to the contact, so an
  * incoming `sip:+12015550123@pbx` or `2015550123` finds "Alice".
  */
 export class CallerIdIndex {
   private readonly byKey = new Map<string, Contact>();
+  /**
+   * Answers already given: a list of calls asks for the same callers again at every render, and
+   * reading a number (libphonenumber) is the slow part. Bounded, as a long list has many callers.
+   */
+  private readonly answers = new Map<string, Contact | undefined>();
 
   constructor(
     contacts: readonly Contact[],
@@ -74,6 +82,11 @@ export class CallerIdIndex {
   }
 
   lookup(numberOrUri: string): Contact | undefined {
-    return this.byKey.get(matchKey(numberOrUri, this.defaultCountry));
+    if (this.byKey.size === 0) return undefined;
+    if (this.answers.has(numberOrUri)) return this.answers.get(numberOrUri);
+    if (this.answers.size >= MAX_ANSWERS) this.answers.clear();
+    const contact = this.byKey.get(matchKey(numberOrUri, this.defaultCountry));
+    this.answers.set(numberOrUri, contact);
+    return contact;
   }
 }

@@ -1,10 +1,12 @@
 import { electronHost } from './electron-host';
 import type { Host } from './host';
-import { createWebHost } from './web-host';
 
-/** Picks the Electron host when the preload bridge is present, the Web host otherwise. */
-export function selectHost(): Host {
-  return electronHost() ?? createWebHost();
+/**
+ * Picks the Electron host when the preload bridge is present, the Web host otherwise. The Web host
+ * (IndexedDB, validation) is loaded only in a browser: the desktop app never downloads it.
+ */
+export async function selectHost(): Promise<Host> {
+  return electronHost() ?? (await import('./web-host')).createWebHost();
 }
 
 export { HOST_KEY, useHost, type Host } from './host';

@@ -9,37 +9,71 @@ import {
   recordingSchema,
   applySettingsPatch,
   settingsSchema,
+  trustedCertificateSchema,
   type Account,
   type AccountInput,
   type AccountsSnapshot,
+  type CertificateProblem,
   type Settings,
   type StorageProblem,
 } from '@common/contract';
 import type { z } from 'zod';
 import { redact } from '@common/log-redaction';
+import { fetchProvisioningText } from '@common/provisioning-fetch';
 import { keptCredentials } from '@common/turn-credentials';
 import { downloadFile } from './download';
 import type { Host } from './host';
+import { createWebGateway } from './web-gateway';
 import { WebCommands } from './web-commands';
 import { WebLinks } from './web-links';
 import { WebMessageNotifications } from './web-message-notifications';
 import { WebNotifications } from './web-notifications';
-import { WebStorage } from './web-storage';
+import { RecordReader, WEB_STORAGE_NAME } from './record-reader';
+import type { WebStorage } from './web-storage';
 
 const storedAccountSchema = accountInputSchema
   .omit({ password: true, turnCredentials: true })
-  .extend({ id: accountIdSchema });
+  // The pin is set only by certificates.trust (a certificate the local gateway refused), never by the form.
+  .extend({ id: accountIdSchema, trustedCertificate: trustedCertificateSchema.optional() });
 type StoredAccount = z.infer<typeof storedAccountSchema>;
 
 /**
  * The browser host. A browser offers no OS keyring, so passwords live only in memory for this page's
  * life (`session-only`) and are never written to IndexedDB; the UI says so.
  */
-export function createWebHost(storage = new WebStorage()): Host {
+export function createWebHost(storage?: WebStorage): Host {
+  const records = new RecordReader(storage?.name ?? WEB_STORAGE_NAME);
+  let writer: Promise<WebStorage> | undefined = storage && Promise.resolve(storage);
+  /**
+   * Dexie, for writes and for moving a bad record aside: loaded with the first of those, or in the
+   * background once the first screen has its records, so that the first save does not wait for it.
+   */
+  const writable = (): Promise<WebStorage> =>
+    (writer ??= import('./web-storage').then(({ WebStorage }) => new WebStorage()));
+  const loadWriterWhenIdle = (): void => {
+    const load = () => void writable().catch(() => undefined);
+    if ('requestIdleCallback' in window) requestIdleCallback(load, { timeout: 1_000 });
+    else setTimeout(load, 200);
+  };
   const passwords = new Map<string, string>();
   /** TURN credentials by account, like passwords: in memory only. */
   const turnCredentials = new Map<string, (string | null)[]>();
   const problems: StorageProblem[] = [];
+  /** Certificates the local gateway refused, per account: the only ones `certificates.trust` may pin. */
+  const certificateProblems = new Map<string, CertificateProblem>();
+  const certificateListeners = new Set<(problem: CertificateProblem) => void>();
+  // Before WebLinks, which clears a `#dial=` fragment: the gateway's port and secret are in the fragment too.
+  const gateway = createWebGateway({
+    hash: window.location.hash,
+    pinOf: async (accountId) => {
+      const stored = storedAccountSchema.safeParse((await records.get('accounts', accountId))?.value);
+      return stored.success ? stored.data.trustedCertificate : undefined;
+    },
+    onCertificateProblem: (problem) => {
+      certificateProblems.set(problem.accountId, problem);
+      for (const listener of certificateListeners) listener(problem);
+    },
+  });
   const links = new WebLinks(window.location);
   const commands = new WebCommands();
   const notifications = new WebNotifications((command) => commands.emit(command));
@@ -49,13 +83,13 @@ export function createWebHost(storage = new WebStorage()): Host {
 
   async function readAccounts(): Promise<StoredAccount[]> {
     const accounts: StoredAccount[] = [];
-    for (const record of await storage.accounts.toArray()) {
+    for (const record of await records.all('accounts')) {
       const parsed = storedAccountSchema.safeParse(record.value);
       if (parsed.success) accounts.push(parsed.data);
-      else
-        problems.push(
-          await storage.quarantineRecord('accounts', storage.accounts, record, parsed.error.message),
-        );
+      else {
+        const store = await writable();
+        problems.push(await store.quarantineRecord('accounts', store.accounts, record, parsed.error.message));
+      }
     }
     return accounts;
   }
@@ -68,6 +102,7 @@ export function createWebHost(storage = new WebStorage()): Host {
     accounts: {
       async list(): Promise<AccountsSnapshot> {
         const accounts = (await readAccounts()).map(toAccount);
+        if (!writer) loadWriterWhenIdle();
         return { accounts, secretStorage: 'session-only', problems: [...problems] };
       },
       async save(input: AccountInput): Promise<Account> {
@@ -76,16 +111,20 @@ export function createWebHost(storage = new WebStorage()): Host {
         if (connection !== null) throw new Error(`Account not saved: ${connection}`);
         const id = fields.id ?? crypto.randomUUID();
         // Like the password, absent call handling means "keep": the account form does not carry it.
-        const earlier = storedAccountSchema.safeParse((await storage.accounts.get(id))?.value);
+        const store = await writable();
+        const earlier = storedAccountSchema.safeParse((await store.accounts.get(id))?.value);
         const callHandling = fields.callHandling ?? (earlier.success ? earlier.data.callHandling : undefined);
         const media = fields.media ?? (earlier.success ? earlier.data.media : undefined);
+        // Kept across edits, as on the desktop: it only applies while the server's host:port is the pinned one.
+        const pin = earlier.success ? earlier.data.trustedCertificate : undefined;
         const stored: StoredAccount = {
           ...fields,
           id,
           ...(callHandling ? { callHandling } : {}),
           ...(media ? { media } : {}),
+          ...(pin ? { trustedCertificate: pin } : {}),
         };
-        await storage.accounts.put({ key: stored.id, value: stored });
+        await store.accounts.put({ key: stored.id, value: stored });
         if (password) passwords.set(stored.id, password);
         turnCredentials.set(
           stored.id,
@@ -98,7 +137,7 @@ export function createWebHost(storage = new WebStorage()): Host {
         return toAccount(stored);
       },
       async remove(id: string): Promise<void> {
-        await storage.accounts.delete(accountIdSchema.parse(id));
+        await (await writable()).accounts.delete(accountIdSchema.parse(id));
         passwords.delete(id);
         turnCredentials.delete(id);
       },
@@ -111,13 +150,14 @@ export function createWebHost(storage = new WebStorage()): Host {
     },
     settings: {
       async get() {
-        const record = await storage.settings.get('settings');
+        const record = await records.get('settings', 'settings');
         if (!record) return { settings: DEFAULT_SETTINGS, problems: [] };
         const parsed = settingsSchema.safeParse(record.value);
         if (parsed.success) return { settings: parsed.data, problems: [] };
-        const problem = await storage.quarantineRecord(
+        const store = await writable();
+        const problem = await store.quarantineRecord(
           'settings',
-          storage.settings,
+          store.settings,
           record,
           parsed.error.message,
         );
@@ -127,7 +167,7 @@ export function createWebHost(storage = new WebStorage()): Host {
         const run = settingsTail.then(async () => {
           const current = await this.get();
           const next = applySettingsPatch(current.settings, patch);
-          await storage.settings.put({ key: 'settings', value: next });
+          await (await writable()).settings.put({ key: 'settings', value: next });
           return next;
         });
         settingsTail = run.catch(() => undefined);
@@ -177,10 +217,26 @@ export function createWebHost(storage = new WebStorage()): Host {
       },
     },
     certificates: {
-      // A page never learns why a WebSocket failed, let alone which certificate was presented.
-      onProblem: () => () => undefined,
-      async trust() {
-        throw new Error('In a browser, the browser decides which server certificates to trust');
+      // A page never learns why a WebSocket failed, let alone which certificate was presented; the
+      // local gateway (TLS accounts) does, and reports it here.
+      onProblem: (listener) => {
+        certificateListeners.add(listener);
+        return () => certificateListeners.delete(listener);
+      },
+      async trust(request) {
+        const problem = certificateProblems.get(request.accountId);
+        if (problem === undefined || problem.sha256 !== request.sha256)
+          throw new Error('In a browser, the browser decides which server certificates to trust');
+        const stored = storedAccountSchema.parse(
+          (await (await writable()).accounts.get(request.accountId))?.value,
+        );
+        const pinned: StoredAccount = {
+          ...stored,
+          trustedCertificate: { host: problem.host, sha256: problem.sha256 },
+        };
+        await (await writable()).accounts.put({ key: pinned.id, value: pinned });
+        certificateProblems.delete(request.accountId);
+        return toAccount(pinned);
       },
     },
     screenShare: {
@@ -192,27 +248,8 @@ export function createWebHost(storage = new WebStorage()): Host {
         throw new Error('In the browser, getDisplayMedia() lets the user choose what to share');
       },
     },
-    gateway: unavailableGateway,
+    gateway,
+    // The page fetches it itself: the server must allow this origin (CORS), or the browser refuses.
+    provisioning: { fetch: (link) => fetchProvisioningText(link, (url, init) => window.fetch(url, init)) },
   };
 }
-
-/** A page without the local gateway service: direct UDP/TCP/TLS accounts cannot work here. */
-const unavailableGateway: Host['gateway'] = {
-  async availability() {
-    return { available: false, reason: 'no-local-service' };
-  },
-  async connect() {
-    return { ok: false, error: { kind: 'no-gateway', detail: 'no local gateway service' } };
-  },
-  async send() {
-    throw new Error('no local gateway service');
-  },
-  async disconnect() {},
-  onEvent: () => () => undefined,
-  async lookup(domain) {
-    return { domain, targets: [], error: 'no local gateway service' };
-  },
-  async probe() {
-    return { stage: 'connect', detail: 'no local gateway service' };
-  },
-};

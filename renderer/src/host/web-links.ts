@@ -1,14 +1,14 @@
 import { DEFAULT_SETTINGS, type LinkRequest } from '@common/contract';
-import { parseLink } from '@common/links';
 
 /**
  * Clicked links in the browser build arrive in the page address: `?dial=<link>` (what
  * `navigator.registerProtocolHandler` opens) or `#dial=<link>` while the page is open. They are parsed
- * with the same rules as the desktop app and held until the app says it is ready.
+ * with the same rules as the desktop app and held until the app says it is ready. The parser (with
+ * libphonenumber's metadata) is loaded only when a link comes.
  */
 export class WebLinks {
   private readonly listeners = new Set<(request: LinkRequest) => void>();
-  private readonly queue: LinkRequest[] = [];
+  private readonly queue: Promise<LinkRequest>[] = [];
   private ready = false;
 
   constructor(private readonly location: Location) {
@@ -25,10 +25,17 @@ export class WebLinks {
 
   rendererReady(): void {
     this.ready = true;
-    this.queue.splice(0).forEach((request) => this.emit(request));
+    // In the order they came, however long each took to parse.
+    void this.queue
+      .splice(0)
+      .reduce(
+        (previous, request) => previous.then(() => request).then((parsed) => this.emit(parsed)),
+        Promise.resolve(),
+      );
   }
 
-  private parse(link: string): LinkRequest {
+  private async parse(link: string): Promise<LinkRequest> {
+    const { parseLink } = await import('@common/links');
     return parseLink(link, { enabledSchemes: DEFAULT_SETTINGS.linkSchemes });
   }
 
@@ -37,7 +44,7 @@ export class WebLinks {
     if (link === null) return;
     history.replaceState(null, '', this.location.pathname + this.location.search);
     const request = this.parse(link);
-    if (this.ready) this.emit(request);
+    if (this.ready) void request.then((parsed) => this.emit(parsed));
     else this.queue.push(request);
   }
 

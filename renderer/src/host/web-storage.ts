@@ -1,5 +1,6 @@
 import Dexie, { type Table } from 'dexie';
 import type { StorageProblem } from '@common/contract';
+import { WEB_STORAGE_NAME } from './record-reader';
 
 export interface StoredRecord {
   key: string;
@@ -23,7 +24,7 @@ export class WebStorage extends Dexie {
   settings!: Table<StoredRecord, string>;
   quarantine!: Table<QuarantinedRecord, number>;
 
-  constructor(name = 'ringline') {
+  constructor(name = WEB_STORAGE_NAME) {
     super(name);
     this.version(1).stores({ accounts: 'key', settings: 'key', quarantine: '++id, store' });
   }

@@ -37,6 +37,149 @@ export const en = {
     recovered: 'The saved {file} could not be read. It was kept as {backup} and Ringline started without it.',
     files: { accounts: 'accounts', settings: 'settings' },
   },
+  accountPage: {
+    advanced: 'Advanced',
+    advancedHint:
+      'Server, backup servers, codecs, NAT, BLF, voicemail and presence. The defaults suit most accounts.',
+    authUserHint: 'Only if your provider gave you one; otherwise the user part of the SIP address is used.',
+    fallbackUnsafePort:
+      '“{value}” uses port {port}, which browsers refuse for WebSocket; only use a backup server’s WebSocket address.',
+    suggestions: 'Other addresses that answered when this account was set up',
+    useSuggestion: 'Use {address}',
+    testConnection: 'Test connection',
+    stopTest: 'Stop the test',
+    export: 'Provisioning file',
+    exportHint: 'A file that sets this account up in another Ringline. Keep a file with the password safe.',
+    includePassword: 'Include the password in the file',
+    exportButton: 'Export provisioning file',
+    exportNoPassword: 'No password is stored for this account, so the file was made without one.',
+    exportFailed: 'The provisioning file could not be made: {detail}',
+  },
+  assistant: {
+    title: 'Sign in with your SIP account',
+    intro:
+      'Enter the SIP address and password your provider gave you. Ringline finds your server, tests the connection and saves the account.',
+    address: 'SIP address',
+    addressHint: "For example 1001{'@'}pbx.example.com",
+    password: 'Password',
+    displayName: 'Display name (optional)',
+    displayNameHint: 'The name the people you call see.',
+    start: 'Find my server and sign in',
+    stop: 'Stop',
+    manual: 'Set up manually',
+    import: 'Import a provisioning file',
+    cancel: 'Cancel',
+    addressProblems: {
+      empty: 'Enter your SIP address.',
+      'no-user':
+        "Enter the whole address, with your user name before the {'@'}, like 1001{'@'}pbx.example.com.",
+      'no-domain':
+        "Enter the whole address, with your provider’s domain after the {'@'}, like 1001{'@'}pbx.example.com.",
+      malformed: "This is not a SIP address. Enter one like 1001{'@'}pbx.example.com.",
+    },
+    passwordMissing: 'Enter your password.',
+    saving: 'Saving the account…',
+    saveFailed: 'Signed in, but the account could not be saved: {detail}',
+    continueWith: 'Continue with {address} and check its certificate',
+  },
+  connectionTest: {
+    steps: 'Connection steps',
+    lookup: {
+      running: 'Looking up the SIP servers of {domain} in DNS…',
+      found:
+        'DNS names {count} way to reach the SIP server of {domain}. | DNS names {count} ways to reach the SIP servers of {domain}.',
+      'not-found': 'The name {domain} was not found in DNS ({detail}).',
+      'not-needed': '{domain} is an IP address: no DNS lookup needed.',
+      unavailable:
+        'A browser cannot look up SIP servers in DNS: trying the usual WebSocket addresses of {domain}.',
+    },
+    candidate: {
+      waiting: '{address}: waiting',
+      connecting: '{address}: connecting…',
+      answered: '{address}: answered',
+      registering: '{address}: answered, registering…',
+      registered: '{address}: registered',
+      failed: '{address}: {problem}',
+      skipped: '{address}: not tried',
+    },
+    problems: {
+      dns: 'The name was not found (DNS: {detail}).',
+      connect: 'No answer on this port ({detail}).',
+      tls: 'The server’s certificate is not trusted ({detail}).',
+      upgrade: 'The server refused the WebSocket upgrade (HTTP {status}).',
+      upgradeNoStatus: 'The server refused the WebSocket upgrade ({detail}).',
+      websocket: 'No WebSocket connection (the browser does not say why).',
+      'unsafe-port': 'Not tried: browsers refuse WebSocket connections to port {port} (ERR_UNSAFE_PORT).',
+      'needs-gateway': 'SIP over UDP, TCP or TLS needs Ringline’s gateway, which is not available here.',
+      'direct-untested':
+        'On the desktop, UDP, TCP and TLS connections are made only by the saved account itself, so they cannot be tested on the side: save the account, and its status shows how registering went.',
+    },
+    result: {
+      ok: 'Registered through {address}.',
+      stopped: 'Stopped at {address}: {problem}',
+      dns: "The name {domain} was not found in DNS ({detail}). Check the domain after the {'@'} in your SIP address.",
+      noneAnswered:
+        'No server answered at the usual addresses of {domain}, and the browser does not say why: nothing listening, a firewall, or a certificate it does not trust. If your provider gave you a WebSocket address (wss://…), choose “Set up manually” and enter it.',
+    },
+    advice: {
+      'wrong-password':
+        'Check the password, and the authentication user under Advanced if your provider gave you one.',
+      forbidden:
+        'Check the password and the authentication user; the server may also not allow this account to sign in from here.',
+      'not-found': "Check the user name before the {'@'} in your SIP address.",
+      'server-error': 'The server has a problem; try again later or ask your provider.',
+      timeout: 'The server did not answer in time; check your network and try again.',
+      rejected: 'Ask your provider why the server refuses the registration.',
+      tlsDesktop:
+        'Compare the fingerprint with the one your provider gives you, character by character. If they match, continue and trust this certificate.',
+      tlsBrowser:
+        'Compare the fingerprint with the one your provider gives you. If they match, open https://{server}/ in this browser, accept the certificate there, and try again.',
+      upgrade:
+        'Something answers on this address but it is not a SIP WebSocket; check the address with your provider.',
+      websocket:
+        'Nothing may be listening there, a firewall may be in the way, or the browser does not trust the server’s certificate (open https://{server}/ in this browser to see).',
+      'unsafe-port':
+        'Ports 5060 and 5061 are for SIP over UDP, TCP or TLS; ask for the server’s WebSocket address (often port 443, 8089 or 7443).',
+    },
+    fingerprint: 'Certificate fingerprint (SHA-256)',
+  },
+  provisioning: {
+    title: 'Import a provisioning file',
+    intro: 'Your administrator may give you a file or a link (https://…) that sets your account up.',
+    file: 'Provisioning file',
+    link: 'Link to a provisioning file',
+    linkHint: 'https://…',
+    fetch: 'Open the link',
+    fetching: 'Fetching {link}…',
+    review: 'Account in the file',
+    reviewAddress: 'SIP address',
+    reviewServer: 'Server',
+    reviewSource: 'From',
+    passwordIncluded: 'The file includes the password.',
+    password: 'Password',
+    importButton: 'Save and sign in',
+    cancel: 'Cancel',
+    saveFailed: 'The account could not be saved: {detail}',
+    problems: {
+      'not-json': 'This file is not valid JSON ({detail}).',
+      'not-provisioning':
+        'This is not a Ringline provisioning file (it should start with "ringline": "account").',
+      version:
+        'This provisioning file is version {found}; this Ringline reads version 1. Ask for a file made for this version.',
+      'unknown-field':
+        'The file has a field Ringline does not know: {field}. Nothing was imported, so no setting is lost unnoticed.',
+      'bad-value': 'The file has a wrong value in {field}: {detail}',
+      'no-server': 'The file names no server for its {transport} connection.',
+      'too-large': 'This file is too large to be a provisioning file ({bytes} bytes).',
+      'link-invalid': 'This is not a link. Enter one starting with https://.',
+      'link-not-https':
+        'Only https:// links are accepted: the file may carry a password and names the server that gets it.',
+      'http-status': 'The server answered the link with HTTP {status}; nothing was imported.',
+      network:
+        'The file could not be fetched: the server did not answer, or it does not allow Ringline to read the file (CORS). Nothing was imported. ({detail})',
+    },
+    readFailed: 'The file could not be read: {detail}',
+  },
   registration: {
     label: 'Registration status for {account}',
     offline: 'Offline',
@@ -55,6 +198,16 @@ export const en = {
       'server-error': 'The server failed ({code})',
       'password-needed': 'Enter the password to register',
       rejected: 'Registration refused ({code})',
+      'unsafe-port':
+        'Browsers refuse WebSocket connections to port {port}, so this server address can never work. Edit the account and enter the server’s WebSocket address (often port 443, 8089 or 7443).',
+      'server-not-found': 'The SIP server’s name was not found. Check the server name ({detail}).',
+      'no-answer':
+        'No SIP server answers there. Check the server, its port and the connection type (UDP, TCP or TLS) ({detail}).',
+      'connect-timeout':
+        'The SIP server did not answer in time. Check the server, its port and the connection type (UDP, TCP or TLS).',
+      certificate: 'The server’s TLS certificate was refused.',
+      'gateway-unavailable': 'Ringline’s local SIP gateway cannot be reached ({detail}).',
+      'not-allowed': 'That server is not one of this account’s; edit the account and save it again.',
     },
   },
   dialer: {
@@ -85,9 +238,6 @@ export const en = {
     doNotDisturb: 'Do not disturb',
   },
   phone: {
-    welcome: 'Welcome to Ringline',
-    welcomeHint:
-      'Add your SIP account to make and take calls. Your provider or administrator gives you these details.',
     accounts: 'Accounts',
     allRecent: 'All recent calls',
     callBar: 'Call with {who}',
@@ -123,6 +273,12 @@ export const en = {
       'scheme-disabled': 'Links of this kind are switched off in Settings.',
       'headers-not-allowed':
         'The link tries to add SIP headers or routing parameters to the call, which is not allowed.',
+      'host-ipv4-invalid':
+        'The server in the link is not a real IPv4 address: it needs four numbers from 0 to 255, without leading zeros (like 192.0.2.10).',
+      'host-numeric':
+        'The server in the link is made of numbers but is not an IP address, and no server name ends in digits only, so it cannot exist.',
+      'host-ipv6-invalid':
+        'The server in the link is not a valid IPv6 address: it must be in square brackets, with at most eight groups of up to four hexadecimal digits (like [2001:db8::1]).',
       malformed: 'The link is not a valid phone number or SIP address.',
     },
   },
@@ -171,6 +327,7 @@ export const en = {
     recording: 'Recording {file}',
     title: 'Recent calls',
     empty: 'No calls yet.',
+    noMatch: 'No calls match.',
     incoming: 'Incoming',
     outgoing: 'Outgoing',
     callBack: 'Call {name}',
@@ -357,6 +514,8 @@ export const en = {
       scheme: 'The address must start with wss:// (encrypted); ws:// and other schemes are refused.',
       port: 'The port must be a number from 1 to 65535.',
       credentials: 'Leave user name and password out of the URL; enter them in their own fields.',
+      'unsafe-port':
+        'Browsers refuse WebSocket connections to port {port} (ports 5060 and 5061 are for SIP over UDP, TCP or TLS). Enter the server’s WebSocket address, often on port 443, 8089 or 7443.',
     },
     tooLong: 'At most {max} characters.',
   },
@@ -401,6 +560,65 @@ export const en = {
     warn: 'Warnings (default)',
     info: 'Information',
     debug: 'Debug: include SIP messages (passwords are removed)',
+  },
+  diagnostics: {
+    sipLog: {
+      title: 'SIP log',
+      hint: 'The last {count} SIP messages sent and received by every account, newest last. Passwords and Authorization values are removed.',
+      account: 'Account',
+      allAccounts: 'All accounts',
+      method: 'Method',
+      anyMethod: 'Any method',
+      status: 'Status',
+      anyStatus: 'Requests and responses',
+      requests: 'Requests only',
+      statusClass: '{class} responses',
+      callId: 'Call-ID',
+      search: 'Search in messages',
+      clearFilters: 'Clear filters',
+      pause: 'Pause',
+      resume: 'Resume',
+      paused: 'Paused: {count} new messages are kept but not shown.',
+      export: 'Export log',
+      clear: 'Clear log',
+      empty: 'No SIP messages yet.',
+      noMatch: 'No message matches the filters.',
+      showing: '{shown} of {total} messages shown',
+      listLabel: 'SIP messages',
+      sent: 'Sent',
+      received: 'Received',
+      notSent: 'Not sent: {reason}',
+      copy: 'Copy message',
+      onlyThisCall: 'Only this Call-ID',
+      ladder: 'Call ladder',
+    },
+    ladder: {
+      title: 'Call ladder',
+      titleOf: 'SIP messages of the call with {name}',
+      callId: 'Call-ID: {callId}',
+      us: 'Ringline ({address})',
+      server: 'Server ({address})',
+      caption: 'Messages between Ringline and the server, in the order they were sent and received',
+      time: 'Time',
+      message: 'Message',
+      toServer: 'Ringline → server',
+      fromServer: 'Server → Ringline',
+      elapsedMs: '{ms} ms',
+      notSent: 'not sent',
+      copy: 'Copy as text',
+      close: 'Close',
+      missing:
+        'The SIP messages of this call are no longer in the log: it keeps the last {count} messages since Ringline started.',
+      historyButton: 'SIP',
+    },
+    report: {
+      title: 'Diagnostics',
+      hint: 'App and browser versions, your accounts without passwords, registration, the last errors and the quality of the last calls: what a support desk asks for first.',
+      copy: 'Copy diagnostics',
+      text: 'Diagnostics text',
+    },
+    copied: 'Copied to the clipboard.',
+    copyFailed: 'Could not copy to the clipboard: select the text and copy it yourself.',
   },
   messages: {
     nav: 'Messages',
@@ -574,6 +792,28 @@ export const en = {
     removeIceServer: 'Remove server {index}',
     relayOnly: 'Send media only through the TURN server (relay only)',
     invalidIceServer: 'Enter a URL starting with stun:, stuns:, turn: or turns:.',
+  },
+  /** How an account reaches its server: WSS from the page, or UDP/TCP/TLS through the gateway. */
+  connection: {
+    label: 'Connection',
+    wss: 'Secure WebSocket (WSS)',
+    sipServer: 'SIP server',
+    sipServerHint: 'host or host:port, e.g. sip.provider.com; without a port it is looked up in DNS',
+    backupServers: 'Backup SIP servers (optional)',
+    backupServersHint: 'e.g. sip2.provider.com:5060, separated by commas',
+    unavailable: {
+      'no-local-service':
+        'UDP, TCP and TLS need Ringline’s local SIP gateway: open Ringline with the address that “npm run web” prints.',
+      'service-unreachable':
+        'UDP, TCP and TLS need Ringline’s local SIP gateway, which does not answer: start “npm run web” again and open the address it prints.',
+    },
+    invalid: {
+      required: 'Enter the SIP server.',
+      malformed:
+        'Enter the server as a host name or address with an optional port, e.g. sip.provider.com or 192.0.2.10:5060.',
+      port: 'The port must be a number from 1 to 65535.',
+      backup: '“{value}” is not a host name or address with an optional port.',
+    },
   },
 };
 

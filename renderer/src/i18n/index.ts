@@ -1,7 +1,6 @@
-import { createI18n } from 'vue-i18n';
+import { createI18n, type Composer } from 'vue-i18n';
 import type { LanguageSetting } from '@common/contract';
-import { en, type Messages } from './en';
-import { zhCN } from './zh-CN';
+import type { Messages } from './en';
 
 export type Locale = 'en' | 'zh-CN';
 
@@ -12,12 +11,28 @@ export function resolveLocale(setting: LanguageSetting, preferred: readonly stri
   return first.startsWith('zh') ? 'zh-CN' : 'en';
 }
 
-export function createAppI18n(locale: Locale) {
-  return createI18n<[Messages], Locale>({
+/** One language's UI text: only the language in use is downloaded. */
+export async function loadMessages(locale: Locale): Promise<Messages> {
+  return locale === 'zh-CN' ? (await import('./zh-CN')).zhCN : (await import('./en')).en;
+}
+
+/** Switches the UI language, loading its text first when it has not been used yet. */
+export async function switchLocale(
+  composer: Pick<Composer, 'locale' | 'availableLocales' | 'setLocaleMessage'>,
+  locale: Locale,
+): Promise<void> {
+  if (!composer.availableLocales.includes(locale))
+    composer.setLocaleMessage(locale, await loadMessages(locale));
+  composer.locale.value = locale;
+}
+
+export function createAppI18n(locale: Locale, messages: Messages) {
+  return createI18n<[Messages], Locale, false>({
     legacy: false,
     locale,
-    fallbackLocale: 'en',
-    messages: { en, 'zh-CN': zhCN },
+    // Both languages have every key (zh-CN.ts is typed by en.ts), so nothing ever falls back.
+    fallbackLocale: locale,
+    messages: { [locale]: messages } as Record<Locale, Messages>,
     datetimeFormats: {
       en: {
         short: { dateStyle: 'medium', timeStyle: 'short' },

@@ -9,12 +9,13 @@ import {
   type Session,
   type SessionDescriptionHandlerOptions,
 } from 'sip.js';
-import type { IncomingResponse } from 'sip.js/lib/core';
+import type { IncomingResponse, IncomingResponseMessage } from 'sip.js/lib/core';
 import type {
   SessionDescriptionHandler,
   SessionDescriptionHandlerOptions as WebSdhOptions,
 } from 'sip.js/lib/platform/web';
 import { requestedAutoAnswerDelay } from './auto-answer';
+import { CallSessionTimer } from './call-session-timer';
 import { CallVideoMedia, type CallVideoStreams } from './call-video';
 import {
   canTransition,
@@ -31,6 +32,7 @@ import { readAudioStats, type AudioMediaStats } from './media-stats';
 import { endReasonForInviteFailure } from './sip-status';
 import { offersVideo } from './video-sdp';
 import { RinglineSessionDescriptionHandler } from './session-description-handler';
+import type { NegotiatedSessionTimer } from './session-timer';
 
 export interface CallListener {
   (snapshot: CallSnapshot): void;
@@ -41,6 +43,16 @@ export interface CallEvents {
   onSnapshot: CallListener;
   /** The far end transfers us (RFC 3515); the phone decides whether and how to follow it. */
   onReferral?(call: Call, referral: Referral): void;
+  /** Something about the call's signalling worth a line in the SIP log. */
+  onLog?(level: 'info' | 'warn', message: string): void;
+}
+
+/** How an incoming call is answered, as decided before it rang (`incoming-decision.ts`). */
+export interface AnswerPlan {
+  /** Headers of our 2xx (e.g. the session timer's). */
+  headers: string[];
+  /** The session timer our 2xx agrees (RFC 4028 §9). */
+  sessionTimer?: NegotiatedSessionTimer;
 }
 
 export const AUDIO_ONLY: SessionDescriptionHandlerOptions = { constraints: { audio: true, video: false } };
@@ -62,11 +74,18 @@ export interface CallAudio {
  */
 export class Call {
   private snapshot: CallSnapshot;
-  private readonly remoteAudio: HTMLAudioElement;
+  /**
+   * Plays the far end; let go when the call ends. SIP.js keeps an ended INVITE's transaction, and
+   * through its delegates this call, for Timer M (RFC 6026: 64*T1, 32 s) to absorb late 2xx
+   * retransmissions, so anything the call still held then would stay alive that long too.
+   */
+  private remoteAudio: HTMLAudioElement | undefined;
   private pendingEnd: CallEnd | undefined;
   private microphone: MediaStreamTrack | undefined;
   private infoQueue: Promise<void> = Promise.resolve();
   private readonly video: CallVideoMedia;
+  private readonly sessionTimer: CallSessionTimer;
+  private answerPlan: AnswerPlan = { headers: [] };
 
   private constructor(
     private readonly session: Session,
@@ -87,6 +106,11 @@ export class Call {
     if (video.offered) this.snapshot.video = this.video.current();
     this.remoteAudio = document.createElement('audio');
     this.remoteAudio.autoplay = true;
+    this.sessionTimer = new CallSessionTimer(session, {
+      reinvite: () => this.reinviteAsIs(false),
+      bye: () => void this.hangupExpired(),
+      note: (message) => this.events.onLog?.('info', message),
+    });
     session.stateChange.addListener((state) => this.onSessionState(state));
     session.delegate = {
       onBye: (bye) => {
@@ -97,7 +121,10 @@ export class Call {
         const peerConnection = (handler as SessionDescriptionHandler).peerConnection;
         if (video.offerAtStart && !provisional && peerConnection)
           this.video.offerVideoAtStart(peerConnection);
-        this.attachRemoteAudio();
+        if (handler instanceof RinglineSessionDescriptionHandler) this.followLocalMedia(handler);
+        // An incoming call that answered in a reliable 180 (RFC 3262) has media before the user
+        // answers: the caller is heard only once the call is taken.
+        if (this.snapshot.state !== 'incoming') this.attachRemoteAudio();
       },
       onInvite: (request, _response, statusCode) => this.onReInvite(request.body, statusCode),
       onRefer: (referral) => {
@@ -129,6 +156,7 @@ export class Call {
       .invite({
         requestDelegate: {
           onProgress: (response) => call.onProgress(response),
+          onAccept: (response) => call.sessionTimer.answered(response.message),
           onReject: (response) => call.onRejected(response),
         },
       })
@@ -136,7 +164,13 @@ export class Call {
     return call;
   }
 
-  static incoming(invitation: Invitation, accountId: string, dtmfMode: DtmfMode, events: CallEvents): Call {
+  static incoming(
+    invitation: Invitation,
+    accountId: string,
+    dtmfMode: DtmfMode,
+    events: CallEvents,
+    plan: AnswerPlan = { headers: [] },
+  ): Call {
     const init = describeRemote(invitation, accountId, 'incoming', 'incoming', dtmfMode);
     const autoAnswerAfter = requestedAutoAnswerDelay(invitation.request);
     const call = new Call(
@@ -148,6 +182,7 @@ export class Call {
         offerAtStart: false,
       },
     );
+    call.answerPlan = plan;
     invitation.delegate = {
       ...invitation.delegate,
       onCancel: () => {
@@ -187,7 +222,10 @@ export class Call {
     if (!(this.session instanceof Invitation) || this.snapshot.state !== 'incoming') return;
     this.moveTo('answering');
     try {
-      await this.session.accept({ sessionDescriptionHandlerOptions: AUDIO_ONLY });
+      await this.session.accept({
+        sessionDescriptionHandlerOptions: AUDIO_ONLY,
+        extraHeaders: this.answerPlan.headers,
+      });
       if (withVideo) await this.video.startCameraAfterAnswer();
     } catch (error) {
       // Typically getUserMedia refused or no microphone: tell the caller we cannot take it.
@@ -316,19 +354,47 @@ export class Call {
    * Resolves true when the far end accepted.
    */
   async refreshAfterReconnect(iceRestart: boolean): Promise<boolean> {
-    if (this.snapshot.state !== 'active' || this.snapshot.holdPending) return false;
+    const statusCode = (await this.reinviteAsIs(iceRestart))?.statusCode ?? 0;
+    return statusCode >= 200 && statusCode < 300;
+  }
+
+  /**
+   * A re-INVITE offering the media as they are (the hold state included), e.g. a session refresh
+   * (RFC 4028) or a target refresh; resolves with its final response, or undefined when none could
+   * be sent (the call is not active, or a hold change is under way).
+   */
+  private reinviteAsIs(iceRestart: boolean): Promise<IncomingResponseMessage | undefined> {
+    if (this.snapshot.state !== 'active' || this.snapshot.holdPending) return Promise.resolve(undefined);
     const options: WebSdhOptions = { ...AUDIO_ONLY, hold: this.snapshot.held, offerOptions: { iceRestart } };
-    return new Promise<boolean>((resolve) => {
+    return new Promise<IncomingResponseMessage | undefined>((resolve) => {
       this.session
         .invite({
           sessionDescriptionHandlerOptions: options,
           requestDelegate: {
-            onAccept: () => resolve(true),
-            onReject: () => resolve(false),
+            onAccept: (response) => resolve(response.message),
+            onReject: (response) => resolve(response.message),
           },
         })
-        .catch(() => resolve(false));
+        .catch(() => resolve(undefined));
     });
+  }
+
+  /** The session expired without a refresh (RFC 4028 §10): BYE, saying why (RFC 3326). */
+  private async hangupExpired(): Promise<void> {
+    if (this.session.state !== SessionState.Established) return;
+    this.pendingEnd ??= { reason: 'network', detail: 'session expired (no session refresh)' };
+    await this.session
+      .bye({ requestOptions: { extraHeaders: ['Reason: SIP;cause=408;text="Session expired"'] } })
+      .catch(() => undefined);
+  }
+
+  /**
+   * The far end rings, told by a provisional SIP.js could not take (a 180 without Contact; see
+   * `ProvisionalWithoutContact` in `inbound-guard.ts`): shown as it would be from `onProgress`.
+   */
+  farEndRinging(statusCode: number): void {
+    if (this.snapshot.direction !== 'outgoing') return;
+    if (statusCode === 180 || statusCode === 183) this.moveTo('ringing');
   }
 
   /**
@@ -479,7 +545,7 @@ export class Call {
 
   /** Plays the far end on this output device (`HTMLMediaElement.setSinkId`; empty: the default). */
   async setSpeaker(deviceId: string): Promise<void> {
-    if (this.remoteAudio.sinkId !== deviceId) await this.remoteAudio.setSinkId(deviceId);
+    if (this.remoteAudio && this.remoteAudio.sinkId !== deviceId) await this.remoteAudio.setSinkId(deviceId);
   }
 
   setConference(conferenceId: string | undefined): void {
@@ -578,7 +644,10 @@ export class Call {
   private onSessionState(state: SessionState): void {
     if (state === SessionState.Established) {
       this.attachRemoteAudio();
-      this.microphone ??= this.audioSender()?.track ?? undefined;
+      // Live now even if it was captured muted for an answer sent while ringing (`captureMuted`).
+      this.applyMicrophone();
+      if (this.session instanceof Invitation)
+        this.sessionTimer.established(this.session.request, this.answerPlan.sessionTimer);
       this.moveTo('active', { answeredAt: Date.now() });
       this.video.refresh();
     } else if (state === SessionState.Terminated) {
@@ -592,21 +661,65 @@ export class Call {
 
   private finish(end: CallEnd): void {
     if (this.snapshot.state === 'ended') return;
-    this.remoteAudio.srcObject = null;
+    this.sessionTimer.stop();
+    if (this.remoteAudio) this.remoteAudio.srcObject = null;
+    this.remoteAudio = undefined;
     this.video.close();
     this.moveTo('ended', { end, endedAt: Date.now(), holdPending: undefined });
   }
 
-  /** The microphone is live only when the call is neither muted nor (being) held. */
+  /**
+   * The offer or answer goes out before capture resolves (see `session-description-handler.ts`):
+   * once the microphone is on the call, mute and hold apply to it; if capture fails, the call cannot
+   * go on and ends (CANCEL before an answer, BYE after, RFC 3261 §9 and §15).
+   */
+  private followLocalMedia(handler: RinglineSessionDescriptionHandler): void {
+    handler.localMedia.then(
+      () => this.applyMicrophone(),
+      (error: unknown) => {
+        // Closed with the call: nothing more to end.
+        if (!handler.peerConnection || this.snapshot.state === 'ended') return;
+        this.pendingEnd ??= { reason: 'media-failed', detail: String(error) };
+        void this.endWithoutMedia();
+      },
+    );
+  }
+
+  private async endWithoutMedia(): Promise<void> {
+    const session = this.session;
+    if (session instanceof Inviter && session.state !== SessionState.Established) {
+      if (session.state === SessionState.Initial || session.state === SessionState.Establishing)
+        await session.cancel().catch(() => undefined);
+      return;
+    }
+    if (session.state === SessionState.Establishing) {
+      // Our 200 OK is on its way: the dialog can be ended once it is confirmed.
+      await new Promise<void>((resolve) => {
+        const onState = (state: SessionState): void => {
+          if (state !== SessionState.Established && state !== SessionState.Terminated) return;
+          session.stateChange.removeListener(onState);
+          resolve();
+        };
+        session.stateChange.addListener(onState);
+      });
+    }
+    if (session.state === SessionState.Established) await session.bye().catch(() => undefined);
+  }
+
+  /**
+   * The microphone is live only when the call is neither muted nor (being) held, and not while an
+   * incoming call still rings (an answer sent in a reliable 180 must not carry the room).
+   */
   private applyMicrophone(holding = false): void {
     this.microphone ??= this.audioSender()?.track ?? undefined;
-    const live = !this.snapshot.muted && !this.snapshot.held && !holding;
+    const live =
+      !this.snapshot.muted && !this.snapshot.held && !holding && this.snapshot.state !== 'incoming';
     if (this.microphone) this.microphone.enabled = live;
   }
 
   private attachRemoteAudio(): void {
     const stream = this.handler()?.remoteMediaStream;
-    if (!stream || this.remoteAudio.srcObject === stream) return;
+    if (!stream || !this.remoteAudio || this.remoteAudio.srcObject === stream) return;
     this.remoteAudio.srcObject = stream;
     // Autoplay may be refused until the user has interacted with the page; the next gesture retries.
     this.remoteAudio.play().catch(() => undefined);

@@ -5,7 +5,11 @@
  * gathering only when every configured STUN/TURN server has answered or timed out, which takes
  * about 40 s for an unreachable one, so without this rule every call would wait for a timeout.
  * The candidates that matter are in much sooner: host candidates within milliseconds, a STUN
- * server's reflexive address or a TURN allocation within one round trip.
+ * server's reflexive address or a TURN allocation within one or two round trips.
+ *
+ * The servers are asked early: each call's peer connection pre-gathers (`iceCandidatePoolSize`)
+ * from the moment it exists, which for an incoming call is while it rings, so the wait below
+ * counts from then and is usually over before the answer is made.
  */
 
 export type IceCandidateType = 'host' | 'srflx' | 'prflx' | 'relay';
@@ -21,11 +25,20 @@ export interface IceGatheringPlan {
 }
 
 /**
- * How long to wait for the servers once host candidates are in. A STUN round trip or a TURN
- * allocation (even over TLS) takes well under this on working networks; an unreachable server
- * costs the call only this much.
+ * How long a STUN server gets to answer. A server that answers at all answers Chromium's first
+ * Binding request before Chromium would send it again (its first retransmission timeout,
+ * STUN_INITIAL_RTO, is 250 ms), unless that request was lost; then the call goes out with the host
+ * candidates and the far end still learns our public address from our connectivity checks
+ * (a peer-reflexive candidate, RFC 8445 §7.3.1.3). An unreachable server costs the call this much.
  */
-export const SERVER_CANDIDATE_WAIT_MS = 500;
+export const REFLEXIVE_CANDIDATE_WAIT_MS = 250;
+
+/**
+ * How long a TURN server gets to give us a relay candidate: an allocation takes two exchanges (the
+ * 401 challenge, then the authenticated Allocate, RFC 8656 §7), each within one retransmission
+ * timeout. A relay can be the only way the media gets through, so it is worth the longer wait.
+ */
+export const RELAY_CANDIDATE_WAIT_MS = 500;
 
 /** The overall cap, whatever happens (e.g. no candidate at all arrives). */
 export const ICE_GATHERING_CAP_MS = 1500;
@@ -40,27 +53,33 @@ export function iceGatheringPlan(
   return { reflexive, relay, policy };
 }
 
+/** How long the servers of `plan` get to answer before the host candidates alone are enough. */
+export function serverCandidateWait(plan: IceGatheringPlan): number {
+  return plan.relay ? RELAY_CANDIDATE_WAIT_MS : REFLEXIVE_CANDIDATE_WAIT_MS;
+}
+
 /**
  * Whether the candidates gathered so far are enough to send the SDP.
  * - No servers: the first host candidate.
  * - STUN: a host and a server-reflexive (or relay) candidate, or the host candidates alone once the
- *   servers had {@link SERVER_CANDIDATE_WAIT_MS} to answer.
- * - TURN: as STUN, but waiting for a relay candidate.
+ *   servers had {@link REFLEXIVE_CANDIDATE_WAIT_MS} to answer.
+ * - TURN: as STUN, but waiting for a relay candidate, up to {@link RELAY_CANDIDATE_WAIT_MS}.
  * - Relay only: the first relay candidate (the cap applies when the TURN server never answers).
  *
- * @param msSinceFirstHost time since the first host candidate arrived; undefined before that.
+ * @param msServersHadToAnswer time since the servers were asked (pre-gathering started, or this
+ *   round's first host candidate arrived); undefined before that.
  */
 export function enoughCandidates(
   plan: IceGatheringPlan,
   types: readonly IceCandidateType[],
-  msSinceFirstHost: number | undefined,
+  msServersHadToAnswer: number | undefined,
 ): boolean {
   const hasRelay = types.includes('relay');
   if (plan.policy === 'relay') return hasRelay;
   if (!types.includes('host')) return false;
   if (!plan.reflexive) return true;
   const serverAnswered = plan.relay ? hasRelay : hasRelay || types.includes('srflx');
-  return serverAnswered || (msSinceFirstHost ?? 0) >= SERVER_CANDIDATE_WAIT_MS;
+  return serverAnswered || (msServersHadToAnswer ?? 0) >= serverCandidateWait(plan);
 }
 
 /** The candidate type from an `RTCIceCandidate` (its `type`, or parsed from the candidate line). */

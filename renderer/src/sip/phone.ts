@@ -14,9 +14,18 @@ import { isSupportedCountry } from 'libphonenumber-js';
 import { domainOfSipUri, type DialContext } from './dial-target';
 import type { CallSnapshot, DtmfMode } from './call-state';
 import { registrationErrorForStatus, type RegistrationError } from './sip-status';
+import { refusedWebSocketPort } from '@common/unsafe-ports';
 import { guardInbound } from './inbound-guard';
-import { offerProblem, sdpOffer } from './offer-check';
+import { decideBeforeRinging, ring } from './incoming-decision';
+import {
+  DEFAULT_SESSION_EXPIRES,
+  MIN_SESSION_EXPIRES,
+  minSEHeader,
+  sessionExpiresHeader,
+} from './session-timer';
+import { retryInvitesAfter422 } from './session-timer-invite-client';
 import { SipLog, type AppLogLevel } from './sip-log';
+import { captureTransport, type CapturedSipMessage } from './sip-capture';
 import {
   receiveTextMessage,
   sendTextMessage,
@@ -25,14 +34,24 @@ import {
 } from './text-messages';
 import { PresenceAgent, type PresenceEvent } from '../presence/presence-agent';
 import { FailoverTransport } from './failover-transport';
+import {
+  GatewayConnectFailure,
+  GatewayTransport,
+  registrationErrorForGateway,
+  type GatewayPort,
+} from './gateway-transport';
 import { ReconnectPolicy } from './reconnect-policy';
-import { Reconnector, type ConnectionStatus, type RegisterOutcome } from './reconnector';
+import { ConnectFailure, Reconnector, type ConnectionStatus, type RegisterOutcome } from './reconnector';
+import type { DirectSipTransport } from '@common/contract';
 import { registrationIsRetryable } from './registration-retry';
 import type { CodecPreferences } from './codec-preferences';
 import {
-  ringlineSessionDescriptionHandlerFactory,
+  RinglineSessionDescriptionHandlerFactory,
   type MediaNegotiation,
+  type RinglineSessionDescriptionHandler,
 } from './session-description-handler';
+import { prepareAnswer } from './answer-prework';
+import { sdpOffer } from './offer-check';
 
 /** Everything a Phone needs to register one account. The password arrives from the host, never stored here. */
 export interface PhoneConfig {
@@ -45,6 +64,11 @@ export interface PhoneConfig {
   wssUrl: string;
   /** Servers tried in order when `wssUrl` cannot be reached (failover). */
   fallbackWssUrls?: string[];
+  /**
+   * SIP over UDP, TCP or TLS through the host's gateway instead of WSS: its `servers`
+   * (`host[:port]`, the account's primary then its backups) replace `wssUrl` and its fallbacks.
+   */
+  direct?: { gateway: GatewayPort; transport: DirectSipTransport; servers: string[] };
   /** Registrar domain when it differs from the address of record's domain. */
   realm?: string;
   /** Route set for an outbound proxy (RFC 3261 §8.1.2), e.g. `sip:proxy.example.com;lr`. */
@@ -73,7 +97,7 @@ export interface RegistrationSnapshot {
   since: number;
   /** While reconnecting: when the next attempt starts (ms since the epoch). */
   nextAttemptAt?: number;
-  /** The WSS server in use, or tried next. */
+  /** The server in use, or tried next (a WSS URL, or `host[:port]` for a direct account). */
   server?: string;
   /** 0 for the account's primary server, 1 for its first fallback, ... */
   serverIndex?: number;
@@ -90,6 +114,8 @@ export interface PhoneDelegate {
   onTransferredCall?(referrerId: string, newCallId: string): void;
   /** SIP.js's log at the chosen level (SIP traffic at debug), already redacted (`sip-log.ts`). */
   onLog?(level: AppLogLevel, message: string): void;
+  /** Every SIP message sent or received, at any log level, redacted like the log (`sip-capture.ts`). */
+  onSipMessage?(message: CapturedSipMessage): void;
   /**
    * A text message (SIP MESSAGE, `text/plain`) arrived. The sender is answered 200 once the returned
    * promise resolves, 500 if it rejects; without this handler every text is accepted and dropped.
@@ -100,9 +126,17 @@ export interface PhoneDelegate {
 }
 
 const REGISTER_EXPIRES_SECONDS = 300;
+/** How long a call prepared while the user enters a number waits to be placed (see `prepareDial`). */
+const PREPARED_DIAL_MS = 60_000;
 // SIP.js answers every REGISTER within Timer F (64 × T1 = 32 s) with a real or an internal 408; this
 // only guards against an answer it drops without telling anyone.
 const REGISTER_ANSWER_TIMEOUT_MS = 40_000;
+
+/**
+ * What our INVITEs ask for: session timers (RFC 4028 §7.1) with the recommended interval, so a call
+ * whose far end vanished without a BYE ends, here and at every proxy on the path.
+ */
+const INVITE_HEADERS = [sessionExpiresHeader(DEFAULT_SESSION_EXPIRES), minSEHeader(MIN_SESSION_EXPIRES)];
 
 /**
  * One SIP account: its WebSocket transport, its registration and its calls.
@@ -117,6 +151,9 @@ export class Phone {
   private stopped = false;
   private defaultDtmfMode: DtmfMode | undefined;
   private readonly log: SipLog;
+  private readonly handlers: RinglineSessionDescriptionHandlerFactory;
+  private preparedDial:
+    { handler: RinglineSessionDescriptionHandler; expiry: ReturnType<typeof setTimeout> } | undefined;
   /** BLF, presence and message waiting for this account. */
   readonly presence: PresenceAgent;
 
@@ -131,23 +168,50 @@ export class Phone {
     this.log = new SipLog(config.password, logLevel, (level, message) =>
       this.delegate.onLog?.(level, message),
     );
+    // Codec order, an ICE wait that ends when the useful candidates are in, the user's devices,
+    // capture beside negotiation.
+    this.handlers = new RinglineSessionDescriptionHandlerFactory({
+      iceServers: config.iceServers,
+      iceTransportPolicy: config.iceTransportPolicy ?? 'all',
+      codecs: config.codecs ?? { audio: [], video: [] },
+      captureConstraints: config.captureConstraints ?? ((requested) => requested),
+    });
+    const direct = config.direct;
+    // A WebSocket backup on a port Chromium refuses could only ever fail; the account form refuses those.
+    const servers = direct
+      ? direct.servers
+      : [
+          config.wssUrl,
+          ...(config.fallbackWssUrls ?? []).filter((url) => refusedWebSocketPort(url) === null),
+        ];
     this.userAgent = new UserAgent({
       uri,
       displayName: config.displayName || undefined,
       authorizationUsername: config.authUser || uri.user,
       authorizationPassword: config.password,
-      transportConstructor: FailoverTransport,
-      transportOptions: { server: config.wssUrl },
+      // One guard below wraps whichever transport this is: SIP from the network is checked the same way.
+      ...(direct
+        ? {
+            transportConstructor: GatewayTransport,
+            transportOptions: {
+              gateway: direct.gateway,
+              accountId: config.accountId,
+              transport: direct.transport,
+              server: servers[0] ?? '',
+            },
+          }
+        : { transportConstructor: FailoverTransport, transportOptions: { server: config.wssUrl } }),
       preloadedRouteSet: config.outboundProxy ? [config.outboundProxy] : [],
-      // Codec order, an ICE wait that ends when the useful candidates are in, the user's devices.
-      sessionDescriptionHandlerFactory: ringlineSessionDescriptionHandlerFactory({
-        iceServers: config.iceServers,
-        iceTransportPolicy: config.iceTransportPolicy ?? 'all',
-        codecs: config.codecs ?? { audio: [], video: [] },
-        captureConstraints: config.captureConstraints ?? ((requested) => requested),
-      }),
+      sessionDescriptionHandlerFactory: this.handlers.create,
       // Accept INVITEs with Replaces (RFC 3891) so an attended transfer can complete towards us.
       sipExtensionReplaces: SIPExtension.Supported,
+      // Reliable provisional responses (RFC 3262): PRACK for a far end's reliable 18x (early media
+      // in a 183 that must not be lost), and a reliable 180 when a caller requires it.
+      sipExtension100rel: SIPExtension.Supported,
+      // Session timers (RFC 4028), handled by `call-session-timer.ts`.
+      sipExtensionExtraSupported: ['timer'],
+      // 180 Ringing is sent by us once the call may ring (`incoming-decision.ts`), not on arrival.
+      sendInitialProvisionalResponse: false,
       // SIP.js's own console log would print whole messages, Authorization headers included: every
       // line goes through SipLog's redaction instead.
       logBuiltinEnabled: false,
@@ -161,14 +225,25 @@ export class Phone {
           ),
       },
     });
+    retryInvitesAfter422(this.userAgent);
     // Bad SIP from the network is answered or dropped with a log line, never thrown into the page.
     const transport = this.userAgent.transport;
     const deliver = transport.onMessage;
+    const core = this.userAgent.userAgentCore;
     if (deliver)
       transport.onMessage = guardInbound(deliver, {
         send: (message) => transport.send(message),
         log: (level, message) => this.log.note(level, message),
+        supportedExtensions: core.configuration.supportedOptionTags,
+        knowsDialog: (callId, localTag, remoteTag) => core.dialogs.has(callId + localTag + remoteTag),
+        onProvisionalWithoutContact: (response) =>
+          this.calls.get(response.callId + response.fromTag)?.farEndRinging(response.statusCode),
       });
+    captureTransport(transport, {
+      accountId: config.accountId,
+      redact: (text) => this.log.redact(text),
+      report: (message) => this.delegate.onSipMessage?.(message),
+    });
     const registrar = config.realm ? UserAgent.makeURI(`sip:${config.realm}`) : undefined;
     this.registerer = new Registerer(this.userAgent, {
       expires: REGISTER_EXPIRES_SECONDS,
@@ -184,7 +259,7 @@ export class Phone {
       if (state === RegistererState.Unregistered) this.reconnector.registrationLost();
     });
     this.reconnector = new Reconnector(
-      new ReconnectPolicy([config.wssUrl, ...(config.fallbackWssUrls ?? [])]),
+      new ReconnectPolicy(servers),
       {
         connect: (server, fresh) => this.connectTo(server, fresh),
         register: () => this.registerOnce(),
@@ -213,7 +288,20 @@ export class Phone {
    * reported as registration state, never thrown.
    */
   async start(): Promise<void> {
+    if (this.refusesPort()) return;
     await this.reconnector.start();
+  }
+
+  /**
+   * Chromium refuses some ports before any packet leaves (`net::ERR_UNSAFE_PORT`, 5060 and 5061
+   * among them) and the page is only told "closed": say so at once instead of reporting an
+   * unreachable server and retrying for ever.
+   */
+  private refusesPort(): boolean {
+    const refused = refusedWebSocketPort(this.config.wssUrl);
+    if (refused === null) return false;
+    this.setRegistration('failed', { kind: 'unsafe-port', detail: String(refused) });
+    return true;
   }
 
   /**
@@ -222,16 +310,25 @@ export class Phone {
    * restarts ICE on calls in progress.
    */
   reconnectNow(networkChanged = false): Promise<void> {
+    if (this.refusesPort()) return Promise.resolve();
     return this.reconnector.reconnectNow(networkChanged);
   }
 
   private async connectTo(server: string, fresh: boolean): Promise<void> {
     const transport = this.userAgent.transport;
-    if (!(transport instanceof FailoverTransport)) throw new Error('unexpected SIP.js transport');
+    if (!(transport instanceof FailoverTransport || transport instanceof GatewayTransport))
+      throw new Error('unexpected SIP.js transport');
     if (transport.isConnected() && (fresh || transport.server !== server)) await transport.disconnect();
     transport.setServer(server);
-    if (this.userAgent.state === UserAgentState.Started) await this.userAgent.reconnect();
-    else await this.userAgent.start();
+    try {
+      if (this.userAgent.state === UserAgentState.Started) await this.userAgent.reconnect();
+      else await this.userAgent.start();
+    } catch (error) {
+      // The gateway says why (name not found, no answer, certificate...): show that, not "cannot reach".
+      if (error instanceof GatewayConnectFailure)
+        throw new ConnectFailure(registrationErrorForGateway(error.error));
+      throw error;
+    }
   }
 
   /**
@@ -301,9 +398,33 @@ export class Phone {
     });
   }
 
+  /**
+   * The user is entering a number to call on this account: the next audio call's peer connection
+   * and offer are made now, so the INVITE leaves the moment they dial, with the candidates (and any
+   * STUN or TURN answer) gathered while they typed. Nothing is captured; unused, it is let go after
+   * {@link PREPARED_DIAL_MS}.
+   */
+  prepareDial(): void {
+    if (this.preparedDial || this.stopped || this.registration.state !== 'registered') return;
+    const handler = this.handlers.ahead(this.userAgent);
+    void handler.prepareLocalOffer();
+    this.preparedDial = {
+      handler,
+      expiry: setTimeout(() => this.takePreparedDial()?.close(), PREPARED_DIAL_MS),
+    };
+  }
+
+  private takePreparedDial(): RinglineSessionDescriptionHandler | undefined {
+    const prepared = this.preparedDial;
+    this.preparedDial = undefined;
+    clearTimeout(prepared?.expiry);
+    return prepared?.handler;
+  }
+
   /** Hangs up every call, unregisters and closes the transport. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.takePreparedDial()?.close();
     this.reconnector.stop();
     await Promise.allSettled([...this.calls.values()].map((call) => call.hangup()));
     await this.presence.stop();
@@ -320,9 +441,17 @@ export class Phone {
     if (!target) throw new Error(`invalid SIP URI: ${targetUri}`);
     const inviter = new Inviter(this.userAgent, target, {
       earlyMedia: true,
+      extraHeaders: INVITE_HEADERS,
       sessionDescriptionHandlerOptions: AUDIO_ONLY,
     });
-    return this.track(Call.dial(inviter, this.config.accountId, this.dtmfMode, this.callEvents(), withVideo));
+    // The call the number was entered for; a video call makes its own offer (video added first).
+    const prepared = this.takePreparedDial();
+    if (prepared && withVideo) prepared.close();
+    else if (prepared) this.handlers.prepare(inviter, prepared);
+    const call = Call.dial(inviter, this.config.accountId, this.dtmfMode, this.callEvents(), withVideo);
+    // SIP.js took it when the INVITE was started; should it not have, it is closed, not left open.
+    this.handlers.discard(inviter);
+    return this.track(call);
   }
 
   /** Sends a text message (SIP MESSAGE) to an already resolved SIP URI; `onOutcome` runs once. */
@@ -354,6 +483,7 @@ export class Phone {
     return {
       onSnapshot: (s) => this.onCallChange(s),
       onReferral: (call, referral) => this.onReferral(call, referral),
+      onLog: (level, message) => this.log.note(level, message),
     };
   }
 
@@ -362,32 +492,49 @@ export class Phone {
   }
 
   private async takeInvite(invitation: Invitation): Promise<void> {
-    const offer = sdpOffer(invitation.body, invitation.request.getHeader('Content-Type'));
-    const problem = offer === undefined ? undefined : await offerProblem(offer);
-    // Cancelled (or otherwise ended) while the offer was being tried: there is nothing to ring.
+    const decision = await decideBeforeRinging(invitation);
+    // Cancelled (or otherwise ended) while deciding: there is nothing to ring.
     if (invitation.state !== SessionState.Initial) return;
-    if (problem !== undefined) {
-      this.log.note('warn', `refused a call whose offer cannot be used (488): ${problem}`);
-      await invitation.reject({ statusCode: 488 }).catch(() => undefined);
+    if (decision.kind === 'refuse') {
+      this.log.note('warn', `refused a call with ${decision.statusCode}: ${decision.why}`);
+      await invitation
+        .reject({ statusCode: decision.statusCode, extraHeaders: decision.extraHeaders })
+        .catch(() => undefined);
       return;
     }
-    const call = this.track(
-      Call.incoming(invitation, this.config.accountId, this.dtmfMode, this.callEvents()),
+    // Before the call is reported: an auto-answer then already finds the prepared handler.
+    prepareAnswer(
+      this.handlers,
+      invitation,
+      sdpOffer(invitation.body, invitation.request.getHeader('Content-Type')),
     );
+    const call = this.track(
+      Call.incoming(invitation, this.config.accountId, this.dtmfMode, this.callEvents(), {
+        headers: decision.answerHeaders,
+        ...(decision.sessionTimer ? { sessionTimer: decision.sessionTimer } : {}),
+      }),
+    );
+    const replaced = call.replaces;
+    if (!replaced) {
+      // The answering policy may have refused, redirected or answered it already (do not disturb,
+      // forwarding, auto-answer without delay): the caller then gets that answer and no ringing.
+      if (invitation.state === SessionState.Initial)
+        void ring(invitation, AUDIO_ONLY).catch((error: unknown) =>
+          this.log.note('warn', `could not send 180 Ringing: ${String(error)}`),
+        );
+      return;
+    }
     // An INVITE with Replaces that SIP.js matched to one of our dialogs takes that call over: answer it
     // without ringing (RFC 3891 §3); SIP.js sends BYE on the replaced dialog once this one is up.
-    if (call.replaces) {
-      const replaced = call.replaces;
-      void call.answer().then(() => {
-        // A directed pickup replaces our outgoing call while it still rings elsewhere: SIP.js sends no
-        // BYE on an early dialog, so the ringing phone is told with CANCEL (RFC 3891 §3, RFC 3261 §9).
-        if (replaced instanceof Inviter && replaced.state === SessionState.Establishing) {
-          void replaced
-            .cancel({ statusCode: 200, reasonPhrase: 'Call completed elsewhere' })
-            .catch(() => undefined);
-        }
-      });
-    }
+    void call.answer().then(() => {
+      // A directed pickup replaces our outgoing call while it still rings elsewhere: SIP.js sends no
+      // BYE on an early dialog, so the ringing phone is told with CANCEL (RFC 3891 §3, RFC 3261 §9).
+      if (replaced instanceof Inviter && replaced.state === SessionState.Establishing) {
+        void replaced
+          .cancel({ statusCode: 200, reasonPhrase: 'Call completed elsewhere' })
+          .catch(() => undefined);
+      }
+    });
   }
 
   /**
@@ -406,7 +553,7 @@ export class Phone {
     const replaces = `Replaces: ${ringing.callId};to-tag=${ringing.remoteTag};from-tag=${ringing.localTag};early-only`;
     const inviter = new Inviter(this.userAgent, target, {
       earlyMedia: true,
-      extraHeaders: [replaces],
+      extraHeaders: [replaces, ...INVITE_HEADERS],
       sessionDescriptionHandlerOptions: AUDIO_ONLY,
     });
     return this.track(Call.dial(inviter, this.config.accountId, this.dtmfMode, this.callEvents()));
@@ -418,7 +565,11 @@ export class Phone {
    */
   private onReferral(referrer: Call, referral: Referral): void {
     void referral.accept();
-    const inviter = referral.makeInviter({ earlyMedia: true, sessionDescriptionHandlerOptions: AUDIO_ONLY });
+    const inviter = referral.makeInviter({
+      earlyMedia: true,
+      extraHeaders: INVITE_HEADERS,
+      sessionDescriptionHandlerOptions: AUDIO_ONLY,
+    });
     const dialog = referrer.sipSession.dialog;
     let terminated = false;
     const report = (statusLine: string, final: boolean): void => {

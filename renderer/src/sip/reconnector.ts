@@ -1,6 +1,14 @@
 import type { ReconnectPolicy } from './reconnect-policy';
 import type { RegistrationError } from './sip-status';
 
+/** A connection attempt that failed for a reason worth showing as is (rather than "cannot reach"). */
+export class ConnectFailure extends Error {
+  override readonly name = 'ConnectFailure';
+  constructor(readonly registrationError: RegistrationError) {
+    super(registrationError.detail ?? registrationError.kind);
+  }
+}
+
 /** How a REGISTER ended. `retry` is false when retrying cannot help (wrong password, forbidden). */
 export type RegisterOutcome = { ok: true } | { ok: false; error: RegistrationError; retry: boolean };
 
@@ -126,10 +134,11 @@ export class Reconnector {
         await this.port.connect(server, fresh);
       } catch (error) {
         if (this.stopped) return;
-        this.afterFailure({
-          kind: 'unreachable',
-          detail: error instanceof Error ? error.message : String(error),
-        });
+        this.afterFailure(
+          error instanceof ConnectFailure
+            ? error.registrationError
+            : { kind: 'unreachable', detail: error instanceof Error ? error.message : String(error) },
+        );
         return;
       }
       if (this.stopped) return;

@@ -1,15 +1,18 @@
-import type { Session, SessionDescriptionHandlerFactory } from 'sip.js';
+import type { BodyAndContentType, Session, SessionDescriptionHandlerFactory, UserAgent } from 'sip.js';
 import {
   SessionDescriptionHandler,
   defaultPeerConnectionConfiguration,
   type SessionDescriptionHandlerOptions,
 } from 'sip.js/lib/platform/web';
+import { microphoneGranted, watchMicrophonePermission } from '../media/microphone-permission';
 import { applyCodecPreferences, type CodecPreferences } from './codec-preferences';
+import { dtlsCertificate, prepareDtlsCertificate } from './dtls-certificate';
 import {
   ICE_GATHERING_CAP_MS,
   candidateType,
   enoughCandidates,
   iceGatheringPlan,
+  serverCandidateWait,
   type IceCandidateType,
   type IceGatheringPlan,
 } from './ice-gathering';
@@ -25,18 +28,65 @@ export interface MediaNegotiation {
    * capture, so a change in settings applies to the next call without re-registering.
    */
   captureConstraints(requested: MediaStreamConstraints): MediaStreamConstraints;
+  /** Opens the devices: `getUserMedia` unless given (the unit tests give a generated tone). */
+  capture?(constraints: MediaStreamConstraints): Promise<MediaStream>;
+  /**
+   * Whether capture may first ask the user (a permission prompt): then the offer or answer waits
+   * for it, so nobody is called or answered before the user has allowed the microphone. Without
+   * it, the browser's microphone permission decides (see `microphone-permission.ts`).
+   */
+  captureMayAsk?(): boolean;
 }
 
+/** SIP.js's SDH options plus ours. */
+export interface RinglineSessionDescriptionHandlerOptions extends SessionDescriptionHandlerOptions {
+  /**
+   * Capture with the microphone's tracks disabled (they send silence): for an answer that goes out
+   * before the user answers, in a reliable 180 (RFC 3262 §5), so nothing of the room reaches the
+   * caller while the phone only rings. The call enables them once it is answered.
+   */
+  captureMuted?: boolean;
+}
+
+type MediaKind = 'audio' | 'video';
+
 /**
- * SIP.js's web session description handler with three changes:
+ * SIP.js's web session description handler, changed so that a call is set up as fast as the network
+ * allows:
+ * - **capture runs beside negotiation**: the offer or answer is made on transceivers that have no
+ *   track yet, and the captured tracks are attached with `RTCRtpSender.replaceTrack` when capture
+ *   resolves (no renegotiation: a sendrecv m-line needs no track, WebRTC 1.0 §5.2). Chromium sends
+ *   no RTP on a sender without a track, so the far end's first packet already carries our audio.
+ *   When the browser would first ask the user (see `microphone-permission.ts`), capture comes first;
+ * - **gathering starts when the peer connection is made** (`iceCandidatePoolSize`), and stops as soon
+ *   as the candidates that matter are in (see `ice-gathering.ts`), instead of when the browser has
+ *   heard from every server;
+ * - an incoming call's offer can be applied while it rings ({@link prepareRemoteOffer});
  * - codec preferences are set on the transceivers right before each offer or answer is created;
- * - ICE gathering stops as soon as the candidates that matter are in (see `ice-gathering.ts`),
- *   instead of when the browser has heard from every server;
- * - capture uses the user's devices and processing choices.
+ * - capture uses the user's devices and processing choices, and can start muted (see
+ *   {@link RinglineSessionDescriptionHandlerOptions.captureMuted}).
  */
 export class RinglineSessionDescriptionHandler extends SessionDescriptionHandler {
-  private gathered: { type: IceCandidateType; at: number }[] = [];
+  /** Our candidates so far, each with the ICE username fragment (gathering round) it belongs to. */
+  private readonly gathered: { type: IceCandidateType; at: number; ufrag: string | null }[] = [];
   private gatheringTimer: ReturnType<typeof setTimeout> | undefined;
+  /** When the candidate pool started asking the STUN/TURN servers: when the peer connection was made. */
+  private readonly createdAt = performance.now();
+
+  /** The sender each kind of our media goes out on, chosen by the first offer or answer. */
+  private readonly senders = new Map<MediaKind, RTCRtpSender>();
+  /** Captured tracks whose sender does not exist yet (the offer or answer that makes it is to come). */
+  private readonly unattached = new Map<MediaKind, MediaStreamTrack>();
+  /** Kinds captured or being captured; SIP.js asks again at each offer/answer. */
+  private readonly capturing = new Set<MediaKind>();
+  private closed = false;
+  private readonly firstCapture = deferred();
+  /** The incoming call's offer, applied while it rang; SIP.js sets it again when the call is answered. */
+  private preparedRemoteOffer: { sdp: string; applied: Promise<void> } | undefined;
+  /** Our answer to it, created while it rang; used if nothing it depends on changed by the answer. */
+  private preparedAnswer: Promise<PreparedAnswer | undefined> | undefined;
+  /** An outgoing call's offer, set before the call was placed ({@link prepareLocalOffer}). */
+  private preparedOffer: Promise<boolean> | undefined;
 
   constructor(
     logger: ConstructorParameters<typeof SessionDescriptionHandler>[0],
@@ -45,23 +95,41 @@ export class RinglineSessionDescriptionHandler extends SessionDescriptionHandler
   ) {
     super(
       logger,
-      (constraints) => navigator.mediaDevices.getUserMedia(negotiation.captureConstraints(constraints)),
+      async (constraints, _handler, options?: RinglineSessionDescriptionHandlerOptions) => {
+        const wanted = negotiation.captureConstraints(constraints);
+        const stream = await (negotiation.capture
+          ? negotiation.capture(wanted)
+          : navigator.mediaDevices.getUserMedia(wanted));
+        if (options?.captureMuted) for (const track of stream.getAudioTracks()) track.enabled = false;
+        return stream;
+      },
       {
         iceGatheringTimeout: ICE_GATHERING_CAP_MS,
         peerConnectionConfiguration: {
           ...defaultPeerConnectionConfiguration(),
           iceServers: negotiation.iceServers,
           iceTransportPolicy: negotiation.iceTransportPolicy,
+          // Gather now, not at setLocalDescription: host candidates, the STUN answer and the TURN
+          // allocation are ready by the time the SDP is made (for an incoming call, while it rings).
+          iceCandidatePoolSize: 1,
+          ...withCertificate(dtlsCertificate()),
         },
       },
     );
-    // SIP.js uses the `on…` handler properties itself; listeners leave them alone.
-    const peerConnection = this.peerConnection;
-    peerConnection?.addEventListener('icecandidate', (event) => this.onCandidate(event.candidate));
-    peerConnection?.addEventListener('icegatheringstatechange', () => {
-      // A new gathering round (the first offer or answer, or an ICE restart): count afresh.
-      if (peerConnection.iceGatheringState === 'gathering') this.gathered = [];
-    });
+    // Nobody may be listening yet (the call ends before it captures): never an unhandled rejection.
+    this.firstCapture.promise.catch(() => undefined);
+    // SIP.js uses the `on…` handler properties itself; listeners leave them alone. No closure here may
+    // capture the peer connection: closures made in one scope share its variables, so the capture
+    // factory above would keep the closed connection (and its listeners) alive as long as this handler.
+    this.peerConnection?.addEventListener('icecandidate', (event) => this.onCandidate(event.candidate));
+  }
+
+  /**
+   * Settles once our first captured media is on the call (or known to be refused): a call whose
+   * offer or answer went out before capture must end when capture fails.
+   */
+  get localMedia(): Promise<void> {
+    return this.firstCapture.promise;
   }
 
   /** The camera the user chose (device and nothing else), for video added during a call. */
@@ -69,10 +137,125 @@ export class RinglineSessionDescriptionHandler extends SessionDescriptionHandler
     return this.negotiation.captureConstraints({ video: true }).video ?? true;
   }
 
-  protected override createLocalOfferOrAnswer(
+  /**
+   * Applies an incoming call's offer while it rings: the answer later only has to be created.
+   * Nothing is captured and nothing reaches the caller (a remote description alone starts no ICE
+   * checks). When the call is answered, SIP.js sets the same offer again and this one is used.
+   */
+  prepareRemoteOffer(sdp: string): Promise<void> {
+    const applied = this.setRemoteSessionDescription({ type: 'offer', sdp });
+    this.preparedRemoteOffer = { sdp, applied };
+    this.preparedAnswer = applied.then(
+      () => this.createAnswerAhead(),
+      () => undefined,
+    );
+    return applied;
+  }
+
+  /**
+   * Makes and sets an outgoing audio call's offer before the call is placed (the user is entering
+   * the number): the INVITE can then leave the moment they dial, with the candidates gathered
+   * meanwhile. Nothing is captured and nothing is sent; SIP.js's first offer takes this one.
+   */
+  prepareLocalOffer(): Promise<boolean> {
+    this.preparedOffer = (async () => {
+      const peerConnection = this.peerConnection;
+      if (!peerConnection || peerConnection.signalingState !== 'stable') return false;
+      this.chooseSenders(peerConnection, ['audio']);
+      applyCodecPreferences(peerConnection, this.negotiation.codecs);
+      await peerConnection.setLocalDescription(await peerConnection.createOffer());
+      return true;
+    })().catch(() => false);
+    return this.preparedOffer;
+  }
+
+  override async getDescription(
+    options?: SessionDescriptionHandlerOptions,
+    modifiers?: Parameters<SessionDescriptionHandler['getDescription']>[1],
+  ): Promise<BodyAndContentType> {
+    const prepared = await this.preparedOffer;
+    this.preparedOffer = undefined;
+    const peerConnection = this.peerConnection;
+    if (prepared && peerConnection?.signalingState === 'have-local-offer') {
+      // Only an audio call takes the prepared offer as it is (a video call adds its video first).
+      const asPrepared =
+        !modifiers?.length &&
+        !options?.offerOptions?.iceRestart &&
+        !options?.constraints?.video &&
+        peerConnection.getTransceivers().length === 1;
+      if (asPrepared) {
+        await this.getLocalMediaStream(options);
+        await this.waitForIceGatheringComplete(false, ICE_GATHERING_CAP_MS);
+        const description = peerConnection.localDescription;
+        if (!description) throw new Error('Failed to get local session description');
+        return { body: description.sdp, contentType: 'application/sdp' };
+      }
+      await peerConnection.setLocalDescription({ type: 'rollback' });
+    }
+    return super.getDescription(options, modifiers);
+  }
+
+  override setDescription(
+    sdp: string,
+    options?: SessionDescriptionHandlerOptions,
+    modifiers?: Parameters<SessionDescriptionHandler['setDescription']>[2],
+  ): Promise<void> {
+    const prepared = this.preparedRemoteOffer;
+    this.preparedRemoteOffer = undefined;
+    if (prepared?.sdp === sdp && !modifiers?.length) {
+      // Applied while ringing; should that have failed, applying it again reports why.
+      return prepared.applied.then(
+        () => this.getLocalMediaStream(options),
+        () => super.setDescription(sdp, options, modifiers),
+      );
+    }
+    return super.setDescription(sdp, options, modifiers);
+  }
+
+  /**
+   * Starts capturing what SIP.js asks for (it asks at every offer and answer; only new kinds are
+   * captured, as SIP.js ignores "downgrades" too). Resolves at once unless the browser may ask the
+   * user first: the tracks go onto the call when they come (see {@link attach}).
+   */
+  protected override getLocalMediaStream(options?: SessionDescriptionHandlerOptions): Promise<void> {
+    if (!this.peerConnection) return Promise.reject(new Error('Peer connection closed.'));
+    const requested = options?.constraints ?? { audio: true };
+    const kinds = (['audio', 'video'] as const).filter((kind) => requested[kind]);
+    const fresh = kinds.filter((kind) => !this.capturing.has(kind));
+    if (fresh.length === 0) return Promise.resolve();
+    for (const kind of fresh) this.capturing.add(kind);
+    const constraints = { audio: fresh.includes('audio'), video: fresh.includes('video') };
+    const capture = this.mediaStreamFactory(constraints, this, options).then((stream) =>
+      this.useCapturedStream(stream),
+    );
+    capture.then(this.firstCapture.resolve, this.firstCapture.reject);
+    // The camera has a permission of its own, not followed here: a capture with video may ask.
+    const mayAsk =
+      fresh.includes('video') ||
+      (this.negotiation.captureMayAsk ? this.negotiation.captureMayAsk() : !microphoneGranted());
+    return mayAsk ? capture : Promise.resolve();
+  }
+
+  /**
+   * Sets our captured tracks: each goes onto its kind's sender with `replaceTrack` (the previous
+   * track is stopped), or waits for the offer or answer that makes the sender. Also used when the
+   * user switches devices mid-call ({@link replaceLocalMedia}).
+   */
+  protected override setLocalMediaStream(stream: MediaStream): Promise<void> {
+    return this.useCapturedStream(stream);
+  }
+
+  protected override async createLocalOfferOrAnswer(
     options?: SessionDescriptionHandlerOptions,
   ): Promise<RTCSessionDescriptionInit> {
-    if (this.peerConnection) applyCodecPreferences(this.peerConnection, this.negotiation.codecs);
+    const peerConnection = this.peerConnection;
+    if (!peerConnection) return super.createLocalOfferOrAnswer(options);
+    this.chooseSenders(peerConnection, this.capturing);
+    const prepared = await this.preparedAnswer;
+    this.preparedAnswer = undefined;
+    // Made for the same offer, transceivers and directions: the answer would come out the same.
+    if (prepared && prepared.state === answerState(peerConnection)) return prepared.answer;
+    applyCodecPreferences(peerConnection, this.negotiation.codecs);
     return super.createLocalOfferOrAnswer(options);
   }
 
@@ -82,9 +265,6 @@ export class RinglineSessionDescriptionHandler extends SessionDescriptionHandler
    */
   protected override waitForIceGatheringComplete(restart = false, timeout = 0): Promise<void> {
     const waiting = super.waitForIceGatheringComplete(restart, timeout);
-    // An ICE restart's candidates come after this (their events are tasks, this runs in the same one
-    // as setLocalDescription's resolution): the old round's must not count.
-    if (restart) this.gathered = [];
     this.checkCandidates();
     return waiting;
   }
@@ -98,43 +278,229 @@ export class RinglineSessionDescriptionHandler extends SessionDescriptionHandler
   }
 
   override close(): void {
+    this.closed = true;
     clearTimeout(this.gatheringTimer);
+    for (const track of this.unattached.values()) track.stop();
+    this.unattached.clear();
+    this.firstCapture.reject(new Error('the call ended before its media was captured'));
     super.close();
+  }
+
+  /**
+   * Creates the answer to the prepared offer as answering would: audio to be sent and received
+   * (SIP.js answers an offer's direction with it), on the offered transceiver, codecs in our order.
+   * Creating it sends nothing; it is set (and ICE starts) only when the user answers.
+   */
+  private async createAnswerAhead(): Promise<PreparedAnswer | undefined> {
+    const peerConnection = this.peerConnection;
+    if (!peerConnection || peerConnection.signalingState !== 'have-remote-offer') return undefined;
+    try {
+      await this.updateDirection({});
+      this.chooseSenders(peerConnection, ['audio']);
+      applyCodecPreferences(peerConnection, this.negotiation.codecs);
+      const answer = await peerConnection.createAnswer();
+      return { answer, state: answerState(peerConnection) };
+    } catch {
+      // Answering creates it then, and reports what is wrong.
+      return undefined;
+    }
+  }
+
+  /**
+   * Picks the transceiver each of `kinds` is sent on, once per kind: in an answer, the one the
+   * offer made; in an offer, one added now (or one added for us before, such as the audio
+   * transceiver a video call adds first so that audio stays the first m-line).
+   */
+  private chooseSenders(peerConnection: RTCPeerConnection, kinds: Iterable<MediaKind>): void {
+    for (const kind of kinds) {
+      if (this.senders.has(kind)) continue;
+      const free = peerConnection
+        .getTransceivers()
+        .find(
+          (transceiver) =>
+            transceiver.receiver.track.kind === kind &&
+            transceiver.direction !== 'stopped' &&
+            transceiver.currentDirection !== 'stopped' &&
+            transceiver.sender.track === null,
+        );
+      const transceiver =
+        free ??
+        (peerConnection.signalingState === 'stable'
+          ? peerConnection.addTransceiver(kind, { direction: 'sendrecv' })
+          : undefined);
+      // An answer to an offer without this kind of stream: there is nothing to send it on.
+      if (!transceiver) continue;
+      // a=msid names our stream, as addTrack(track, stream) would.
+      transceiver.sender.setStreams(this.localMediaStream);
+      this.senders.set(kind, transceiver.sender);
+      const waiting = this.unattached.get(kind);
+      if (waiting) {
+        this.unattached.delete(kind);
+        void this.attach(kind, waiting);
+      }
+    }
+  }
+
+  private async useCapturedStream(stream: MediaStream): Promise<void> {
+    const tracks = [stream.getAudioTracks()[0], stream.getVideoTracks()[0]];
+    await Promise.all(
+      tracks.map((track) => (track ? this.attach(track.kind as MediaKind, track) : undefined)),
+    );
+  }
+
+  /** Puts `track` on its kind's sender, or keeps it until the sender exists. */
+  private async attach(kind: MediaKind, track: MediaStreamTrack): Promise<void> {
+    if (this.closed) {
+      // Captured after the call ended (declined, cancelled, hung up): the device goes off at once.
+      track.stop();
+      return;
+    }
+    const sender = this.senders.get(kind);
+    if (!sender) {
+      this.unattached.get(kind)?.stop();
+      this.unattached.set(kind, track);
+      return;
+    }
+    await sender.replaceTrack(track);
+    const local = this.localMediaStream;
+    for (const old of local.getTracks()) {
+      if (old.kind !== kind || old === track) continue;
+      old.stop();
+      local.removeTrack(old);
+      local.dispatchEvent(new MediaStreamTrackEvent('removetrack', { track: old }));
+    }
+    if (!local.getTrackById(track.id)) {
+      local.addTrack(track);
+      local.dispatchEvent(new MediaStreamTrackEvent('addtrack', { track }));
+    }
+    // The call may have ended while replaceTrack ran.
+    if (this.closed) track.stop();
   }
 
   private onCandidate(candidate: RTCIceCandidate | null): void {
     const type = candidate ? candidateType(candidate) : undefined;
-    if (!type) return;
-    this.gathered.push({ type, at: performance.now() });
+    if (!candidate || !type) return;
+    this.gathered.push({ type, at: performance.now(), ufrag: candidate.usernameFragment });
     this.checkCandidates();
   }
 
-  /** Ends the wait when enough candidates are in; re-checks when the server wait runs out. */
+  /**
+   * Ends the wait when enough candidates of the current round are in; re-checks when the server wait
+   * runs out. The round is the local description's ICE username fragment: an ICE restart (ours or
+   * the far end's) starts a new one, whose candidates come after the description is set, while the
+   * first round's come from the pool, sometimes before Chromium reports that gathering started.
+   */
   private checkCandidates(): void {
-    const firstHost = this.gathered.find((c) => c.type === 'host')?.at;
-    const sinceHost = firstHost === undefined ? undefined : performance.now() - firstHost;
-    const types = this.gathered.map((c) => c.type);
+    const ufrag = /^a=ice-ufrag:(\S+)/m.exec(this.peerConnection?.localDescription?.sdp ?? '')?.[1];
+    const round = this.gathered.filter((c) => ufrag === undefined || c.ufrag === null || c.ufrag === ufrag);
+    const [first] = this.gathered;
+    const [roundFirst] = round;
+    // The first round's servers were asked when the pool started; a later round's with its first candidate.
+    const asked = roundFirst && (roundFirst.ufrag === first?.ufrag ? this.createdAt : roundFirst.at);
+    const sinceAsked = asked === undefined ? undefined : performance.now() - asked;
+    const types = round.map((c) => c.type);
     clearTimeout(this.gatheringTimer);
-    if (enoughCandidates(this.plan, types, sinceHost)) {
+    if (enoughCandidates(this.plan, types, sinceAsked)) {
       // Resolves SIP.js's wait (a no-op when nothing waits): the SDP then carries what we have.
       this.iceGatheringComplete();
       return;
     }
-    if (sinceHost !== undefined && this.plan.reflexive) {
-      this.gatheringTimer = setTimeout(() => this.checkCandidates(), 50);
+    if (sinceAsked !== undefined && types.includes('host') && this.plan.reflexive && !this.closed) {
+      const left = serverCandidateWait(this.plan) - sinceAsked;
+      this.gatheringTimer = setTimeout(() => this.checkCandidates(), Math.max(0, left));
     }
   }
 }
 
-/** A SIP.js factory making {@link RinglineSessionDescriptionHandler}s for one account. */
-export function ringlineSessionDescriptionHandlerFactory(
-  negotiation: MediaNegotiation,
-): SessionDescriptionHandlerFactory {
-  const plan = iceGatheringPlan(negotiation.iceServers, negotiation.iceTransportPolicy);
-  return (session: Session) =>
-    new RinglineSessionDescriptionHandler(
-      session.userAgent.getLogger('sip.SessionDescriptionHandler'),
-      negotiation,
-      plan,
+/** An answer made ahead, and what it was made from. */
+interface PreparedAnswer {
+  answer: RTCSessionDescriptionInit;
+  state: string;
+}
+
+/** What an answer depends on: the offer, and each transceiver's direction and sender. */
+function answerState(peerConnection: RTCPeerConnection): string {
+  const transceivers = peerConnection
+    .getTransceivers()
+    .map((t) => `${t.mid ?? '-'} ${t.direction} ${t.receiver.track.kind} ${t.sender.track?.id ?? ''}`);
+  return [peerConnection.signalingState, peerConnection.remoteDescription?.sdp, ...transceivers].join('\n');
+}
+
+function withCertificate(certificate: RTCCertificate | undefined): Pick<RTCConfiguration, 'certificates'> {
+  return certificate ? { certificates: [certificate] } : {};
+}
+
+interface Deferred {
+  promise: Promise<void>;
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+function deferred(): Deferred {
+  let resolve: () => void = () => undefined;
+  let reject: (error: unknown) => void = () => undefined;
+  const promise = new Promise<void>((ok, fail) => {
+    resolve = ok;
+    reject = fail;
+  });
+  return { promise, resolve, reject };
+}
+
+/**
+ * Makes the {@link RinglineSessionDescriptionHandler}s of one account. SIP.js calls {@link create}
+ * when a call needs one; {@link prepare} makes an incoming call's handler earlier, while it rings
+ * (see `answer-prework.ts`), and SIP.js is handed that one when the call is answered.
+ */
+export class RinglineSessionDescriptionHandlerFactory {
+  private readonly plan: IceGatheringPlan;
+  private readonly prepared = new WeakMap<Session, RinglineSessionDescriptionHandler>();
+
+  constructor(private readonly negotiation: MediaNegotiation) {
+    this.plan = iceGatheringPlan(negotiation.iceServers, negotiation.iceTransportPolicy);
+    watchMicrophonePermission();
+    prepareDtlsCertificate();
+  }
+
+  /** For SIP.js's `sessionDescriptionHandlerFactory` option. */
+  readonly create: SessionDescriptionHandlerFactory = (session) => {
+    const prepared = this.prepared.get(session);
+    if (prepared) {
+      this.prepared.delete(session);
+      return prepared;
+    }
+    return this.make(session.userAgent);
+  };
+
+  /** A handler for a call not placed yet (see {@link RinglineSessionDescriptionHandler.prepareLocalOffer}). */
+  ahead(userAgent: UserAgent): RinglineSessionDescriptionHandler {
+    return this.make(userAgent);
+  }
+
+  /**
+   * Makes `session`'s handler before SIP.js asks for it, or hands it one made {@link ahead}. Until
+   * SIP.js takes it ({@link isPrepared} turns false), closing it is the caller's job.
+   */
+  prepare(session: Session, handler = this.make(session.userAgent)): RinglineSessionDescriptionHandler {
+    this.prepared.set(session, handler);
+    return handler;
+  }
+
+  /** Whether `session` has a prepared handler that SIP.js has not taken. */
+  isPrepared(session: Session): boolean {
+    return this.prepared.has(session);
+  }
+
+  /** Drops a prepared handler SIP.js never took (the call ended while ringing) and closes it. */
+  discard(session: Session): void {
+    this.prepared.get(session)?.close();
+    this.prepared.delete(session);
+  }
+
+  private make(userAgent: UserAgent): RinglineSessionDescriptionHandler {
+    return new RinglineSessionDescriptionHandler(
+      userAgent.getLogger('sip.SessionDescriptionHandler'),
+      this.negotiation,
+      this.plan,
     );
+  }
 }

@@ -41,9 +41,14 @@ export class SipLog {
     this.note(appLevelOf(level), `${category}: ${content}`);
   }
 
+  /** `text` with this account's credentials removed, exactly as a log line would be (any level). */
+  redact(text: string): string {
+    return redact(text, this.secrets);
+  }
+
   /** Our own messages about the account's SIP traffic, through the same filter and redaction. */
   note(level: AppLogLevel, message: string): void {
     if (SEVERITY[level] > SEVERITY[this.level]) return;
-    this.sink(level, redact(message, this.secrets));
+    this.sink(level, this.redact(message));
   }
 }

@@ -43,7 +43,21 @@ export type RegistrationErrorKind =
   | 'timeout'
   | 'server-error'
   | 'password-needed'
-  | 'rejected';
+  | 'rejected'
+  // Direct (UDP/TCP/TLS) accounts: why the gateway could not connect to the server.
+  /** The server's name does not resolve (NAPTR, SRV, A/AAAA). */
+  | 'server-not-found'
+  /** Nothing answers at the server's address and port (refused, no route, no SIP answer). */
+  | 'no-answer'
+  | 'connect-timeout'
+  /** TLS: the server's certificate was refused (the certificate notice says which and why). */
+  | 'certificate'
+  /** The gateway itself is missing (a browser page not opened from `npm run web`, or the service stopped). */
+  | 'gateway-unavailable'
+  /** The server asked for is not one of the account's (it changed since this phone was set up). */
+  | 'not-allowed'
+  /** The WebSocket server's port is one browsers refuse (`net::ERR_UNSAFE_PORT`): never tried. */
+  | 'unsafe-port';
 
 export interface RegistrationError {
   kind: RegistrationErrorKind;

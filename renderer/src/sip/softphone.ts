@@ -3,13 +3,17 @@ import type { CallVideoStreams } from './call-video';
 import type { CallSnapshot, DtmfMode } from './call-state';
 import { CallQualityWatch, type CallQualitySnapshot } from './call-quality';
 import type { AudioMediaStats } from './media-stats';
-import { resolveDialTarget, type DialTargetError } from './dial-target';
-import { Phone, type PhoneConfig, type PhoneDelegate } from './phone';
+import type { DialTarget, DialTargetError } from './dial-target';
+import type { Phone, PhoneConfig, PhoneDelegate } from './phone';
+import type * as EngineModule from './engine';
 import type { AppLogLevel } from './sip-log';
 import type { MessageSendOutcome } from './text-messages';
 import { ConferenceMixer } from '../audio/conference-mixer';
 import { CallRecorder, recordingFileName } from '../audio/call-recorder';
 import type { OwnStatus } from '../presence/presence-agent';
+
+type Engine = typeof EngineModule;
+const loadEngine = (): Promise<Engine> => import('./engine');
 
 export type DialOutcome =
   { ok: true; callId: string } | { ok: false; error: DialTargetError | 'no-account' | 'nothing-to-pick-up' };
@@ -37,6 +41,8 @@ export interface SoftphoneDelegate extends PhoneDelegate {
  */
 export class Softphone {
   private readonly phones = new Map<string, Phone>();
+  /** SIP.js and everything built on it: loaded with the first account that connects (see `engine.ts`). */
+  private engine: Engine | undefined;
   private readonly conferences = new Map<string, ConferenceMixer>();
   private readonly recorders = new Map<string, { recorder: CallRecorder; remoteNumber: string }>();
   private readonly engineDelegate: PhoneDelegate;
@@ -59,6 +65,7 @@ export class Softphone {
       },
       onTransferredCall: (referrerId) => void this.findCall(referrerId)?.setHeld(true),
       onLog: (level, message) => delegate.onLog?.(level, message),
+      onSipMessage: (message) => delegate.onSipMessage?.(message),
       onMessage: (message) => delegate.onMessage?.(message),
       onPresence: (event) => delegate.onPresence?.(event),
     };
@@ -66,10 +73,24 @@ export class Softphone {
 
   /** (Re)connects an account with fresh settings; an existing phone for it is stopped first. */
   async connect(config: PhoneConfig): Promise<void> {
+    const engine = await this.loadEngine();
     await this.disconnect(config.accountId);
-    const phone = new Phone(config, this.engineDelegate, this.logLevel);
+    const phone = new engine.Phone(config, this.engineDelegate, this.logLevel);
     this.phones.set(config.accountId, phone);
     await phone.start();
+  }
+
+  /** Loads the SIP stack ahead of the first connect (idle time after the first screen). */
+  async loadEngine(): Promise<Engine> {
+    this.engine ??= await loadEngine();
+    return this.engine;
+  }
+
+  /** Reads dialled input as a SIP URI; only asked once an account's phone (so the engine) exists. */
+  private resolve(input: string, phone: Phone): DialTarget {
+    return this.engine
+      ? this.engine.resolveDialTarget(input, phone.dialContext)
+      : { ok: false, error: 'invalid' };
   }
 
   /** How much the SIP engine logs, for every account (debug: the SIP traffic, redacted). */
@@ -108,7 +129,7 @@ export class Softphone {
     const phone = this.phones.get(accountId);
     if (!phone) return;
     const uris = entries.flatMap((entry) => {
-      const target = resolveDialTarget(entry, phone.dialContext);
+      const target = this.resolve(entry, phone);
       return target.ok ? [target.uri] : [];
     });
     phone.presence.watchLines([...new Set(uris)]);
@@ -131,11 +152,16 @@ export class Softphone {
     return call ? { ok: true, callId: call.id } : { ok: false, error: 'nothing-to-pick-up' };
   }
 
+  /** The user is entering a number to call on this account: its next call is made ready (see `Phone.prepareDial`). */
+  prepareDial(accountId: string): void {
+    this.phones.get(accountId)?.prepareDial();
+  }
+
   /** Places a call (a video call when asked); calls already connected are held first, like picking up a new line. */
   dial(accountId: string, input: string, withVideo = false): DialOutcome {
     const phone = this.phones.get(accountId);
     if (!phone) return { ok: false, error: 'no-account' };
-    const target = resolveDialTarget(input, phone.dialContext);
+    const target = this.resolve(input, phone);
     if (!target.ok) return { ok: false, error: target.error };
     void this.holdAllExcept(undefined);
     return { ok: true, callId: phone.dial(target.uri, withVideo).id };
@@ -164,7 +190,7 @@ export class Softphone {
   ): { ok: true; uri: string } | { ok: false; error: DialTargetError | 'no-account' } {
     const phone = this.phones.get(accountId);
     if (!phone) return { ok: false, error: 'no-account' };
-    const target = resolveDialTarget(input, phone.dialContext);
+    const target = this.resolve(input, phone);
     return target.ok ? { ok: true, uri: target.uri } : target;
   }
 
@@ -192,7 +218,7 @@ export class Softphone {
     const call = this.findCall(callId);
     const phone = call && this.phones.get(call.current().accountId);
     if (!call || !phone) return { ok: false, error: 'no-account' };
-    const target = resolveDialTarget(input, phone.dialContext);
+    const target = this.resolve(input, phone);
     if (!target.ok) return { ok: false, error: target.error };
     await call.forward(target.uri);
     return { ok: true, callId };
@@ -246,7 +272,7 @@ export class Softphone {
     const call = this.findCall(callId);
     const phone = call && this.phones.get(call.current().accountId);
     if (!call || !phone) return { ok: false, error: 'no-account' };
-    const target = resolveDialTarget(input, phone.dialContext);
+    const target = this.resolve(input, phone);
     if (!target.ok) return { ok: false, error: target.error };
     await call.transfer(target.uri);
     return { ok: true, callId };

@@ -13,12 +13,6 @@ import { Messager, type Message, type URI, type UserAgent } from 'sip.js';
  */
 
 /**
- * Longest text we send, in UTF-8 bytes. RFC 3428 §7: a MESSAGE outside a media session must not
- * exceed 1300 bytes unless the path is known to handle more (the proxy may relay it over UDP).
- */
-export const MAX_OUTGOING_MESSAGE_BYTES = 1300;
-
-/**
  * Longest text we keep from a received MESSAGE, in characters; the rest is dropped and counted so
  * the thread can say so. Bounds what one request can make us store and render.
  */
@@ -49,11 +43,6 @@ export type MessageSendOutcome =
 /** `text/plain`, with or without parameters such as `charset=UTF-8`; case-insensitive (RFC 2045 §5.1). */
 export function isPlainText(contentType: string | undefined): boolean {
   return (contentType ?? '').split(';')[0]?.trim().toLowerCase() === 'text/plain';
-}
-
-/** Size of `text` in UTF-8 bytes, as it goes on the wire. */
-export function utf8Bytes(text: string): number {
-  return new TextEncoder().encode(text).byteLength;
 }
 
 /** Sends `text` to `target`; `onOutcome` is called exactly once. */

@@ -1,53 +1,72 @@
 import { defineStore } from 'pinia';
-import { computed, ref } from 'vue';
-import { isSupportedCountry } from 'libphonenumber-js';
-import { CallerIdIndex, ContactBook, searchContacts } from '../contacts/contact-book';
+import { computed, ref, shallowRef } from 'vue';
+import type { ContactBook } from '../contacts/contact-book';
 import type { Contact, ContactDraft } from '../contacts/contact';
-import { formatVCards, parseVCards, type VCardProblem } from '../contacts/vcard';
+import type { VCardProblem } from '../contacts/vcard';
+import type * as ContactsEngineModule from '../contacts/contacts-engine';
 import { useAccountsStore } from './accounts';
+
+type ContactsEngine = typeof ContactsEngineModule;
 
 /** The address book: contacts, favourites, dial-by-name search and caller ID. */
 export const useContactsStore = defineStore('contacts', () => {
-  const book = new ContactBook();
   const accounts = useAccountsStore();
+  /** Loaded by {@link load}: until then there are no contacts to match or search. */
+  const engine = shallowRef<ContactsEngine | undefined>();
+  let book: ContactBook | undefined;
+
+  async function openBook(): Promise<ContactBook> {
+    engine.value ??= await import('../contacts/contacts-engine');
+    book ??= new engine.value.ContactBook();
+    return book;
+  }
   const contacts = ref<Contact[]>([]);
   const lastImport = ref<{ imported: number; problems: VCardProblem[] } | undefined>();
 
   const favourites = computed(() => contacts.value.filter((c) => c.favourite));
   const callerId = computed(() => {
     const country = accounts.accounts.find((a) => a.defaultCountry)?.defaultCountry;
-    return new CallerIdIndex(contacts.value, country && isSupportedCountry(country) ? country : undefined);
+    const loaded = engine.value;
+    return loaded
+      ? new loaded.CallerIdIndex(
+          contacts.value,
+          country && loaded.isSupportedCountry(country) ? country : undefined,
+        )
+      : undefined;
   });
 
   async function load(): Promise<void> {
-    contacts.value = await book.all();
+    contacts.value = await (await openBook()).all();
   }
 
   async function save(contact: Contact | ContactDraft): Promise<void> {
-    if ('id' in contact) await book.update(contact);
-    else await book.add(contact);
+    const opened = await openBook();
+    if ('id' in contact) await opened.update(contact);
+    else await opened.add(contact);
     await load();
   }
 
   async function remove(id: string): Promise<void> {
-    await book.remove(id);
+    await (await openBook()).remove(id);
     await load();
   }
 
   async function importVCards(text: string): Promise<void> {
+    const { parseVCards } = await import('../contacts/vcard');
     const { contacts: drafts, problems } = parseVCards(text);
-    const imported = drafts.length > 0 ? await book.addMany(drafts) : 0;
+    const imported = drafts.length > 0 ? await (await openBook()).addMany(drafts) : 0;
     lastImport.value = { imported, problems };
     await load();
   }
 
-  function exportVCards(): string {
+  async function exportVCards(): Promise<string> {
+    const { formatVCards } = await import('../contacts/vcard');
     return formatVCards(contacts.value);
   }
 
   /** The contact's name for a caller or history entry, when the number matches one. */
   function nameFor(numberOrUri: string): string | undefined {
-    return callerId.value.lookup(numberOrUri)?.name;
+    return callerId.value?.lookup(numberOrUri)?.name;
   }
 
   return {
@@ -60,6 +79,6 @@ export const useContactsStore = defineStore('contacts', () => {
     importVCards,
     exportVCards,
     nameFor,
-    search: (query: string) => searchContacts(contacts.value, query),
+    search: (query: string) => engine.value?.searchContacts(contacts.value, query) ?? [],
   };
 });

@@ -1,86 +1,128 @@
 import { defineStore } from 'pinia';
 import { ref, shallowRef, watch } from 'vue';
-import {
-  CallHistory,
-  historyCsv,
-  historyMatcher,
-  type CallHistoryEntry,
-  type HistoryRecording,
-  type HistoryFilter,
-} from '../history/call-history';
+import type { CallHistory, CallHistoryEntry, HistoryFilter, HistoryRecording } from '../history/call-history';
+import type { HistoryPager } from '../history/history-pager';
 import type { CallSnapshot } from '../sip/call-state';
 
-const FIRST_PAGE = 100;
+/** Entries read at a time: the first page fills the screen; the next ones come as the list scrolls. */
+const PAGE = 100;
 /** How many of the newest calls the phone view lists under the dial pad. */
 const RECENT_ON_PHONE = 5;
 
-/** Call history from IndexedDB: the filtered list, and the missed-call badge (missed calls not yet seen). */
+/**
+ * Call history from IndexedDB: the filtered list, read a page at a time while its view is open, and the
+ * missed-call badge (missed calls not yet seen). Nothing here ever reads the whole history.
+ */
 export const useHistoryStore = defineStore('history', () => {
-  const db = new CallHistory();
+  let opened: Promise<CallHistory> | undefined;
+  /** The database and its search code are loaded with the first use, not with the first screen. */
+  const database = (): Promise<CallHistory> =>
+    (opened ??= import('../history/call-history').then(({ CallHistory }) => new CallHistory()));
   const filter = ref<HistoryFilter>({});
-  // shallowRef: 100,000 entries are replaced whole, never edited in place, so no deep proxies.
+  // shallowRef: pages are appended by replacing the array, never by editing entries in place.
   const entries = shallowRef<CallHistoryEntry[]>([]);
   const unseenMissed = ref(0);
   const lastMissed = ref<CallHistoryEntry | undefined>();
-  /** The newest calls, for the phone view: read by index, so cheap at 100,000 entries too. */
-  const recent = shallowRef<CallHistoryEntry[]>([]);
-  /** The list is read only while the history view is open: start-up never scans 100,000 entries. */
+  /** The newest calls, for the phone view: the first page of the unfiltered list, cheap at 100,000 entries. */
+  const recentOnPhone = shallowRef<CallHistoryEntry[]>([]);
+  /** The list is read only while the history view is open. */
   const listing = ref(false);
-  /** The list has been read at least once since the view opened (until then, "no calls" would be a lie). */
+  /** The first page of the current list is in (until then, "no calls" would be a lie). */
   const listLoaded = ref(false);
-  /** True until the whole list is in memory (the first page shows before): `aria-busy` for the list. */
+  /** A page is being read: `aria-busy` for the list. */
   const listBusy = ref(false);
-  let generation = 0;
+  const listComplete = ref(false);
+  let pager: HistoryPager | undefined;
 
-  async function refresh(): Promise<void> {
-    everything = undefined;
-    const [unseen, latest, newest] = await Promise.all([
-      db.unseenMissed(),
-      db.latestUnseenMissed(),
-      db.recent(RECENT_ON_PHONE),
-    ]);
-    unseenMissed.value = unseen;
-    lastMissed.value = latest;
-    recent.value = newest;
-    if (listing.value) await loadEntries();
+  /** The latest calls, newest first, whatever the view's filter. */
+  async function latest(limit: number): Promise<CallHistoryEntry[]> {
+    const newest = (await database()).pager();
+    try {
+      return await newest.next(limit);
+    } finally {
+      newest.close();
+    }
   }
 
-  /** Every entry, newest first, read once per change: filters then run in memory (ms at 100,000). */
-  let everything: Promise<CallHistoryEntry[]> | undefined;
+  /** The missed-call badge and the phone's recent calls. */
+  async function refreshSummary(): Promise<void> {
+    const db = await database();
+    const [unseen, latestMissed, newest] = await Promise.all([
+      db.unseenMissed(),
+      db.latestUnseenMissed(),
+      latest(RECENT_ON_PHONE),
+    ]);
+    unseenMissed.value = unseen;
+    lastMissed.value = latestMissed;
+    recentOnPhone.value = newest;
+  }
 
-  async function loadEntries(): Promise<void> {
-    // A slow read must not overwrite the result of a newer one.
-    const mine = ++generation;
-    if (everything === undefined) {
-      listBusy.value = true;
-      // First what fills the screen; only then the whole list (reading it blocks the page for a moment).
-      const loading = db.query(filter.value, FIRST_PAGE).then((first) => {
-        if (mine === generation) {
-          entries.value = first;
-          listLoaded.value = true;
-        }
-        return db.all();
-      });
-      everything = loading;
-      await loading.catch(() => undefined);
+  /** The badge, and the list from its first page when the view is open. */
+  async function refresh(): Promise<void> {
+    await Promise.all([refreshSummary(), listing.value ? restartList() : undefined]);
+  }
+
+  async function readPage(mine: HistoryPager): Promise<void> {
+    listBusy.value = true;
+    try {
+      const page = await mine.next(PAGE);
+      // A filter changed while this page was read: its list has replaced this one.
+      if (mine !== pager) return;
+      entries.value = listLoaded.value ? [...entries.value, ...page] : page;
+      listLoaded.value = true;
+      listComplete.value = mine.done;
+    } finally {
+      if (mine === pager) listBusy.value = false;
     }
-    const all = await everything;
-    if (mine !== generation) return;
-    entries.value = all.filter(historyMatcher(filter.value));
-    listLoaded.value = true;
-    listBusy.value = false;
+  }
+
+  async function restartList(): Promise<void> {
+    // The old list stops reading at once, not when the database is at hand.
+    pager?.close();
+    const db = await database();
+    if (!listing.value) return;
+    pager?.close();
+    const mine = db.pager(filter.value);
+    pager = mine;
+    listLoaded.value = false;
+    listComplete.value = false;
+    await readPage(mine);
+  }
+
+  /** The next page of the list, unless one is on its way or the list is complete. */
+  async function loadMore(): Promise<void> {
+    if (!listing.value || !pager || listBusy.value || listComplete.value) return;
+    await readPage(pager);
   }
 
   async function openList(): Promise<void> {
     listing.value = true;
-    await loadEntries();
+    await restartList();
   }
 
   function closeList(): void {
     listing.value = false;
     listLoaded.value = false;
+    listComplete.value = false;
+    pager?.close();
+    pager = undefined;
     entries.value = [];
-    everything = undefined;
+  }
+
+  /**
+   * Puts a written entry into the open list in place (or takes it out when it no longer matches),
+   * instead of reading the list again. An entry older than the pages read so far comes with its page.
+   */
+  function placeInList(entry: CallHistoryEntry): void {
+    if (!listing.value || !listLoaded.value) return;
+    const others = entries.value.filter((e) => e.id !== entry.id);
+    const oldest = entries.value.at(-1)?.startedAt ?? -Infinity;
+    if (!pager?.matches(entry) || (entry.startedAt < oldest && !listComplete.value)) {
+      if (others.length !== entries.value.length) entries.value = others;
+      return;
+    }
+    const at = others.findIndex((e) => e.startedAt < entry.startedAt);
+    entries.value = at === -1 ? [...others, entry] : [...others.slice(0, at), entry, ...others.slice(at)];
   }
 
   // A recording can be saved before its call's history entry exists (it stops as the call ends).
@@ -89,49 +131,62 @@ export const useHistoryStore = defineStore('history', () => {
   async function record(call: CallSnapshot): Promise<void> {
     const recording = pendingRecordings.get(call.id);
     pendingRecordings.delete(call.id);
-    await db.record(call, recording);
-    await refresh();
+    placeInList(await (await database()).record(call, recording));
+    await refreshSummary();
   }
 
   async function attachRecording(callId: string, recording: HistoryRecording): Promise<void> {
-    if (await db.attachRecording(callId, recording)) await refresh();
+    const entry = await (await database()).attachRecording(callId, recording);
+    if (entry) placeInList(entry);
     else pendingRecordings.set(callId, recording);
   }
 
   async function markSeen(): Promise<void> {
     if (unseenMissed.value === 0) return;
-    await db.markAllSeen();
-    await refresh();
+    await (await database()).markAllSeen();
+    await refreshSummary();
   }
 
   async function remove(id: string): Promise<void> {
-    await db.remove(id);
-    await refresh();
+    await (await database()).remove(id);
+    entries.value = entries.value.filter((e) => e.id !== id);
+    await refreshSummary();
   }
 
   async function clearAll(): Promise<void> {
-    await db.clearAll();
+    await (await database()).clearAll();
     await refresh();
   }
 
-  watch(filter, () => void (listing.value ? loadEntries() : undefined), { deep: true });
+  /** The whole filtered list as CSV, read a page at a time (an explicit export may cover everything). */
+  async function csv(): Promise<Blob> {
+    const parts: string[] = [];
+    for await (const chunk of (await database()).csv(filter.value)) parts.push(chunk);
+    return new Blob(parts, { type: 'text/csv;charset=utf-8' });
+  }
+
+  watch(filter, () => void (listing.value ? restartList() : undefined), { deep: true });
 
   return {
     filter,
+    /** The latest calls, newest first, whatever the view's filter (for the diagnostics report). */
+    recent: latest,
     entries,
     listLoaded,
     listBusy,
+    listComplete,
     unseenMissed,
     lastMissed,
-    recent,
+    recentOnPhone,
     refresh,
     openList,
     closeList,
+    loadMore,
     record,
     attachRecording,
     markSeen,
     remove,
     clearAll,
-    csv: () => historyCsv(entries.value),
+    csv,
   };
 });

@@ -2,9 +2,10 @@ import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import { conversationKey, type ChatMessage, type ConversationSummary } from '../messages/chat-message';
 import { deliveryFor } from '../messages/delivery-state';
-import { MessageStore } from '../messages/message-store';
+import type { MessageStore } from '../messages/message-store';
 import type { DialTargetError } from '../sip/dial-target';
-import { MAX_OUTGOING_MESSAGE_BYTES, utf8Bytes, type IncomingTextMessage } from '../sip/text-messages';
+import type { IncomingTextMessage } from '../sip/text-messages';
+import { MAX_OUTGOING_MESSAGE_BYTES, utf8Bytes } from '../sip/text-size';
 import { useHost } from '../host';
 import { useContactsStore } from './contacts';
 import { usePhoneStore } from './phone';
@@ -30,7 +31,10 @@ export const useMessagesStore = defineStore('messages', () => {
   const phone = usePhoneStore();
   const contacts = useContactsStore();
   const settings = useSettingsStore();
-  const db = new MessageStore();
+  let opened: Promise<MessageStore> | undefined;
+  /** The message database is loaded with its first use, not with the first screen. */
+  const database = (): Promise<MessageStore> =>
+    (opened ??= import('../messages/message-store').then(({ MessageStore }) => new MessageStore()));
 
   const conversations = shallowRef<ConversationSummary[]>([]);
   const thread = shallowRef<ChatMessage[]>([]);
@@ -52,6 +56,7 @@ export const useMessagesStore = defineStore('messages', () => {
   }
 
   async function refresh(): Promise<void> {
+    const db = await database();
     conversations.value = await db.list();
     thread.value = openKey.value ? await db.thread(openKey.value) : [];
   }
@@ -61,13 +66,13 @@ export const useMessagesStore = defineStore('messages', () => {
   }
 
   async function receive(incoming: IncomingTextMessage): Promise<void> {
-    const { added, message } = await db.addIncoming(incoming);
+    const { added, message } = await (await database()).addIncoming(incoming);
     // Stored: from here on a failure must not turn into a 500 for a text we kept.
     if (added) void afterReceive(message).catch(() => undefined);
   }
 
   async function afterReceive(message: ChatMessage): Promise<void> {
-    if (reading(message.conversation)) await db.markRead(message.conversation);
+    if (reading(message.conversation)) await (await database()).markRead(message.conversation);
     await refresh();
     if (document.hasFocus() || settings.settings.doNotDisturb) return;
     const preview =
@@ -82,14 +87,14 @@ export const useMessagesStore = defineStore('messages', () => {
 
   /** Startup: texts left `sending` by an earlier run are marked failed, then the list is read. */
   async function load(): Promise<void> {
-    await db.failInterrupted();
+    await (await database()).failInterrupted();
     await refresh();
   }
 
   async function markOpenRead(): Promise<void> {
     const key = openKey.value;
     if (!key || !reading(key) || !open.value?.unread) return;
-    await db.markRead(key);
+    await (await database()).markRead(key);
     await refresh();
   }
 
@@ -145,6 +150,7 @@ export const useMessagesStore = defineStore('messages', () => {
       return false;
     }
     composeError.value = undefined;
+    const db = await database();
     const message = await db.addOutgoing({
       accountId: to.accountId,
       peerUri: to.peerUri,

@@ -18,11 +18,13 @@ import { useHost } from '../host';
 import { useAccountsStore } from './accounts';
 import { useCallsStore } from './calls';
 import { useCallQualityStore } from './call-quality';
+import { useDiagnosticsStore } from './diagnostics';
 import { useHistoryStore } from './history';
 import { usePresenceStore } from './presence';
 import { useRegistrationStore } from './registration';
 import { useSettingsStore } from './settings';
 import { useMediaStore } from './media';
+import { useSipLogStore } from './sip-log';
 import { iceServersFor } from '../sip/ice-servers';
 
 /**
@@ -40,6 +42,8 @@ export const usePhoneStore = defineStore('phone', () => {
   const settings = useSettingsStore();
   const presence = usePresenceStore();
   const media = useMediaStore();
+  const sipLog = useSipLogStore();
+  const diagnostics = useDiagnosticsStore();
   const lastDialError = ref<DialOutcome | undefined>();
   /** File names of recordings saved in this session, newest last. */
   const savedRecordings = ref<{ callId: string; fileName: string; location: string }[]>([]);
@@ -90,7 +94,11 @@ export const usePhoneStore = defineStore('phone', () => {
         void history.record(snapshot);
       }
     },
-    onLog: (level, message) => host.log.write({ level, scope: 'sip', message: message.slice(0, 16_384) }),
+    onLog: (level, message) => {
+      diagnostics.noteLog(level, message);
+      host.log.write({ level, scope: 'sip', message: message.slice(0, 16_384) });
+    },
+    onSipMessage: (message) => sipLog.add(message),
     onRecording: ({ callId, blob, fileName }) => void saveRecording(callId, blob, fileName),
     onCallQuality: (callId, quality) => callQuality.apply(callId, quality),
     onMessage: (message) =>
@@ -198,6 +206,7 @@ export const usePhoneStore = defineStore('phone', () => {
       return;
     }
     const accountMedia = account.media ?? DEFAULT_ACCOUNT_MEDIA;
+    const transport = account.transport ?? 'wss';
     const turnCredentials =
       accountMedia.iceServers.length > 0 ? await accounts.turnCredentials(account.id) : [];
     await softphone.connect({
@@ -208,6 +217,18 @@ export const usePhoneStore = defineStore('phone', () => {
       password,
       wssUrl: account.wssUrl,
       ...(account.fallbackWssUrls?.length ? { fallbackWssUrls: account.fallbackWssUrls } : {}),
+      // UDP/TCP/TLS: through the host's gateway (Electron main, or the browser build's local service).
+      ...(transport !== 'wss'
+        ? {
+            direct: {
+              gateway: host.gateway,
+              transport,
+              servers: [account.sipServer ?? '', ...(account.fallbackSipServers ?? [])].filter(
+                (s) => s !== '',
+              ),
+            },
+          }
+        : {}),
       ...(account.realm ? { realm: account.realm } : {}),
       ...(account.outboundProxy ? { outboundProxy: account.outboundProxy } : {}),
       ...(account.defaultCountry ? { defaultCountry: account.defaultCountry } : {}),
@@ -286,6 +307,7 @@ export const usePhoneStore = defineStore('phone', () => {
     reconnectNow,
     disconnect,
     dial,
+    prepareDial: (accountId: string) => softphone.prepareDial(accountId),
     answer,
     switchTo,
     decline: (callId: string, statusCode: 486 | 603 = 603) => softphone.decline(callId, statusCode),
@@ -308,6 +330,8 @@ export const usePhoneStore = defineStore('phone', () => {
     stopSharing: (callId: string) => softphone.stopSharing(callId),
     videoStreams: (callId: string): CallVideoStreams | undefined => softphone.videoStreams(callId),
     shutdown: () => softphone.disconnectAll(),
+    /** Loads the SIP stack before the first account connects (see `Softphone.loadEngine`). */
+    loadEngine: () => softphone.loadEngine(),
     resolveTarget: (accountId: string, input: string) => softphone.resolveTarget(accountId, input),
     sendMessage: (...args: Parameters<Softphone['sendMessage']>) => softphone.sendMessage(...args),
     setMessageHandler: (handler: (message: IncomingTextMessage) => Promise<void>) => {

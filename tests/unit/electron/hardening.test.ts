@@ -34,10 +34,10 @@ describe('every BrowserWindow', () => {
     const windows = [...main].flatMap(([file, source]) =>
       webPreferencesBlocks(source).map((block) => ({ file, block })),
     );
-    // index.ts (main window) and incoming-window.ts (incoming-call window).
+    // main-browser-window.ts (main window) and incoming-window.ts (incoming-call window).
     expect(windows.map((w) => w.file).sort()).toEqual([
       'electron/main/incoming-window.ts',
-      'electron/main/index.ts',
+      'electron/main/main-browser-window.ts',
     ]);
     for (const { file, block } of windows) {
       for (const setting of [
@@ -65,9 +65,15 @@ describe('main at start-up', () => {
       /app\.on\('web-contents-created', \(_event, contents\) => hardenWebContents\(contents, trusted\)\)/,
     );
     expect(index).toContain('hardenSession(session.defaultSession, trusted)');
-    expect(index).toMatch(/const onCertificateError = \([\s\S]*?\): void => \{\s+event\.preventDefault\(\);/);
+    expect(index).toMatch(
+      /const onCertificateError = certificateErrorListener\(\{[\s\S]*?certificates\.onCertificateError\(/,
+    );
     expect(index).toContain("app.on('certificate-error', onCertificateError);");
-    expect(index).toContain('callback(fromPhone && certificates.onCertificateError(');
+    const listener = await readFile(join(root, 'electron/main/certificate-errors.ts'), 'utf8');
+    expect(listener).toMatch(
+      /return \(event, contents, url, error, certificate, callback\) => \{[\s\S]*?event\.preventDefault\(\);/,
+    );
+    expect(listener).toContain('callback(fromPhone && options.decide(');
   });
 
   it('never switches certificate checks off or opens external programs', async () => {
@@ -77,9 +83,19 @@ describe('main at start-up', () => {
     ]);
     for (const [file, source] of code) {
       expect(source, file).not.toMatch(
-        /ignore-certificate-errors|allow-insecure-localhost|setCertificateVerifyProc\(|rejectUnauthorized|NODE_TLS_REJECT_UNAUTHORIZED/,
+        /ignore-certificate-errors|allow-insecure-localhost|setCertificateVerifyProc\(|NODE_TLS_REJECT_UNAUTHORIZED/,
       );
+      // The gateway starts TLS in one place, which takes Node's refusal into its own decision (chain,
+      // identity, the user's pin) so a refused certificate can be reported with its fingerprint.
+      if (file !== 'electron/gateway/sip-transport/tls-trust.ts')
+        expect(source, file).not.toMatch(/rejectUnauthorized|tls\.connect\(|connect as tlsConnect/);
       // Ringline shows no links to the web; anything that wants one needs a validated verb first.
+      if (file === 'electron/gateway/sip-transport/tls-trust.ts') {
+        expect(source.match(/rejectUnauthorized/g), file).toHaveLength(1);
+        expect(source, file).toMatch(
+          /rejectUnauthorized: false,[\s\S]*?secure\.once\('secureConnect', \(\) => \{[\s\S]*?const verdict = tlsVerdict\(\{[\s\S]*?if \(!verdict\.accept\) \{\s+secure\.destroy\(\);/,
+        );
+      }
       expect(source, file).not.toMatch(/openExternal|shell\./);
     }
   });

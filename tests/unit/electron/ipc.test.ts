@@ -139,6 +139,12 @@ function recordingServices(): { services: MainServices; calls: string[] } {
         return { stage: 'ok' };
       },
     },
+    provisioning: {
+      fetch: async (link: string) => {
+        calls.push(`provisioning.fetch:${link}`);
+        return { ok: true, text: '{}' };
+      },
+    },
   };
   return { services, calls };
 }
@@ -409,6 +415,20 @@ describe('createIpcHandlers', () => {
     ).rejects.toThrow(/not available/);
     expect(await handlers[IPC.recordingsChooseFolder](ours, [])).toBeNull();
     expect(calls).toEqual(['recordings.save:call-1010.webm:4', 'recordings.chooseFolder']);
+  });
+
+  it('provisioning links: fetched for the main window only, one bounded string', async () => {
+    const { handlers, calls } = handlersAndCalls();
+    const link = 'https://admin.example.com/alice.json';
+    expect(await handlers[IPC.provisioningFetch](ours, [link])).toEqual({ ok: true, text: '{}' });
+    await expect(handlers[IPC.provisioningFetch](incomingWindow, [link])).rejects.toThrow(/incoming window/);
+    await expect(handlers[IPC.provisioningFetch](ours, [{ url: link }])).rejects.toThrow(
+      /invalid argument 0/,
+    );
+    await expect(
+      handlers[IPC.provisioningFetch](ours, [`https://a.example/${'x'.repeat(2100)}`]),
+    ).rejects.toThrow(/invalid argument 0/);
+    expect(calls).toEqual([`provisioning.fetch:${link}`]);
   });
 
   it('screen share: only the main window, only well-formed source ids', async () => {

@@ -145,6 +145,28 @@ describe('parseLink: sip: and sips:', () => {
   ] as const)('refuses %j (%s)', (input, reason) => {
     expect(target(input)).toBe(reason);
   });
+
+  it.each([
+    ['sip:alice@999.1.1.1', 'host-ipv4-invalid'],
+    ['sip:alice@256.0.0.1:5060', 'host-ipv4-invalid'],
+    ['sips:alice@010.0.0.1', 'host-ipv4-invalid'],
+    ['sip:alice@12345', 'host-numeric'],
+    ['sip:alice@1.2.3', 'host-numeric'],
+    ['sip:alice@1.2.3.4.5;transport=tcp', 'host-numeric'],
+    ['sip:alice@example.123', 'host-numeric'],
+    ['sip:alice@[1::2::3]', 'host-ipv6-invalid'],
+    ['sip:alice@[12345::1]:5060', 'host-ipv6-invalid'],
+    ['sip:alice@[::1%25eth0]', 'host-ipv6-invalid'],
+    ['sip:alice@2001:db8::1', 'host-ipv6-invalid'],
+    ['sip:alice@[2001:db8::1', 'malformed'],
+  ] as const)('refuses %j: a host that cannot exist (%s)', (input, reason) => {
+    expect(target(input)).toBe(reason);
+  });
+
+  it('writes a valid IPv6 host back in lower case, in brackets', () => {
+    expect(target('sip:alice@[2001:DB8::A]:5061')).toEqual(sip('sip:alice@[2001:db8::a]:5061'));
+    expect(target('sip:alice@[::ffff:192.0.2.1]')).toEqual(sip('sip:alice@[::ffff:192.0.2.1]'));
+  });
 });
 
 describe('parseLink: refused before the scheme is read', () => {

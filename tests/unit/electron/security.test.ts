@@ -89,6 +89,14 @@ describe('isPermissionGranted', () => {
     }
   });
 
+  it('lets our own top frame write (never read) the clipboard, for the copy buttons', () => {
+    const write: PermissionQuery = { ...mic, permission: 'clipboard-sanitized-write', mediaTypes: [] };
+    expect(isPermissionGranted(write, prod)).toBe(true);
+    expect(isPermissionGranted({ ...write, requestingUrl: 'https://evil.example/' }, prod)).toBe(false);
+    expect(isPermissionGranted({ ...write, isMainFrame: false }, prod)).toBe(false);
+    expect(isPermissionGranted({ ...write, permission: 'clipboard-read' }, prod)).toBe(false);
+  });
+
   it('refuses media to other origins, sub frames, and without known device types', () => {
     expect(isPermissionGranted({ ...mic, requestingUrl: 'https://evil.example/' }, prod)).toBe(false);
     expect(isPermissionGranted({ ...mic, requestingUrl: 'http://localhost:5173/' }, prod)).toBe(false);

@@ -1,10 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import Dexie from 'dexie';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   CallHistory,
-  historyCsv,
   historyEntryFor,
   outcomeOf,
+  type CallHistoryEntry,
+  type HistoryFilter,
 } from '../../../renderer/src/history/call-history';
+import { historyQuery, searchKeys } from '../../../renderer/src/history/search-terms';
 import type { CallSnapshot } from '../../../renderer/src/sip/call-state';
 
 const opened: CallHistory[] = [];
@@ -53,7 +56,7 @@ describe('call history (real IndexedDB)', () => {
     const snapshot = call({ answeredAt: 2_000, end: { reason: 'local-hangup' } });
     await history.record(snapshot);
     await history.record({ ...snapshot, endedAt: 10_000 });
-    const entries = await history.recent();
+    const entries = await history.pager().next(100);
     expect(entries).toHaveLength(1);
     expect(entries[0]).toMatchObject({ outcome: 'answered', durationSeconds: 8, endReason: 'local-hangup' });
   });
@@ -65,7 +68,7 @@ describe('call history (real IndexedDB)', () => {
     await history.record(call({ createdAt: 3_000, answeredAt: 3_500, end: { reason: 'local-hangup' } }));
     expect(await history.unseenMissed()).toBe(2);
     expect((await history.latestUnseenMissed())?.remoteNumber).toBe('2');
-    expect((await history.recent()).map((e) => e.startedAt)).toEqual([5_000, 3_000, 1_000]);
+    expect((await history.pager().next(100)).map((e) => e.startedAt)).toEqual([5_000, 3_000, 1_000]);
     await history.markAllSeen();
     expect(await history.unseenMissed()).toBe(0);
     expect(await history.latestUnseenMissed()).toBeUndefined();
@@ -97,41 +100,279 @@ describe('history queries and export', () => {
         end: { reason: 'remote-hangup' },
       }),
     );
-    const ids = async (filter: Parameters<CallHistory['query']>[0]) =>
-      (await history.query(filter)).map((e) => e.id);
+    const ids = async (filter: HistoryFilter) => (await history.pager(filter).next(100)).map((e) => e.id);
     expect(await ids({})).toEqual(['c', 'b', 'a']);
     expect(await ids({ kind: 'missed' })).toEqual(['a']);
     expect(await ids({ kind: 'outgoing' })).toEqual(['b']);
     expect(await ids({ kind: 'incoming' })).toEqual(['c', 'a']);
     expect(await ids({ accountId: 'other' })).toEqual(['c']);
+    expect(await ids({ accountId: 'other', kind: 'missed' })).toEqual([]);
+    expect(await ids({ accountId: 'acc', kind: 'incoming' })).toEqual(['a']);
     expect(await ids({ text: 'zhang' })).toEqual(['a']);
     expect(await ids({ text: '555-0123' })).toEqual(['b']);
+    expect(await ids({ text: 'zhang', kind: 'outgoing' })).toEqual([]);
     await history.remove('b');
     expect(await ids({})).toEqual(['c', 'a']);
+    expect(await ids({ text: '555-0123' })).toEqual([]);
     await history.clearAll();
     expect(await ids({})).toEqual([]);
   });
 
-  it('exports CSV with quoting, and defuses spreadsheet formulas from caller names', () => {
-    const entries = [
-      historyEntryFor(
-        call({ id: 'x', remoteDisplayName: '=HYPERLINK("evil")', end: { reason: 'cancelled' } }),
-      ),
-      historyEntryFor(
-        call({
-          id: 'y',
-          remoteDisplayName: 'Smith, Alice',
-          answeredAt: 2_000,
-          end: { reason: 'local-hangup', statusCode: 200 },
-        }),
-      ),
-    ];
-    const lines = historyCsv(entries).trimEnd().split('\r\n');
+  it('exports CSV with quoting, and defuses spreadsheet formulas from caller names', async () => {
+    const history = freshHistory();
+    await history.record(
+      call({
+        id: 'x',
+        createdAt: 1_000,
+        remoteDisplayName: '=HYPERLINK("evil")',
+        end: { reason: 'cancelled' },
+      }),
+    );
+    await history.record(
+      call({
+        id: 'y',
+        createdAt: 2_000,
+        remoteDisplayName: 'Smith, Alice',
+        answeredAt: 2_000,
+        end: { reason: 'local-hangup', statusCode: 200 },
+      }),
+    );
+    const lines = (await csvOf(history)).trimEnd().split('\r\n');
     expect(lines[0]).toBe(
       'started,direction,outcome,name,number,uri,duration_seconds,end_reason,sip_code,account,codec,mos_average,worst_loss_percent',
     );
-    expect(lines[1]).toContain(`"'=HYPERLINK(""evil"")"`);
-    expect(lines[2]).toContain('"Smith, Alice"');
-    expect(lines[2]).toContain(',7,local-hangup,200,acc');
+    expect(lines[1]).toContain('"Smith, Alice"');
+    expect(lines[1]).toContain(',7,local-hangup,200,acc');
+    expect(lines[2]).toContain(`"'=HYPERLINK(""evil"")"`);
+  });
+});
+
+/** Every chunk of the streamed export, joined. */
+async function csvOf(history: CallHistory, filter: HistoryFilter = {}, pageSize?: number): Promise<string> {
+  let text = '';
+  for await (const chunk of history.csv(filter, pageSize)) text += chunk;
+  return text;
+}
+
+/** Writes entries as version 1 of the app stored them (no search keys), the way an installed copy has them. */
+async function writeVersion1(name: string, entries: CallHistoryEntry[]): Promise<void> {
+  const v1 = new Dexie(name);
+  v1.version(1).stores({ calls: '&id, startedAt, accountId, outcome, seen' });
+  await v1.table('calls').bulkPut(entries);
+  v1.close();
+}
+
+function entry(i: number, patch: Partial<CallHistoryEntry> = {}): CallHistoryEntry {
+  return {
+    ...historyEntryFor(call({ id: `e${i}`, createdAt: 1_000_000 + i * 1_000, end: { reason: 'cancelled' } })),
+    ...patch,
+  };
+}
+
+describe('history search', () => {
+  const callers: [string, string, string][] = [
+    ['alice', 'Alice Smith', '2015550123'],
+    ['wang', '王小明', '13800138000'],
+    ['zoe', 'Zoë Adams', '+442079460000'],
+    ['desk', 'Desk 12', '1012'],
+    ['named', '', 'bob.jones'],
+    ['ouyang', '欧阳娜娜', '8613912345678'],
+  ];
+  let history: CallHistory;
+  beforeEach(async () => {
+    history = freshHistory();
+    for (const [index, [id, name, number]] of callers.entries())
+      await history.record(
+        call({
+          id,
+          createdAt: 10_000 + index,
+          remoteDisplayName: name,
+          remoteNumber: number,
+          end: { reason: 'cancelled' },
+        }),
+      );
+  });
+  const found = async (text: string) => (await history.pager({ text }).next(100)).map((e) => e.id).sort();
+
+  it.each([
+    ['Alice', ['alice']],
+    ['smi', ['alice']],
+    ['lic', ['alice']],
+    ['alice smith', ['alice']],
+    ['SMITH alice', ['alice']],
+    ['a', ['alice', 'zoe']],
+    ['al', ['alice']],
+    ['li', []],
+    ['zoe', ['zoe']],
+    ['Zoë', ['zoe']],
+    ['bob', ['named']],
+    ['jones', ['named']],
+    ['desk 12', ['desk']],
+    ['nobody', []],
+  ])('by any part of a name: %s', async (text, ids) => {
+    expect(await found(text)).toEqual(ids);
+  });
+
+  it.each([
+    ['王', ['wang']],
+    ['小明', ['wang']],
+    ['明', ['wang']],
+    ['王小明', ['wang']],
+    ['小王', []],
+    ['阳娜', ['ouyang']],
+    ['欧阳娜娜', ['ouyang']],
+    ['阳娜娜', ['ouyang']],
+  ])('by Chinese names: %s', async (text, ids) => {
+    expect(await found(text)).toEqual(ids);
+  });
+
+  it.each([
+    ['+1 (201) 555-0123', ['alice']],
+    ['201-555-0123', ['alice']],
+    ['(201) 555 0123', ['alice']],
+    ['2015550123', ['alice']],
+    ['5550123', ['alice']],
+    ['0123', ['alice']],
+    ['20', ['alice']],
+    ['0044 20 7946 0000', ['zoe']],
+    ['+44 20 7946 0000', ['zoe']],
+    ['020 7946 0000', ['zoe']],
+    ['7946', ['zoe']],
+    ['+86 138 0013 8000', ['wang']],
+    ['138-0013-8000', ['wang']],
+    ['12', ['desk']],
+    ['1012', ['desk']],
+    ['+1 (201) 555-9999', []],
+  ])('by digits typed in any format: %s', async (text, ids) => {
+    expect(await found(text)).toEqual(ids);
+  });
+});
+
+describe('history paging', () => {
+  it('hands out every entry once, newest first, page after page, ties included', async () => {
+    const history = freshHistory();
+    // 250 calls, with runs of calls that started in the same millisecond.
+    const entries = Array.from({ length: 250 }, (_, i) =>
+      entry(i, { startedAt: 1_000_000 + Math.floor(i / 3) * 1_000 }),
+    );
+    await history.calls.bulkPut(entries.map((e) => ({ ...e, search: searchKeys(e) })));
+    const pager = history.pager();
+    const pages = [await pager.next(100), await pager.next(100), await pager.next(100)];
+    expect(pages.map((p) => p.length)).toEqual([100, 100, 50]);
+    expect(pager.done).toBe(true);
+    const ids = pages.flat().map((e) => e.id);
+    expect(new Set(ids).size).toBe(250);
+    const times = pages.flat().map((e) => e.startedAt);
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+    expect(pages[0]?.[0]).not.toHaveProperty('search');
+  });
+
+  it('pages a filtered search the same way: only matches, newest first, none twice', async () => {
+    const history = freshHistory();
+    const entries = Array.from({ length: 300 }, (_, i) =>
+      entry(i, {
+        remoteDisplayName: i % 3 === 0 ? 'Needle Person' : 'Hay Stack',
+        outcome: i % 2 === 0 ? 'missed' : 'answered',
+        startedAt: 5_000_000 + Math.floor(i / 4) * 10,
+      }),
+    );
+    await history.calls.bulkPut(entries.map((e) => ({ ...e, search: searchKeys(e) })));
+    const expected = entries
+      .filter((e) => e.remoteDisplayName === 'Needle Person' && e.outcome === 'missed')
+      .sort((a, b) => b.startedAt - a.startedAt);
+    const pager = history.pager({ text: 'needle', kind: 'missed' });
+    const got: CallHistoryEntry[] = [];
+    while (!pager.done) got.push(...(await pager.next(7)));
+    expect(got.map((e) => e.id).sort()).toEqual(expected.map((e) => e.id).sort());
+    expect(got.map((e) => e.startedAt)).toEqual(expected.map((e) => e.startedAt));
+  });
+
+  it('exports the whole filtered list, page by page', async () => {
+    const history = freshHistory();
+    const entries = Array.from({ length: 45 }, (_, i) =>
+      entry(i, { outcome: i % 5 === 0 ? 'missed' : 'answered', remoteNumber: String(3000 + i) }),
+    );
+    await history.calls.bulkPut(entries.map((e) => ({ ...e, search: searchKeys(e) })));
+    const lines = (await csvOf(history, { kind: 'missed' }, 4)).trimEnd().split('\r\n');
+    expect(lines).toHaveLength(1 + 9);
+    expect(lines.slice(1).map((line) => line.split(',')[4])).toEqual([
+      '3040',
+      '3035',
+      '3030',
+      '3025',
+      '3020',
+      '3015',
+      '3010',
+      '3005',
+      '3000',
+    ]);
+  });
+});
+
+describe('history search over many entries', () => {
+  it('finds the same entries, in the same order, as checking every entry would: common, rare and crossing terms', async () => {
+    const history = freshHistory();
+    const names = ['Alice Smith', 'Bob Jones', 'Bob Smith', 'Carol Smith', '王小明', '王伟'];
+    // Many Alices, Bobs and Smiths, few Bob Smiths (and those the oldest): every path a query can take.
+    const entries = Array.from({ length: 1_500 }, (_, i) =>
+      entry(i, {
+        remoteDisplayName:
+          i < 1_480 ? (names[i % 2 === 0 ? 0 : i % 5 === 0 ? 5 : 1] ?? '') : (names[2] ?? ''),
+        remoteNumber: String(2015550000 + i),
+        outcome: i % 3 === 0 ? 'missed' : 'answered',
+        startedAt: 9_000_000 - i * 1_000,
+      }),
+    );
+    await history.calls.bulkPut(entries.map((e) => ({ ...e, search: searchKeys(e) })));
+    const filters: HistoryFilter[] = [
+      { text: 'alice' },
+      { text: 'alice smith' },
+      { text: 'bob smith' },
+      { text: 'bob s' },
+      { text: 'smith', kind: 'missed' },
+      { text: 'bob', kind: 'missed' },
+      { text: '王' },
+      { text: '555' },
+      { text: '+1 201 555 0042' },
+      { text: 'jones smith' },
+    ];
+    for (const filter of filters) {
+      const query = historyQuery(filter);
+      const expected = entries.filter((e) => query.matches(e)).map((e) => e.id);
+      const pager = history.pager(filter);
+      const got: string[] = [];
+      while (!pager.done) got.push(...(await pager.next(60)).map((e) => e.id));
+      expect(got, JSON.stringify(filter)).toEqual(expected);
+    }
+    expect((await history.pager({ text: 'bob smith' }).next(100)).map((e) => e.remoteDisplayName)).toEqual(
+      Array.from({ length: 20 }, () => 'Bob Smith'),
+    );
+  });
+});
+
+describe('history upgrade', () => {
+  it('a database written by version 1 upgrades in place: every entry kept, searchable and paged', async () => {
+    const name = `ringline-history-upgrade-${crypto.randomUUID()}`;
+    const old = Array.from({ length: 120 }, (_, i) =>
+      entry(i, {
+        remoteDisplayName: i === 7 ? '王小明' : 'Support line',
+        remoteNumber: String(2015550000 + i),
+        seen: i === 119 ? 0 : 1,
+        outcome: i === 119 ? 'missed' : 'answered',
+      }),
+    );
+    await writeVersion1(name, old);
+    const history = new CallHistory(name);
+    opened.push(history);
+    const pager = history.pager();
+    const all = [...(await pager.next(100)), ...(await pager.next(100))];
+    expect(pager.done).toBe(true);
+    expect(all.map((e) => e.id)).toEqual([...old].reverse().map((e) => e.id));
+    expect(all.find((e) => e.id === 'e7')).toEqual(old[7]);
+    expect((await history.pager({ text: '小明' }).next(10)).map((e) => e.id)).toEqual(['e7']);
+    expect((await history.pager({ text: '+1 201-555-0042' }).next(10)).map((e) => e.id)).toEqual(['e42']);
+    expect(await history.unseenMissed()).toBe(1);
+    expect((await history.latestUnseenMissed())?.id).toBe('e119');
+    expect(history.verno).toBe(2);
   });
 });

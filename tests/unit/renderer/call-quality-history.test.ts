@@ -1,10 +1,11 @@
+import Dexie from 'dexie';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CallHistory, historyCsv, type CallHistoryEntry } from '../../../renderer/src/history/call-history';
+import { CallHistory, type CallHistoryEntry } from '../../../renderer/src/history/call-history';
 import type { CallSnapshot } from '../../../renderer/src/sip/call-state';
 
 const opened: CallHistory[] = [];
-function freshHistory(): CallHistory {
-  const history = new CallHistory(`ringline-history-quality-${crypto.randomUUID()}`);
+function freshHistory(name = `ringline-history-quality-${crypto.randomUUID()}`): CallHistory {
+  const history = new CallHistory(name);
   opened.push(history);
   return history;
 }
@@ -34,13 +35,13 @@ describe('call quality in the history (real IndexedDB)', () => {
     await history.record(answered);
     const { quality: _dropped, ...withoutQuality } = answered;
     await history.record(withoutQuality, { fileName: 'rec.webm', location: 'rec.webm' });
-    const [entry] = await history.recent();
+    const [entry] = await history.pager().next(100);
     expect(entry?.quality).toEqual(answered.quality);
     expect(entry?.recording?.fileName).toBe('rec.webm');
   });
 
   it('reads and exports entries written before quality was recorded', async () => {
-    const history = freshHistory();
+    const name = `ringline-history-quality-${crypto.randomUUID()}`;
     const old: CallHistoryEntry = {
       id: 'old',
       accountId: 'acc',
@@ -56,12 +57,19 @@ describe('call quality in the history (real IndexedDB)', () => {
       outcome: 'answered',
       seen: 1,
     };
-    await history.calls.put(old);
+    // Written by version 1 of the history database, before quality existed.
+    const v1 = new Dexie(name);
+    v1.version(1).stores({ calls: '&id, startedAt, accountId, outcome, seen' });
+    await v1.table('calls').put(old);
+    v1.close();
+    const history = freshHistory(name);
     await history.record(answered);
-    const entries = await history.all();
+    const entries = await history.pager().next(100);
     expect(entries.map((e) => e.id)).toEqual(['q1', 'old']);
     expect(entries[1]?.quality).toBeUndefined();
-    const lines = historyCsv(entries).trimEnd().split('\r\n');
+    let csv = '';
+    for await (const chunk of history.csv()) csv += chunk;
+    const lines = csv.trimEnd().split('\r\n');
     expect(lines[0]?.endsWith(',codec,mos_average,worst_loss_percent')).toBe(true);
     expect(lines[1]?.endsWith(',acc,PCMU,4.36,2.5')).toBe(true);
     expect(lines[2]?.endsWith(',acc,,,')).toBe(true);

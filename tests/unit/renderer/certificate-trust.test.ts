@@ -7,6 +7,7 @@ import { HOST_KEY, type Host } from '../../../renderer/src/host/host';
 import { createWebHost } from '../../../renderer/src/host/web-host';
 import { WebStorage } from '../../../renderer/src/host/web-storage';
 import { createAppI18n } from '../../../renderer/src/i18n';
+import { en } from '../../../renderer/src/i18n/en';
 import { useRegistrationStore } from '../../../renderer/src/stores/registration';
 
 const FINGERPRINT_A = Array.from({ length: 32 }, (_, i) =>
@@ -73,7 +74,7 @@ async function mount(host: Host, storage: WebStorage) {
   const app = createApp({ render: () => h(CertificateTrust, { account, onTrusted: () => (trusted += 1) }) });
   app.provide(HOST_KEY, host);
   app.use(pinia);
-  app.use(createAppI18n('en'));
+  app.use(createAppI18n('en', en));
   app.mount(root);
   mounted.push({ app, root, storage });
   // Let the store's app.info() answer arrive.

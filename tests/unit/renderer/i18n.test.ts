@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { en } from '../../../renderer/src/i18n/en';
-import { createAppI18n, resolveLocale } from '../../../renderer/src/i18n';
+import { createAppI18n, loadMessages, resolveLocale, switchLocale } from '../../../renderer/src/i18n';
 import { zhCN } from '../../../renderer/src/i18n/zh-CN';
 
 function keys(tree: object, prefix = ''): string[] {
@@ -44,7 +44,7 @@ describe('UI languages', () => {
 describe('message syntax', () => {
   it('every message compiles and renders in both languages (no stray @, | or braces)', () => {
     for (const locale of ['en', 'zh-CN'] as const) {
-      const { global } = createAppI18n(locale);
+      const { global } = createAppI18n(locale, locale === 'en' ? en : zhCN);
       for (const key of keys(en)) {
         const rendered = global.t(key, {
           code: 401,
@@ -64,6 +64,14 @@ describe('message syntax', () => {
   });
 
   it('shows example SIP addresses literally', () => {
-    expect(createAppI18n('en').global.t('account.sipUriHint')).toBe('e.g. sip:1001@pbx.example.com');
+    expect(createAppI18n('en', en).global.t('account.sipUriHint')).toBe('e.g. sip:1001@pbx.example.com');
+  });
+
+  it('loads only the language in use, and the other one when the user switches to it', async () => {
+    const i18n = createAppI18n('en', await loadMessages('en'));
+    expect(i18n.global.availableLocales).toEqual(['en']);
+    await switchLocale(i18n.global, 'zh-CN');
+    expect(i18n.global.availableLocales).toEqual(['en', 'zh-CN']);
+    expect(i18n.global.t('history.title')).toBe(zhCN.history.title);
   });
 });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { orderCodecs } from '../../../renderer/src/sip/codec-preferences';
 import {
-  SERVER_CANDIDATE_WAIT_MS,
+  RELAY_CANDIDATE_WAIT_MS,
+  REFLEXIVE_CANDIDATE_WAIT_MS,
   candidateType,
   enoughCandidates,
   iceGatheringPlan,
@@ -66,17 +67,20 @@ describe('when ICE gathering may stop', () => {
     expect(enoughCandidates(none, ['host'], 0)).toBe(true);
   });
 
-  it('with STUN, waits for a reflexive candidate, but not longer than the server wait', () => {
+  it('with STUN, waits for a reflexive candidate, but not longer than the STUN wait', () => {
     expect(enoughCandidates(stun, ['host'], 10)).toBe(false);
     expect(enoughCandidates(stun, ['host', 'srflx'], 10)).toBe(true);
-    expect(enoughCandidates(stun, ['host'], SERVER_CANDIDATE_WAIT_MS)).toBe(true);
+    expect(enoughCandidates(stun, ['host'], REFLEXIVE_CANDIDATE_WAIT_MS - 1)).toBe(false);
+    expect(enoughCandidates(stun, ['host'], REFLEXIVE_CANDIDATE_WAIT_MS)).toBe(true);
     expect(enoughCandidates(stun, ['srflx'], undefined), 'never without a host candidate').toBe(false);
   });
 
-  it('with TURN, waits for the relay candidate, not only the reflexive one', () => {
+  it('with TURN, waits for the relay candidate, not only the reflexive one, and longer than for STUN', () => {
+    expect(RELAY_CANDIDATE_WAIT_MS).toBeGreaterThan(REFLEXIVE_CANDIDATE_WAIT_MS);
     expect(enoughCandidates(turn, ['host', 'srflx'], 10)).toBe(false);
+    expect(enoughCandidates(turn, ['host', 'srflx'], REFLEXIVE_CANDIDATE_WAIT_MS)).toBe(false);
     expect(enoughCandidates(turn, ['host', 'srflx', 'relay'], 10)).toBe(true);
-    expect(enoughCandidates(turn, ['host', 'srflx'], SERVER_CANDIDATE_WAIT_MS + 1)).toBe(true);
+    expect(enoughCandidates(turn, ['host', 'srflx'], RELAY_CANDIDATE_WAIT_MS)).toBe(true);
   });
 
   it('relay only: the first relay candidate is enough, and nothing else is', () => {

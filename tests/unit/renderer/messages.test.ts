@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { conversationKey, peerOf } from '../../../renderer/src/messages/chat-message';
 import { deliveryFor, failureForStatus } from '../../../renderer/src/messages/delivery-state';
 import { MessageStore } from '../../../renderer/src/messages/message-store';
-import { isPlainText, utf8Bytes, type IncomingTextMessage } from '../../../renderer/src/sip/text-messages';
+import { isPlainText, type IncomingTextMessage } from '../../../renderer/src/sip/text-messages';
+import { utf8Bytes } from '../../../renderer/src/sip/text-size';
 
 const opened: MessageStore[] = [];
 function freshStore(name = `ringline-messages-test-${crypto.randomUUID()}`, now = () => 1_000): MessageStore {

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_CALL_HANDLING, DEFAULT_SETTINGS } from '@common/contract';
 import { createWebHost } from '../../../renderer/src/host/web-host';
+import { RecordReader } from '../../../renderer/src/host/record-reader';
 import { WebStorage } from '../../../renderer/src/host/web-storage';
 
 const opened: WebStorage[] = [];
@@ -93,6 +94,26 @@ describe('web host (real IndexedDB in Chromium)', () => {
     ]);
     const { settings } = await createWebHost(storage).settings.get();
     expect(settings).toMatchObject({ doNotDisturb: true, doNotDisturbMode: 'silent', language: 'zh-CN' });
+  });
+});
+
+describe('start-up reads without Dexie', () => {
+  it('read a database that does not exist yet as empty, without creating it', async () => {
+    const name = `ringline-test-${crypto.randomUUID()}`;
+    const records = new RecordReader(name);
+    expect(await records.all('accounts')).toEqual([]);
+    expect(await records.get('settings', 'settings')).toBeUndefined();
+    expect((await indexedDB.databases()).map((db) => db.name)).not.toContain(name);
+  });
+
+  it('see what the host wrote through Dexie, and a record written after they first looked', async () => {
+    const storage = freshStorage();
+    const records = new RecordReader(storage.name);
+    expect(await records.all('accounts')).toEqual([]);
+    const saved = await createWebHost(storage).accounts.save(input);
+    expect((await records.all('accounts')).map((record) => record.key)).toEqual([saved.id]);
+    await createWebHost(storage).settings.update({ language: 'zh-CN' });
+    expect((await records.get('settings', 'settings'))?.value).toMatchObject({ language: 'zh-CN' });
   });
 });
 

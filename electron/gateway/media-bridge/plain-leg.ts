@@ -1,0 +1,220 @@
+/**
+ * The plain leg of one media stream: RTP/AVP (or SDES RTP/SAVP) on a pair of UDP sockets the
+ * bridge owns, towards the far end's phone or provider.
+ *
+ * RTP on an even port, RTCP on the next one (RFC 3550 §11) unless rtcp-mux was agreed (RFC 5761).
+ * Every packet leaves through {@link MediaDestinations}, the only owner of "where may we send";
+ * every packet that arrives is checked by it first (strict RTP), then authenticated and decrypted
+ * when SRTP is on.
+ */
+import { createSocket, type Socket } from 'node:dgram';
+import { isIPv6 } from 'node:net';
+import { RtpPacket, SrtcpSession, SrtpSession } from 'werift';
+import { MediaDestinations } from './media-destinations';
+import { isRtcp, isRtp, sequenceNumber } from './rtp-header';
+import { SRTP_PROFILE, type SrtpKey } from './sdes';
+import type { Endpoint } from './sdp';
+
+/** Ports the bridge may bind for the plain leg (inclusive; RTP takes the even one). */
+export interface PortRange {
+  min: number;
+  max: number;
+}
+
+export interface PlainLegCounters {
+  packetsSent: number;
+  bytesSent: number;
+  packetsReceived: number;
+  bytesReceived: number;
+  /** Packets from a source that was not (yet) admitted, or not RTP at all. */
+  packetsRejected: number;
+  /** Packets that failed SRTP/SRTCP authentication. */
+  packetsUnauthenticated: number;
+}
+
+interface SrtpContexts {
+  rtp: SrtpSession;
+  rtcp: SrtcpSession;
+}
+
+async function bind(socket: Socket, port: number, address: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const onError = () => resolve(false);
+    socket.once('error', onError);
+    socket.bind({ port, address, exclusive: true }, () => {
+      socket.off('error', onError);
+      resolve(true);
+    });
+  });
+}
+
+export class PlainLeg {
+  readonly destinations: MediaDestinations;
+  readonly counters: PlainLegCounters = {
+    packetsSent: 0,
+    bytesSent: 0,
+    packetsReceived: 0,
+    bytesReceived: 0,
+    packetsRejected: 0,
+    packetsUnauthenticated: 0,
+  };
+  /** Called with each admitted, decrypted RTP packet and its arrival time at the socket. */
+  onRtp: (packet: Buffer, arrivalNs: bigint) => void = () => undefined;
+  /** Called with each admitted, decrypted RTCP compound packet. */
+  onRtcp: (packet: Buffer) => void = () => undefined;
+  private rtcpMux = false;
+  private srtp: SrtpContexts | undefined;
+  private closed = false;
+
+  private constructor(
+    private readonly rtpSocket: Socket,
+    private readonly rtcpSocket: Socket,
+    readonly address: string,
+    probationPackets?: number,
+  ) {
+    this.destinations = new MediaDestinations(probationPackets);
+    rtpSocket.on('message', (packet, info) => this.received(packet, info, false));
+    rtcpSocket.on('message', (packet, info) => this.received(packet, info, true));
+    // A send to a closed port raises ICMP errors on some systems; they must not end the process.
+    rtpSocket.on('error', () => undefined);
+    rtcpSocket.on('error', () => undefined);
+  }
+
+  /** Binds an RTP/RTCP port pair in `range` on `address` (the interface that reaches the server). */
+  static async open(address: string, range: PortRange, probationPackets?: number): Promise<PlainLeg> {
+    const type = isIPv6(address) ? 'udp6' : 'udp4';
+    const evenMin = range.min + (range.min % 2);
+    const pairs = Math.floor((range.max - evenMin - 1) / 2) + 1;
+    if (pairs < 1) throw new Error(`no RTP port pair fits in ${range.min}-${range.max}`);
+    const start = Math.floor(Math.random() * pairs);
+    for (let attempt = 0; attempt < Math.min(pairs, 64); attempt++) {
+      const port = evenMin + 2 * ((start + attempt) % pairs);
+      const rtp = createSocket({ type, reuseAddr: false });
+      if (!(await bind(rtp, port, address))) {
+        rtp.close();
+        continue;
+      }
+      const rtcp = createSocket({ type, reuseAddr: false });
+      if (!(await bind(rtcp, port + 1, address))) {
+        rtp.close();
+        rtcp.close();
+        continue;
+      }
+      return new PlainLeg(rtp, rtcp, address, probationPackets);
+    }
+    throw new Error(`no free RTP port pair in ${range.min}-${range.max} on ${address}`);
+  }
+
+  get rtpPort(): number {
+    return this.rtpSocket.address().port;
+  }
+
+  get rtcpPort(): number {
+    return this.rtcpSocket.address().port;
+  }
+
+  /** rtcp-mux was agreed: RTCP goes to and comes from the RTP port. */
+  setRtcpMux(mux: boolean): void {
+    this.rtcpMux = mux;
+  }
+
+  /** SDES keys agreed in the SDP (ours to protect, theirs to unprotect), or undefined for plain RTP. */
+  setSrtp(keys: { local: SrtpKey; remote: SrtpKey } | undefined): void {
+    if (!keys) {
+      this.srtp = undefined;
+      return;
+    }
+    const config = {
+      keys: {
+        localMasterKey: keys.local.key,
+        localMasterSalt: keys.local.salt,
+        remoteMasterKey: keys.remote.key,
+        remoteMasterSalt: keys.remote.salt,
+      },
+      profile: SRTP_PROFILE,
+    };
+    this.srtp = { rtp: new SrtpSession(config), rtcp: new SrtcpSession(config) };
+  }
+
+  get encrypted(): boolean {
+    return this.srtp !== undefined;
+  }
+
+  /** Sends one RTP packet (header and payload in plain text) to the admitted destination, if any. */
+  sendRtp(packet: Buffer): boolean {
+    const destination = this.destinations.rtpDestination();
+    if (!destination || this.closed) return false;
+    const wire = this.srtp ? this.protectRtp(this.srtp.rtp, packet) : packet;
+    this.rtpSocket.send(wire, destination.port, destination.address);
+    this.counters.packetsSent++;
+    this.counters.bytesSent += wire.length;
+    return true;
+  }
+
+  /** Sends one compound RTCP packet to the admitted RTCP destination, if any. */
+  sendRtcp(packet: Buffer): boolean {
+    const destination = this.destinations.rtcpDestination();
+    if (!destination || this.closed) return false;
+    const wire = this.srtp ? this.srtp.rtcp.encrypt(packet) : packet;
+    (this.rtcpMux ? this.rtpSocket : this.rtcpSocket).send(wire, destination.port, destination.address);
+    return true;
+  }
+
+  private protectRtp(session: SrtpSession, packet: Buffer): Buffer {
+    // werift's SRTP takes the header as a parsed object.
+    const { header, payload } = RtpPacket.deSerialize(packet);
+    return session.encrypt(payload, header);
+  }
+
+  private received(packet: Buffer, info: { address: string; port: number }, onRtcpPort: boolean): void {
+    if (this.closed) return;
+    const arrival = process.hrtime.bigint();
+    const source: Endpoint = { address: info.address, port: info.port };
+    if (onRtcpPort || isRtcp(packet)) {
+      if (!onRtcpPort && !this.rtcpMux) return;
+      if (!this.destinations.admitRtcp(source)) {
+        this.counters.packetsRejected++;
+        return;
+      }
+      let plain = packet;
+      if (this.srtp) {
+        try {
+          plain = this.srtp.rtcp.decrypt(packet);
+        } catch {
+          this.counters.packetsUnauthenticated++;
+          return;
+        }
+      }
+      this.onRtcp(plain);
+      return;
+    }
+    if (!isRtp(packet)) {
+      this.counters.packetsRejected++;
+      return;
+    }
+    let plain = packet;
+    if (this.srtp) {
+      // Authenticate before the source may count towards latching: a forged packet proves nothing.
+      try {
+        plain = this.srtp.rtp.decrypt(packet);
+      } catch {
+        this.counters.packetsUnauthenticated++;
+        return;
+      }
+    }
+    if (!this.destinations.admitRtp(source, sequenceNumber(plain))) {
+      this.counters.packetsRejected++;
+      return;
+    }
+    this.counters.packetsReceived++;
+    this.counters.bytesReceived += packet.length;
+    this.onRtp(plain, arrival);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.rtpSocket.close();
+    this.rtcpSocket.close();
+  }
+}

@@ -1,0 +1,23 @@
+/**
+ * What the first screen does not show, each its own chunk: the other views, and the phone view's call
+ * cards. The app shows the phone without waiting for them, then fetches them in the background
+ * ({@link preloadViews}) so that opening a view or taking the first call does not wait for them.
+ */
+export const lazyViews = {
+  callBar: () => import('./CallBar.vue'),
+  callCard: () => import('./CallCard.vue'),
+  incomingCall: () => import('./IncomingCall.vue'),
+  lineList: () => import('./LineList.vue'),
+  contacts: () => import('./ContactsView.vue'),
+  history: () => import('./HistoryView.vue'),
+  linkPrompt: () => import('./LinkPrompt.vue'),
+  messages: () => import('./MessagesView.vue'),
+  settings: () => import('./SettingsView.vue'),
+};
+
+/** Fetches every lazy view once the browser is idle after the first screen. */
+export function preloadViews(): void {
+  const load = () => void Promise.all(Object.values(lazyViews).map((view) => view())).catch(() => undefined);
+  if ('requestIdleCallback' in window) requestIdleCallback(load, { timeout: 2_000 });
+  else setTimeout(load, 500);
+}

@@ -1,0 +1,118 @@
+/**
+ * `npm run bench`: what the gateway's media bridge costs per call: the time it adds to each packet
+ * (RTP in -> RTP out, timestamps at the sockets, per direction) and the CPU of one bridged call
+ * (Chromium <-> bridge <-> baresip desk phone, 50 packets a second each way, G.711 20 ms), in the
+ * Playwright worker that runs the bridge. Set BENCH_CPU_PROFILE=1 to also write a V8 CPU profile of
+ * one call (bench-results/media-bridge.cpuprofile, opens in Chrome DevTools).
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { appCalls, closeRigs, rig, UDP } from '../e2e/bridge-call';
+import { expect, test } from '../e2e/fixtures';
+import { markdownReport, summarise, type Comparison } from './stats';
+
+const PROFILE = process.env.BENCH_CPU_PROFILE === '1';
+/** One more call when profiling: the profiled one gives no CPU figure. */
+const RUNS = Number(process.env.BENCH_BRIDGE_RUNS ?? 3) + (PROFILE ? 1 : 0);
+const WINDOW_MS = 10_000;
+const OUT = join(import.meta.dirname, '../../bench-results');
+
+/** Share of one core this process used over `ms`. */
+async function cpuShare(ms: number): Promise<number> {
+  const start = process.cpuUsage();
+  const started = process.hrtime.bigint();
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  const used = process.cpuUsage(start);
+  const elapsedUs = Number(process.hrtime.bigint() - started) / 1000;
+  return ((used.user + used.system) / elapsedUs) * 100;
+}
+
+test.afterEach(closeRigs);
+
+test('media bridge: added latency per packet and CPU of one bridged call', async ({
+  lab,
+  browser,
+  baseURL,
+}) => {
+  test.setTimeout(10 * 60_000);
+  const samples = {
+    idleCpuPercent: [] as number[],
+    callCpuPercent: [] as number[],
+    toPlainMedianMs: [] as number[],
+    toPlainP99Ms: [] as number[],
+    toWebrtcMedianMs: [] as number[],
+    toWebrtcP99Ms: [] as number[],
+  };
+  for (let run = 0; run < RUNS; run++) {
+    const r = await rig(browser, baseURL, () => lab.startLegacyPhone(lab.users.legacy2, { direct: true }));
+    samples.idleCpuPercent.push(await cpuShare(WINDOW_MS / 2));
+    const { dialog } = await appCalls(r, UDP);
+    await r.desk.waitForEvent('CALL_ESTABLISHED');
+    await expect.poll(async () => (await r.chromium.inboundAudio()).packetsReceived).toBeGreaterThan(50);
+    const profile = PROFILE && run === 0 ? new Session() : undefined;
+    if (profile) {
+      profile.connect();
+      await profile.post('Profiler.enable');
+      await profile.post('Profiler.start');
+    }
+    const callCpu = await cpuShare(WINDOW_MS);
+    // The profiler's own work would count as the bridge's: a profiled call is not a CPU sample.
+    if (!profile) samples.callCpuPercent.push(callCpu);
+    if (profile) {
+      const { profile: data } = await profile.post('Profiler.stop');
+      await mkdir(OUT, { recursive: true });
+      await writeFile(join(OUT, 'media-bridge.cpuprofile'), JSON.stringify(data));
+      profile.disconnect();
+    }
+    const stream = r.bridge.reports()[0]?.streams[0];
+    const { toPlain, toWebrtc } = stream?.addedLatency ?? {};
+    if (!toPlain || !toWebrtc) throw new Error('the bridge measured no packets');
+    samples.toPlainMedianMs.push(toPlain.medianMs);
+    samples.toPlainP99Ms.push(toPlain.p99Ms);
+    samples.toWebrtcMedianMs.push(toWebrtc.medianMs);
+    samples.toWebrtcP99Ms.push(toWebrtc.p99Ms);
+    const bye = await r.hook.outbound(dialog.request('BYE', 'local'), UDP);
+    r.sip.send(bye, r.deskPeer);
+    await r.sip.finalResponse(bye);
+    await closeRigs();
+  }
+  const idleOffset = PROFILE ? 1 : 0;
+  const callCost = samples.callCpuPercent.map(
+    (value, index) => value - (samples.idleCpuPercent[index + idleOffset] ?? 0),
+  );
+  const comparisons: Comparison[] = [
+    {
+      measurement: 'bridge: Chromium -> plain RTP, added per packet, median (ms)',
+      app: summarise('a', samples.toPlainMedianMs),
+    },
+    {
+      measurement: 'bridge: Chromium -> plain RTP, added per packet, p99 (ms)',
+      app: summarise('b', samples.toPlainP99Ms),
+    },
+    {
+      measurement: 'bridge: plain RTP -> Chromium, added per packet, median (ms)',
+      app: summarise('c', samples.toWebrtcMedianMs),
+    },
+    {
+      measurement: 'bridge: plain RTP -> Chromium, added per packet, p99 (ms)',
+      app: summarise('d', samples.toWebrtcP99Ms),
+    },
+    {
+      measurement: 'bridge: CPU of one bridged call, % of one core (idle subtracted)',
+      app: summarise('e', callCost),
+    },
+  ];
+  const notes = [
+    `${RUNS} calls, ${WINDOW_MS / 1000} s CPU window each, ${new Date().toISOString()}, load average ${loadavg()[0]?.toFixed(1) ?? '?'} (${cpus().length} cores).`,
+    'Latency: from the datagram reaching the bridge socket (werift ICE socket or plain RTP socket) to the send call on the other leg, SRTP included; figures are medians over the call of each run.',
+    `Idle worker (lab up, Chromium page open, no call): ${samples.idleCpuPercent.map((v) => v.toFixed(2)).join(', ')} % of one core.`,
+    'Prototype (shared/gateway.md): 0.28-0.45 ms median, 6-9 % of one core per call. Targets: < 1 ms median, < 3 %.',
+  ];
+  await mkdir(OUT, { recursive: true });
+  await writeFile(join(OUT, 'media-bridge.json'), `${JSON.stringify({ runs: RUNS, samples }, null, 2)}\n`);
+  const report = markdownReport(comparisons, notes);
+  await writeFile(join(OUT, 'media-bridge.md'), report);
+  console.log(report);
+});

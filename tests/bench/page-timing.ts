@@ -1,0 +1,55 @@
+/**
+ * Times taken inside the app's page rather than in the test process, so that Playwright's own round
+ * trips (tens of ms on a loaded machine) are not counted as the app's: the click as the page saw it,
+ * and the first RTP packet as the page's peer connections report it. The page's clock is the
+ * machine's, like Kamailio's log timestamps and the packet capture's.
+ */
+import type { Locator, Page } from '@playwright/test';
+
+declare global {
+  interface Window {
+    __benchClickedAt?: number;
+  }
+}
+
+/** Clicks `target`; resolves with the click event's own time stamp (ms since the epoch). */
+export async function clickAt(target: Locator): Promise<number> {
+  await target.evaluate((element) => {
+    window.__benchClickedAt = undefined;
+    element.addEventListener(
+      'click',
+      (event) => {
+        window.__benchClickedAt = performance.timeOrigin + event.timeStamp;
+      },
+      { once: true, capture: true },
+    );
+  });
+  await target.click();
+  const at = await target.page().evaluate(() => window.__benchClickedAt);
+  if (at === undefined) throw new Error('the page saw no click');
+  return at;
+}
+
+/**
+ * Resolves with when the first inbound RTP packet arrived on any open peer connection of the page
+ * (`inbound-rtp` `packetsReceived` above 0), polled in the page every 5 ms. Start it before the
+ * action that brings the packet; connections closed by then (earlier calls) do not count.
+ */
+export function firstInboundRtpAt(page: Page, timeoutMs = 15_000): Promise<number> {
+  return page.evaluate(async (timeout) => {
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      for (const pc of window.__ringlineTestPeerConnections ?? []) {
+        if (pc.connectionState === 'closed') continue;
+        let packets = 0;
+        (await pc.getStats()).forEach((entry: RTCStats & Record<string, unknown>) => {
+          if (entry.type === 'inbound-rtp' && entry.kind === 'audio')
+            packets += Number(entry.packetsReceived ?? 0);
+        });
+        if (packets > 0) return Date.now();
+      }
+      if (Date.now() > deadline) throw new Error('no inbound RTP packet');
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }, timeoutMs);
+}

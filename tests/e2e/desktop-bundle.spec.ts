@@ -1,0 +1,67 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import { resolveRendererFile } from '../../electron/main/renderer-files';
+
+/**
+ * The split bundle, as the desktop app loads it: `tests/run-e2e.sh` has just built `out/renderer`
+ * (electron-vite) and `out/web` (Vite) from the same sources. Electron cannot run here, so this checks
+ * the built files against main's own `app://` file handler instead.
+ */
+const desktop = join(import.meta.dirname, '../../out/renderer');
+const web = join(import.meta.dirname, '../../out/web');
+
+interface ManifestChunk {
+  file: string;
+  imports?: string[];
+  dynamicImports?: string[];
+  css?: string[];
+}
+
+/** Every file a page can load, from the build's manifest: its chunks, their imports (static and on demand), their styles. */
+function referencedFiles(root: string, page: string): Set<string> {
+  const manifest = JSON.parse(readFileSync(join(root, '.vite/manifest.json'), 'utf8')) as Record<
+    string,
+    ManifestChunk
+  >;
+  const files = new Set<string>();
+  const seen = new Set<string>();
+  const visit = (key: string) => {
+    const chunk = manifest[key];
+    if (!chunk || seen.has(key)) return;
+    seen.add(key);
+    files.add(chunk.file);
+    chunk.css?.forEach((css) => files.add(css));
+    [...(chunk.imports ?? []), ...(chunk.dynamicImports ?? [])].forEach(visit);
+  };
+  visit(page);
+  return files;
+}
+
+const withoutHash = (file: string) => file.replace(/-[\w-]{8}(\.\w+)$/, '$1');
+
+test.describe('the desktop build loads the split bundle through app://', () => {
+  test("every chunk the windows can load is served by the app:// handler, and it has the browser build's chunks", () => {
+    for (const page of ['index.html', 'incoming.html']) {
+      const files = referencedFiles(desktop, page);
+      // More than the entry: the other views, the SIP stack, the databases are chunks of their own.
+      if (page === 'index.html') expect(files.size).toBeGreaterThan(10);
+      for (const file of files) {
+        expect(existsSync(join(desktop, file)), file).toBe(true);
+        const served = resolveRendererFile(desktop, `app://ringline/${file}`);
+        expect(served, file).toMatchObject({ kind: 'file', path: join(desktop, file) });
+        expect(served.kind === 'file' && served.contentType, file).toMatch(/^text\/(javascript|css);/);
+      }
+    }
+    const chunks = (root: string) =>
+      readdirSync(join(root, 'assets'))
+        .filter((file) => file.endsWith('.js'))
+        .map(withoutHash)
+        .sort();
+    const desktopChunks = new Set(chunks(desktop));
+    expect(chunks(web).filter((chunk) => !desktopChunks.has(chunk))).toEqual([]);
+    expect([...referencedFiles(desktop, 'index.html')].map(withoutHash)).toEqual(
+      expect.arrayContaining(['assets/engine.js', 'assets/HistoryView.js', 'assets/call-history.js']),
+    );
+  });
+});

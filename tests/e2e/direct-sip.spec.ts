@@ -1,0 +1,346 @@
+/**
+ * Accounts over UDP, TCP and TLS through Ringline's own gateway, end to end: the real renderer in
+ * Chromium (SIP.js over our GatewayTransport), the real gateway in the browser build's local service
+ * (the code `npm run web` starts), and the real lab (Kamailio with digest auth, dnsmasq for SRV).
+ * Calls carry no media here yet (the media bridge is feat/gw-media's): registration, messages and
+ * what the server sees are checked.
+ */
+import { createServer, type Server } from 'node:http';
+import type { Lab, LabUser } from '../lab/lab';
+import { startSipRelay, type SipRelay } from '../lab/sip-relay';
+import { AppPage } from './app-page';
+import { conversations, openConversation, threadMessage, typeAndSend } from './conversation';
+import { expect, test } from './fixtures';
+
+/** Kamailio's restart is noticed by the keep-alive (a few seconds here), then the backoff (< 30 s). */
+const AFTER_BACKOFF = { timeout: 50_000 };
+
+function registration(app: AppPage) {
+  return app.page.getByRole('region', { name: /Registration status/ });
+}
+
+/** The contact Kamailio holds for `user` over `transport`, once there is one. */
+async function expectContact(lab: Lab, user: LabUser, transport: 'udp' | 'tcp' | 'tls'): Promise<void> {
+  await expect
+    .poll(
+      async () =>
+        (await lab.registeredContacts(user.aor)).filter((c) => c.endsWith(`;transport=${transport}`)),
+      {
+        message: `a ${transport} contact for ${user.aor}`,
+      },
+    )
+    .toHaveLength(1);
+}
+
+test.describe('SIP over UDP, TCP and TLS through the gateway', () => {
+  test('registers over UDP and over TCP with digest auth; Kamailio holds a contact of that transport', async ({
+    lab,
+    openGatewayApp,
+  }) => {
+    const since = Date.now();
+    const udp = await openGatewayApp();
+    await udp.addDirectAccount(lab.users.alice, { transport: 'udp', server: `127.0.0.1:${lab.udpPort}` });
+    await udp.expectRegistered();
+    const udpRegister = await lab.waitForSipRequest('REGISTER', { from: lab.users.alice.user, since });
+    expect(udpRegister.transport).toBe('udp');
+    await expectContact(lab, lab.users.alice, 'udp');
+
+    const tcp = await openGatewayApp();
+    await tcp.addDirectAccount(lab.users.carol, { transport: 'tcp', server: `127.0.0.1:${lab.udpPort}` });
+    await tcp.expectRegistered();
+    const tcpRegister = await lab.waitForSipRequest('REGISTER', { from: lab.users.carol.user, since });
+    expect(tcpRegister.transport).toBe('tcp');
+    await expectContact(lab, lab.users.carol, 'tcp');
+  });
+
+  test('TLS with a certificate this computer does not trust stops with its fingerprint; trusted, it registers', async ({
+    lab,
+    openGatewayApp,
+    webApp,
+  }) => {
+    const app = await openGatewayApp();
+    const bob = lab.users.bob;
+    const since = Date.now();
+    await app.addDirectAccount(bob, { transport: 'tls', server: `127.0.0.1:${lab.tlsPort}` });
+    await expect(app.registrationStatus()).toContainText('The server’s TLS certificate was refused');
+    const notice = app.page.getByRole('alert', { name: `Server certificate for ${bob.displayName}` });
+    await expect(notice.getByTestId('presented-fingerprint')).toHaveText(lab.certSha256);
+    await expect(notice).toContainText(`127.0.0.1:${lab.tlsPort}`);
+    // Refused before anything was sent: Kamailio saw no REGISTER from Bob.
+    expect(await lab.sipRequests({ method: 'REGISTER', from: bob.user, since })).toEqual([]);
+
+    await notice.getByRole('button', { name: 'Trust this certificate' }).click();
+    await app.expectRegistered();
+    const register = await lab.waitForSipRequest('REGISTER', { from: bob.user, since });
+    expect(register.transport).toBe('tls');
+    await expectContact(lab, bob, 'tls');
+    expect(
+      webApp.log.some((line) =>
+        line.includes(`tls 127.0.0.1:${lab.tlsPort}: accepted the certificate the user trusted`),
+      ),
+    ).toBe(true);
+  });
+
+  test('a wrong password and an unreachable server are reported in words', async ({
+    lab,
+    openGatewayApp,
+  }) => {
+    const app = await openGatewayApp();
+    await app.addDirectAccount(
+      lab.users.alice,
+      { transport: 'udp', server: `127.0.0.1:${lab.udpPort}` },
+      'not-the-password',
+    );
+    await expect(app.registrationStatus()).toContainText('Wrong user name or password');
+
+    // Nothing listens on TCP port 9 here: refused at once.
+    const tcp = await openGatewayApp();
+    await tcp.addDirectAccount(lab.users.carol, { transport: 'tcp', server: '127.0.0.1:9' });
+    await expect(tcp.registrationStatus()).toContainText('No SIP server answers there');
+    await expect(tcp.registrationStatus()).toContainText('ECONNREFUSED');
+
+    // UDP has no refusal to wait for: the server's silence to our OPTIONS is the answer.
+    const udp = await openGatewayApp();
+    await udp.addDirectAccount(lab.users.bob, { transport: 'udp', server: '127.0.0.1:9' });
+    await expect(udp.registrationStatus()).toContainText('The SIP server did not answer in time');
+  });
+
+  test('a server given without a port is found by NAPTR and SRV in the lab’s DNS', async ({
+    lab,
+    openGatewayApp,
+    webApp,
+  }) => {
+    const since = Date.now();
+    const udp = await openGatewayApp();
+    await udp.addDirectAccount(lab.users.alice, { transport: 'udp', server: lab.sipDomain });
+    await udp.expectRegistered();
+    expect((await lab.waitForSipRequest('REGISTER', { from: lab.users.alice.user, since })).transport).toBe(
+      'udp',
+    );
+
+    const tcp = await openGatewayApp();
+    await tcp.addDirectAccount(lab.users.carol, { transport: 'tcp', server: lab.sipDomain });
+    await tcp.expectRegistered();
+    expect((await lab.waitForSipRequest('REGISTER', { from: lab.users.carol.user, since })).transport).toBe(
+      'tcp',
+    );
+    // Where the names led: the SRV target's address and Kamailio's port.
+    expect(webApp.log.some((line) => line.includes(`-> 127.0.0.1:${lab.udpPort} (${lab.sipDomain})`))).toBe(
+      true,
+    );
+
+    const none = await openGatewayApp();
+    await none.addDirectAccount(lab.users.bob, { transport: 'udp', server: `nothing.${lab.sipDomain}` });
+    await expect(none.registrationStatus()).toContainText('The SIP server’s name was not found');
+  });
+
+  test('text messages over UDP both ways, with a WebSocket user', async ({
+    lab,
+    openGatewayApp,
+    openApp,
+  }) => {
+    const alice = await openGatewayApp();
+    await alice.addDirectAccount(lab.users.alice, { transport: 'udp', server: `127.0.0.1:${lab.udpPort}` });
+    await alice.expectRegistered();
+    const bob = await openApp();
+    await bob.addAccount(lab.users.bob, lab.wssUrl);
+    await bob.expectRegistered();
+
+    const sentAt = Date.now();
+    await openConversation(alice, lab.users.bob.user);
+    await typeAndSend(alice, 'Over UDP 你好');
+    await expect(threadMessage(alice, 'Over UDP 你好')).toContainText('Delivered');
+    const message = await lab.waitForSipRequest('MESSAGE', {
+      from: lab.users.alice.user,
+      to: lab.users.bob.user,
+      since: sentAt,
+    });
+    expect(message.transport).toBe('udp');
+
+    await openConversation(bob, lab.users.alice.user);
+    await typeAndSend(bob, 'Back to you');
+    await expect(threadMessage(bob, 'Back to you')).toContainText('Delivered');
+    await alice.button(/^Messages/).click();
+    await expect(conversations(alice).getByRole('button', { name: /^Bob / })).toContainText('Back to you');
+  });
+
+  test('after the UDP server stops and starts again, the account says so and registers again', async ({
+    lab,
+    openGatewayApp,
+  }) => {
+    const app = await openGatewayApp();
+    await app.addDirectAccount(lab.users.alice, { transport: 'udp', server: `127.0.0.1:${lab.udpPort}` });
+    await app.expectRegistered();
+    await lab.waitForRegistered(lab.users.alice.aor);
+
+    let restartedAt = 0;
+    await lab.stopSipServer();
+    try {
+      // The keep-alive OPTIONS goes unanswered: the connection is declared dead and SIP.js reconnects.
+      await expect(app.registrationStatus()).toContainText('Reconnecting…', { timeout: 20_000 });
+      await expect(registration(app).getByRole('button', { name: /^Reconnect now: .+/ })).toBeVisible();
+    } finally {
+      restartedAt = Date.now();
+      await lab.startSipServer();
+    }
+    await expect(app.registrationStatus()).toHaveText('Registered', AFTER_BACKOFF);
+    await lab.waitForSipRequest(
+      'REGISTER',
+      { from: lab.users.alice.user, since: restartedAt },
+      AFTER_BACKOFF.timeout,
+    );
+    await lab.waitForRegistered(lab.users.alice.aor);
+  });
+
+  test.describe('malformed input from the server side', () => {
+    let relay: SipRelay | undefined;
+    test.afterEach(async () => {
+      await relay?.close();
+      relay = undefined;
+    });
+
+    test('malformed datagrams are dropped and logged; the account stays registered and works', async ({
+      lab,
+      openGatewayApp,
+      openApp,
+      webApp,
+    }) => {
+      relay = await startSipRelay(lab.udpPort);
+      const alice = await openGatewayApp();
+      await alice.addDirectAccount(lab.users.alice, { transport: 'udp', server: `127.0.0.1:${relay.port}` });
+      await alice.expectRegistered();
+      const dropsBefore = webApp.log.filter((line) => line.includes('malformed')).length;
+
+      const junk =
+        'SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP 127.0.0.1;branch=z9hG4bKjunk\r\nCSeq: 1 REGISTER\r\nContent-Length: 90\r\n\r\nshort';
+      relay.injectUdp(Buffer.from([0x00, 0xff, 0x80, 0x7f, 0x13, 0x37]));
+      relay.injectUdp('REGISTER sip:127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:9;bra');
+      relay.injectUdp(junk);
+      await expect
+        .poll(
+          () =>
+            webApp.log.filter((line) => line.startsWith('warn:') && line.includes('malformed')).length -
+            dropsBefore,
+        )
+        .toBe(3);
+      await expect(alice.registrationStatus()).toHaveText('Registered');
+
+      // Well-formed enough to reach SIP.js, but without a Call-ID: the same inbound guard as on WSS
+      // answers it as RFC 3261 §8.2.6 says (400), back through the gateway to the server.
+      relay.injectUdp(
+        'OPTIONS sip:1001@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:5060;branch=z9hG4bKnocallid\r\n' +
+          'From: <sip:probe@127.0.0.1>;tag=p1\r\nTo: <sip:1001@127.0.0.1>\r\nCSeq: 1 OPTIONS\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n',
+      );
+      await expect
+        .poll(
+          () => relay?.fromAppUdp.find((datagram) => datagram.includes('z9hG4bKnocallid'))?.split('\r\n')[0],
+        )
+        .toBe('SIP/2.0 400 Missing Call-ID');
+
+      // Still working: a text goes out and its answer comes back through the same connection.
+      const bob = await openApp();
+      await bob.addAccount(lab.users.bob, lab.wssUrl);
+      await bob.expectRegistered();
+      await openConversation(alice, lab.users.bob.user);
+      await typeAndSend(alice, 'still here');
+      await expect(threadMessage(alice, 'still here')).toContainText('Delivered');
+    });
+
+    test('a TCP stream that cannot be framed is closed and reconnected; a framed bad message is dropped', async ({
+      lab,
+      openGatewayApp,
+      webApp,
+    }) => {
+      relay = await startSipRelay(lab.udpPort);
+      const carol = lab.users.carol;
+      const app = await openGatewayApp();
+      await app.addDirectAccount(carol, { transport: 'tcp', server: `127.0.0.1:${relay.port}` });
+      await app.expectRegistered();
+
+      // Framed (it has a Content-Length) but not SIP: dropped, the connection stays.
+      const dropsBefore = webApp.log.filter((line) => line.includes('malformed')).length;
+      relay.injectTcp('NOT A SIP START LINE\r\nContent-Length: 4\r\n\r\njunk');
+      await expect
+        .poll(() => webApp.log.filter((line) => line.includes('malformed')).length - dropsBefore)
+        .toBe(1);
+      expect(relay.tcpClients()).toBe(1);
+
+      // Without a Content-Length a stream cannot be cut into messages (RFC 3261 §18.3): closed.
+      const cutAt = Date.now();
+      relay.injectTcp(
+        'SIP/2.0 200 OK\r\nVia: SIP/2.0/TCP 127.0.0.1;branch=z9hG4bKx\r\nCSeq: 9 OPTIONS\r\n\r\n',
+      );
+      await expect.poll(() => webApp.log.some((line) => line.includes('unframeable stream'))).toBe(true);
+      // ...and the account registers again on a new connection.
+      await lab.waitForSipRequest('REGISTER', { from: carol.user, since: cutAt }, AFTER_BACKOFF.timeout);
+      await expect(app.registrationStatus()).toHaveText('Registered', AFTER_BACKOFF);
+      expect(relay.tcpClients()).toBe(1);
+    });
+  });
+});
+
+test.describe('the local gateway service', () => {
+  let other: Server | undefined;
+  test.afterEach(async () => {
+    await new Promise((resolve) => (other ? other.close(resolve) : resolve(undefined)));
+    other = undefined;
+  });
+
+  test('a page from another origin gets nothing, even with the right secret', async ({ browser, webApp }) => {
+    // A plain page on another local port: no CSP in its way, only the service's own checks.
+    other = createServer((_request, response) =>
+      response.writeHead(200, { 'Content-Type': 'text/html' }).end('<!doctype html><title>other</title>'),
+    );
+    await new Promise<void>((resolve) => other?.listen(0, '127.0.0.1', resolve));
+    const address = other.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      await page.goto(`http://127.0.0.1:${port}/`);
+      const target = `ws://127.0.0.1:${webApp.service.port}/gateway?secret=${webApp.service.fragment.split('.')[1] ?? ''}`;
+      const outcome = await page.evaluate(
+        (url) =>
+          new Promise<string>((resolve) => {
+            const ws = new WebSocket(url);
+            ws.onopen = () => resolve('open');
+            ws.onclose = (event) => resolve(`closed ${event.code}`);
+          }),
+        target,
+      );
+      expect(outcome).toBe('closed 1006');
+      expect(webApp.log).toContainEqual(
+        expect.stringContaining(`origin http://127.0.0.1:${port} is not the app's`),
+      );
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('the app opened without the secret, or with a wrong one, cannot use it and says why', async ({
+    browser,
+    webApp,
+  }) => {
+    const context = await browser.newContext({ locale: 'en-US' });
+    try {
+      const app = await AppPage.open(context, `${webApp.origin}/`);
+      const page = app.page;
+      // The Connection field is on the account page (the assistant's "Set up manually"), under Advanced.
+      const form = await app.accountForm();
+      await expect(form).toContainText(
+        'UDP, TCP and TLS need Ringline’s local SIP gateway: open Ringline with the address',
+      );
+      await expect(form.getByRole('option', { name: 'UDP' })).toBeDisabled();
+      await expect(form.getByRole('option', { name: 'Secure WebSocket (WSS)' })).toBeEnabled();
+
+      const wrong = `${webApp.origin}/#gateway=${webApp.service.port}.${'A'.repeat(43)}`;
+      await page.goto(wrong);
+      await page.reload();
+      await expect(await app.accountForm()).toContainText('which does not answer');
+      expect(webApp.log).toContainEqual(expect.stringContaining('wrong secret'));
+      expect(webApp.service.connections()).toBe(0);
+    } finally {
+      await context.close();
+    }
+  });
+});

@@ -1,0 +1,215 @@
+/**
+ * Plain RTP media for the lab's scriptable SIP peer (`sip-peer.ts`): G.711 μ-law (PT 0) in 20 ms
+ * packets carrying a sine tone, sent to where the far end's SDP says, and what arrives counted and
+ * measured (level and pitch), so a test can prove that sound flows each way. RTCP is not sent; the
+ * relay (rtpengine) does not need it.
+ */
+import { createSocket, type Socket } from 'node:dgram';
+
+const SAMPLE_RATE = 8000;
+const SAMPLES_PER_PACKET = 160;
+const PACKET_MS = 20;
+
+/** ITU-T G.711 μ-law encoding of one 16-bit linear sample. */
+function linearToMulaw(sample: number): number {
+  const BIAS = 0x84;
+  const CLIP = 32635;
+  const sign = sample < 0 ? 0x80 : 0;
+  let magnitude = Math.min(Math.abs(sample), CLIP) + BIAS;
+  let exponent = 7;
+  for (let mask = 0x4000; (magnitude & mask) === 0 && exponent > 0; mask >>= 1) exponent -= 1;
+  const mantissa = (magnitude >> (exponent + 3)) & 0x0f;
+  magnitude = ~(sign | (exponent << 4) | mantissa) & 0xff;
+  return magnitude;
+}
+
+/** ITU-T G.711 μ-law decoding to a 16-bit linear sample. */
+function mulawToLinear(byte: number): number {
+  const value = ~byte & 0xff;
+  const sign = value & 0x80;
+  const exponent = (value >> 4) & 0x07;
+  const mantissa = value & 0x0f;
+  const magnitude = (((mantissa << 3) + 0x84) << exponent) - 0x84;
+  return sign ? -magnitude : magnitude;
+}
+
+/** Where the far end wants media, from its SDP (`c=` and the first `m=audio`). */
+export interface RemoteMedia {
+  address: string;
+  port: number;
+  /** The first payload type it lists (what we send). */
+  payloadType: number;
+  /** `a=sendonly` / `a=inactive` in the audio section: it does not want to hear us. */
+  direction: 'sendrecv' | 'sendonly' | 'recvonly' | 'inactive';
+}
+
+/** Reads the audio destination out of an SDP; undefined when there is no usable audio stream. */
+export function remoteMediaOf(sdp: string): RemoteMedia | undefined {
+  const lines = sdp.split(/\r?\n/);
+  const audioIndex = lines.findIndex((line) => /^m=audio [1-9]\d* /.test(line));
+  if (audioIndex === -1) return undefined;
+  const media = /^m=audio (\d+) \S+ (\d+)/.exec(lines[audioIndex] ?? '');
+  const section = lines.slice(audioIndex + 1);
+  const end = section.findIndex((line) => line.startsWith('m='));
+  const audioLines = end === -1 ? section : section.slice(0, end);
+  const connection =
+    audioLines.find((line) => line.startsWith('c=')) ??
+    lines.slice(0, audioIndex).find((line) => line.startsWith('c='));
+  const address = /^c=IN IP4 (\S+)/.exec(connection ?? '')?.[1];
+  const directionLine = audioLines.find((line) => /^a=(sendrecv|sendonly|recvonly|inactive)$/.test(line));
+  if (!media?.[1] || !media[2] || !address) return undefined;
+  return {
+    address,
+    port: Number(media[1]),
+    payloadType: Number(media[2]),
+    direction: (directionLine?.slice(2) as RemoteMedia['direction'] | undefined) ?? 'sendrecv',
+  };
+}
+
+/** What arrived over a stretch of time. */
+export interface ReceivedAudio {
+  packets: number;
+  /** RMS of the decoded samples, 0..1 (a 0.5 sine gives ~0.35). */
+  rms: number;
+  /** Pitch from the zero-crossing rate; 0 for silence. */
+  estimatedHz: number;
+}
+
+/** One RTP endpoint: a UDP socket, a tone sender and a receiver that keeps the decoded samples. */
+export class PeerMedia {
+  private readonly socket: Socket;
+  private timer: NodeJS.Timeout | undefined;
+  private remote: RemoteMedia | undefined;
+  private sequence = Math.floor(Math.random() * 0xffff);
+  private timestamp = Math.floor(Math.random() * 0xffffffff);
+  private readonly ssrc = Math.floor(Math.random() * 0xffffffff);
+  private phase = 0;
+  private received: { at: number; samples: Int16Array }[] = [];
+  private sentPackets = 0;
+  private sdpVersion = 1;
+  private direction: 'sendrecv' | 'sendonly' | 'inactive' = 'sendrecv';
+  private closed = false;
+
+  private constructor(
+    socket: Socket,
+    readonly port: number,
+    private readonly toneHz: number,
+  ) {
+    this.socket = socket;
+    socket.on('message', (data) => this.onPacket(data));
+  }
+
+  static async open(toneHz: number): Promise<PeerMedia> {
+    const socket = createSocket('udp4');
+    await new Promise<void>((resolve, reject) => {
+      socket.once('error', reject);
+      socket.bind(0, '127.0.0.1', () => resolve());
+    });
+    return new PeerMedia(socket, socket.address().port, toneHz);
+  }
+
+  /** Our SDP (offer or answer): PCMU and telephone-event on our port, plain RTP/AVP. */
+  sdp(): string {
+    const version = this.sdpVersion++;
+    return [
+      'v=0',
+      `o=peer 4242 ${version} IN IP4 127.0.0.1`,
+      's=lab peer',
+      'c=IN IP4 127.0.0.1',
+      't=0 0',
+      `m=audio ${this.port} RTP/AVP 0 101`,
+      'a=rtpmap:0 PCMU/8000',
+      'a=rtpmap:101 telephone-event/8000',
+      'a=fmtp:101 0-15',
+      'a=ptime:20',
+      `a=${this.direction}`,
+      '',
+    ].join('\r\n');
+  }
+
+  /** Sets where to send (from the far end's SDP) and starts sending, if not already. */
+  setRemote(sdp: string): void {
+    const remote = remoteMediaOf(sdp);
+    if (!remote) throw new Error(`no usable audio in the far end's SDP:\n${sdp}`);
+    this.remote = remote;
+    this.timer ??= setInterval(() => this.sendPacket(), PACKET_MS);
+  }
+
+  /** Holds (a=sendonly in our next SDP, and no more packets) or resumes. */
+  setDirection(direction: 'sendrecv' | 'sendonly' | 'inactive'): void {
+    this.direction = direction;
+  }
+
+  get packetsSent(): number {
+    return this.sentPackets;
+  }
+
+  /** Everything received so far, and within the last `windowMs` when given. */
+  audio(windowMs?: number): ReceivedAudio {
+    const since = windowMs === undefined ? 0 : Date.now() - windowMs;
+    const chunks = this.received.filter((chunk) => chunk.at >= since);
+    let sumSquares = 0;
+    let count = 0;
+    let crossings = 0;
+    let previous = 0;
+    for (const { samples } of chunks)
+      for (const sample of samples) {
+        sumSquares += (sample / 32768) ** 2;
+        if (sample >= 0 !== previous >= 0) crossings += 1;
+        previous = sample;
+        count += 1;
+      }
+    const rms = count ? Math.sqrt(sumSquares / count) : 0;
+    return {
+      packets: chunks.length,
+      rms,
+      estimatedHz: count && rms > 0.01 ? (crossings / 2) * (SAMPLE_RATE / count) : 0,
+    };
+  }
+
+  close(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    if (this.closed) return;
+    this.closed = true;
+    this.socket.close();
+  }
+
+  private sendPacket(): void {
+    const remote = this.remote;
+    if (!remote || this.closed || this.direction === 'inactive') return;
+    const header = Buffer.alloc(12);
+    header[0] = 0x80;
+    header[1] = 0; // PCMU
+    header.writeUInt16BE(this.sequence & 0xffff, 2);
+    header.writeUInt32BE(this.timestamp >>> 0, 4);
+    header.writeUInt32BE(this.ssrc >>> 0, 8);
+    const payload = Buffer.alloc(SAMPLES_PER_PACKET);
+    for (let i = 0; i < SAMPLES_PER_PACKET; i += 1) {
+      payload[i] = linearToMulaw(Math.round(Math.sin(this.phase) * 0.5 * 32767));
+      this.phase += (2 * Math.PI * this.toneHz) / SAMPLE_RATE;
+    }
+    this.phase %= 2 * Math.PI;
+    this.sequence += 1;
+    this.timestamp += SAMPLES_PER_PACKET;
+    this.sentPackets += 1;
+    this.socket.send(Buffer.concat([header, payload]), remote.port, remote.address);
+  }
+
+  private onPacket(data: Buffer): void {
+    if (data.length < 12 || (data[0] ?? 0) >> 6 !== 2) return;
+    const payloadType = (data[1] ?? 0) & 0x7f;
+    // RTCP arriving on the RTP port (PT 200-204 with the marker bit) is not audio.
+    if (payloadType !== 0) return;
+    const csrcCount = (data[0] ?? 0) & 0x0f;
+    const extension = ((data[0] ?? 0) & 0x10) !== 0;
+    let offset = 12 + csrcCount * 4;
+    if (extension && data.length >= offset + 4) offset += 4 + data.readUInt16BE(offset + 2) * 4;
+    const payload = data.subarray(offset);
+    const samples = new Int16Array(payload.length);
+    for (let i = 0; i < payload.length; i += 1) samples[i] = mulawToLinear(payload[i] ?? 0xff);
+    this.received.push({ at: Date.now(), samples });
+    // Keep a minute of audio at most.
+    if (this.received.length > 3000) this.received.splice(0, this.received.length - 3000);
+  }
+}

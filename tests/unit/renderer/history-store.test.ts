@@ -1,0 +1,89 @@
+import Dexie from 'dexie';
+import { createPinia, setActivePinia } from 'pinia';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { CallHistory, historyEntryFor } from '../../../renderer/src/history/call-history';
+import { searchKeys } from '../../../renderer/src/history/search-terms';
+import type { CallSnapshot } from '../../../renderer/src/sip/call-state';
+import { useHistoryStore } from '../../../renderer/src/stores/history';
+
+/** The store opens the app's own database; each test starts it afresh. */
+beforeEach(async () => {
+  await Dexie.delete('ringline-history');
+  setActivePinia(createPinia());
+});
+
+function call(i: number, patch: Partial<CallSnapshot> = {}): CallSnapshot {
+  return {
+    id: `c${i}`,
+    accountId: 'acc',
+    direction: 'incoming',
+    state: 'ended',
+    remoteUri: `sip:${3000 + i}@pbx.example.com`,
+    remoteDisplayName: i % 2 === 0 ? 'Even Caller' : 'Odd Caller',
+    remoteNumber: String(3000 + i),
+    createdAt: 1_000_000 + i * 1_000,
+    answeredAt: 1_000_500 + i * 1_000,
+    endedAt: 1_000_900 + i * 1_000,
+    end: { reason: 'remote-hangup' },
+    muted: false,
+    ...patch,
+  };
+}
+
+async function seed(count: number): Promise<void> {
+  const db = new CallHistory();
+  const entries = Array.from({ length: count }, (_, i) => historyEntryFor(call(i)));
+  await db.calls.bulkPut(entries.map((entry) => ({ ...entry, search: searchKeys(entry) })));
+  db.close();
+}
+
+describe('history store', () => {
+  it('shows the newest page, reads the next one on demand, and never more than asked', async () => {
+    await seed(150);
+    const history = useHistoryStore();
+    await history.openList();
+    expect(history.entries).toHaveLength(100);
+    expect(history.entries[0]?.id).toBe('c149');
+    expect(history.listComplete).toBe(false);
+    await history.loadMore();
+    expect(history.entries.map((e) => e.id)).toEqual(Array.from({ length: 150 }, (_, i) => `c${149 - i}`));
+    expect(history.listComplete).toBe(true);
+    history.closeList();
+    expect(history.entries).toEqual([]);
+  });
+
+  it('puts a finished call on top of the open list, and keeps it out of a list it does not match', async () => {
+    await seed(30);
+    const history = useHistoryStore();
+    await history.openList();
+    await history.record(call(40, { remoteDisplayName: 'New Caller' }));
+    expect(history.entries[0]?.remoteDisplayName).toBe('New Caller');
+    expect(history.entries).toHaveLength(31);
+
+    history.filter = { text: 'odd' };
+    await vi.waitFor(() =>
+      expect(history.entries.every((e) => e.remoteDisplayName === 'Odd Caller')).toBe(true),
+    );
+    expect(history.entries).toHaveLength(15);
+    await history.record(call(41, { remoteDisplayName: 'Even Later' }));
+    expect(history.entries[0]?.id).toBe('c29');
+    await history.record(call(43, { remoteDisplayName: 'Odd Later' }));
+    expect(history.entries[0]?.id).toBe('c43');
+
+    await history.remove('c43');
+    expect(history.entries[0]?.id).toBe('c29');
+  });
+
+  it('counts missed calls until the list has been seen', async () => {
+    const history = useHistoryStore();
+    await history.refresh();
+    expect(history.unseenMissed).toBe(0);
+    await history.record(call(1, { answeredAt: undefined, end: { reason: 'cancelled' } }));
+    await history.record(call(2, { answeredAt: undefined, end: { reason: 'cancelled' } }));
+    expect(history.unseenMissed).toBe(2);
+    expect(history.lastMissed?.id).toBe('c2');
+    await history.markSeen();
+    expect(history.unseenMissed).toBe(0);
+    expect(history.lastMissed).toBeUndefined();
+  });
+});
