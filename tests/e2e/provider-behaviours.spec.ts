@@ -340,12 +340,13 @@ test.describe('offers left to us (RFC 3261 §13.2.1, §14)', () => {
   });
 });
 
-/** Turns on auto-answer for the app's only account, after `seconds`. */
+/** Turns on auto-answer for the app's only account, after `seconds`, and goes back to the phone. */
 async function autoAnswer(app: AppPage, accountName: string, seconds: number): Promise<void> {
   const handling = await app.callHandling(accountName);
   await handling.getByLabel('Seconds before answering automatically').fill(String(seconds));
   await handling.getByLabel('Seconds before answering automatically').press('Tab');
   await handling.getByLabel('Answer calls automatically').check();
+  await app.show('Phone');
 }
 
 test.describe('forking (RFC 3261 §13.2.2.4)', () => {

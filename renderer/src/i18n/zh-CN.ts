@@ -591,7 +591,7 @@ export const zhCN: Messages = {
       copy: '复制为文本',
       close: '关闭',
       missing: '此通话的 SIP 消息已不在日志中：日志只保留 Ringline 启动以来最近的 {count} 条消息。',
-      historyButton: 'SIP 信令',
+      historyButton: 'SIP 消息',
     },
     report: {
       title: '诊断信息',
