@@ -158,7 +158,7 @@ test('call setup and registration, app vs native', async ({ lab, openApp }) => {
     await expect(app.callCard()).toHaveCount(0);
   }
 
-  // Native reference: one baresip calls another through the same Kamailio and rtpengine.
+  // Native reference: one baresip calls another through the same Kamailio (media straight between them).
   const desk = await lab.startLegacyPhone(lab.users.legacy2, { toneHz: 880 });
   try {
     await lab.waitForRegistered(lab.users.legacy2.aor);

@@ -129,6 +129,11 @@ export interface Lab {
   /** Calls rtpengine is relaying right now, with RTP packet counters. */
   rtpengineSessions(): Promise<RtpengineSession[]>;
   /**
+   * What rtpengine itself knows of a call: the ng commands it logged for that Call-ID, and whether
+   * it holds a session for it now (its ng `list`). A direct call has neither.
+   */
+  rtpengineView(callId: string): Promise<{ commands: string[]; listed: boolean }>;
+  /**
    * The voicemail system PUBLISHes `user`'s mailbox state (message-summary) to the presence server,
    * which NOTIFYs the user's MWI subscriptions. Resolves once the server accepted it.
    */
@@ -350,6 +355,11 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
         deskBindings = [];
       },
       rtpengineSessions: () => media.sessions(),
+      rtpengineView: async (callId) => {
+        const list = await media.command({ command: 'list' });
+        const listed = Array.isArray(list.calls) && list.calls.includes(callId);
+        return { commands: await media.commandsFor(callId), listed };
+      },
       publishMailbox: (user, counts) => publishMailbox(dir, running.udpPort, LAB_DOMAIN, user, counts),
       dumpLogs: (linesPerLog = 80) => tailLogs(logsDir, linesPerLog),
       stop,

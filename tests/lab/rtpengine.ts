@@ -8,6 +8,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
+import { readFile } from 'node:fs/promises';
 import { bdecode, bencode, type BencodeValue } from './bencode.js';
 import { findFreePort, findFreeUdpPortRange, type PortRange } from './ports.js';
 import { startLabProcess, type LabProcess } from './processes.js';
@@ -35,6 +36,11 @@ export interface Rtpengine {
   ): Promise<{ [key: string]: BencodeValue }>;
   /** Calls rtpengine currently holds, with packet counters. */
   sessions(): Promise<RtpengineSession[]>;
+  /**
+   * The ng commands rtpengine logged for `callId` ("offer", "answer", "delete", ...), oldest first:
+   * its own record of every request Kamailio made for that call, kept after the call is gone.
+   */
+  commandsFor(callId: string): Promise<string[]>;
   stop(): Promise<void>;
 }
 
@@ -142,5 +148,23 @@ export async function startRtpengine(options: { logFile: string }): Promise<Rtpe
     return result;
   };
 
-  return { ngPort, mediaPorts, process: server, command, sessions, stop: () => server.stop() };
+  const commandsFor = async (callId: string): Promise<string[]> => {
+    // rtpengine prefixes each line about a call with "[<call-id>...]" and logs every ng request as
+    // "Received command '<name>' from ...".
+    const log = await readFile(options.logFile, 'utf8');
+    return log
+      .split('\n')
+      .filter((line) => line.includes(`[${callId}`))
+      .flatMap((line) => /Received command '([a-z ]+)'/.exec(line)?.[1] ?? []);
+  };
+
+  return {
+    ngPort,
+    mediaPorts,
+    process: server,
+    command,
+    sessions,
+    commandsFor,
+    stop: () => server.stop(),
+  };
 }

@@ -31,8 +31,10 @@ export interface StreamReport {
     /** Packets dropped before relaying: from a source not (yet) admitted, or not RTP. */
     rejected: number;
     srtp: boolean;
-    /** Packets that failed SRTP authentication. */
+    /** RTP packets that failed SRTP authentication. */
     unauthenticated: number;
+    /** RTCP packets that failed SRTCP authentication. */
+    rtcpUnauthenticated: number;
     /** Where RTP goes now (the SDP's address or the latched source), if anywhere. */
     destination?: string;
     /** RFC 3550 figures for the far end's stream as we receive it. */

@@ -89,6 +89,12 @@ class BridgedStream {
   readonly latency = { toPlain: new LatencyRecorder(), toWebrtc: new LatencyRecorder() };
   /** The far end's media source SSRC (for key frame requests). */
   farEndSsrc: number | undefined;
+  /**
+   * A key frame was asked of each sender once its packets first got through: a decoder that joins a
+   * stream needs one, and the sender's first key frame may have gone out before the other leg was up
+   * (Chromium's DTLS not yet connected, so it was dropped). Reset with each new source.
+   */
+  keyFrameAsked = { ofFarEnd: false, ofChromium: false };
 
   constructor(
     readonly kind: MediaKind,
@@ -445,12 +451,17 @@ export class MediaSession {
     const packet = withoutHeaderExtension(input);
     if (!stream.toPlain.rewrite(packet)) return;
     if (!stream.leg.sendRtp(packet)) return;
+    if (stream.kind === 'video' && !stream.keyFrameAsked.ofChromium && stream.mid) {
+      stream.keyFrameAsked.ofChromium = true;
+      this.webrtc?.requestKeyFrame(stream.mid);
+    }
     stream.rtcp.sent(packet.length - 12, timestamp(packet), Date.now(), this.plainClockRate(stream, packet));
     stream.latency.toPlain.record(arrivalNs);
   }
 
   private fromPlain(stream: BridgedStream, packet: Buffer, arrivalNs: bigint): void {
     const rewriter = stream.toWebrtc;
+    if (stream.farEndSsrc !== ssrc(packet)) stream.keyFrameAsked.ofFarEnd = false;
     stream.farEndSsrc = ssrc(packet);
     stream.rtcp.received(
       ssrc(packet),
@@ -463,6 +474,10 @@ export class MediaSession {
     if (!rewriter || !stream.mid || !this.webrtc) return;
     if (!rewriter.rewrite(packet)) return;
     if (!this.webrtc.sendRtp(stream.mid, packet)) return;
+    if (stream.kind === 'video' && !stream.keyFrameAsked.ofFarEnd) {
+      stream.keyFrameAsked.ofFarEnd = true;
+      this.requestKeyFrameFromFarEnd(stream);
+    }
     stream.webrtcTraffic.packetsOut++;
     stream.webrtcTraffic.bytesOut += packet.length;
     stream.latency.toWebrtc.record(arrivalNs);
@@ -521,6 +536,7 @@ export class MediaSession {
         rejected: counters.packetsRejected,
         srtp: stream.leg.encrypted,
         unauthenticated: counters.packetsUnauthenticated,
+        rtcpUnauthenticated: counters.rtcpUnauthenticated,
         ...(destination ? { destination: `${destination.address}:${destination.port}` } : {}),
         lost: statistics?.lost ?? 0,
         jitterMs: Math.round((statistics?.jitterMs ?? 0) * 100) / 100,

@@ -28,8 +28,10 @@ export interface PlainLegCounters {
   bytesReceived: number;
   /** Packets from a source that was not (yet) admitted, or not RTP at all. */
   packetsRejected: number;
-  /** Packets that failed SRTP/SRTCP authentication. */
+  /** RTP packets that failed SRTP authentication. */
   packetsUnauthenticated: number;
+  /** RTCP packets that failed SRTCP authentication (some phones send an RTCP APP ping or BYE in clear). */
+  rtcpUnauthenticated: number;
 }
 
 interface SrtpContexts {
@@ -57,6 +59,7 @@ export class PlainLeg {
     bytesReceived: 0,
     packetsRejected: 0,
     packetsUnauthenticated: 0,
+    rtcpUnauthenticated: 0,
   };
   /** Called with each admitted, decrypted RTP packet and its arrival time at the socket. */
   onRtp: (packet: Buffer, arrivalNs: bigint) => void = () => undefined;
@@ -181,7 +184,8 @@ export class PlainLeg {
         try {
           plain = this.srtp.rtcp.decrypt(packet);
         } catch {
-          this.counters.packetsUnauthenticated++;
+          // RFC 3711 §3.4: SRTCP is always authenticated; a clear RTCP packet is dropped like a forged one.
+          this.counters.rtcpUnauthenticated++;
           return;
         }
       }

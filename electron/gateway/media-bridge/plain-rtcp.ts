@@ -118,7 +118,9 @@ export class PlainRtcpSession {
         new RtcpReceiverInfo({
           ssrc: this.source.ssrc,
           fractionLost: statistics.takeFractionLost(),
-          packetsLost: statistics.lost,
+          // Signed 24 bits on the wire (RFC 3550 §6.4.1): duplicates, e.g. retransmissions that both
+          // arrive, make it negative. werift writes it unsigned, so hand it the two's complement.
+          packetsLost: statistics.lost & 0xffffff,
           highestSequence: statistics.extendedHighestSequence,
           jitter: statistics.jitter,
           lsr,

@@ -28,6 +28,7 @@ import {
 } from '../../common/gateway-service-protocol';
 import type { TrustedCertificate } from '../../common/contract';
 import { MediaBridge } from '../media-bridge/media-bridge';
+import type { MediaReport } from '../media-bridge/media-report';
 import { SipGateway, type SipGatewayOptions } from '../sip-gateway';
 import type { GatewayLogger } from '../sip-transport/flow';
 
@@ -53,6 +54,8 @@ export interface GatewayService {
   allowOrigin(origin: string): void;
   /** Pages connected right now. */
   connections(): number;
+  /** What the media bridge is doing for each live call (packets, SRTP, latency): for diagnostics and tests. */
+  mediaReports(): MediaReport[];
   close(): Promise<void>;
 }
 
@@ -177,6 +180,7 @@ export async function startGatewayService(options: GatewayServiceOptions): Promi
       origin = next;
     },
     connections: () => sockets.clients.size,
+    mediaReports: () => bridge.reports(),
     close: async () => {
       for (const client of sockets.clients) client.terminate();
       await bridge.close();

@@ -1,9 +1,11 @@
+import { RtcpPacketConverter, RtcpRrPacket } from 'werift';
 import { describe, expect, it } from 'vitest';
 import { CallNegotiation } from '../../../electron/gateway/media-bridge/call-negotiation';
 import { isRelayable, sameCodec, type RtpCodec } from '../../../electron/gateway/media-bridge/codecs';
 import { isThisMachine } from '../../../electron/gateway/media-bridge/local-addresses';
 import { MediaDestinations } from '../../../electron/gateway/media-bridge/media-destinations';
 import { writePlainSdp } from '../../../electron/gateway/media-bridge/plain-sdp';
+import { PlainRtcpSession } from '../../../electron/gateway/media-bridge/plain-rtcp';
 import { ReceiveStatistics } from '../../../electron/gateway/media-bridge/receive-statistics';
 import { RtpRewriter } from '../../../electron/gateway/media-bridge/rtp-rewriter';
 import {
@@ -303,6 +305,16 @@ describe('receive statistics (RFC 3550 A.3, A.8)', () => {
     for (const seq of [65534, 65535, 0, 1]) stats.add(seq, 0, 100, 0);
     expect(stats.extendedHighestSequence).toBe(65536 + 1);
     expect(stats.lost).toBe(0);
+  });
+
+  it('reports a negative loss (duplicates, e.g. retransmissions) as signed 24 bits, as RFC 3550 §6.4.1 says', () => {
+    const session = new PlainRtcpSession(0x1234, 'bridge');
+    for (const seq of [1, 2, 2, 3]) session.received(0xabcd, seq, seq * 160, 172, seq * 20, 8000);
+    expect(session.receiveStatistics?.lost).toBe(-1);
+    const report = session.buildReport(1_000);
+    const [receiverReport] = RtcpPacketConverter.deSerialize(report);
+    const block = receiverReport instanceof RtcpRrPacket ? receiverReport.reports[0] : undefined;
+    expect(block?.packetsLost).toBe(0xffffff);
   });
 });
 

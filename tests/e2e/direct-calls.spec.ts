@@ -1,0 +1,366 @@
+/**
+ * Calls over the direct path, end to end: the real renderer in Chromium (SIP.js over the gateway
+ * transport), the real gateway and media bridge in the browser build's local service (the code
+ * `npm run web` starts), Kamailio as an ordinary UDP/TCP/TLS SIP server that relays no media, and
+ * baresip desk phones speaking plain RTP (or SDES-SRTP). rtpengine runs in the lab but is never asked
+ * about these calls: the lab routes a call where neither side is WebRTC without it, and each test
+ * proves that from rtpengine's own log and session list.
+ */
+import type { MediaReport } from '../../electron/gateway/media-bridge/media-report';
+import type { Lab, LabUser, LegacyPhone } from '../lab/lab';
+import type { AppPage } from './app-page';
+import { expect, test, type GatewayWebApp } from './fixtures';
+import { expectVideoArriving } from './video-page';
+
+/** Inbound energy over a window that counts as silence (nothing of the far end's tone arrives). */
+const SILENT_ENERGY = 0.0005;
+
+/**
+ * What the desk phone decoded from the app: its 660 Hz microphone tone, not silence. (Chromium's
+ * audio processing brings the fake microphone's level down to about 0.04 RMS, as on WSS.)
+ */
+async function expectDeskHearsTheApp(lab: Lab, phone: LegacyPhone = lab.legacy): Promise<void> {
+  await expect
+    .poll(async () => (await phone.receivedAudio(0.5)).seconds, { timeout: 10_000 })
+    .toBeGreaterThan(1.5);
+  const heard = await phone.receivedAudio(0.5);
+  expect(heard.rms, 'what the desk phone decoded').toBeGreaterThan(0.01);
+  expect(heard.estimatedHz, "the app's 660 Hz microphone tone").toBeGreaterThan(600);
+  expect(heard.estimatedHz).toBeLessThan(720);
+}
+
+/** rtpengine never heard of the call: no ng command in its log and no session in its list. */
+async function expectNoRtpengine(lab: Lab, callId: string): Promise<void> {
+  const view = await lab.rtpengineView(callId);
+  expect(view, `rtpengine's view of ${callId}`).toEqual({ commands: [], listed: false });
+}
+
+/** The bridge's report of the call with this Call-ID, once the service has one. */
+async function bridgeReport(webApp: GatewayWebApp, callId: string): Promise<MediaReport> {
+  let found: MediaReport | undefined;
+  await expect
+    .poll(() => (found = webApp.service.mediaReports().find((report) => report.callId === callId)), {
+      message: `the bridge's report of ${callId}`,
+    })
+    .toBeDefined();
+  if (!found) throw new Error('unreachable');
+  return found;
+}
+
+/** Inbound energy at `connection` over 1 s windows until it is silent (a re-INVITE's audio drains). */
+async function expectSilent(app: AppPage, connection = 0): Promise<void> {
+  await expect
+    .poll(async () => ((await app.inboundEnergyPerConnection(1000))[connection] ?? 0) < SILENT_ENERGY, {
+      timeout: 10_000,
+      message: `connection ${connection} falls silent`,
+    })
+    .toBe(true);
+}
+
+/** Answers the ringing call from `caller` in `app`. */
+async function answer(app: AppPage, caller: LabUser): Promise<void> {
+  const incoming = app.incomingCall(caller.displayName);
+  await expect(incoming).toBeVisible();
+  await incoming.getByRole('button', { name: 'Answer' }).click();
+  await expect(app.callState()).toContainText('In call');
+}
+
+async function directApp(
+  openGatewayApp: () => Promise<AppPage>,
+  lab: Lab,
+  user: LabUser,
+  transport: 'udp' | 'tcp' | 'tls' = 'udp',
+): Promise<AppPage> {
+  const app = await openGatewayApp();
+  const port = transport === 'tls' ? lab.tlsPort : lab.udpPort;
+  await app.addDirectAccount(user, { transport, server: `127.0.0.1:${port}` });
+  if (transport === 'tls') {
+    // The lab's certificate is self-signed: trust it once, as the user would.
+    const notice = app.page.getByRole('alert', { name: `Server certificate for ${user.displayName}` });
+    await notice.getByRole('button', { name: 'Trust this certificate' }).click();
+  }
+  await app.expectRegistered();
+  await lab.waitForRegistered(user.aor);
+  return app;
+}
+
+test.describe('calls over the direct path (UDP/TCP/TLS, media through the gateway bridge, no rtpengine)', () => {
+  test('app -> desk phone over UDP: audio both ways, no rtpengine on the path, the app hangs up', async ({
+    lab,
+    openGatewayApp,
+  }) => {
+    const app = await directApp(openGatewayApp, lab, lab.users.alice);
+    const since = Date.now();
+    await app.dial(lab.users.legacy.user);
+    await expect(app.callState()).toContainText('In call');
+    await lab.legacy.waitForEvent('CALL_ESTABLISHED');
+    const invite = await lab.waitForSipRequest('INVITE', { from: lab.users.alice.user, since });
+    expect(invite.transport).toBe('udp');
+
+    await app.expectAudioFlowing();
+    await expectDeskHearsTheApp(lab);
+    await expectNoRtpengine(lab, invite.callId);
+
+    const hungUpAt = Date.now();
+    await app.button('Hang up').click();
+    await lab.waitForSipRequest('BYE', { from: lab.users.alice.user, since: hungUpAt });
+    await lab.legacy.waitForEvent('CALL_CLOSED');
+    await expect(app.lastCall().getByRole('status')).toHaveText('You hung up');
+    await expectNoRtpengine(lab, invite.callId);
+  });
+
+  test('desk phone -> app over UDP: it rings, is answered, audio both ways, the desk phone hangs up', async ({
+    lab,
+    openGatewayApp,
+  }) => {
+    const app = await directApp(openGatewayApp, lab, lab.users.bob);
+    const since = Date.now();
+    await lab.legacy.dial(lab.users.bob.aor);
+    await answer(app, lab.users.legacy);
+    await lab.legacy.waitForEvent('CALL_ESTABLISHED');
+    const invite = await lab.waitForSipRequest('INVITE', { from: lab.users.legacy.user, since });
+
+    await app.expectAudioFlowing();
+    await expectDeskHearsTheApp(lab);
+    await expectNoRtpengine(lab, invite.callId);
+
+    const hungUpAt = Date.now();
+    await lab.legacy.hangup();
+    await lab.waitForSipRequest('BYE', { from: lab.users.legacy.user, since: hungUpAt });
+    await expect(app.callCard()).toHaveCount(0);
+    await expect(app.lastCall().getByRole('status')).toHaveText('The other party hung up');
+    await expectNoRtpengine(lab, invite.callId);
+  });
+
+  test('hold and resume, then DTMF 1234# reaches the desk phone as RFC 4733 events', async ({
+    lab,
+    openGatewayApp,
+  }) => {
+    const app = await directApp(openGatewayApp, lab, lab.users.carol);
+    const since = Date.now();
+    await app.dial(lab.users.legacy.user);
+    await expect(app.callState()).toContainText('In call');
+    await lab.legacy.waitForEvent('CALL_ESTABLISHED');
+    await app.expectAudioFlowing();
+
+    const heldAt = Date.now();
+    await app.button('Hold').click();
+    await expect(app.callCard()).toContainText('On hold');
+    await lab.waitForSipRequest('INVITE', { from: lab.users.carol.user, since: heldAt });
+    await expectSilent(app);
+    await app.button('Resume').click();
+    await expect(app.callCard()).not.toContainText('On hold');
+    await app.expectAudioFlowing();
+
+    await app.pressDtmf('1234#');
+    await expect(app.callCard()).toContainText('Sent: 1234#');
+    await expect.poll(() => lab.legacy.receivedDigits()).toBe('1234#');
+    expect(await lab.sipRequests({ method: 'INFO', since }), 'RFC 4733 sends no INFO').toEqual([]);
+
+    // Since the resume (a new stream at the desk phone, so a new recording of what it hears).
+    await expectDeskHearsTheApp(lab);
+    const invite = await lab.waitForSipRequest('INVITE', { from: lab.users.carol.user, since });
+    await expectNoRtpengine(lab, invite.callId);
+    await app.button('Hang up').click();
+    await lab.legacy.waitForEvent('CALL_CLOSED');
+  });
+
+  test('blind transfer: the desk phone is sent to another direct account, which hears it', async ({
+    lab,
+    openGatewayApp,
+  }) => {
+    const alice = await directApp(openGatewayApp, lab, lab.users.alice);
+    const dana = await directApp(openGatewayApp, lab, lab.users.dana);
+    await alice.dial(lab.users.legacy.user);
+    await expect(alice.callState()).toContainText('In call');
+    await lab.legacy.waitForEvent('CALL_ESTABLISHED');
+
+    const transferAt = Date.now();
+    await alice.button('Transfer').click();
+    const panel = alice.callCard().getByRole('region', { name: 'Transfer 1010' });
+    await panel.getByLabel('Transfer to').fill(lab.users.dana.user);
+    await panel.getByRole('button', { name: 'Transfer now' }).click();
+    await lab.waitForSipRequest('REFER', { to: lab.users.legacy.user, since: transferAt });
+
+    await answer(dana, lab.users.legacy);
+    await expect(alice.callCard()).toHaveCount(0);
+    await expect(alice.lastCall().getByRole('status')).toHaveText('Transferred');
+    await dana.expectAudioFlowing();
+    const invite = await lab.waitForSipRequest('INVITE', {
+      from: lab.users.legacy.user,
+      to: lab.users.dana.user,
+      since: transferAt,
+    });
+    await expectNoRtpengine(lab, invite.callId);
+    await expectDeskHearsTheApp(lab);
+
+    await dana.button('Hang up').click();
+    await expect(dana.callCard()).toHaveCount(0);
+    await lab.legacy.waitForEvent('CALL_CLOSED');
+  });
+
+  test('two bridged calls at once: the second desk phone calls in during a call, call waiting answers it', async ({
+    lab,
+    openGatewayApp,
+    webApp,
+  }) => {
+    const second = await lab.startLegacyPhone(lab.users.legacy2, { toneHz: 550 });
+    try {
+      const app = await directApp(openGatewayApp, lab, lab.users.alice);
+      await lab.waitForRegistered(lab.users.legacy2.aor);
+      const since = Date.now();
+      await app.dial(lab.users.legacy.user);
+      await expect(app.callState()).toContainText('In call');
+      await lab.legacy.waitForEvent('CALL_ESTABLISHED');
+      await app.expectAudioFlowing();
+
+      await second.dial(lab.users.alice.aor);
+      const waiting = app.callWaiting(lab.users.legacy2.displayName);
+      await expect(waiting).toBeVisible();
+      await waiting.getByRole('button', { name: 'Answer and hold current call' }).click();
+      await second.waitForEvent('CALL_ESTABLISHED');
+      const lines = app.lineList();
+      await expect(lines.getByRole('button')).toHaveCount(2);
+      await expect(lines.getByRole('button', { name: /^Switch to line 1: / })).toContainText('On hold');
+
+      // Both calls are bridged at once, each with its own plain leg; only the second is heard.
+      const first = await lab.waitForSipRequest('INVITE', { from: lab.users.alice.user, since });
+      const waitingInvite = await lab.waitForSipRequest('INVITE', { from: lab.users.legacy2.user, since });
+      expect((await bridgeReport(webApp, first.callId)).streams[0]?.plain.destination).toBeDefined();
+      expect((await bridgeReport(webApp, waitingInvite.callId)).streams[0]?.plain.destination).toBeDefined();
+      await expectSilent(app, 0);
+      const [, heard] = await app.inboundEnergyPerConnection(1000);
+      expect(heard, 'the second desk phone').toBeGreaterThan(0.001);
+      await expectDeskHearsTheApp(lab, second);
+      await expectNoRtpengine(lab, first.callId);
+      await expectNoRtpengine(lab, waitingInvite.callId);
+
+      await app.button('Hang up').click();
+      await second.waitForEvent('CALL_CLOSED');
+      await expect(app.callCard()).toContainText(lab.users.legacy.user);
+      await app.button('Hang up').click();
+      await lab.legacy.waitForEvent('CALL_CLOSED');
+      await expect(app.callCard()).toHaveCount(0);
+    } finally {
+      await second.stop();
+    }
+  });
+
+  test('TLS with SDES-SRTP: the desk phone offers RTP/SAVP, the app answers, audio both ways encrypted', async ({
+    lab,
+    openGatewayApp,
+    webApp,
+  }) => {
+    const secure = await lab.startLegacyPhone(lab.users.legacy2, { mediaEncryption: 'srtp-mand' });
+    try {
+      const app = await directApp(openGatewayApp, lab, lab.users.bob, 'tls');
+      await lab.waitForRegistered(lab.users.legacy2.aor);
+      const since = Date.now();
+      await secure.dial(lab.users.bob.aor);
+      await answer(app, lab.users.legacy2);
+      await secure.waitForEvent('CALL_ESTABLISHED');
+      const invite = await lab.waitForSipRequest('INVITE', { from: lab.users.legacy2.user, since });
+
+      await app.expectAudioFlowing();
+      await expectDeskHearsTheApp(lab, secure);
+      const [stream] = (await bridgeReport(webApp, invite.callId)).streams;
+      expect(stream?.plain.srtp, 'the plain leg runs SRTP').toBe(true);
+      expect(stream?.plain.packetsIn).toBeGreaterThan(50);
+      // Every RTP packet authenticated. (baresip sends an RTCP APP "PING" before SRTP starts and its RTCP
+      // BYE in clear; those are dropped and counted apart, rtcpUnauthenticated.)
+      expect(stream?.plain.unauthenticated).toBe(0);
+      await expectNoRtpengine(lab, invite.callId);
+
+      // And the other way: the app offers SDES on its TLS account, the desk phone takes it.
+      await app.button('Hang up').click();
+      await secure.waitForEvent('CALL_CLOSED');
+      const outAt = Date.now();
+      await app.dial(lab.users.legacy2.user);
+      await expect(app.callState()).toContainText('In call');
+      await secure.waitForEvent('CALL_ESTABLISHED');
+      await app.expectAudioFlowing();
+      const out = await lab.waitForSipRequest('INVITE', { from: lab.users.bob.user, since: outAt });
+      expect(out.transport).toBe('tls');
+      const [outStream] = (await bridgeReport(webApp, out.callId)).streams;
+      expect(outStream?.plain.srtp).toBe(true);
+      await app.button('Hang up').click();
+      await secure.waitForEvent('CALL_CLOSED');
+    } finally {
+      await secure.stop();
+    }
+  });
+
+  test('over TCP: app -> desk phone, audio both ways', async ({ lab, openGatewayApp }) => {
+    const app = await directApp(openGatewayApp, lab, lab.users.carol, 'tcp');
+    const since = Date.now();
+    await app.dial(lab.users.legacy.user);
+    await expect(app.callState()).toContainText('In call');
+    await lab.legacy.waitForEvent('CALL_ESTABLISHED');
+    const invite = await lab.waitForSipRequest('INVITE', { from: lab.users.carol.user, since });
+    expect(invite.transport).toBe('tcp');
+    await app.expectAudioFlowing();
+    await expectDeskHearsTheApp(lab);
+    await expectNoRtpengine(lab, invite.callId);
+    await app.button('Hang up').click();
+    await lab.legacy.waitForEvent('CALL_CLOSED');
+  });
+
+  test('app <-> app, both direct UDP accounts (two bridges): audio both ways, each side hangs up once', async ({
+    lab,
+    openGatewayApp,
+  }) => {
+    const alice = await directApp(openGatewayApp, lab, lab.users.alice);
+    const bob = await directApp(openGatewayApp, lab, lab.users.bob);
+    for (const [caller, callee, callerUser, calleeUser] of [
+      [alice, bob, lab.users.alice, lab.users.bob],
+      [bob, alice, lab.users.bob, lab.users.alice],
+    ] as const) {
+      const since = Date.now();
+      await caller.dial(calleeUser.user);
+      await answer(callee, callerUser);
+      await expect(caller.callState()).toContainText('In call');
+      await caller.expectAudioFlowing();
+      await callee.expectAudioFlowing();
+      const invite = await lab.waitForSipRequest('INVITE', { from: callerUser.user, since });
+      await expectNoRtpengine(lab, invite.callId);
+      await callee.button('Hang up').click();
+      await expect(caller.callCard()).toHaveCount(0);
+    }
+  });
+
+  test('app <-> app video (VP8) through two bridges: both sides decode the other camera', async ({
+    lab,
+    openGatewayApp,
+  }) => {
+    // Four WebRTC legs in the test's own Node process, and two video encoders: a slow test.
+    test.slow();
+    const alice = await directApp(openGatewayApp, lab, lab.users.alice);
+    const bob = await directApp(openGatewayApp, lab, lab.users.bob);
+    const since = Date.now();
+    await alice.page.getByLabel('Number or SIP address').fill(lab.users.bob.user);
+    await alice.button('Video call').click();
+    const incoming = bob.incomingCall(lab.users.alice.displayName);
+    await expect(incoming).toContainText('Video call');
+    await incoming.getByRole('button', { name: 'Answer with your camera on' }).click();
+    await expect(alice.callState()).toContainText('In call');
+    for (const app of [alice, bob]) {
+      await expectVideoArriving(app);
+      await app.expectAudioFlowing();
+      const codecs = await app.page.evaluate(async () => {
+        const names: string[] = [];
+        for (const pc of window.__ringlineTestPeerConnections ?? []) {
+          if (pc.connectionState === 'closed') continue;
+          (await pc.getStats()).forEach((entry: RTCStats & Record<string, unknown>) => {
+            if (entry.type === 'codec') names.push(String(entry.mimeType));
+          });
+        }
+        return names;
+      });
+      expect(codecs).toContain('video/VP8');
+    }
+    const invite = await lab.waitForSipRequest('INVITE', { from: lab.users.alice.user, since });
+    await expectNoRtpengine(lab, invite.callId);
+    await alice.button('Hang up').click();
+    await expect(bob.callCard()).toHaveCount(0);
+  });
+});
