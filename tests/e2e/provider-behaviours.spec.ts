@@ -288,7 +288,7 @@ test.describe('session timers (RFC 4028)', () => {
         call.dialog.requests.filter((request) => request.method === 'INVITE' || request.method === 'UPDATE'),
         'refreshes sent by us',
       ).toEqual([]);
-      await expect(carolApp.lastCall().getByRole('status')).toHaveText('Network problem');
+      await expect(carolApp.lastCall()).toContainText(/ · Network problem/);
     };
 
     await withPeer(lab, lab.users.peer, (updatePeer) =>
@@ -335,17 +335,18 @@ test.describe('offers left to us (RFC 3261 §13.2.1, §14)', () => {
       await expect(app.callState()).toContainText('In call');
       await expectAudioBothWays(app, dialog.media);
       await dialog.bye();
-      await expect(app.lastCall().getByRole('status')).toHaveText('The other party hung up');
+      await expect(app.endedCall().getByRole('status')).toHaveText('The other party hung up');
     });
   });
 });
 
-/** Turns on auto-answer for the app's only account, after `seconds`. */
+/** Turns on auto-answer for the app's only account, after `seconds`, and goes back to the phone. */
 async function autoAnswer(app: AppPage, accountName: string, seconds: number): Promise<void> {
   const handling = await app.callHandling(accountName);
   await handling.getByLabel('Seconds before answering automatically').fill(String(seconds));
   await handling.getByLabel('Seconds before answering automatically').press('Tab');
   await handling.getByLabel('Answer calls automatically').check();
+  await app.show('Phone');
 }
 
 test.describe('forking (RFC 3261 §13.2.2.4)', () => {
@@ -376,7 +377,7 @@ test.describe('forking (RFC 3261 §13.2.2.4)', () => {
       await expect(caller.callState()).toContainText('In call');
       await expect(first.callState()).toContainText('In call');
       // The second copy answers a second later; the caller ACKs that 200 and ends its dialog at once.
-      await expect(second.lastCall().getByRole('status')).toHaveText('The other party hung up', {
+      await expect(second.endedCall().getByRole('status')).toHaveText('The other party hung up', {
         timeout: 20_000,
       });
       const byes = await lab.sipRequests({ method: 'BYE', from: alice.user, since });
@@ -388,7 +389,7 @@ test.describe('forking (RFC 3261 §13.2.2.4)', () => {
       await caller.expectAudioFlowing();
       await first.expectAudioFlowing();
       await caller.button('Hang up').click();
-      await expect(first.lastCall().getByRole('status')).toHaveText('The other party hung up');
+      await expect(first.endedCall().getByRole('status')).toHaveText('The other party hung up');
     } finally {
       await lossy.stop();
     }
