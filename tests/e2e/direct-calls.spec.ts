@@ -137,6 +137,7 @@ test.describe('calls over the direct path (UDP/TCP/TLS, media through the gatewa
   test('hold and resume, then DTMF 1234# reaches the desk phone as RFC 4733 events', async ({
     lab,
     openGatewayApp,
+    webApp,
   }) => {
     const app = await directApp(openGatewayApp, lab, lab.users.carol);
     const since = Date.now();
@@ -144,6 +145,11 @@ test.describe('calls over the direct path (UDP/TCP/TLS, media through the gatewa
     await expect(app.callState()).toContainText('In call');
     await lab.legacy.waitForEvent('CALL_ESTABLISHED');
     await app.expectAudioFlowing();
+    // Before the hold: baresip's recording of what it decodes ends at its first re-INVITE.
+    await expectDeskHearsTheApp(lab);
+    const invite = await lab.waitForSipRequest('INVITE', { from: lab.users.carol.user, since });
+    const sentToDesk = async () =>
+      (await bridgeReport(webApp, invite.callId)).streams[0]?.plain.packetsOut ?? 0;
 
     const heldAt = Date.now();
     await app.button('Hold').click();
@@ -153,15 +159,17 @@ test.describe('calls over the direct path (UDP/TCP/TLS, media through the gatewa
     await app.button('Resume').click();
     await expect(app.callCard()).not.toContainText('On hold');
     await app.expectAudioFlowing();
+    // The app's voice goes to the desk phone again: 50 packets a second leave the bridge's plain leg.
+    const resumed = await sentToDesk();
+    await expect
+      .poll(sentToDesk, { message: 'packets to the desk phone after the resume' })
+      .toBeGreaterThan(resumed + 50);
 
     await app.pressDtmf('1234#');
     await expect(app.callCard()).toContainText('Sent: 1234#');
     await expect.poll(() => lab.legacy.receivedDigits()).toBe('1234#');
     expect(await lab.sipRequests({ method: 'INFO', since }), 'RFC 4733 sends no INFO').toEqual([]);
 
-    // Since the resume (a new stream at the desk phone, so a new recording of what it hears).
-    await expectDeskHearsTheApp(lab);
-    const invite = await lab.waitForSipRequest('INVITE', { from: lab.users.carol.user, since });
     await expectNoRtpengine(lab, invite.callId);
     await app.button('Hang up').click();
     await lab.legacy.waitForEvent('CALL_CLOSED');
