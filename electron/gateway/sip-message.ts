@@ -10,30 +10,7 @@
  * Plain TypeScript over `Buffer`: no Electron, no sockets.
  */
 
-/** RFC 3261 §7.3.3 compact forms, by their one-letter name. */
-const COMPACT_NAMES: Readonly<Record<string, string>> = {
-  i: 'call-id',
-  m: 'contact',
-  e: 'content-encoding',
-  l: 'content-length',
-  c: 'content-type',
-  f: 'from',
-  s: 'subject',
-  k: 'supported',
-  t: 'to',
-  v: 'via',
-  o: 'event',
-  r: 'refer-to',
-  b: 'referred-by',
-  u: 'allow-events',
-  x: 'session-expires',
-};
-
-/** The long, lower-case name of a header field, whatever form it arrived in. */
-export function canonicalHeaderName(name: string): string {
-  const lower = name.trim().toLowerCase();
-  return COMPACT_NAMES[lower] ?? lower;
-}
+import { canonicalHeaderName } from '../common/sip-header-names';
 
 export interface SipHeader {
   /** As received (or as set), e.g. `Via` or `v`. */

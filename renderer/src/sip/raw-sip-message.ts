@@ -4,24 +4,7 @@
  * header names, RFC 3261 §7.3.1 line folding); nothing is interpreted beyond the start line.
  */
 
-/** RFC 3261 §7.3.3 (and later RFCs') compact header names, by their one-letter form. */
-const COMPACT: Readonly<Record<string, string>> = {
-  i: 'call-id',
-  m: 'contact',
-  e: 'content-encoding',
-  l: 'content-length',
-  c: 'content-type',
-  f: 'from',
-  s: 'subject',
-  k: 'supported',
-  t: 'to',
-  v: 'via',
-  o: 'event',
-  r: 'refer-to',
-  b: 'referred-by',
-  u: 'allow-events',
-  x: 'session-expires',
-};
+import { canonicalHeaderName } from '@common/sip-header-names';
 
 /** `Method SP Request-URI SP SIP-Version` (RFC 3261 §7.1), any version, extra spaces tolerated. */
 const REQUEST_LINE = /^([A-Za-z0-9.!%*_+`'~-]+) +(\S+) +(SIP\/\d+\.\d+) *$/i;
@@ -41,12 +24,6 @@ export interface RawSipMessage {
   headers: Map<string, string[]>;
   /** Everything after the blank line that ends the head (the whole rest of the frame). */
   body: string;
-}
-
-/** The long, lower-case name of a header, whatever form it arrived in. */
-export function canonicalName(name: string): string {
-  const lower = name.trim().toLowerCase();
-  return COMPACT[lower] ?? lower;
 }
 
 /** Reads a frame's start line and headers, or undefined when its first line is neither kind. */
@@ -69,7 +46,7 @@ export function readRawSipMessage(text: string): RawSipMessage | undefined {
     }
     const colon = line.indexOf(':');
     if (colon <= 0) continue;
-    const name = canonicalName(line.slice(0, colon));
+    const name = canonicalHeaderName(line.slice(0, colon));
     const values = headers.get(name) ?? [];
     values.push(line.slice(colon + 1).trim());
     headers.set(name, values);

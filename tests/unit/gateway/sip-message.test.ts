@@ -3,9 +3,9 @@ import {
   SipMessage,
   SipParseError,
   SipStreamFramer,
-  canonicalHeaderName,
   splitHeaderList,
 } from '../../../electron/gateway/sip-message';
+import { canonicalHeaderName } from '../../../electron/common/sip-header-names';
 
 const INVITE = [
   'INVITE sip:1010@127.0.0.1 SIP/2.0',
