@@ -32,7 +32,7 @@ async function withPeer<T>(
   lab: Lab,
   user: LabUser,
   run: (peer: SipPeer) => Promise<T>,
-  options: Pick<SipPeerOptions, 'allow' | 'telephoneEvent' | 'loseCancel'> = {},
+  options: Pick<SipPeerOptions, 'allow' | 'telephoneEvents' | 'loseCancel'> = {},
 ): Promise<T> {
   const peer = await startSipPeer({
     user,
@@ -103,10 +103,11 @@ async function autoAnswer(app: AppPage, accountName: string, seconds: number): P
 }
 
 /**
- * RFC 4733 events at the peer: the digits, each ended, and durations in an 8000 Hz clock. Chromium
- * plays a key for 100 ms (800 at 8000 Hz; 4800 had a 48 kHz clock leaked through).
+ * RFC 4733 events at the peer: the digits, each ended, at the peer's telephone-event/8000 payload
+ * type (the one that goes with PCMU), durations in an 8000 Hz clock. Chromium plays a key for 100 ms
+ * (800 at 8000 Hz; 4800 had a 48 kHz clock leaked through).
  */
-async function expectEventsAt8000(media: PeerMedia, digits: string): Promise<void> {
+async function expectEventsAt8000(media: PeerMedia, digits: string, payloadType: number): Promise<void> {
   // The last key's end packets come 100 ms after its first one.
   await expect
     .poll(() => ({ digits: media.receivedDigits(), ended: media.receivedEvents().every((e) => e.ended) }), {
@@ -114,6 +115,7 @@ async function expectEventsAt8000(media: PeerMedia, digits: string): Promise<voi
     })
     .toEqual({ digits, ended: true });
   for (const event of media.receivedEvents()) {
+    expect(event.payloadType, `payload type of ${event.digit}`).toBe(payloadType);
     expect(event.duration, `duration of ${event.digit} in 8000 Hz units`).toBeGreaterThanOrEqual(400);
     expect(event.duration).toBeLessThan(2400);
   }
@@ -448,6 +450,8 @@ for (const connection of ['wss', 'udp'] as const) {
     test.describe('telephone-event numbered the far end’s way (RFC 4733, RFC 3264 §5.1)', () => {
       /** The peer's telephone-event: 8000 Hz at a number the app's offers do not use for it. */
       const telephoneEvent = { payloadType: 100, clockRate: 8000 };
+      /** And 48000 Hz at the number the app uses for 8000 (Chromium's is 126, the bridge's too). */
+      const wideTelephoneEvent = { payloadType: 126, clockRate: 48000 };
 
       test('the peer answers telephone-event at its own payload type: DTMF 1234# reaches it as RFC 4733 events at that type, in an 8000 Hz clock', async ({
         lab,
@@ -483,7 +487,7 @@ for (const connection of ['wss', 'udp'] as const) {
             await expectAudioBothWays(app, call.dialog.media);
             await app.pressDtmf('1234#');
             await expect(app.callCard()).toContainText('Sent: 1234#');
-            await expectEventsAt8000(call.dialog.media, '1234#');
+            await expectEventsAt8000(call.dialog.media, '1234#', telephoneEvent.payloadType);
             expect(
               call.dialog.requests.filter((request) => request.method === 'INFO'),
               'INFO',
@@ -492,11 +496,11 @@ for (const connection of ['wss', 'udp'] as const) {
             await app.button('Hang up').click();
             await call.dialog.waitForRequest('BYE');
           },
-          { telephoneEvent },
+          { telephoneEvents: [telephoneEvent] },
         );
       });
 
-      test('the peer offers telephone-event at its own payload type: DTMF 1234# reaches it as RFC 4733 events at that type, in an 8000 Hz clock', async ({
+      test('the peer offers telephone-event/48000 at our 8000 Hz number and telephone-event/8000 at its own: DTMF 1234# reaches it as RFC 4733 events at the 8000 Hz one', async ({
         lab,
         openApp,
         openGatewayApp,
@@ -515,7 +519,7 @@ for (const connection of ['wss', 'udp'] as const) {
             await expectAudioBothWays(app, dialog.media);
             await app.pressDtmf('1234#');
             await expect(app.callCard()).toContainText('Sent: 1234#');
-            await expectEventsAt8000(dialog.media, '1234#');
+            await expectEventsAt8000(dialog.media, '1234#', telephoneEvent.payloadType);
             expect(
               dialog.requests.filter((request) => request.method === 'INFO'),
               'INFO',
@@ -523,7 +527,7 @@ for (const connection of ['wss', 'udp'] as const) {
             await expectMediaPath(connection, lab, dialog.callId);
             await dialog.bye();
           },
-          { telephoneEvent },
+          { telephoneEvents: [wideTelephoneEvent, telephoneEvent] },
         );
       });
     });

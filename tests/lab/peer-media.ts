@@ -75,7 +75,7 @@ export interface ReceivedAudio {
   estimatedHz: number;
 }
 
-/** The peer's telephone-event format: RFC 4733 events at this payload type and RTP clock rate. */
+/** A telephone-event format of the peer's SDP: RFC 4733 events at this payload type and RTP clock rate. */
 export interface TelephoneEventFormat {
   payloadType: number;
   clockRate: number;
@@ -85,6 +85,8 @@ export interface TelephoneEventFormat {
 export interface ReceivedEvent {
   /** 0-9, *, #, A-D. */
   digit: string;
+  /** Which of our telephone-event payload types it came at. */
+  payloadType: number;
   timestamp: number;
   /** The longest duration any of its packets stated, in units of the event's RTP clock. */
   duration: number;
@@ -115,7 +117,7 @@ export class PeerMedia {
     socket: Socket,
     readonly port: number,
     private readonly toneHz: number,
-    private readonly telephoneEvent: TelephoneEventFormat,
+    private readonly telephoneEvents: readonly TelephoneEventFormat[],
   ) {
     this.socket = socket;
     socket.on('message', (data) => this.onPacket(data));
@@ -123,30 +125,31 @@ export class PeerMedia {
 
   static async open(
     toneHz: number,
-    telephoneEvent: TelephoneEventFormat = { payloadType: 101, clockRate: 8000 },
+    telephoneEvents: readonly TelephoneEventFormat[] = [{ payloadType: 101, clockRate: 8000 }],
   ): Promise<PeerMedia> {
     const socket = createSocket('udp4');
     await new Promise<void>((resolve, reject) => {
       socket.once('error', reject);
       socket.bind(0, '127.0.0.1', () => resolve());
     });
-    return new PeerMedia(socket, socket.address().port, toneHz, telephoneEvent);
+    return new PeerMedia(socket, socket.address().port, toneHz, telephoneEvents);
   }
 
   /** Our SDP (offer or answer): PCMU and telephone-event on our port, plain RTP/AVP. */
   sdp(): string {
     const version = this.sdpVersion++;
-    const { payloadType: event, clockRate } = this.telephoneEvent;
     return [
       'v=0',
       `o=peer 4242 ${version} IN IP4 127.0.0.1`,
       's=lab peer',
       'c=IN IP4 127.0.0.1',
       't=0 0',
-      `m=audio ${this.port} RTP/AVP 0 ${event}`,
+      `m=audio ${this.port} RTP/AVP 0 ${this.telephoneEvents.map((event) => event.payloadType).join(' ')}`,
       'a=rtpmap:0 PCMU/8000',
-      `a=rtpmap:${event} telephone-event/${clockRate}`,
-      `a=fmtp:${event} 0-15`,
+      ...this.telephoneEvents.flatMap(({ payloadType, clockRate }) => [
+        `a=rtpmap:${payloadType} telephone-event/${clockRate}`,
+        `a=fmtp:${payloadType} 0-15`,
+      ]),
       'a=ptime:20',
       `a=${this.direction}`,
       '',
@@ -240,8 +243,8 @@ export class PeerMedia {
     let offset = 12 + csrcCount * 4;
     if (extension && data.length >= offset + 4) offset += 4 + data.readUInt16BE(offset + 2) * 4;
     const payload = data.subarray(offset);
-    if (payloadType === this.telephoneEvent.payloadType) {
-      this.onEvent(data.readUInt32BE(4), payload);
+    if (this.telephoneEvents.some((event) => event.payloadType === payloadType)) {
+      this.onEvent(payloadType, data.readUInt32BE(4), payload);
       return;
     }
     if (payloadType !== 0) {
@@ -260,7 +263,7 @@ export class PeerMedia {
    * An RFC 4733 §2.3 payload: event, E bit, volume, duration. Every packet of one event carries the
    * event's start timestamp (§2.5.1.1), so packets are grouped by it, whatever order they came in.
    */
-  private onEvent(timestamp: number, payload: Buffer): void {
+  private onEvent(payloadType: number, timestamp: number, payload: Buffer): void {
     if (payload.length < 4) return;
     const digit = EVENT_DIGITS[payload[0] ?? 0xff];
     if (digit === undefined) return;
@@ -272,6 +275,6 @@ export class PeerMedia {
       known.ended ||= ended;
       return;
     }
-    this.events.push({ digit, timestamp, duration, ended });
+    this.events.push({ digit, payloadType, timestamp, duration, ended });
   }
 }

@@ -657,8 +657,8 @@ export interface SipPeerOptions {
   toneHz?: number;
   /** Methods in our Allow; leave UPDATE out to make the far end refresh with re-INVITE (RFC 4028 §7.4). */
   allow?: string[];
-  /** The telephone-event payload type and clock rate in our SDP (101 at 8000 unless given). */
-  telephoneEvent?: TelephoneEventFormat;
+  /** The telephone-event payload types and clock rates in our SDP, in order (101 at 8000 unless given). */
+  telephoneEvents?: TelephoneEventFormat[];
   /**
    * Lose every CANCEL, as when it is dropped on the way: a call that another fork answered is then
    * answered here too, and its 200 reaches the caller after the first fork's.
@@ -866,7 +866,7 @@ export class SipPeer {
   }
 
   private async openMedia(): Promise<PeerMedia> {
-    const media = await PeerMedia.open(this.options.toneHz ?? 523, this.options.telephoneEvent);
+    const media = await PeerMedia.open(this.options.toneHz ?? 523, this.options.telephoneEvents);
     this.media.push(media);
     return media;
   }
