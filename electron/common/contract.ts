@@ -475,11 +475,12 @@ export const IDLE_PHONE_STATUS: PhoneStatus = {
 
 /**
  * What the desktop (tray, notification, incoming-call window, shortcut, power events) asks the phone
- * to do. Without a call id, `answer`/`decline` act on the oldest ringing call.
+ * to do. Without a call id, `answer`/`decline` act on the oldest ringing call; `decline` answers
+ * 603 Decline unless it says 486 (the "Busy" button: RFC 3261 §21.4.24, §21.6.2).
  */
 export type PhoneCommand =
   | { kind: 'answer'; callId?: string }
-  | { kind: 'decline'; callId?: string }
+  | { kind: 'decline'; callId?: string; statusCode?: 486 | 603 }
   | { kind: 'hangup' }
   | { kind: 'toggle-mute' }
   | { kind: 'set-do-not-disturb'; on: boolean }
@@ -491,7 +492,7 @@ export type PhoneCommand =
 
 /** What the small incoming-call window (no SIP engine of its own) can ask for. */
 export const incomingActionSchema = z
-  .object({ callId: z.string().min(1).max(MAX_TEXT), action: z.enum(['answer', 'decline']) })
+  .object({ callId: z.string().min(1).max(MAX_TEXT), action: z.enum(['answer', 'decline', 'busy']) })
   .strict();
 export type IncomingAction = z.infer<typeof incomingActionSchema>;
 

@@ -2,7 +2,8 @@
  * The few strings main shows itself (tray, notifications), in English and Simplified Chinese.
  *
  * The renderer has its own messages (vue-i18n); these are kept apart because main never loads the
- * renderer's code. The call buttons say the same as the renderer's `call.answer` / `call.decline`.
+ * renderer's code. The call buttons say the same as the renderer's `call.answer` / `call.decline` /
+ * `control.busy`.
  */
 import type { LanguageSetting } from '../common/contract';
 
@@ -24,6 +25,7 @@ export interface DesktopStrings {
   noAccounts: string;
   answer: string;
   decline: string;
+  busy: string;
   hangup: string;
   mute: string;
   unmute: string;
@@ -50,6 +52,7 @@ const en: DesktopStrings = {
   noAccounts: 'No accounts',
   answer: 'Answer',
   decline: 'Decline',
+  busy: 'Busy',
   hangup: 'Hang up',
   mute: 'Mute',
   unmute: 'Unmute',
@@ -86,6 +89,7 @@ const zhCN: DesktopStrings = {
   noAccounts: '没有账户',
   answer: '接听',
   decline: '拒接',
+  busy: '忙线',
   hangup: '挂断',
   mute: '静音',
   unmute: '取消静音',

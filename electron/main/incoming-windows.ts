@@ -89,12 +89,17 @@ export class IncomingWindows {
   }
 
   /**
-   * The user pressed Answer or Decline in a window. `ipc.ts` has already checked that the action's
-   * call id is the window's own. Forwards the command and closes the window.
+   * The user pressed Answer, Decline or Busy in a window. `ipc.ts` has already checked that the
+   * action's call id is the window's own. Forwards the command and closes the window.
    */
   act(action: IncomingAction): void {
     if (!this.#byCall.has(action.callId)) return;
-    this.#options.sendCommand({ kind: action.action, callId: action.callId });
+    const { callId } = action;
+    this.#options.sendCommand(
+      action.action === 'answer'
+        ? { kind: 'answer', callId }
+        : { kind: 'decline', callId, statusCode: action.action === 'busy' ? 486 : 603 },
+    );
     this.close(action.callId);
   }
 }

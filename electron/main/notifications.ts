@@ -71,7 +71,7 @@ function caller(call: { displayName: string; number: string }, text: DesktopStri
   return call.displayName.trim() || call.number.trim() || text.unknownCaller;
 }
 
-/** The incoming-call notification: caller as title, number in the body, Answer then Decline. */
+/** The incoming-call notification: caller as title, number in the body, Answer, Decline and Busy. */
 export function incomingCallOptions(
   call: RingingCall,
   locale: DesktopLocale,
@@ -87,6 +87,7 @@ export function incomingCallOptions(
     actions: [
       { type: 'button', text: text.answer },
       { type: 'button', text: text.decline },
+      { type: 'button', text: text.busy },
     ],
     // Linux/Windows: stay up while it rings instead of timing out after a few seconds; it is closed
     // when the call stops ringing.
@@ -171,7 +172,8 @@ export class CallNotifications {
     });
     notification.onAction((index) => {
       if (index === 0) this.#options.sendCommand({ kind: 'answer', callId: call.callId });
-      if (index === 1) this.#options.sendCommand({ kind: 'decline', callId: call.callId });
+      if (index === 1) this.#options.sendCommand({ kind: 'decline', callId: call.callId, statusCode: 603 });
+      if (index === 2) this.#options.sendCommand({ kind: 'decline', callId: call.callId, statusCode: 486 });
     });
     notification.onClose(() => {
       // A replaced notification may report its close after its successor was registered.

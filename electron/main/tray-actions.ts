@@ -37,7 +37,10 @@ export function trayActions(options: TrayActionsOptions): (action: TrayAction) =
         options.showWindow();
         break;
       case 'decline':
-        options.sendCommand({ kind: 'decline' });
+        options.sendCommand({ kind: 'decline', statusCode: 603 });
+        break;
+      case 'busy':
+        options.sendCommand({ kind: 'decline', statusCode: 486 });
         break;
       case 'hangup':
         options.sendCommand({ kind: 'hangup' });

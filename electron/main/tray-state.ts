@@ -17,7 +17,7 @@ export type TrayIcon = (typeof TRAY_ICONS)[number];
 
 /** What a tray menu item does when clicked. */
 export type TrayAction =
-  'toggle-window' | 'toggle-dnd' | 'answer' | 'decline' | 'hangup' | 'toggle-mute' | 'quit';
+  'toggle-window' | 'toggle-dnd' | 'answer' | 'decline' | 'busy' | 'hangup' | 'toggle-mute' | 'quit';
 
 export type MenuItemModel =
   | { kind: 'action'; action: TrayAction; label: string }
@@ -87,6 +87,7 @@ export function trayState(input: TrayInput): TrayState {
   if (status.ringing.length > 0) {
     calls.push({ kind: 'action', action: 'answer', label: text.answer });
     calls.push({ kind: 'action', action: 'decline', label: text.decline });
+    calls.push({ kind: 'action', action: 'busy', label: text.busy });
   }
   if (status.activeCalls > 0) {
     calls.push({ kind: 'action', action: 'hangup', label: text.hangup });

@@ -642,7 +642,8 @@ declare global {
 /** Init script: notes when the first screen is on screen (its DOM is there, then the next frame). */
 function watchFirstScreen(): void {
   const observer = new MutationObserver(() => {
-    if (!document.querySelector('form[aria-label="Add account"]')) return;
+    // A first start shows the account assistant.
+    if (!document.querySelector('form[aria-label="Sign in with your SIP account"]')) return;
     observer.disconnect();
     requestAnimationFrame(() => (window.__ringlineFirstScreen = performance.now()));
   });
@@ -678,13 +679,19 @@ test('app start: first screen, the JavaScript it waited for, Registered', async 
     // The account is entered at once, as a password manager would (the browser build keeps passwords
     // in memory only, so every start enters it); registered = the REGISTER that got its 200 OK.
     const loadedAt = await page.evaluate(() => performance.timeOrigin);
+    // By hand, with the WebSocket server known: the assistant's own search is not what this times.
+    await page.getByRole('button', { name: 'Set up manually' }).click();
+    await page.locator('form[aria-label="Add account"]').waitFor({ state: 'attached' });
     await page.evaluate(
       ({ aor, user, password, wssUrl }) => {
         const field = (label: string) => {
-          const input = [...document.querySelectorAll('label')]
-            .find((candidate) => candidate.textContent?.trim().startsWith(label))
-            ?.querySelector('input');
-          if (!input) throw new Error(`no field ${label}`);
+          const labelElement = [...document.querySelectorAll('label')].find((candidate) =>
+            candidate.textContent?.trim().startsWith(label),
+          );
+          const input =
+            labelElement?.querySelector('input') ??
+            (labelElement?.htmlFor ? document.getElementById(labelElement.htmlFor) : null);
+          if (!(input instanceof HTMLInputElement)) throw new Error(`no field ${label}`);
           return input;
         };
         for (const [label, value] of [
@@ -715,7 +722,7 @@ test('app start: first screen, the JavaScript it waited for, Registered', async 
   }
   const comparisons: Comparison[] = [
     {
-      measurement: 'page load -> first screen painted (the account form of a first start, in the page)',
+      measurement: 'page load -> first screen painted (the account assistant of a first start, in the page)',
       app: summarise('firstScreen', samples.firstScreen),
     },
     {
@@ -723,7 +730,7 @@ test('app start: first screen, the JavaScript it waited for, Registered', async 
       app: summarise('scriptKb', samples.scriptKb),
     },
     {
-      measurement: 'page load -> 200 OK for REGISTER (account entered at once at start)',
+      measurement: 'page load -> 200 OK for REGISTER (account entered by hand at once at start)',
       app: summarise('registered', samples.registered),
     },
   ];

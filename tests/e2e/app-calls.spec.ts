@@ -20,8 +20,11 @@ test.describe('calls between two copies of the app (WebRTC <-> WebRTC over WSS)'
     await bob.button('Hang up').click();
     await expect(alice.callCard()).toHaveCount(0);
     await expect(bob.callCard()).toHaveCount(0);
-    await expect(alice.lastCall().getByRole('status')).toHaveText('The other party hung up');
-    await expect(bob.lastCall().getByRole('status')).toHaveText('You hung up');
+    // Each card says how the call ended (announced), then the call is in recent calls.
+    await expect(alice.endedCall().getByRole('status')).toHaveText('The other party hung up');
+    await expect(bob.endedCall().getByRole('status')).toHaveText('You hung up');
+    await expect(alice.lastCall()).toContainText('Outgoing · Answered');
+    await expect(bob.lastCall()).toContainText('Incoming · Answered');
   });
 
   test('a declined call shows Declined (603); an unknown user shows Not found (404)', async ({
@@ -33,10 +36,10 @@ test.describe('calls between two copies of the app (WebRTC <-> WebRTC over WSS)'
 
     await alice.dial(lab.users.bob.user);
     await bob.incomingCall(lab.users.alice.displayName).getByRole('button', { name: 'Decline' }).click();
-    await expect(alice.lastCall().getByRole('status')).toHaveText('Declined (603)');
-    await expect(bob.lastCall().getByRole('status')).toHaveText('You declined the call');
+    await expect(alice.lastCall()).toContainText('Outgoing · Declined (603)');
+    await expect(bob.lastCall()).toContainText('Incoming · You declined the call');
 
     await alice.dial('1999');
-    await expect(alice.lastCall().getByRole('status')).toHaveText('Not found (404)');
+    await expect(alice.lastCall()).toContainText('Outgoing · Not found (404)');
   });
 });

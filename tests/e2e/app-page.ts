@@ -89,18 +89,35 @@ function recordLiveRegions(): void {
 
 /** One running copy of the app (a browser context with the web host), driven the way a user would. */
 export class AppPage {
+  /**
+   * What went wrong in the page since it opened, one line each: console errors, uncaught exceptions,
+   * failed requests and HTTP error responses (a missing favicon is a 404 here too).
+   */
+  readonly problems: string[] = [];
+
   private constructor(
     readonly page: Page,
     readonly context: BrowserContext,
-  ) {}
+  ) {
+    page.on('console', (message) => {
+      if (message.type() === 'error') this.problems.push(`console error: ${message.text()}`);
+    });
+    page.on('pageerror', (error) => this.problems.push(`uncaught: ${error.message}`));
+    page.on('requestfailed', (request) =>
+      this.problems.push(`request failed: ${request.url()} (${request.failure()?.errorText ?? '?'})`),
+    );
+    page.on('response', (response) => {
+      if (response.status() >= 400) this.problems.push(`HTTP ${response.status()}: ${response.url()}`);
+    });
+  }
 
   static async open(context: BrowserContext, path = '/'): Promise<AppPage> {
     await context.addInitScript(recordPeerConnections);
     await context.addInitScript(recordNotifications);
     await context.addInitScript(recordLiveRegions);
-    const page = await context.newPage();
-    await page.goto(path);
-    return new AppPage(page, context);
+    const app = new AppPage(await context.newPage(), context);
+    await app.page.goto(path);
+    return app;
   }
 
   button(name: string | RegExp): Locator {
@@ -118,15 +135,26 @@ export class AppPage {
 
   /**
    * The account page's form with its Advanced section open: the account being edited, or a new one
-   * reached as a user does (the assistant's "Set up manually", after "Add account" once one exists).
+   * reached as a user does (the assistant's "Set up manually"; once an account exists, the assistant
+   * is behind Settings → Accounts → "Add account").
    */
   async accountForm(): Promise<Locator> {
     const form = this.page.getByRole('form', { name: /^(Add account|Edit account)$/ });
     const assistant = this.assistant();
     const add = this.button('Add account');
-    await expect(form.or(assistant).or(add).first()).toBeVisible();
+    // Loaded: the account page, the assistant (no account yet), or an account's status on the phone.
+    await expect(
+      form
+        .or(assistant)
+        .or(add)
+        .or(this.page.getByRole('region', { name: /Registration status/ }))
+        .first(),
+    ).toBeVisible();
     if (!(await form.isVisible())) {
-      if (!(await assistant.isVisible())) await add.click();
+      if (!(await assistant.isVisible())) {
+        if (!(await add.isVisible())) await this.show('Settings');
+        await add.click();
+      }
       await this.button('Set up manually').click();
     }
     await expect(form).toBeVisible();
@@ -182,27 +210,43 @@ export class AppPage {
     await expect(this.registrationStatus()).toHaveText('Registered');
   }
 
+  /** Opens one of the main views by its tab in the navigation ("Phone", "Settings"...). */
+  async show(view: string | RegExp): Promise<void> {
+    const tab = this.page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: view });
+    if ((await tab.getAttribute('aria-current')) !== 'page') await tab.click();
+    await expect(tab).toHaveAttribute('aria-current', 'page');
+  }
+
   async dial(target: string): Promise<void> {
+    await this.show('Phone');
     await this.page.getByLabel('Number or SIP address').fill(target);
     await this.button('Call').click();
   }
 
+  /** The card of the call in front (not the cards of calls that just ended). */
   callCard(): Locator {
-    return this.page.locator('article.call-card');
+    return this.page.locator('article.call-card:not([data-state="ended"])');
   }
 
+  /** The card's one status: "Calling…", "In call", "On hold", "Held by Bob"... */
   callState(): Locator {
     return this.callCard().getByRole('status');
+  }
+
+  /** The card of a call that just ended, whose status says how it ended, shown for a few seconds. */
+  endedCall(): Locator {
+    return this.page.locator('article.call-card[data-state="ended"]');
+  }
+
+  /** The newest entry of the phone's recent calls, which says how the last call ended. */
+  lastCall(): Locator {
+    return this.page.getByRole('region', { name: 'Recent calls' }).getByRole('listitem').first();
   }
 
   incomingCall(caller?: string): Locator {
     return this.page.getByRole('alertdialog', {
       name: caller ? `Incoming call from ${caller}` : /Incoming call/,
     });
-  }
-
-  lastCall(): Locator {
-    return this.page.getByRole('region', { name: 'Last call' });
   }
 
   async notifications(): Promise<{ title: string; body: string; closed: boolean }[]> {
@@ -327,8 +371,12 @@ export class AppPage {
     return after.map((stats, index) => stats.totalAudioEnergy - (before[index]?.totalAudioEnergy ?? 0));
   }
 
-  /** Opens the account's call handling settings (auto-answer, intercom, forwarding, DTMF). */
+  /**
+   * Opens the account's call handling (auto-answer, intercom, forwarding, DTMF) in Settings → Accounts.
+   * The window stays on Settings; `show('Phone')` goes back.
+   */
   async callHandling(accountName: string): Promise<Locator> {
+    await this.show('Settings');
     const name = `Call handling for ${accountName}`;
     const form = this.page.getByRole('form', { name });
     if (!(await form.isVisible())) await this.page.getByText(name, { exact: true }).click();

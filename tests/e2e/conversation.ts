@@ -21,6 +21,11 @@ export function thread(app: AppPage): Locator {
   return app.page.getByRole('region', { name: /^Conversation with / });
 }
 
+/** The list of conversations, each a button named by who, unread count and last text. */
+export function conversations(app: AppPage): Locator {
+  return app.page.getByRole('list', { name: 'Conversations' });
+}
+
 /** The open thread's entry holding `text`. */
 export function threadMessage(app: AppPage, text: string): Locator {
   return thread(app).getByRole('listitem').filter({ hasText: text });

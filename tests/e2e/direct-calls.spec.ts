@@ -79,9 +79,11 @@ test.describe('calls over the direct path (UDP/TCP/TLS, media through the gatewa
 
     const hungUpAt = Date.now();
     await app.button('Hang up').click();
+    // The card says how the call ended, for a few seconds; then the call is in recent calls.
+    await expect(app.endedCall().getByRole('status')).toHaveText('You hung up');
     await lab.waitForSipRequest('BYE', { from: lab.users.alice.user, since: hungUpAt });
     await lab.legacy.waitForEvent('CALL_CLOSED');
-    await expect(app.lastCall().getByRole('status')).toHaveText('You hung up');
+    await expect(app.lastCall()).toContainText('Outgoing · Answered');
     await expectNoRtpengine(lab, invite.callId);
   });
 
@@ -104,7 +106,7 @@ test.describe('calls over the direct path (UDP/TCP/TLS, media through the gatewa
     await lab.legacy.hangup();
     await lab.waitForSipRequest('BYE', { from: lab.users.legacy.user, since: hungUpAt });
     await expect(app.callCard()).toHaveCount(0);
-    await expect(app.lastCall().getByRole('status')).toHaveText('The other party hung up');
+    await expect(app.endedCall().getByRole('status')).toHaveText('The other party hung up');
     await expectNoRtpengine(lab, invite.callId);
   });
 
@@ -121,7 +123,7 @@ test.describe('calls over the direct path (UDP/TCP/TLS, media through the gatewa
 
     const heldAt = Date.now();
     await app.button('Hold').click();
-    await expect(app.callCard()).toContainText('On hold');
+    await expect(app.callState()).toHaveText('On hold');
     await lab.waitForSipRequest('INVITE', { from: lab.users.carol.user, since: heldAt });
     await expectSilent(app);
     await app.button('Resume').click();
@@ -160,7 +162,7 @@ test.describe('calls over the direct path (UDP/TCP/TLS, media through the gatewa
 
     await answer(dana, lab.users.legacy);
     await expect(alice.callCard()).toHaveCount(0);
-    await expect(alice.lastCall().getByRole('status')).toHaveText('Transferred');
+    await expect(alice.lastCall()).toContainText('Outgoing · Transferred');
     await dana.expectAudioFlowing();
     const invite = await lab.waitForSipRequest('INVITE', {
       from: lab.users.legacy.user,
@@ -317,7 +319,7 @@ test.describe('calls over the direct path (UDP/TCP/TLS, media through the gatewa
     await alice.button('Video call').click();
     const incoming = bob.incomingCall(lab.users.alice.displayName);
     await expect(incoming).toContainText('Video call');
-    await incoming.getByRole('button', { name: 'Answer with your camera on' }).click();
+    await incoming.getByRole('button', { name: 'Answer with video' }).click();
     await expect(alice.callState()).toContainText('In call');
     for (const app of [alice, bob]) {
       await expectVideoArriving(app);

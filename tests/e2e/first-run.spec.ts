@@ -286,28 +286,6 @@ test('the account page tests its connection and says where it stopped; a refused
   await app.expectRegistered();
 });
 
-test('with the gateway, Test connection names a refused WebSocket upgrade by its HTTP status', async ({
-  lab,
-  openGatewayApp,
-  frontDoors,
-}) => {
-  const app = await openGatewayApp();
-  await app.addAccount(lab.users.alice, lab.wssUrl);
-  await app.expectRegistered();
-  await app.button('Edit account').click();
-  const form = await app.accountForm();
-  // The web front door upgrades only on /ws, as Asterisk does: any other path is an HTTP 404.
-  const wrongPath = frontDoors.webFront.url.replace(/\/?$/, '/sip');
-  await form.getByLabel('WebSocket server').fill(wrongPath);
-  await form.getByRole('button', { name: 'Test connection' }).click();
-  const alert = steps(app.page).getByRole('alert');
-  await expect(alert).toContainText(
-    `Stopped at ${wrongPath}: The server refused the WebSocket upgrade (HTTP 404).`,
-  );
-  await expect(alert).toContainText('Something answers on this address but it is not a SIP WebSocket');
-  expect(registers(frontDoors.webFront)).toEqual([]);
-});
-
 /** Serves provisioning files over HTTPS with the lab's certificate, as an administrator's server would. */
 async function provisioningServer(lab: Lab, files: Record<string, { body: string; cors: boolean }>) {
   const [cert, key] = await Promise.all([readFile(lab.certPath), readFile(lab.keyPath)]);

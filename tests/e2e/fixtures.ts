@@ -19,28 +19,37 @@ interface WorkerFixtures {
   webApp: GatewayWebApp;
 }
 
+/** How the browser around a copy of the app is set up: the OS language, light or dark, window size. */
+export interface AppContextOptions {
+  locale?: string;
+  colorScheme?: 'light' | 'dark';
+  viewport?: { width: number; height: number };
+}
+
 interface TestFixtures {
   /** Opens another copy of the app in its own browser context (its own storage, like another user). */
-  openApp: (path?: string) => Promise<AppPage>;
+  openApp: (path?: string, options?: AppContextOptions) => Promise<AppPage>;
   /**
    * Opens a copy of the app as `npm run web` serves it: with the local gateway service, so UDP, TCP
    * and TLS accounts work (its URL carries the service's port and secret in the fragment).
    */
-  openGatewayApp: (path?: string) => Promise<AppPage>;
+  openGatewayApp: (path?: string, options?: AppContextOptions) => Promise<AppPage>;
   labLogsOnFailure: undefined;
 }
 
 /** Opens copies of the app, each in its own browser context, and closes them all when `body` is done. */
 async function withAppContexts(
   browser: Browser,
-  body: (open: (url: string) => Promise<AppPage>) => Promise<void>,
+  body: (open: (url: string, options: AppContextOptions) => Promise<AppPage>) => Promise<void>,
 ): Promise<void> {
   const contexts: Awaited<ReturnType<Browser['newContext']>>[] = [];
   try {
-    await body(async (url) => {
+    await body(async (url, options) => {
       const context = await browser.newContext({
         permissions: ['microphone', 'notifications'],
-        locale: 'en-US',
+        locale: options.locale ?? 'en-US',
+        colorScheme: options.colorScheme ?? 'light',
+        ...(options.viewport ? { viewport: options.viewport } : {}),
       });
       contexts.push(context);
       return AppPage.open(context, url);
@@ -132,11 +141,13 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   ],
 
   openGatewayApp: async ({ browser, webApp }, use) => {
-    await withAppContexts(browser, (open) => use((path = '/') => open(webApp.url(path))));
+    await withAppContexts(browser, (open) =>
+      use((path = '/', options = {}) => open(webApp.url(path), options)),
+    );
   },
 
   openApp: async ({ browser }, use) => {
-    await withAppContexts(browser, (open) => use((path = '/') => open(path)));
+    await withAppContexts(browser, (open) => use((path = '/', options = {}) => open(path, options)));
   },
 
   labLogsOnFailure: [

@@ -21,8 +21,8 @@ test.describe('calls with a legacy SIP phone (WebRTC <-> plain RTP through rtpen
     await lab.waitForSipRequest('BYE', { to: lab.users.legacy.user, since: hungUpAt });
     await lab.legacy.waitForEvent('CALL_CLOSED');
     await expect(app.callCard()).toHaveCount(0);
-    await expect(app.lastCall().getByRole('status')).toHaveText('You hung up');
-    await expect(app.lastCall()).toContainText(/Duration 00:0[1-9]/);
+    await expect(app.endedCall().getByRole('status')).toHaveText('You hung up');
+    await expect(app.endedCall()).toContainText(/Duration 00:0[1-9]/);
 
     // What the legacy phone decoded from us: real audio, not silence.
     const heard = await lab.legacy.receivedAudio();
@@ -50,7 +50,7 @@ test.describe('calls with a legacy SIP phone (WebRTC <-> plain RTP through rtpen
 
     await lab.legacy.hangup();
     await expect(app.callCard()).toHaveCount(0);
-    await expect(app.lastCall().getByRole('status')).toHaveText('The other party hung up');
+    await expect(app.endedCall().getByRole('status')).toHaveText('The other party hung up');
     await expect(app.button('Call')).toBeEnabled();
 
     const heard = await lab.legacy.receivedAudio();
@@ -73,7 +73,7 @@ test.describe('calls with a legacy SIP phone (WebRTC <-> plain RTP through rtpen
       await expect(app.callState()).toContainText('Ringing');
       // baresip refuses a ringing call with 486 Busy Here, as a desk phone's "busy" key does.
       await desk.hangup();
-      await expect(app.lastCall().getByRole('status')).toHaveText('Busy (486)');
+      await expect(app.lastCall()).toContainText('Outgoing · Busy (486)');
     } finally {
       await desk.stop();
     }

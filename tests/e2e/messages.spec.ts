@@ -2,7 +2,7 @@ import { expect, test } from './fixtures';
 import { registeredApp } from './scenarios';
 import type { AppPage } from './app-page';
 import { sendSipMessage } from '../lab/sip-message-sender';
-import { openConversation, thread, threadMessage, typeAndSend } from './conversation';
+import { conversations, openConversation, thread, threadMessage, typeAndSend } from './conversation';
 
 /** Adds a contact with one number through the contact form; `favourite` ticks the box. */
 async function addContact(app: AppPage, name: string, number: string, favourite = false): Promise<void> {
@@ -38,7 +38,7 @@ test.describe('text messages (SIP MESSAGE) and contacts on the phone view', () =
     // Bob is on the phone view: the Messages tab counts the unread text.
     await expect(bob.button('Messages 1 unread')).toBeVisible();
     await bob.button('Messages 1 unread').click();
-    const fromAlice = bob.page.getByRole('button', { name: 'Conversation with Alice, 1 unread' });
+    const fromAlice = conversations(bob).getByRole('button', { name: /^Alice 1 unread/ });
     await expect(fromAlice).toContainText('Lunch at 12? 你好 🙂');
     await fromAlice.click();
     await expect(threadMessage(bob, 'Lunch at 12? 你好 🙂')).toBeVisible();
@@ -67,12 +67,16 @@ test.describe('text messages (SIP MESSAGE) and contacts on the phone view', () =
     await Promise.all([alice.page.reload(), bob.page.reload()]);
 
     await alice.button(/^Messages/).click();
-    await alice.page.getByRole('button', { name: /^Conversation with 1002@127\.0\.0\.1, 0 unread/ }).click();
+    await conversations(alice)
+      .getByRole('button', { name: /^1002@127\.0\.0\.1 / })
+      .click();
     await expect(thread(alice).getByRole('listitem')).toHaveCount(1);
     await expect(threadMessage(alice, 'Kept after reload')).toContainText('Delivered');
 
     await bob.button('Messages 1 unread').click();
-    await bob.page.getByRole('button', { name: 'Conversation with Alice, 1 unread' }).click();
+    await conversations(bob)
+      .getByRole('button', { name: /^Alice 1 unread/ })
+      .click();
     await expect(thread(bob).getByRole('listitem')).toHaveCount(1);
     await expect(threadMessage(bob, 'Kept after reload')).toBeVisible();
     await expect(bob.page.getByRole('navigation', { name: 'Main' })).not.toContainText('unread');
@@ -112,7 +116,9 @@ test.describe('text messages (SIP MESSAGE) and contacts on the phone view', () =
     expect((await send('text/plain', 'y'.repeat(20_000))).status).toBe(200);
 
     await alice.button('Messages 2 unread').click();
-    await alice.page.getByRole('button', { name: /^Conversation with 1011@127\.0\.0\.1, 2 unread/ }).click();
+    await conversations(alice)
+      .getByRole('button', { name: /^1011@127\.0\.0\.1 2 unread/ })
+      .click();
     const messages = thread(alice).getByRole('listitem');
     await expect(messages).toHaveCount(2);
     await expect(messages.nth(0)).toContainText('(empty message)');

@@ -25,7 +25,7 @@ function nextAttempt(app: AppPage): Locator {
 }
 
 function reconnectNow(app: AppPage): Locator {
-  return registration(app).getByRole('button', { name: /^Reconnect .+ now$/ });
+  return registration(app).getByRole('button', { name: /^Reconnect now: .+/ });
 }
 
 /** Fills the account form with a primary server and backup servers. */
@@ -160,7 +160,7 @@ test.describe('reconnection and failover', () => {
     // The desk phone hangs up: its BYE reaches the app over the new connection.
     await lab.legacy.hangup();
     await expect(app.callCard()).toHaveCount(0);
-    await expect(app.lastCall().getByRole('status')).toBeVisible();
+    await expect(app.endedCall().getByRole('status')).toHaveText('The other party hung up');
   });
 
   test('when the primary server cannot be reached, the app registers through a backup server and says so', async ({

@@ -54,3 +54,38 @@ test('invalid account fields are refused with a clear message', async ({ openApp
   await form.getByLabel('Display name').fill('x'.repeat(257));
   await expect(form.getByText('At most 256 characters.')).toBeVisible();
 });
+
+test('Settings → Accounts adds a second account, and Remove unregisters and forgets one', async ({
+  lab,
+  openApp,
+}) => {
+  const { alice, bob } = lab.users;
+  const app = await openApp();
+  await app.addAccount(alice, lab.wssUrl);
+  await app.expectRegistered();
+
+  await app.show('Settings');
+  const accounts = app.page.getByRole('region', { name: 'Accounts' });
+  await accounts.getByRole('button', { name: 'Add account' }).click();
+  await app.addAccount(bob, lab.wssUrl);
+  await expect(
+    accounts.getByRole('region', { name: `Registration status for ${bob.displayName}` }),
+  ).toContainText('Registered');
+  await lab.waitForRegistered(bob.aor);
+  await lab.waitForRegistered(alice.aor);
+
+  await accounts.getByRole('button', { name: `Remove account ${alice.displayName}` }).click();
+  const removedAt = Date.now();
+  await accounts.getByRole('button', { name: `Remove ${alice.displayName} and its saved password` }).click();
+  await expect(accounts.getByRole('region', { name: /^Registration status for / })).toHaveCount(1);
+  await expect(accounts).not.toContainText(alice.displayName);
+  // Its registration is withdrawn (a REGISTER with expires 0; the lab is shared with earlier tests'
+  // copies of Alice, so the registrar's table alone cannot tell); Bob stays registered.
+  await lab.waitForSipRequest('REGISTER', { from: alice.user, since: removedAt });
+  expect(await lab.registeredAors()).toContain(bob.aor);
+
+  // The phone follows: one account left, no form, Bob's status.
+  await app.show('Phone');
+  await expect(app.registrationStatus()).toHaveText('Registered');
+  await expect(app.page.getByRole('form', { name: 'Add account' })).toHaveCount(0);
+});

@@ -1,3 +1,4 @@
+import { expectNoAxeViolations } from './axe';
 import { expect, test } from './fixtures';
 import type { AppPage } from './app-page';
 import { registeredApp } from './scenarios';
@@ -31,7 +32,8 @@ test.describe('video calls between two copies of the app', () => {
     await alice.button('Video call').click();
     const incoming = bob.incomingCall(lab.users.alice.displayName);
     await expect(incoming).toContainText('Video call');
-    await incoming.getByRole('button', { name: 'Answer with your camera on' }).click();
+    await expectNoAxeViolations(bob.page, 'incoming video call');
+    await incoming.getByRole('button', { name: 'Answer with video' }).click();
 
     await expect(alice.callState()).toContainText('In call');
     await expect(bob.callState()).toContainText('In call');
@@ -45,6 +47,7 @@ test.describe('video calls between two copies of the app', () => {
     }
     await alice.expectAudioFlowing();
     await bob.expectAudioFlowing();
+    await expectNoAxeViolations(alice.page, 'video call');
 
     // Camera off: nothing more reaches Bob, Alice's self view goes away, the call goes on.
     await videoButton(alice, 'Camera').click();
@@ -74,7 +77,7 @@ test.describe('video calls between two copies of the app', () => {
 
     await alice.button('Hang up').click();
     await expect(bob.callCard()).toHaveCount(0);
-    await expect(alice.lastCall().getByRole('status')).toHaveText('You hung up');
+    await expect(alice.endedCall().getByRole('status')).toHaveText('You hung up');
   });
 
   test('an audio call is upgraded to video and back to audio by re-INVITE', async ({ lab, openApp }) => {
@@ -84,7 +87,7 @@ test.describe('video calls between two copies of the app', () => {
     await alice.dial(lab.users.bob.user);
     const incoming = bob.incomingCall(lab.users.alice.displayName);
     await expect(incoming).toBeVisible();
-    await expect(incoming.getByRole('button', { name: 'Answer with your camera on' })).toHaveCount(0);
+    await expect(incoming.getByRole('button', { name: 'Answer with video' })).toHaveCount(0);
     await incoming.getByRole('button', { name: 'Answer' }).click();
     await expect(alice.callState()).toContainText('In call');
     await alice.expectAudioFlowing();
@@ -104,7 +107,7 @@ test.describe('video calls between two copies of the app', () => {
     await expectPlaying(alice.page.getByLabel(/^Video from /));
 
     const downgradeAt = Date.now();
-    await videoButton(alice, 'Remove video from the call').click();
+    await videoButton(alice, 'Audio only').click();
     await lab.waitForSipRequest('INVITE', { to: lab.users.bob.user, since: downgradeAt });
     await expectVideoStopped(alice);
     await expectVideoStopped(bob);

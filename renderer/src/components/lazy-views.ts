@@ -4,9 +4,9 @@
  * ({@link preloadViews}) so that opening a view or taking the first call does not wait for them.
  */
 export const lazyViews = {
+  callBar: () => import('./CallBar.vue'),
   callCard: () => import('./CallCard.vue'),
   incomingCall: () => import('./IncomingCall.vue'),
-  lastCall: () => import('./LastCall.vue'),
   lineList: () => import('./LineList.vue'),
   contacts: () => import('./ContactsView.vue'),
   history: () => import('./HistoryView.vue'),

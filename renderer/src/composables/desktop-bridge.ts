@@ -82,7 +82,7 @@ export function useDesktopBridge(view: Ref<AppView>): void {
       }
       case 'decline': {
         const id = oldestRinging(command.callId);
-        if (id) void phone.decline(id);
+        if (id) void phone.decline(id, command.statusCode ?? 603);
         return;
       }
       case 'hangup':

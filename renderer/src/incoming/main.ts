@@ -1,6 +1,6 @@
 /**
  * Entry of `incoming.html`, the fallback incoming-call window. Plain TypeScript, no Vue: it shows one
- * caller and two buttons, and talks to main only through the preload bridge's `incoming.act`.
+ * caller and three buttons (Answer, Decline, Busy), and talks to main only through the preload bridge's `incoming.act`.
  */
 import type { RinglineApi } from '@common/contract';
 import { readIncomingQuery, renderIncoming } from './page';
@@ -24,6 +24,7 @@ renderIncoming(
     number: element('incoming-number'),
     answer: element<HTMLButtonElement>('incoming-answer'),
     decline: element<HTMLButtonElement>('incoming-decline'),
+    busy: element<HTMLButtonElement>('incoming-busy'),
   },
   bridge === undefined ? undefined : (action) => bridge.incoming.act(action),
   (error) => {

@@ -39,10 +39,11 @@ export interface IncomingElements {
   number: HTMLElement;
   answer: HTMLButtonElement;
   decline: HTMLButtonElement;
+  busy: HTMLButtonElement;
 }
 
 /**
- * Shows the caller and wires the buttons. `act` is the bridge's `incoming.act`; after a press both
+ * Shows the caller and wires the buttons. `act` is the bridge's `incoming.act`; after a press the
  * buttons are disabled (main closes the window). If main refuses (the call stopped ringing
  * meanwhile), `onError` is told and the window stays until main closes it.
  */
@@ -63,9 +64,13 @@ export function renderIncoming(
   elements.number.hidden = elements.number.textContent === '';
   elements.root.setAttribute('aria-label', fillMessage(messages.call.incomingLabel, { caller }));
   elements.answer.textContent = messages.call.answer;
+  // The same pair, names and tooltips as the main window's incoming call.
   elements.decline.textContent = messages.call.decline;
+  elements.decline.title = messages.control.declineTitle;
+  elements.busy.textContent = messages.control.busy;
+  elements.busy.title = messages.control.busyTitle;
 
-  const buttons = [elements.answer, elements.decline];
+  const buttons = [elements.answer, elements.decline, elements.busy];
   const press = (action: IncomingAction['action']) => () => {
     if (act === undefined || call.callId === '') return;
     for (const button of buttons) button.disabled = true;
@@ -76,6 +81,7 @@ export function renderIncoming(
   };
   elements.answer.addEventListener('click', press('answer'));
   elements.decline.addEventListener('click', press('decline'));
+  elements.busy.addEventListener('click', press('busy'));
   // Focus is on Answer when the user switches to this window, but the window itself is shown
   // without taking focus (see incoming-window.ts), so typing elsewhere cannot answer.
   elements.answer.focus({ preventScroll: true });

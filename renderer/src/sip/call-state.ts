@@ -93,6 +93,11 @@ export interface CallSnapshot {
   remoteHeld?: boolean;
   /** A hold or resume re-INVITE is in flight; the UI disables the button meanwhile. */
   holdPending?: 'hold' | 'resume';
+  /**
+   * We asked to end the call (BYE, or CANCEL while it rings out) and the far end has not finished it
+   * yet: a CANCEL waits for the 487, a BYE from the callee waits for the ACK (RFC 3261 §15).
+   */
+  ending?: boolean;
   /** How digits typed during the call are sent. */
   dtmfMode?: DtmfMode;
   /** Digits sent so far in this call, for the display. */

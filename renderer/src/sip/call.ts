@@ -263,6 +263,7 @@ export class Call {
   async hangup(reason: 'local-hangup' | 'transferred' = 'local-hangup'): Promise<void> {
     this.pendingEnd ??= { reason };
     const session = this.session;
+    if (this.snapshot.state !== 'ended' && this.snapshot.state !== 'incoming') this.update({ ending: true });
     switch (session.state) {
       case SessionState.Initial:
       case SessionState.Establishing:

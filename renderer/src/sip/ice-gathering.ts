@@ -82,6 +82,41 @@ export function enoughCandidates(
   return serverAnswered || (msServersHadToAnswer ?? 0) >= serverCandidateWait(plan);
 }
 
+/** A candidate as far as the wait cares: its type, transport protocol and the m-line it was gathered for. */
+export interface GatheredCandidate {
+  type: IceCandidateType;
+  protocol: string | null;
+  mid: string | null;
+}
+
+/**
+ * Whether each ICE transport has a candidate that can carry media: a relay candidate under the
+ * relay-only policy, else a UDP host candidate (media servers rarely speak ICE-TCP).
+ *
+ * With the default bundle policy ("balanced") Chromium gathers each media kind of a first offer on a
+ * transport of its own, and the video line's candidates can come before the audio line's. An offer
+ * sent on the very first host candidate could then carry none for audio; a far end that does not
+ * learn our address from our checks (rtpengine, for one) never starts ICE there: a call that connects
+ * with no sound. Host candidates of the other transports follow within milliseconds.
+ *
+ * @param transports the m-line ids (mids) of each transport in use; a bundled one has several.
+ */
+export function everyTransportHasCandidate(
+  transports: readonly (readonly string[])[],
+  candidates: readonly GatheredCandidate[],
+  policy: RTCIceTransportPolicy = 'all',
+): boolean {
+  const usable = (candidate: GatheredCandidate) =>
+    policy === 'relay'
+      ? candidate.type === 'relay'
+      : candidate.type === 'host' && candidate.protocol !== 'tcp';
+  return transports.every((mids) =>
+    candidates.some(
+      (candidate) => candidate.mid !== null && mids.includes(candidate.mid) && usable(candidate),
+    ),
+  );
+}
+
 /** The candidate type from an `RTCIceCandidate` (its `type`, or parsed from the candidate line). */
 export function candidateType(
   candidate: Pick<RTCIceCandidate, 'type' | 'candidate'>,

@@ -11,9 +11,10 @@ import {
   ICE_GATHERING_CAP_MS,
   candidateType,
   enoughCandidates,
+  everyTransportHasCandidate,
   iceGatheringPlan,
   serverCandidateWait,
-  type IceCandidateType,
+  type GatheredCandidate,
   type IceGatheringPlan,
 } from './ice-gathering';
 
@@ -68,7 +69,7 @@ type MediaKind = 'audio' | 'video';
  */
 export class RinglineSessionDescriptionHandler extends SessionDescriptionHandler {
   /** Our candidates so far, each with the ICE username fragment (gathering round) it belongs to. */
-  private readonly gathered: { type: IceCandidateType; at: number; ufrag: string | null }[] = [];
+  private readonly gathered: (GatheredCandidate & { at: number; ufrag: string | null })[] = [];
   private gatheringTimer: ReturnType<typeof setTimeout> | undefined;
   /** When the candidate pool started asking the STUN/TURN servers: when the peer connection was made. */
   private readonly createdAt = performance.now();
@@ -377,10 +378,27 @@ export class RinglineSessionDescriptionHandler extends SessionDescriptionHandler
     if (this.closed) track.stop();
   }
 
+  /** The mids of each ICE transport the transceivers use (several when bundled). */
+  private transportsInUse(): string[][] {
+    const transports = new Map<RTCDtlsTransport, string[]>();
+    for (const transceiver of this.peerConnection?.getTransceivers() ?? []) {
+      const transport = transceiver.sender.transport;
+      if (transceiver.currentDirection === 'stopped' || transceiver.mid === null || !transport) continue;
+      transports.set(transport, [...(transports.get(transport) ?? []), transceiver.mid]);
+    }
+    return [...transports.values()];
+  }
+
   private onCandidate(candidate: RTCIceCandidate | null): void {
     const type = candidate ? candidateType(candidate) : undefined;
     if (!candidate || !type) return;
-    this.gathered.push({ type, at: performance.now(), ufrag: candidate.usernameFragment });
+    this.gathered.push({
+      type,
+      protocol: candidate.protocol,
+      mid: candidate.sdpMid,
+      at: performance.now(),
+      ufrag: candidate.usernameFragment,
+    });
     this.checkCandidates();
   }
 
@@ -400,7 +418,11 @@ export class RinglineSessionDescriptionHandler extends SessionDescriptionHandler
     const sinceAsked = asked === undefined ? undefined : performance.now() - asked;
     const types = round.map((c) => c.type);
     clearTimeout(this.gatheringTimer);
-    if (enoughCandidates(this.plan, types, sinceAsked)) {
+    // Every transport's own candidates too (see everyTransportHasCandidate); each one comes back here.
+    const ready =
+      enoughCandidates(this.plan, types, sinceAsked) &&
+      everyTransportHasCandidate(this.transportsInUse(), round, this.plan.policy);
+    if (ready) {
       // Resolves SIP.js's wait (a no-op when nothing waits): the SDP then carries what we have.
       this.iceGatheringComplete();
       return;

@@ -6,6 +6,8 @@ import type { CallSnapshot } from '../sip/call-state';
 
 /** Entries read at a time: the first page fills the screen; the next ones come as the list scrolls. */
 const PAGE = 100;
+/** How many of the newest calls the phone view lists under the dial pad. */
+const RECENT_ON_PHONE = 5;
 
 /**
  * Call history from IndexedDB: the filtered list, read a page at a time while its view is open, and the
@@ -21,6 +23,8 @@ export const useHistoryStore = defineStore('history', () => {
   const entries = shallowRef<CallHistoryEntry[]>([]);
   const unseenMissed = ref(0);
   const lastMissed = ref<CallHistoryEntry | undefined>();
+  /** The newest calls, for the phone view: the first page of the unfiltered list, cheap at 100,000 entries. */
+  const recentOnPhone = shallowRef<CallHistoryEntry[]>([]);
   /** The list is read only while the history view is open. */
   const listing = ref(false);
   /** The first page of the current list is in (until then, "no calls" would be a lie). */
@@ -30,16 +34,32 @@ export const useHistoryStore = defineStore('history', () => {
   const listComplete = ref(false);
   let pager: HistoryPager | undefined;
 
-  async function refreshBadge(): Promise<void> {
+  /** The latest calls, newest first, whatever the view's filter. */
+  async function latest(limit: number): Promise<CallHistoryEntry[]> {
+    const newest = (await database()).pager();
+    try {
+      return await newest.next(limit);
+    } finally {
+      newest.close();
+    }
+  }
+
+  /** The missed-call badge and the phone's recent calls. */
+  async function refreshSummary(): Promise<void> {
     const db = await database();
-    const [unseen, latest] = await Promise.all([db.unseenMissed(), db.latestUnseenMissed()]);
+    const [unseen, latestMissed, newest] = await Promise.all([
+      db.unseenMissed(),
+      db.latestUnseenMissed(),
+      latest(RECENT_ON_PHONE),
+    ]);
     unseenMissed.value = unseen;
-    lastMissed.value = latest;
+    lastMissed.value = latestMissed;
+    recentOnPhone.value = newest;
   }
 
   /** The badge, and the list from its first page when the view is open. */
   async function refresh(): Promise<void> {
-    await Promise.all([refreshBadge(), listing.value ? restartList() : undefined]);
+    await Promise.all([refreshSummary(), listing.value ? restartList() : undefined]);
   }
 
   async function readPage(mine: HistoryPager): Promise<void> {
@@ -112,7 +132,7 @@ export const useHistoryStore = defineStore('history', () => {
     const recording = pendingRecordings.get(call.id);
     pendingRecordings.delete(call.id);
     placeInList(await (await database()).record(call, recording));
-    await refreshBadge();
+    await refreshSummary();
   }
 
   async function attachRecording(callId: string, recording: HistoryRecording): Promise<void> {
@@ -124,13 +144,13 @@ export const useHistoryStore = defineStore('history', () => {
   async function markSeen(): Promise<void> {
     if (unseenMissed.value === 0) return;
     await (await database()).markAllSeen();
-    await refreshBadge();
+    await refreshSummary();
   }
 
   async function remove(id: string): Promise<void> {
     await (await database()).remove(id);
     entries.value = entries.value.filter((e) => e.id !== id);
-    await refreshBadge();
+    await refreshSummary();
   }
 
   async function clearAll(): Promise<void> {
@@ -150,20 +170,14 @@ export const useHistoryStore = defineStore('history', () => {
   return {
     filter,
     /** The latest calls, newest first, whatever the view's filter (for the diagnostics report). */
-    recent: async (limit: number): Promise<CallHistoryEntry[]> => {
-      const latest = (await database()).pager();
-      try {
-        return await latest.next(limit);
-      } finally {
-        latest.close();
-      }
-    },
+    recent: latest,
     entries,
     listLoaded,
     listBusy,
     listComplete,
     unseenMissed,
     lastMissed,
+    recentOnPhone,
     refresh,
     openList,
     closeList,

@@ -88,17 +88,20 @@ describe('IncomingWindows', () => {
     expect(windows.callIdOf(1)).toBeNull();
   });
 
-  it('forwards Answer / Decline to the phone and closes the window', () => {
+  it('forwards Answer / Decline / Busy to the phone and closes the window', () => {
     const { windows, opened, commands } = setup();
     windows.open(bob, 'en');
     windows.open(carol, 'en');
+    windows.open({ ...carol, callId: 'c3' }, 'en');
     windows.act({ callId: 'c1', action: 'answer' });
     windows.act({ callId: 'c2', action: 'decline' });
+    windows.act({ callId: 'c3', action: 'busy' });
     expect(commands).toEqual([
       { kind: 'answer', callId: 'c1' },
-      { kind: 'decline', callId: 'c2' },
+      { kind: 'decline', callId: 'c2', statusCode: 603 },
+      { kind: 'decline', callId: 'c3', statusCode: 486 },
     ]);
-    expect(opened.map((w) => w.closed)).toEqual([true, true]);
+    expect(opened.map((w) => w.closed)).toEqual([true, true, true]);
     expect(windows.callIdOf(100)).toBeNull();
   });
 

@@ -84,19 +84,20 @@ function setup(options: { platform?: NodeJS.Platform; supported?: boolean; local
 }
 
 describe('incomingCallOptions', () => {
-  it('names the caller, shows the number and offers Answer then Decline', () => {
+  it('names the caller, shows the number and offers Answer, Decline and Busy', () => {
     expect(incomingCallOptions(bob, 'en')).toMatchObject({
       title: 'Incoming call from Bob',
       body: '+12015550123',
       actions: [
         { type: 'button', text: 'Answer' },
         { type: 'button', text: 'Decline' },
+        { type: 'button', text: 'Busy' },
       ],
       timeoutType: 'never',
     });
     expect(incomingCallOptions(bob, 'zh-CN')).toMatchObject({
       title: '来自 Bob 的来电',
-      actions: [{ text: '接听' }, { text: '拒接' }],
+      actions: [{ text: '接听' }, { text: '拒接' }, { text: '忙线' }],
     });
   });
 
@@ -139,16 +140,18 @@ describe('hasNotificationActions', () => {
 });
 
 describe('CallNotifications', () => {
-  it('shows a notification whose buttons answer or decline that call', () => {
+  it('shows a notification whose buttons answer, decline (603) or refuse as busy (486) that call', () => {
     const { notifications, created, commands } = setup();
     notifications.apply([{ kind: 'show-incoming', call: bob }]);
     expect(created).toHaveLength(1);
     expect(created[0]?.events).toEqual(['show']);
     created[0]?.press(0);
     created[0]?.press(1);
+    created[0]?.press(2);
     expect(commands).toEqual([
       { kind: 'answer', callId: 'c1' },
-      { kind: 'decline', callId: 'c1' },
+      { kind: 'decline', callId: 'c1', statusCode: 603 },
+      { kind: 'decline', callId: 'c1', statusCode: 486 },
     ]);
   });
 

@@ -17,15 +17,17 @@ function setup(doNotDisturb = false) {
 }
 
 describe('tray actions', () => {
-  it('answer tells the phone and brings the window forward; decline, hang up and mute only tell the phone', () => {
+  it('answer tells the phone and brings the window forward; decline (603), busy (486), hang up and mute only tell the phone', () => {
     const { act, options, commands } = setup();
     act('answer');
     act('decline');
+    act('busy');
     act('hangup');
     act('toggle-mute');
     expect(commands).toEqual([
       { kind: 'answer' },
-      { kind: 'decline' },
+      { kind: 'decline', statusCode: 603 },
+      { kind: 'decline', statusCode: 486 },
       { kind: 'hangup' },
       { kind: 'toggle-mute' },
     ]);

@@ -92,12 +92,12 @@ describe('trayState', () => {
     expect(state.menu).toContainEqual({ kind: 'info', label: 'No accounts' });
   });
 
-  it('offers Answer and Decline while ringing, Hang up and Mute in a call', () => {
+  it('offers Answer, Decline and Busy while ringing, Hang up and Mute in a call', () => {
     const actions = (phone: PhoneStatus): TrayAction[] =>
       trayState(input({ status: phone })).menu.flatMap((item) =>
         item.kind === 'action' ? [item.action] : [],
       );
-    expect(actions(ringing)).toEqual(['toggle-window', 'answer', 'decline', 'quit']);
+    expect(actions(ringing)).toEqual(['toggle-window', 'answer', 'decline', 'busy', 'quit']);
     expect(actions(status({ ...registered, activeCalls: 1 }))).toEqual([
       'toggle-window',
       'hangup',
@@ -108,6 +108,7 @@ describe('trayState', () => {
       'toggle-window',
       'answer',
       'decline',
+      'busy',
       'hangup',
       'toggle-mute',
       'quit',
@@ -142,6 +143,7 @@ describe('trayState', () => {
       '-',
       '接听',
       '拒接',
+      '忙线',
       '-',
       '退出 Ringline',
     ]);
@@ -168,7 +170,7 @@ describe('menuTemplate', () => {
     expect(template[2]).toEqual({ type: 'separator' });
     expect(template[3]).toEqual({ label: 'Work: Registered', enabled: false });
     for (const item of template) (item.click as (() => void) | undefined)?.();
-    expect(clicked).toEqual(['toggle-window', 'toggle-dnd', 'answer', 'decline', 'quit']);
+    expect(clicked).toEqual(['toggle-window', 'toggle-dnd', 'answer', 'decline', 'busy', 'quit']);
   });
 });
 

@@ -1,7 +1,7 @@
 import { createPinia, setActivePinia } from 'pinia';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CallSnapshot } from '../../../renderer/src/sip/call-state';
-import { useCallsStore } from '../../../renderer/src/stores/calls';
+import { ENDED_CARD_MS, useCallsStore } from '../../../renderer/src/stores/calls';
 
 const snapshot = (id: string, patch: Partial<CallSnapshot> = {}): CallSnapshot => ({
   id,
@@ -30,6 +30,54 @@ describe('calls store: lines', () => {
     expect(calls.focused?.id).toBe('1');
     calls.apply(snapshot('1', { state: 'ended' }));
     expect(calls.focused?.id).toBe('2');
-    expect(calls.lastEnded?.id).toBe('1');
+    expect(calls.live.map((c) => c.id)).toEqual(['2', '3']);
+  });
+});
+
+describe('calls store: a call that ends keeps its card for a moment', () => {
+  beforeEach(() => {
+    setActivePinia(createPinia());
+    vi.useFakeTimers();
+  });
+  afterEach(() => vi.useRealTimers());
+
+  it('shows the ended call on its card, after the line in front, then lets it go', () => {
+    const calls = useCallsStore();
+    calls.apply(snapshot('1'));
+    calls.apply(snapshot('2', { held: true }));
+    expect(calls.cards.map((c) => c.id)).toEqual(['1']);
+
+    const ended = snapshot('1', { state: 'ended', end: { reason: 'remote-hangup' } });
+    calls.apply(ended);
+    expect(calls.cards.map((c) => [c.id, c.state])).toEqual([
+      ['2', 'active'],
+      ['1', 'ended'],
+    ]);
+    vi.advanceTimersByTime(ENDED_CARD_MS - 1);
+    expect(calls.justEnded.map((c) => c.id)).toEqual(['1']);
+    vi.advanceTimersByTime(1);
+    expect(calls.cards.map((c) => c.id)).toEqual(['2']);
+  });
+
+  it('says how a call that only rang ended too (declined, missed, forwarded)', () => {
+    const calls = useCallsStore();
+    calls.apply(snapshot('9', { state: 'incoming', direction: 'incoming' }));
+    expect(calls.cards).toEqual([]);
+    calls.apply(snapshot('9', { state: 'ended', direction: 'incoming', end: { reason: 'cancelled' } }));
+    expect(calls.incoming).toEqual([]);
+    expect(calls.cards.map((c) => c.id)).toEqual(['9']);
+  });
+
+  it('never lists one call twice, and each ended card leaves on its own time', () => {
+    const calls = useCallsStore();
+    calls.apply(snapshot('1', { state: 'ended' }));
+    vi.advanceTimersByTime(ENDED_CARD_MS / 2);
+    calls.apply(snapshot('2', { state: 'ended' }));
+    calls.apply(snapshot('2', { state: 'ended' }));
+    expect(calls.justEnded.map((c) => c.id)).toEqual(['1', '2']);
+    vi.advanceTimersByTime(ENDED_CARD_MS / 2);
+    expect(calls.justEnded.map((c) => c.id)).toEqual(['2']);
+    vi.advanceTimersByTime(ENDED_CARD_MS / 2);
+    expect(calls.justEnded).toEqual([]);
   });
 });

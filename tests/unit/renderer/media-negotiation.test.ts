@@ -5,6 +5,7 @@ import {
   REFLEXIVE_CANDIDATE_WAIT_MS,
   candidateType,
   enoughCandidates,
+  everyTransportHasCandidate,
   iceGatheringPlan,
 } from '../../../renderer/src/sip/ice-gathering';
 import { iceServersFor } from '../../../renderer/src/sip/ice-servers';
@@ -50,6 +51,19 @@ describe('codec order', () => {
 });
 
 describe('when ICE gathering may stop', () => {
+  it('waits for a UDP host candidate on each transport (balanced bundle: audio and video apart)', () => {
+    const host = (mid: string, protocol = 'udp') => ({ type: 'host' as const, protocol, mid });
+    const apart = [['0'], ['1']];
+    expect(everyTransportHasCandidate(apart, [host('1')]), 'video first, audio not yet').toBe(false);
+    expect(everyTransportHasCandidate(apart, [host('1'), host('0', 'tcp')]), 'TCP alone').toBe(false);
+    expect(everyTransportHasCandidate(apart, [host('1'), host('0')])).toBe(true);
+    expect(everyTransportHasCandidate([['0', '1']], [host('0')]), 'bundled: one transport').toBe(true);
+    expect(everyTransportHasCandidate([], []), 'nothing negotiated yet').toBe(true);
+    const relay = { type: 'relay' as const, protocol: 'udp', mid: '0' };
+    expect(everyTransportHasCandidate([['0']], [host('0')], 'relay')).toBe(false);
+    expect(everyTransportHasCandidate([['0']], [relay], 'relay')).toBe(true);
+  });
+
   const none = iceGatheringPlan([]);
   const stun = iceGatheringPlan([{ urls: 'stun:stun.example.com' }]);
   const turn = iceGatheringPlan([{ urls: ['stun:stun.example.com', 'turns:turn.example.com'] }]);
