@@ -9,6 +9,7 @@
 import type { MediaReport } from '../../electron/gateway/media-bridge/media-report';
 import type { Lab, LabUser, LegacyPhone } from '../lab/lab';
 import type { AppPage } from './app-page';
+import { directApp, expectNoRtpengine } from './direct-path';
 import { expect, test, type GatewayWebApp } from './fixtures';
 import { expectVideoArriving } from './video-page';
 
@@ -27,12 +28,6 @@ async function expectDeskHearsTheApp(lab: Lab, phone: LegacyPhone = lab.legacy):
   expect(heard.rms, 'what the desk phone decoded').toBeGreaterThan(0.01);
   expect(heard.estimatedHz, "the app's 660 Hz microphone tone").toBeGreaterThan(600);
   expect(heard.estimatedHz).toBeLessThan(720);
-}
-
-/** rtpengine never heard of the call: no ng command in its log and no session in its list. */
-async function expectNoRtpengine(lab: Lab, callId: string): Promise<void> {
-  const view = await lab.rtpengineView(callId);
-  expect(view, `rtpengine's view of ${callId}`).toEqual({ commands: [], listed: false });
 }
 
 /** The bridge's report of the call with this Call-ID, once the service has one. */
@@ -63,25 +58,6 @@ async function answer(app: AppPage, caller: LabUser): Promise<void> {
   await expect(incoming).toBeVisible();
   await incoming.getByRole('button', { name: 'Answer' }).click();
   await expect(app.callState()).toContainText('In call');
-}
-
-async function directApp(
-  openGatewayApp: () => Promise<AppPage>,
-  lab: Lab,
-  user: LabUser,
-  transport: 'udp' | 'tcp' | 'tls' = 'udp',
-): Promise<AppPage> {
-  const app = await openGatewayApp();
-  const port = transport === 'tls' ? lab.tlsPort : lab.udpPort;
-  await app.addDirectAccount(user, { transport, server: `127.0.0.1:${port}` });
-  if (transport === 'tls') {
-    // The lab's certificate is self-signed: trust it once, as the user would.
-    const notice = app.page.getByRole('alert', { name: `Server certificate for ${user.displayName}` });
-    await notice.getByRole('button', { name: 'Trust this certificate' }).click();
-  }
-  await app.expectRegistered();
-  await lab.waitForRegistered(user.aor);
-  return app;
 }
 
 test.describe('calls over the direct path (UDP/TCP/TLS, media through the gateway bridge, no rtpengine)', () => {

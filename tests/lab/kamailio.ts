@@ -65,6 +65,8 @@ export interface Kamailio {
    * back a plain UDP phone its registration after a restart.
    */
   addBinding(aor: string, contact: string, expiresSeconds: number): Promise<void>;
+  /** Removes every binding of `aor` from the location table (`kamcmd ul.rm`), as if they had expired. */
+  removeBindings(aor: string): Promise<void>;
   /** Stops the server (SIGTERM, SIGKILL after the grace time); its ports stay reserved for {@link start}. */
   stop(): Promise<void>;
   /**
@@ -252,6 +254,13 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
         '0',
         '65535',
       );
+    },
+    removeBindings: async (aor) => {
+      try {
+        await kamcmd('ul.rm', 'location', aor.replace(/^sips?:/, ''));
+      } catch {
+        // "404 - AOR not found": nothing was registered.
+      }
     },
     stop: () => server.stop(),
     start: async () => {

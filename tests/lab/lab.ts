@@ -103,6 +103,12 @@ export interface Lab {
   registeredAors(): Promise<string[]>;
   /** Contact URIs registered for `aor`, e.g. `sip:x@127.0.0.1:40000;transport=udp` (Kamailio's `ul.lookup`). */
   registeredContacts(aor: string): Promise<string[]>;
+  /**
+   * Forgets every contact registered for `aor`, as if they had expired: over UDP nothing tells the
+   * registrar that an earlier test's page is gone (a closed tab cannot unregister), and its stale
+   * contacts would get a share of every forked call.
+   */
+  forgetRegistrations(aor: string): Promise<void>;
   /** Resolves once `aor` ("sip:1001@127.0.0.1") has a registered contact. Default timeout 10 s. */
   waitForRegistered(aor: string, timeoutMs?: number): Promise<void>;
   /** Requests Kamailio received, oldest first, e.g. `sipRequests({ since: callStart })`. */
@@ -323,6 +329,7 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
       },
       registeredAors: () => running.registeredAors(),
       registeredContacts: (aor) => running.registeredContacts(aor),
+      forgetRegistrations: (aor) => running.removeBindings(aor),
       waitForRegistered: async (aor, timeoutMs = 10_000) => {
         await waitFor(async () => ((await running.registeredAors()).includes(aor) ? true : undefined), {
           timeoutMs,

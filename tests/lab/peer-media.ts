@@ -75,6 +75,26 @@ export interface ReceivedAudio {
   estimatedHz: number;
 }
 
+/** A telephone-event format of the peer's SDP: RFC 4733 events at this payload type and RTP clock rate. */
+export interface TelephoneEventFormat {
+  payloadType: number;
+  clockRate: number;
+}
+
+/** One RFC 4733 event as it arrived: its packets share the RTP timestamp of the event's start. */
+export interface ReceivedEvent {
+  /** 0-9, *, #, A-D. */
+  digit: string;
+  /** Which of our telephone-event payload types it came at. */
+  payloadType: number;
+  timestamp: number;
+  /** The longest duration any of its packets stated, in units of the event's RTP clock. */
+  duration: number;
+  ended: boolean;
+}
+
+const EVENT_DIGITS = '0123456789*#ABCD';
+
 /** One RTP endpoint: a UDP socket, a tone sender and a receiver that keeps the decoded samples. */
 export class PeerMedia {
   private readonly socket: Socket;
@@ -89,23 +109,30 @@ export class PeerMedia {
   private sdpVersion = 1;
   private direction: 'sendrecv' | 'sendonly' | 'inactive' = 'sendrecv';
   private closed = false;
+  private readonly events: ReceivedEvent[] = [];
+  /** Payload types that arrived and are neither PCMU nor our telephone-event. */
+  readonly unexpectedPayloadTypes = new Set<number>();
 
   private constructor(
     socket: Socket,
     readonly port: number,
     private readonly toneHz: number,
+    private readonly telephoneEvents: readonly TelephoneEventFormat[],
   ) {
     this.socket = socket;
     socket.on('message', (data) => this.onPacket(data));
   }
 
-  static async open(toneHz: number): Promise<PeerMedia> {
+  static async open(
+    toneHz: number,
+    telephoneEvents: readonly TelephoneEventFormat[] = [{ payloadType: 101, clockRate: 8000 }],
+  ): Promise<PeerMedia> {
     const socket = createSocket('udp4');
     await new Promise<void>((resolve, reject) => {
       socket.once('error', reject);
       socket.bind(0, '127.0.0.1', () => resolve());
     });
-    return new PeerMedia(socket, socket.address().port, toneHz);
+    return new PeerMedia(socket, socket.address().port, toneHz, telephoneEvents);
   }
 
   /** Our SDP (offer or answer): PCMU and telephone-event on our port, plain RTP/AVP. */
@@ -117,10 +144,12 @@ export class PeerMedia {
       's=lab peer',
       'c=IN IP4 127.0.0.1',
       't=0 0',
-      `m=audio ${this.port} RTP/AVP 0 101`,
+      `m=audio ${this.port} RTP/AVP 0 ${this.telephoneEvents.map((event) => event.payloadType).join(' ')}`,
       'a=rtpmap:0 PCMU/8000',
-      'a=rtpmap:101 telephone-event/8000',
-      'a=fmtp:101 0-15',
+      ...this.telephoneEvents.flatMap(({ payloadType, clockRate }) => [
+        `a=rtpmap:${payloadType} telephone-event/${clockRate}`,
+        `a=fmtp:${payloadType} 0-15`,
+      ]),
       'a=ptime:20',
       `a=${this.direction}`,
       '',
@@ -167,6 +196,16 @@ export class PeerMedia {
     };
   }
 
+  /** The RFC 4733 events received at our telephone-event payload type, in the order they began. */
+  receivedEvents(): ReceivedEvent[] {
+    return this.events.map((event) => ({ ...event }));
+  }
+
+  /** The digits of {@link receivedEvents}: one per event, however many packets carried it. */
+  receivedDigits(): string {
+    return this.events.map((event) => event.digit).join('');
+  }
+
   close(): void {
     clearInterval(this.timer);
     this.timer = undefined;
@@ -199,17 +238,43 @@ export class PeerMedia {
   private onPacket(data: Buffer): void {
     if (data.length < 12 || (data[0] ?? 0) >> 6 !== 2) return;
     const payloadType = (data[1] ?? 0) & 0x7f;
-    // RTCP arriving on the RTP port (PT 200-204 with the marker bit) is not audio.
-    if (payloadType !== 0) return;
     const csrcCount = (data[0] ?? 0) & 0x0f;
     const extension = ((data[0] ?? 0) & 0x10) !== 0;
     let offset = 12 + csrcCount * 4;
     if (extension && data.length >= offset + 4) offset += 4 + data.readUInt16BE(offset + 2) * 4;
     const payload = data.subarray(offset);
+    if (this.telephoneEvents.some((event) => event.payloadType === payloadType)) {
+      this.onEvent(payloadType, data.readUInt32BE(4), payload);
+      return;
+    }
+    if (payloadType !== 0) {
+      // RTCP arriving on the RTP port (PT 200-204 with the marker bit) is not media.
+      if (payloadType < 72 || payloadType > 76) this.unexpectedPayloadTypes.add(payloadType);
+      return;
+    }
     const samples = new Int16Array(payload.length);
     for (let i = 0; i < payload.length; i += 1) samples[i] = mulawToLinear(payload[i] ?? 0xff);
     this.received.push({ at: Date.now(), samples });
     // Keep a minute of audio at most.
     if (this.received.length > 3000) this.received.splice(0, this.received.length - 3000);
+  }
+
+  /**
+   * An RFC 4733 §2.3 payload: event, E bit, volume, duration. Every packet of one event carries the
+   * event's start timestamp (§2.5.1.1), so packets are grouped by it, whatever order they came in.
+   */
+  private onEvent(payloadType: number, timestamp: number, payload: Buffer): void {
+    if (payload.length < 4) return;
+    const digit = EVENT_DIGITS[payload[0] ?? 0xff];
+    if (digit === undefined) return;
+    const ended = ((payload[1] ?? 0) & 0x80) !== 0;
+    const duration = payload.readUInt16BE(2);
+    const known = this.events.find((event) => event.timestamp === timestamp && event.digit === digit);
+    if (known) {
+      known.duration = Math.max(known.duration, duration);
+      known.ended ||= ended;
+      return;
+    }
+    this.events.push({ digit, payloadType, timestamp, duration, ended });
   }
 }

@@ -11,7 +11,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';
 import { appendFile } from 'node:fs/promises';
-import { PeerMedia } from './peer-media.js';
+import { PeerMedia, type TelephoneEventFormat } from './peer-media.js';
 import type { LabUser } from './users.js';
 
 const T1 = 500;
@@ -406,6 +406,8 @@ export class PeerIncomingCall {
   readonly dialog: PeerDialog;
   private rseq = Math.floor(Math.random() * 1000) + 1;
   private answeredInProvisional = false;
+  /** The answer an unreliable 1xx previewed: the 200 must carry the same one (RFC 3261 §13.2.1). */
+  private earlyAnswer: string | undefined;
   cancelled = false;
 
   constructor(
@@ -444,14 +446,20 @@ export class PeerIncomingCall {
       ...(options.reliable ? ['Require: 100rel', `RSeq: ${rseq}`] : []),
       ...(options.headers ?? []),
     ];
-    if (options.sdp) this.answeredInProvisional = true;
+    let body: string | undefined;
+    if (options.sdp) {
+      body = this.earlyAnswer ?? this.dialog.media.sdp();
+      // Only a reliable 1xx completes the offer/answer (RFC 3262 §5); an unreliable one previews it.
+      if (options.reliable) this.answeredInProvisional = true;
+      else this.earlyAnswer = body;
+    }
     const text = this.peer.responseText(
       this.invite,
       status,
       status === 180 ? 'Ringing' : 'Session Progress',
       {
         headers,
-        ...(options.sdp ? { body: this.dialog.media.sdp() } : {}),
+        ...(body ? { body } : {}),
         toTag: this.dialog.localTag,
       },
     );
@@ -488,7 +496,7 @@ export class PeerIncomingCall {
         ...this.invite.all('record-route').map((route) => `Record-Route: ${route}`),
         ...(options.headers ?? []),
       ],
-      ...(this.answeredInProvisional ? {} : { body: this.dialog.media.sdp() }),
+      ...(this.answeredInProvisional ? {} : { body: this.earlyAnswer ?? this.dialog.media.sdp() }),
       toTag: this.dialog.localTag,
     });
     this.dialog.sendReliable2xx(this.invite, text);
@@ -649,6 +657,13 @@ export interface SipPeerOptions {
   toneHz?: number;
   /** Methods in our Allow; leave UPDATE out to make the far end refresh with re-INVITE (RFC 4028 §7.4). */
   allow?: string[];
+  /** The telephone-event payload types and clock rates in our SDP, in order (101 at 8000 unless given). */
+  telephoneEvents?: TelephoneEventFormat[];
+  /**
+   * Lose every CANCEL, as when it is dropped on the way: a call that another fork answered is then
+   * answered here too, and its 200 reaches the caller after the first fork's.
+   */
+  loseCancel?: boolean;
 }
 
 /** The lab's scriptable SIP peer. Start with {@link startSipPeer}; stop with {@link SipPeer.stop}. */
@@ -851,7 +866,7 @@ export class SipPeer {
   }
 
   private async openMedia(): Promise<PeerMedia> {
-    const media = await PeerMedia.open(this.options.toneHz ?? 523);
+    const media = await PeerMedia.open(this.options.toneHz ?? 523, this.options.telephoneEvents);
     this.media.push(media);
     return media;
   }
@@ -884,6 +899,7 @@ export class SipPeer {
         void this.onInvite(message);
         return;
       case 'CANCEL': {
+        if (this.options.loseCancel) return;
         const call = this.findIncoming(message.callId);
         this.respond(message, call ? 200 : 481, call ? 'OK' : 'Call/Transaction Does Not Exist');
         if (call && !call.cancelled) {
