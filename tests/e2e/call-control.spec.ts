@@ -24,6 +24,38 @@ async function settledEnergy(app: AppPage, silent: number[]): Promise<number[]> 
   return energy;
 }
 
+/** A recording decoded the way a player would (Chromium's own WebM/Opus decoder), and measured. */
+async function decodeRecording(app: AppPage, path: string) {
+  const { readFile } = await import('node:fs/promises');
+  const bytes = [...(await readFile(path))];
+  return app.page.evaluate(async (data) => {
+    const context = new OfflineAudioContext(1, 48000, 48000);
+    const audio = await context.decodeAudioData(new Uint8Array(data).buffer);
+    const samples = audio.getChannelData(0);
+    let sum = 0;
+    for (const sample of samples) sum += sample * sample;
+    // Goertzel: how much of each tone the recording holds (amplitude of that frequency).
+    const tone = (hz: number) => {
+      const k = (2 * Math.PI * hz) / audio.sampleRate;
+      let s1 = 0;
+      let s2 = 0;
+      for (const sample of samples) {
+        const s0 = sample + 2 * Math.cos(k) * s1 - s2;
+        s2 = s1;
+        s1 = s0;
+      }
+      return (2 * Math.sqrt(Math.max(0, s1 * s1 + s2 * s2 - 2 * Math.cos(k) * s1 * s2))) / samples.length;
+    };
+    return {
+      seconds: audio.duration,
+      rms: Math.sqrt(sum / Math.max(1, samples.length)),
+      far: tone(440),
+      near: tone(660),
+      neither: tone(1000),
+    };
+  }, bytes);
+}
+
 test.describe('call control like a desk phone', () => {
   test('hold with a desk phone stops its audio (re-INVITE sendonly) and resume restores it', async ({
     lab,
@@ -541,36 +573,7 @@ test.describe('call control like a desk phone', () => {
     await expect(alice.page.getByText(`Recording saved as ${file.suggestedFilename()}`)).toBeVisible();
     await alice.button('Hang up').click();
 
-    // Decode it the way a player would (Chromium's own WebM/Opus decoder) and measure it.
-    const path = await file.path();
-    const { readFile } = await import('node:fs/promises');
-    const bytes = [...(await readFile(path))];
-    const decoded = await alice.page.evaluate(async (data) => {
-      const context = new OfflineAudioContext(1, 48000, 48000);
-      const audio = await context.decodeAudioData(new Uint8Array(data).buffer);
-      const samples = audio.getChannelData(0);
-      let sum = 0;
-      for (const sample of samples) sum += sample * sample;
-      // Goertzel: how much of each tone the recording holds (amplitude of that frequency).
-      const tone = (hz: number) => {
-        const k = (2 * Math.PI * hz) / audio.sampleRate;
-        let s1 = 0;
-        let s2 = 0;
-        for (const sample of samples) {
-          const s0 = sample + 2 * Math.cos(k) * s1 - s2;
-          s2 = s1;
-          s1 = s0;
-        }
-        return (2 * Math.sqrt(Math.max(0, s1 * s1 + s2 * s2 - 2 * Math.cos(k) * s1 * s2))) / samples.length;
-      };
-      return {
-        seconds: audio.duration,
-        rms: Math.sqrt(sum / Math.max(1, samples.length)),
-        far: tone(440),
-        near: tone(660),
-        neither: tone(1000),
-      };
-    }, bytes);
+    const decoded = await decodeRecording(alice, await file.path());
     expect(decoded.seconds, 'recording length').toBeGreaterThan(1.5);
     expect(decoded.rms, 'audio energy in the recording').toBeGreaterThan(0.05);
     // Both directions: the desk phone's 440 Hz and our 660 Hz microphone, well above other frequencies.
@@ -595,6 +598,38 @@ test.describe('call control like a desk phone', () => {
     const entries = alice.page.getByRole('region', { name: 'Recent calls' }).getByRole('listitem');
     await expect(entries.filter({ hasText: `Recording ${saved.suggestedFilename()}` })).toHaveCount(1);
     await expect(entries.filter({ hasText: `Recording ${file.suggestedFilename()}` })).toHaveCount(1);
+  });
+
+  test('Record clicked before the microphone is on the call still records both sides', async ({
+    lab,
+    openApp,
+  }) => {
+    const alice = await registeredApp(openApp, lab, lab.users.alice);
+    // A slow microphone (a driver waking up): the call is set up without waiting for it.
+    await alice.page.evaluate(() => {
+      const devices = navigator.mediaDevices;
+      const capture = devices.getUserMedia.bind(devices);
+      devices.getUserMedia = async (constraints) => {
+        await new Promise((resolve) => setTimeout(resolve, 2500));
+        return capture(constraints);
+      };
+    });
+    await alice.dial(lab.users.legacy.user);
+    await expect(alice.callState()).toContainText('In call');
+    await alice.button('Record').click();
+    await expect(alice.callCard()).toContainText('Recording');
+    await lab.legacy.waitForEvent('CALL_ESTABLISHED');
+    // The microphone arrives, and our voice goes out.
+    await expect
+      .poll(async () => (await alice.audioStats()).packetsSent, { timeout: 15_000 })
+      .toBeGreaterThan(50);
+    await alice.expectAudioFlowing();
+    const download = alice.page.waitForEvent('download');
+    await alice.button('Stop recording').click();
+    const decoded = await decodeRecording(alice, await (await download).path());
+    await alice.button('Hang up').click();
+    expect(decoded.far, `440 Hz ${JSON.stringify(decoded)}`).toBeGreaterThan(decoded.neither * 10);
+    expect(decoded.near, `660 Hz ${JSON.stringify(decoded)}`).toBeGreaterThan(decoded.neither * 10);
   });
 
   test('keyboard only, in Chinese: hold, resume and DTMF by their accessible names', async ({

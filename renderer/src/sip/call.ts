@@ -517,6 +517,15 @@ export class Call {
   }
 
   /** The call's audio for local mixing; undefined until media is set up. */
+  /**
+   * Settles once our first captured media is on the call (it may come after the call is up: the
+   * offer or answer does not wait for the microphone), at once when the call has no such wait.
+   */
+  localMediaReady(): Promise<void> {
+    const handler = this.handler();
+    return handler instanceof RinglineSessionDescriptionHandler ? handler.localMedia : Promise.resolve();
+  }
+
   audio(): CallAudio | undefined {
     const sender = this.audioSender();
     const remote = this.handler()?.remoteMediaStream;

@@ -45,6 +45,8 @@ export class Softphone {
   private engine: Engine | undefined;
   private readonly conferences = new Map<string, ConferenceMixer>();
   private readonly recorders = new Map<string, { recorder: CallRecorder; remoteNumber: string }>();
+  /** Calls whose recording waits for our microphone to be on the call. */
+  private readonly waitingToRecord = new Set<string>();
   private readonly engineDelegate: PhoneDelegate;
   private readonly quality: CallQualityWatch;
   private logLevel: AppLogLevel = 'warn';
@@ -324,21 +326,40 @@ export class Softphone {
     if (focusCallId) await this.holdAllExcept(focusCallId);
   }
 
-  /** Starts recording a call (both directions; all legs when it is in a conference). */
+  /**
+   * Starts recording a call (both directions; all legs when it is in a conference). A call can be up
+   * before our microphone is on it (the offer or answer does not wait for capture): then recording
+   * starts the moment it is, and the call says it is recording from the click.
+   */
   startRecording(callId: string): boolean {
     const call = this.findCall(callId);
-    const audio = call?.audio();
-    if (!call || !audio || this.recorders.has(callId)) return false;
+    if (!call || this.recorders.has(callId) || this.waitingToRecord.has(callId)) return false;
+    if (this.record(call)) return true;
+    this.waitingToRecord.add(callId);
+    call.setRecording(true);
+    const start = () => {
+      // Stopped (or the call ended) while the microphone was on its way.
+      if (!this.waitingToRecord.delete(callId)) return;
+      if (call.current().state === 'ended' || !this.record(call)) call.setRecording(false);
+    };
+    call.localMediaReady().then(start, start);
+    return true;
+  }
+
+  private record(call: Call): boolean {
+    const audio = call.audio();
+    if (!audio) return false;
     const conferenceId = call.current().conferenceId;
     const others = conferenceId ? this.callsInConference(conferenceId).filter((c) => c !== call) : [];
     const remotes = [audio.remote, ...others.flatMap((c) => c.audio()?.remote ?? [])];
     const recorder = new CallRecorder({ microphone: audio.microphone, remotes });
-    this.recorders.set(callId, { recorder, remoteNumber: call.current().remoteNumber });
+    this.recorders.set(call.id, { recorder, remoteNumber: call.current().remoteNumber });
     call.setRecording(true);
     return true;
   }
 
   async stopRecording(callId: string): Promise<void> {
+    if (this.waitingToRecord.delete(callId)) this.findCall(callId)?.setRecording(false);
     const entry = this.recorders.get(callId);
     if (!entry) return;
     this.recorders.delete(callId);
