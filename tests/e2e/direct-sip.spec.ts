@@ -37,6 +37,9 @@ test.describe('SIP over UDP, TCP and TLS through the gateway', () => {
     lab,
     openGatewayApp,
   }) => {
+    // A worker's lab outlives a spec file, and a closed page never unregisters its UDP contact.
+    await lab.forgetRegistrations(lab.users.alice.aor);
+    await lab.forgetRegistrations(lab.users.carol.aor);
     const since = Date.now();
     const udp = await openGatewayApp();
     await udp.addDirectAccount(lab.users.alice, { transport: 'udp', server: `127.0.0.1:${lab.udpPort}` });
@@ -110,6 +113,9 @@ test.describe('SIP over UDP, TCP and TLS through the gateway', () => {
     openGatewayApp,
     webApp,
   }) => {
+    // A worker's lab outlives a spec file, and a closed page never unregisters its UDP contact.
+    await lab.forgetRegistrations(lab.users.alice.aor);
+    await lab.forgetRegistrations(lab.users.carol.aor);
     const since = Date.now();
     const udp = await openGatewayApp();
     await udp.addDirectAccount(lab.users.alice, { transport: 'udp', server: lab.sipDomain });

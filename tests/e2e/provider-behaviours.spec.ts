@@ -77,13 +77,19 @@ interface Openers {
   openGatewayApp: () => Promise<AppPage>;
 }
 
-/** The app registered as `user` over `connection`. */
-function appOn(
+/**
+ * The app registered as `user` over `connection`, as the user's only contact: earlier tests' closed
+ * pages leave theirs behind, and a call forked to one of them can reach the caller as 408 instead of
+ * the live app's answer (the 422 test).
+ */
+async function appOn(
   connection: Connection,
   { lab, openApp, openGatewayApp }: Openers,
   user: LabUser,
 ): Promise<AppPage> {
-  return connection === 'wss' ? registeredApp(openApp, lab, user) : directApp(openGatewayApp, lab, user);
+  if (connection === 'udp') return directApp(openGatewayApp, lab, user);
+  await lab.forgetRegistrations(user.aor);
+  return registeredApp(openApp, lab, user);
 }
 
 /** Over the direct path rtpengine never heard of the call; over WSS it bridged it, which is not checked. */
