@@ -1,5 +1,5 @@
 import { expect, test } from './fixtures';
-import { callDeskPhone, registeredApp } from './scenarios';
+import { blindTransfer, callDeskPhone, registeredApp } from './scenarios';
 import type { AppPage } from './app-page';
 
 /** Inbound energy over a window must be (near) silence: nothing of the far end's tone arrives. */
@@ -304,10 +304,7 @@ test.describe('call control like a desk phone', () => {
     await lab.legacy.waitForEvent('CALL_ESTABLISHED');
 
     const transferAt = Date.now();
-    await alice.button('Transfer').click();
-    const panel = alice.callCard().getByRole('region', { name: 'Transfer 1010' });
-    await panel.getByLabel('Transfer to').fill(lab.users.bob.user);
-    await panel.getByRole('button', { name: 'Transfer now' }).click();
+    await blindTransfer(alice, lab, lab.users.bob.user);
     await lab.waitForSipRequest('REFER', { to: lab.users.legacy.user, since: transferAt });
 
     const incoming = bob.incomingCall(lab.users.legacy.displayName);
@@ -334,10 +331,7 @@ test.describe('call control like a desk phone', () => {
     await expect(alice.callState()).toContainText('In call');
     await lab.legacy.waitForEvent('CALL_ESTABLISHED');
 
-    await alice.button('Transfer').click();
-    const panel = alice.callCard().getByRole('region', { name: 'Transfer 1010' });
-    await panel.getByLabel('Transfer to').fill('1999');
-    await panel.getByRole('button', { name: 'Transfer now' }).click();
+    await blindTransfer(alice, lab, '1999');
     await expect(alice.callCard()).toContainText(
       /Transfer to sip:1999@127\.0\.0\.1 failed \(404\)\. The call continues\./,
     );

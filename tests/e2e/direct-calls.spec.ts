@@ -11,6 +11,7 @@ import type { Lab, LabUser, LegacyPhone } from '../lab/lab';
 import type { AppPage } from './app-page';
 import { directApp, expectNoRtpengine } from './direct-path';
 import { expect, test, type GatewayWebApp } from './fixtures';
+import { blindTransfer } from './scenarios';
 import { expectVideoArriving } from './video-page';
 
 /** Inbound energy over a window that counts as silence (nothing of the far end's tone arrives). */
@@ -162,10 +163,7 @@ test.describe('calls over the direct path (UDP/TCP/TLS, media through the gatewa
     await lab.legacy.waitForEvent('CALL_ESTABLISHED');
 
     const transferAt = Date.now();
-    await alice.button('Transfer').click();
-    const panel = alice.callCard().getByRole('region', { name: 'Transfer 1010' });
-    await panel.getByLabel('Transfer to').fill(lab.users.dana.user);
-    await panel.getByRole('button', { name: 'Transfer now' }).click();
+    await blindTransfer(alice, lab, lab.users.dana.user);
     await lab.waitForSipRequest('REFER', { to: lab.users.legacy.user, since: transferAt });
 
     await answer(dana, lab.users.legacy);

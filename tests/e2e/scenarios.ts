@@ -22,3 +22,11 @@ export async function callDeskPhone(app: AppPage, lab: Lab): Promise<void> {
   await lab.legacy.waitForEvent('CALL_ESTABLISHED');
   await app.expectAudioFlowing();
 }
+
+/** In the app's call with the desk phone: Transfer, the target, Transfer now (a blind transfer, REFER). */
+export async function blindTransfer(app: AppPage, lab: Lab, target: string): Promise<void> {
+  await app.button('Transfer').click();
+  const panel = app.callCard().getByRole('region', { name: `Transfer ${lab.users.legacy.user}` });
+  await panel.getByLabel('Transfer to').fill(target);
+  await panel.getByRole('button', { name: 'Transfer now' }).click();
+}
