@@ -65,6 +65,20 @@ function toWeriftCodec(kind: MediaKind, codec: RtpCodec): RTCRtpCodecParameters 
   });
 }
 
+/**
+ * werift answers Chromium's `a=setup:actpass` with `active`, and as a DTLS client it sleeps a fixed
+ * 100 ms after ICE connects before its ClientHello (werift 0.25.2, `transport/dtls.js`): every call
+ * the app makes would wait for it. As the server it answers Chromium's ClientHello at once, and
+ * Chromium starts the handshake as soon as its own ICE check succeeds. RFC 5763 §5 lets the answerer
+ * take either role (it recommends `active` only so the handshake can overlap the answer's delivery,
+ * which werift's sleep defeats). Only an actpass offer is changed: a re-offer that already settled
+ * the roles keeps them, and werift then answers `passive` itself.
+ */
+export function asDtlsServer(offer: string, answer: string): string {
+  if (!/^a=setup:actpass\r?$/m.test(offer)) return answer;
+  return answer.replace(/^a=setup:active(\r?)$/gm, 'a=setup:passive$1');
+}
+
 export class WebRtcLeg {
   readonly pc: RTCPeerConnection;
   /** Chromium's RTP, per m-line (mid). */
@@ -108,7 +122,8 @@ export class WebRtcLeg {
       // werift creates remote-initiated transceivers recvonly; the bridge sends what the far end sends.
       transceiver.setDirection(direction ?? 'sendrecv');
     }
-    await this.pc.setLocalDescription(await this.pc.createAnswer());
+    const answer = await this.pc.createAnswer();
+    await this.pc.setLocalDescription({ type: 'answer', sdp: asDtlsServer(offer, answer.sdp) });
     return this.gatheredDescription();
   }
 

@@ -222,6 +222,8 @@ describe('media bridge: a call the app makes', () => {
     const answer = await hook.inbound(ok, CONTEXT);
     expect(answer.bodyText).toMatch(/^m=audio 9 UDP\/TLS\/RTP\/SAVPF 0 126\r$/m);
     expect(answer.bodyText).toMatch(/a=candidate:\S+ 1 udp \d+ 127\.0\.0\.1 \d+ typ host/);
+    // The bridge is the DTLS server, so Chromium's ClientHello starts the handshake (webrtc-leg.ts).
+    expect(answer.bodyText).toMatch(/^a=setup:passive\r$/m);
     await browser.pc.setRemoteDescription({ type: 'answer', sdp: answer.bodyText });
     await hook.outbound(dialog.request('ACK', 'local'), CONTEXT);
     await browser.connected();

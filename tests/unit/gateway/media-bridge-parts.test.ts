@@ -15,6 +15,7 @@ import {
   readInlineKey,
 } from '../../../electron/gateway/media-bridge/sdes';
 import { parseSdp, rtcpEndpoint, rtpEndpoint } from '../../../electron/gateway/media-bridge/sdp';
+import { asDtlsServer } from '../../../electron/gateway/media-bridge/webrtc-leg';
 import { restrictOffer } from '../../../electron/gateway/media-bridge/webrtc-sdp';
 import { SipDialog } from './sip-dialog';
 
@@ -397,6 +398,21 @@ describe("Chromium's offer cut for werift", () => {
     expect(cut).toContain('m=audio 9 UDP/TLS/RTP/SAVPF 0 126');
     expect(cut).not.toMatch(/rtpmap:(111|110)|fmtp:111|rtcp-fb:111/);
     expect(cut).toContain('m=video 0 UDP/TLS/RTP/SAVPF 96');
+  });
+});
+
+describe("the bridge's DTLS role towards Chromium", () => {
+  const answer =
+    'v=0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 0\r\na=setup:active\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\na=setup:active\r\n';
+
+  it('answers an actpass offer as the server on every m-line', () => {
+    const offer = 'v=0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 0\r\na=setup:actpass\r\n';
+    expect(asDtlsServer(offer, answer)).toBe(answer.replaceAll('a=setup:active', 'a=setup:passive'));
+  });
+
+  it('keeps the roles an offer already fixed', () => {
+    const offer = 'v=0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 0\r\na=setup:passive\r\n';
+    expect(asDtlsServer(offer, answer)).toBe(answer);
   });
 });
 
