@@ -15,6 +15,7 @@
  *   fingerprint) never goes to the far end, and the transport reports the failure to SIP.js.
  */
 import { createHash } from 'node:crypto';
+import { RTCDtlsTransport } from 'werift';
 import type { SipMediaContext, SipMediaHook } from '../sip-media-hook';
 import type { SipMessage } from '../sip-message';
 import { CallNegotiation, transactionOf, type Side } from './call-negotiation';
@@ -77,6 +78,14 @@ export class MediaBridge {
 
   /** A hook for one account's connection; its `close` ends that account's calls only. */
   createHook(): SipMediaHook {
+    // werift makes one DTLS certificate per process, on the first call's answer: ~100 ms on the
+    // critical path between the far end's 200 OK and the first packet. An account that can call
+    // makes it now instead.
+    RTCDtlsTransport.SetupCertificate().catch((error: unknown) => {
+      this.options.log?.(
+        `media bridge: could not make the DTLS certificate ahead of a call: ${String(error)}`,
+      );
+    });
     const hook = new AccountMediaHook(this.options, () => this.hooks.delete(hook));
     this.hooks.add(hook);
     return hook;
