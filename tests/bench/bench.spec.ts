@@ -248,6 +248,7 @@ test('call setup and registration, app vs native', async ({ lab, openApp }) => {
     `${RUNS} runs each, ${new Date().toISOString()}, Chromium ${app.context.browser()?.version() ?? '?'}, loopback only.`,
     'The app dials the desk phone through rtpengine (WebRTC -> plain RTP); native is baresip -> baresip (plain RTP).',
     'Times are taken from Kamailio log timestamps, the app page (the click event’s time stamp; first RTP polled from getStats every 5 ms inside the page) and a tcpdump capture of loopback, all on the same machine clock.',
+    'Chromium keeps a getStats report for 50 ms before it makes a new one (RTCStatsCollector’s cache lifetime), so the getStats rows read up to 50 ms after the packet came; the packet-capture rows are exact to the socket.',
     '"First packet with our sound": the first G.711 packet to the desk phone’s RTP port whose samples are not silence (RMS > 0.01); it includes ICE, DTLS and, if it is slower, the microphone starting up.',
   ];
   await writeReport('calls', comparisons, notes, samples);

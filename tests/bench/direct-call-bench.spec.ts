@@ -116,7 +116,7 @@ test('direct path over UDP: dial -> INVITE, INVITE -> 200 OK -> first RTP, answe
   const notes = [
     `${RUNS} runs each, ${new Date().toISOString()}, loopback only, load average ${loadavg()[0]?.toFixed(1) ?? '?'} at the end (${cpus().length} cores).`,
     'The app: SIP.js in Chromium -> the local gateway service (the code `npm run web` starts) -> UDP to Kamailio; media Chromium <-> bridge (werift) <-> baresip, plain RTP, no rtpengine. Native: baresip -> Kamailio -> baresip.',
-    'The desk phone answers at once (auto-answer); "first inbound RTP" is polled from getStats every 5 ms inside the page.',
+    'The desk phone answers at once (auto-answer); "first inbound RTP" is polled from getStats every 5 ms inside the page; Chromium keeps a getStats report for 50 ms (RTCStatsCollector’s cache lifetime), so these rows read up to 50 ms after the packet came.',
   ];
   await mkdir(OUT, { recursive: true });
   await writeFile(
