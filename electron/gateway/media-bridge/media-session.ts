@@ -21,7 +21,7 @@ import { PictureLossIndication, RtcpPacketConverter, RtcpPayloadSpecificFeedback
 import { codecLabel, isRelayable, sameCodec, type MediaKind, type RtpCodec } from './codecs';
 import { LatencyRecorder, type MediaReport, type MediaReporter, type StreamReport } from './media-report';
 import { PlainLeg, type PortRange } from './plain-leg';
-import { PlainRtcpSession } from './plain-rtcp';
+import { RtcpSession } from './rtcp-session';
 import { writePlainSdp, type PlainSdpStream } from './plain-sdp';
 import { RtpRewriter } from './rtp-rewriter';
 import { payloadType, sequenceNumber, ssrc, timestamp, withoutHeaderExtension } from './rtp-header';
@@ -82,7 +82,7 @@ class BridgedStream {
   rtcpMux = false;
   srtp: SdesChoice | undefined;
   readonly localKey: SrtpKey = newSrtpKey();
-  readonly rtcp: PlainRtcpSession;
+  readonly rtcp: RtcpSession;
   readonly toPlain: RtpRewriter;
   toWebrtc: RtpRewriter | undefined;
   readonly webrtcTraffic = { packetsIn: 0, bytesIn: 0, packetsOut: 0, bytesOut: 0 };
@@ -102,7 +102,7 @@ class BridgedStream {
     cname: string,
   ) {
     const plainSsrc = randomInt(1, 2 ** 32 - 1);
-    this.rtcp = new PlainRtcpSession(plainSsrc, cname);
+    this.rtcp = new RtcpSession(plainSsrc, cname);
     this.toPlain = new RtpRewriter(plainSsrc);
   }
 }
