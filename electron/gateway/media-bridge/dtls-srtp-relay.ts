@@ -110,26 +110,33 @@ export class DtlsSrtpRelay {
    * retransmission), or undefined when nothing may go out (no pair, or consent expired).
    */
   send(packet: Buffer): Buffer | undefined {
-    const pair = this.connection.nominated;
-    const socket = pair?.protocol.transport?.socket;
-    if (!pair || !socket || !this.connection.canSendApplicationData()) return undefined;
+    if (!this.pathOpen()) return undefined;
     const wire = this.local.protect(packet);
-    socket.send(wire, pair.remoteAddr[1], pair.remoteAddr[0]);
+    this.write(wire);
     return wire;
   }
 
   /** Sends bytes already protected (a retransmission of {@link send}'s result). */
   resend(wire: Buffer): void {
-    const pair = this.connection.nominated;
-    const socket = pair?.protocol.transport?.socket;
-    if (!pair || !socket || !this.connection.canSendApplicationData()) return;
-    socket.send(wire, pair.remoteAddr[1], pair.remoteAddr[0]);
+    if (this.pathOpen()) this.write(wire);
   }
 
   /** Gives werift its sockets back (the leg is closing). */
   stop(): void {
     for (const restore of this.restores.splice(0)) restore();
     this.routes.clear();
+  }
+
+  /** A pair is selected, has its socket, and Chromium's consent is fresh. */
+  private pathOpen(): boolean {
+    return (
+      !!this.connection.nominated?.protocol.transport?.socket && this.connection.canSendApplicationData()
+    );
+  }
+
+  private write(wire: Buffer): void {
+    const pair = this.connection.nominated;
+    pair?.protocol.transport?.socket?.send(wire, pair.remoteAddr[1], pair.remoteAddr[0]);
   }
 
   /**

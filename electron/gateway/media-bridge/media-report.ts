@@ -25,7 +25,14 @@ export interface LatencySummary {
 export interface StreamReport {
   kind: 'audio' | 'video';
   /** Chromium's side (DTLS-SRTP to the renderer). */
-  webrtc: LegTraffic;
+  webrtc: LegTraffic & {
+    /**
+     * Chromium's RTP the bridge's SRTP dropped: failed authentication, or replayed (RFC 3711
+     * §3.3.2). Kept per DTLS transport: under BUNDLE every stream of a call shows the same figures.
+     */
+    unauthenticated: number;
+    replayed: number;
+  };
   /** The far end's side. */
   plain: LegTraffic & {
     /** Packets dropped before relaying: from a source not (yet) admitted, or not RTP. */

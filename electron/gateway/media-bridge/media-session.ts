@@ -525,9 +525,14 @@ export class MediaSession {
     const destination = stream.leg.destinations.rtpDestination();
     const farEnd = stream.rtcp.farEndReport;
     const counters = stream.leg.counters;
+    const refused = stream.mid ? this.webrtc?.refused(stream.mid) : undefined;
     return {
       kind: stream.kind,
-      webrtc: { ...stream.webrtcTraffic },
+      webrtc: {
+        ...stream.webrtcTraffic,
+        unauthenticated: refused?.authentication ?? 0,
+        replayed: refused?.replay ?? 0,
+      },
       plain: {
         packetsIn: counters.packetsReceived,
         bytesIn: counters.bytesReceived,

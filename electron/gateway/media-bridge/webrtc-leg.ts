@@ -32,6 +32,7 @@ import { isThisMachine } from './local-addresses';
 import { RtcpSession } from './rtcp-session';
 import { payloadType, rtpHeaderLength, sequenceNumber, ssrc, timestamp } from './rtp-header';
 import type { MediaDirection } from './sdp';
+import type { SrtpRefusals } from './srtp-context';
 
 export interface WebRtcLegOptions {
   /** The one address werift gathers on and binds to. */
@@ -216,6 +217,11 @@ export class WebRtcLeg {
       return true;
     }
     return this.sendThroughWerift(mid, packet);
+  }
+
+  /** Chromium's RTP on `mid`'s transport that the relay dropped (SRTP authentication, replays). */
+  refused(mid: string): SrtpRefusals | undefined {
+    return this.streams.get(mid)?.relay.refused;
   }
 
   /** Asks Chromium for a key frame on a video m-line (the far end's decoder lost its place). */
