@@ -19,10 +19,11 @@ import {
   ProtectionProfileAes128CmHmacSha1_80,
   type RTCDtlsTransport,
 } from 'werift';
+import { ArrivalClock } from './media-report';
 import { isRtcp } from './rtp-header';
 import { SrtpContext, type SrtpRefusals, type SrtpSuite } from './srtp-context';
 
-/** Chromium's RTP in clear, with its arrival at the socket (hrtime ns). */
+/** Chromium's RTP in clear, with its arrival at the socket (hrtime ns; 0n: not timed). */
 export type RelayedRtpHandler = (packet: Buffer, arrivalNs: bigint) => void;
 
 type Address = [string, number];
@@ -56,6 +57,7 @@ export class DtlsSrtpRelay {
   /** Chromium's SSRCs this relay takes, each to its stream's handler. */
   readonly routes = new Map<number, RelayedRtpHandler>();
   private readonly restores: (() => void)[] = [];
+  private readonly arrivals = new ArrivalClock();
 
   private constructor(
     private readonly connection: IceConnectionInternals,
@@ -149,7 +151,7 @@ export class DtlsSrtpRelay {
     if (data.length < 12 || first < 128 || first > 191 || isRtcp(data)) return false;
     const route = this.routes.get(data.readUInt32BE(8));
     if (!route) return false;
-    const arrival = process.hrtime.bigint();
+    const arrival = this.arrivals.read();
     const plain = this.remote.unprotect(data);
     if (plain) route(plain, arrival);
     return true;

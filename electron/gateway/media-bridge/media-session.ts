@@ -342,6 +342,12 @@ export class MediaSession {
     this.options.reporter?.ended?.(this.report());
   }
 
+  /** The stream on Chromium's m-line `mid`, found without building an array for every packet. */
+  private streamOf(mid: string): BridgedStream | undefined {
+    for (const entry of this.streams) if (entry.bridged && entry.mid === mid) return entry;
+    return undefined;
+  }
+
   private bridgedStreams(): BridgedStream[] {
     return this.streams.filter((entry): entry is BridgedStream => entry.bridged);
   }
@@ -413,7 +419,7 @@ export class MediaSession {
     }
     const webrtc = new WebRtcLeg(codecs, { hostAddress: this.options.webrtcHostAddress });
     webrtc.onRtp = (mid, packet, arrival) => {
-      const stream = this.bridgedStreams().find((s) => s.mid === mid);
+      const stream = this.streamOf(mid);
       if (stream) this.fromWebrtc(stream, packet, arrival);
     };
     webrtc.onKeyFrameRequest = (mid) => {

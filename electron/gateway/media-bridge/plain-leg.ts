@@ -12,6 +12,7 @@ import { lookup as dnsLookup, type LookupOneOptions } from 'node:dns';
 import { isIP, isIPv6 } from 'node:net';
 import { SrtcpSession } from 'werift';
 import { MediaDestinations } from './media-destinations';
+import { ArrivalClock } from './media-report';
 import { isRtcp, isRtp, sequenceNumber } from './rtp-header';
 import { SRTP_PROFILE, type SrtpKey } from './sdes';
 import type { Endpoint } from './sdp';
@@ -82,10 +83,11 @@ export class PlainLeg {
     packetsUnauthenticated: 0,
     rtcpUnauthenticated: 0,
   };
-  /** Called with each admitted, decrypted RTP packet and its arrival time at the socket. */
+  /** Called with each admitted, decrypted RTP packet and its arrival time at the socket (0n: not timed). */
   onRtp: (packet: Buffer, arrivalNs: bigint) => void = () => undefined;
   /** Called with each admitted, decrypted RTCP compound packet. */
   onRtcp: (packet: Buffer) => void = () => undefined;
+  private readonly arrivals = new ArrivalClock();
   private rtcpMux = false;
   private srtp: SrtpContexts | undefined;
   private closed = false;
@@ -192,7 +194,7 @@ export class PlainLeg {
 
   private received(packet: Buffer, info: { address: string; port: number }, onRtcpPort: boolean): void {
     if (this.closed) return;
-    const arrival = process.hrtime.bigint();
+    const arrival = this.arrivals.read();
     const source: Endpoint = { address: info.address, port: info.port };
     if (onRtcpPort || isRtcp(packet)) {
       if (!onRtcpPort && !this.rtcpMux) return;

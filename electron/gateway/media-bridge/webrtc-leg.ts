@@ -44,7 +44,7 @@ export type WebRtcCodecs = Partial<Record<MediaKind, RtpCodec[]>>;
 
 /**
  * What Chromium sent on one m-line, after SRTP: the RTP packet as bytes, and when its datagram
- * reached werift's socket (hrtime ns).
+ * reached the bridge (hrtime ns; 0n for a packet the latency sample skips).
  */
 export type WebRtcRtpHandler = (mid: string, packet: Buffer, arrivalNs: bigint) => void;
 
