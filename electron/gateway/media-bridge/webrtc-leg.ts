@@ -54,6 +54,13 @@ interface SenderInternals {
 }
 interface ReceiverInternals {
   rtcpCancel?: AbortController;
+  /** werift's NACK generator: reads only the header's sequence number and SSRC, keeps nothing. */
+  nack?: { addPacket(packet: NackInput): void };
+}
+
+/** What werift's NACK generator reads of a packet; one per stream, refilled for each packet. */
+interface NackInput {
+  header: { sequenceNumber: number; ssrc: number };
 }
 
 /**
@@ -70,6 +77,12 @@ interface RelayedStream {
   clockRates: Map<number, number>;
   /** Video: the SRTP bytes last sent per sequence number, to answer Chromium's NACKs (RFC 4585). */
   sent: (Buffer | undefined)[] | undefined;
+  /**
+   * Video with NACK negotiated: werift's generator, still fed the sequence numbers, so what Chromium
+   * sends and the bridge misses is asked for again as werift did before the relay.
+   */
+  nack: ReceiverInternals['nack'];
+  nackInput: NackInput;
 }
 
 const GATHERING_TIMEOUT_MS = 5000;
@@ -320,12 +333,18 @@ export class WebRtcLeg {
           rtcp: new RtcpSession(transceiver.sender.ssrc, cname),
           clockRates: new Map(),
           sent: transceiver.kind === 'video' ? new Array<Buffer | undefined>(RETRANSMIT_HISTORY) : undefined,
+          nack: undefined,
+          nackInput: { header: { sequenceNumber: 0, ssrc: 0 } },
         };
         this.streams.set(mid, stream);
         // werift's receiver would keep sending receiver reports about packets it no longer sees.
         (transceiver.receiver as unknown as ReceiverInternals).rtcpCancel?.abort();
       }
       stream.clockRates = new Map(transceiver.codecs.map((codec) => [codec.payloadType, codec.clockRate]));
+      // As werift's receiver decided for the packets it handled: video, with "nack" negotiated.
+      const receiver = transceiver.receiver as unknown as ReceiverInternals;
+      stream.nack =
+        transceiver.kind === 'video' && transceiver.receiver.nackEnabled ? receiver.nack : undefined;
       const target = stream;
       for (const track of transceiver.receiver.tracks) {
         if (track.ssrc !== undefined)
