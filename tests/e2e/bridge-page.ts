@@ -5,6 +5,18 @@
  */
 import type { Page } from '@playwright/test';
 
+/**
+ * What Chromium learnt from the bridge's RTCP about the audio: its sender reports
+ * (remote-outbound-rtp) and its receiver reports on Chromium's own stream (remote-inbound-rtp), next
+ * to Chromium's own counts.
+ */
+export interface BridgeRtcp {
+  packetsReceived: number;
+  packetsSent: number;
+  remoteOutbound?: { packetsSent: number; bytesSent: number };
+  remoteInbound?: { packetsLost: number; roundTripTime?: number };
+}
+
 export interface InboundAudio {
   packetsReceived: number;
   totalAudioEnergy: number;
@@ -129,6 +141,29 @@ export class BridgePage {
         result.totalAudioEnergy += Number(entry.totalAudioEnergy ?? 0);
         const codec = codecs.get(String(entry.codecId));
         if (codec) result.codec = codec;
+      });
+      return result;
+    });
+  }
+
+  rtcpFromBridge(): Promise<BridgeRtcp> {
+    return this.page.evaluate(async () => {
+      const report = await (window.__bridgePc as RTCPeerConnection).getStats();
+      const result: BridgeRtcp = { packetsReceived: 0, packetsSent: 0 };
+      report.forEach((entry: RTCStats & Record<string, unknown>) => {
+        if (entry.kind !== 'audio') return;
+        if (entry.type === 'inbound-rtp') result.packetsReceived += Number(entry.packetsReceived ?? 0);
+        if (entry.type === 'outbound-rtp') result.packetsSent += Number(entry.packetsSent ?? 0);
+        if (entry.type === 'remote-outbound-rtp')
+          result.remoteOutbound = {
+            packetsSent: Number(entry.packetsSent),
+            bytesSent: Number(entry.bytesSent),
+          };
+        if (entry.type === 'remote-inbound-rtp')
+          result.remoteInbound = {
+            packetsLost: Number(entry.packetsLost),
+            ...(entry.roundTripTime === undefined ? {} : { roundTripTime: Number(entry.roundTripTime) }),
+          };
       });
       return result;
     });

@@ -82,6 +82,24 @@ test.describe('media bridge: Chromium <-> desk phone, no server and no rtpengine
     expect(await r.chromium.dominantHz(), "the desk phone's 440 Hz tone").toBeLessThan(460);
     await expectDeskHearsTheApp(r.desk);
 
+    // The bridge relays RTP past werift, so the reports Chromium gets are the bridge's own: its SR
+    // counts what it relayed to Chromium, its RR echoes Chromium's SR (a round trip) and its loss.
+    await expect
+      .poll(async () => (await r.chromium.rtcpFromBridge()).remoteInbound?.roundTripTime ?? 0, {
+        timeout: 15_000,
+        message: "a round trip from the bridge's receiver report",
+      })
+      .toBeGreaterThan(0);
+    const rtcp = await r.chromium.rtcpFromBridge();
+    expect(rtcp.remoteInbound?.packetsLost, 'loss the bridge reports on a loopback call').toBeLessThan(
+      rtcp.packetsSent / 20,
+    );
+    expect(rtcp.remoteOutbound?.packetsSent, "the bridge's SR count").toBeGreaterThan(50);
+    // The SR was sent before this read: it counts no more than Chromium received, give or take a
+    // few packets the bridge sent in Chromium's first moments.
+    expect(rtcp.remoteOutbound?.packetsSent).toBeLessThanOrEqual(rtcp.packetsReceived + 5);
+    expect(rtcp.remoteOutbound?.bytesSent).toBe(160 * (rtcp.remoteOutbound?.packetsSent ?? 0));
+
     // Chromium sends telephone-event at its own payload type; the desk phone gets it at its own.
     await r.chromium.sendDigits('1234#');
     await expect.poll(() => r.desk.receivedDigits(), { timeout: 10_000 }).toBe('1234#');

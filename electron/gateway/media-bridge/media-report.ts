@@ -16,6 +16,7 @@ export interface LegTraffic {
 }
 
 export interface LatencySummary {
+  /** Packets timed: one in four ({@link ArrivalClock}). */
   samples: number;
   medianMs: number;
   p99Ms: number;
@@ -25,7 +26,14 @@ export interface LatencySummary {
 export interface StreamReport {
   kind: 'audio' | 'video';
   /** Chromium's side (DTLS-SRTP to the renderer). */
-  webrtc: LegTraffic;
+  webrtc: LegTraffic & {
+    /**
+     * Chromium's RTP the bridge's SRTP dropped: failed authentication, or replayed (RFC 3711
+     * §3.3.2). Kept per DTLS transport: under BUNDLE every stream of a call shows the same figures.
+     */
+    unauthenticated: number;
+    replayed: number;
+  };
   /** The far end's side. */
   plain: LegTraffic & {
     /** Packets dropped before relaying: from a source not (yet) admitted, or not RTP. */
@@ -64,6 +72,19 @@ export interface MediaReporter {
 }
 
 /**
+ * When packets reached a socket, for one packet in four: the latency figures need a sample, not a
+ * clock read (and a BigInt) for every packet of every call. The others read as 0n, not timed.
+ */
+export class ArrivalClock {
+  private packets = 0;
+
+  read(): bigint {
+    this.packets = (this.packets + 1) & 3;
+    return this.packets === 0 ? process.hrtime.bigint() : 0n;
+  }
+}
+
+/**
  * The time a packet spends in the bridge, kept for the last {@link capacity} packets so a long call
  * costs a fixed amount of memory.
  */
@@ -75,8 +96,9 @@ export class LatencyRecorder {
     this.samples = new Float64Array(capacity);
   }
 
-  /** One packet: from its arrival at a socket (hrtime ns) to now. */
+  /** One packet: from its arrival at a socket (hrtime ns) to now; 0n is a packet not timed. */
   record(arrivalNs: bigint): void {
+    if (arrivalNs === 0n) return;
     this.samples[this.count % this.capacity] = Number(process.hrtime.bigint() - arrivalNs) / 1e6;
     this.count++;
   }

@@ -21,7 +21,7 @@ import { PictureLossIndication, RtcpPacketConverter, RtcpPayloadSpecificFeedback
 import { codecLabel, isRelayable, sameCodec, type MediaKind, type RtpCodec } from './codecs';
 import { LatencyRecorder, type MediaReport, type MediaReporter, type StreamReport } from './media-report';
 import { PlainLeg, type PortRange } from './plain-leg';
-import { PlainRtcpSession } from './plain-rtcp';
+import { RtcpSession } from './rtcp-session';
 import { writePlainSdp, type PlainSdpStream } from './plain-sdp';
 import { RtpRewriter } from './rtp-rewriter';
 import { payloadType, sequenceNumber, ssrc, timestamp, withoutHeaderExtension } from './rtp-header';
@@ -82,7 +82,7 @@ class BridgedStream {
   rtcpMux = false;
   srtp: SdesChoice | undefined;
   readonly localKey: SrtpKey = newSrtpKey();
-  readonly rtcp: PlainRtcpSession;
+  readonly rtcp: RtcpSession;
   readonly toPlain: RtpRewriter;
   toWebrtc: RtpRewriter | undefined;
   readonly webrtcTraffic = { packetsIn: 0, bytesIn: 0, packetsOut: 0, bytesOut: 0 };
@@ -102,7 +102,7 @@ class BridgedStream {
     cname: string,
   ) {
     const plainSsrc = randomInt(1, 2 ** 32 - 1);
-    this.rtcp = new PlainRtcpSession(plainSsrc, cname);
+    this.rtcp = new RtcpSession(plainSsrc, cname);
     this.toPlain = new RtpRewriter(plainSsrc);
   }
 }
@@ -342,6 +342,12 @@ export class MediaSession {
     this.options.reporter?.ended?.(this.report());
   }
 
+  /** The stream on Chromium's m-line `mid`, found without building an array for every packet. */
+  private streamOf(mid: string): BridgedStream | undefined {
+    for (const entry of this.streams) if (entry.bridged && entry.mid === mid) return entry;
+    return undefined;
+  }
+
   private bridgedStreams(): BridgedStream[] {
     return this.streams.filter((entry): entry is BridgedStream => entry.bridged);
   }
@@ -413,7 +419,7 @@ export class MediaSession {
     }
     const webrtc = new WebRtcLeg(codecs, { hostAddress: this.options.webrtcHostAddress });
     webrtc.onRtp = (mid, packet, arrival) => {
-      const stream = this.bridgedStreams().find((s) => s.mid === mid);
+      const stream = this.streamOf(mid);
       if (stream) this.fromWebrtc(stream, packet, arrival);
     };
     webrtc.onKeyFrameRequest = (mid) => {
@@ -525,9 +531,14 @@ export class MediaSession {
     const destination = stream.leg.destinations.rtpDestination();
     const farEnd = stream.rtcp.farEndReport;
     const counters = stream.leg.counters;
+    const refused = stream.mid ? this.webrtc?.refused(stream.mid) : undefined;
     return {
       kind: stream.kind,
-      webrtc: { ...stream.webrtcTraffic },
+      webrtc: {
+        ...stream.webrtcTraffic,
+        unauthenticated: refused?.authentication ?? 0,
+        replayed: refused?.replay ?? 0,
+      },
       plain: {
         packetsIn: counters.packetsReceived,
         bytesIn: counters.bytesReceived,

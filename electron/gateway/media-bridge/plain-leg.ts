@@ -8,12 +8,15 @@
  * when SRTP is on.
  */
 import { createSocket, type Socket } from 'node:dgram';
-import { isIPv6 } from 'node:net';
-import { RtpPacket, SrtcpSession, SrtpSession } from 'werift';
+import { lookup as dnsLookup, type LookupOneOptions } from 'node:dns';
+import { isIP, isIPv6 } from 'node:net';
+import { SrtcpSession } from 'werift';
 import { MediaDestinations } from './media-destinations';
+import { ArrivalClock } from './media-report';
 import { isRtcp, isRtp, sequenceNumber } from './rtp-header';
 import { SRTP_PROFILE, type SrtpKey } from './sdes';
 import type { Endpoint } from './sdp';
+import { SrtpContext } from './srtp-context';
 
 /** Ports the bridge may bind for the plain leg (inclusive; RTP takes the even one). */
 export interface PortRange {
@@ -28,15 +31,34 @@ export interface PlainLegCounters {
   bytesReceived: number;
   /** Packets from a source that was not (yet) admitted, or not RTP at all. */
   packetsRejected: number;
-  /** RTP packets that failed SRTP authentication. */
+  /** RTP packets that failed SRTP authentication, or were replays (RFC 3711 §3.3.2). */
   packetsUnauthenticated: number;
   /** RTCP packets that failed SRTCP authentication (some phones send an RTCP APP ping or BYE in clear). */
   rtcpUnauthenticated: number;
 }
 
 interface SrtpContexts {
-  rtp: SrtpSession;
+  /** Ours protects what we send; theirs authenticates and decrypts what the far end sends. */
+  rtp: { ours: SrtpContext; theirs: SrtpContext };
   rtcp: SrtcpSession;
+}
+
+/**
+ * The sockets' address lookup: destinations are the literal addresses of the far end's SDP, so they
+ * go out in the same turn; dgram's default (`dns.lookup`) answers even a literal on the next tick,
+ * which costs every packet a deferred send.
+ */
+function lookupLiteral(
+  hostname: string,
+  options: LookupOneOptions | number,
+  callback: (error: NodeJS.ErrnoException | null, address: string, family: number) => void,
+): void {
+  const family = isIP(hostname);
+  if (family !== 0) {
+    callback(null, hostname, family);
+    return;
+  }
+  dnsLookup(hostname, typeof options === 'number' ? { family: options } : options, callback);
 }
 
 async function bind(socket: Socket, port: number, address: string): Promise<boolean> {
@@ -61,10 +83,11 @@ export class PlainLeg {
     packetsUnauthenticated: 0,
     rtcpUnauthenticated: 0,
   };
-  /** Called with each admitted, decrypted RTP packet and its arrival time at the socket. */
+  /** Called with each admitted, decrypted RTP packet and its arrival time at the socket (0n: not timed). */
   onRtp: (packet: Buffer, arrivalNs: bigint) => void = () => undefined;
   /** Called with each admitted, decrypted RTCP compound packet. */
   onRtcp: (packet: Buffer) => void = () => undefined;
+  private readonly arrivals = new ArrivalClock();
   private rtcpMux = false;
   private srtp: SrtpContexts | undefined;
   private closed = false;
@@ -92,12 +115,12 @@ export class PlainLeg {
     const start = Math.floor(Math.random() * pairs);
     for (let attempt = 0; attempt < Math.min(pairs, 64); attempt++) {
       const port = evenMin + 2 * ((start + attempt) % pairs);
-      const rtp = createSocket({ type, reuseAddr: false });
+      const rtp = createSocket({ type, reuseAddr: false, lookup: lookupLiteral });
       if (!(await bind(rtp, port, address))) {
         rtp.close();
         continue;
       }
-      const rtcp = createSocket({ type, reuseAddr: false });
+      const rtcp = createSocket({ type, reuseAddr: false, lookup: lookupLiteral });
       if (!(await bind(rtcp, port + 1, address))) {
         rtp.close();
         rtcp.close();
@@ -136,7 +159,13 @@ export class PlainLeg {
       },
       profile: SRTP_PROFILE,
     };
-    this.srtp = { rtp: new SrtpSession(config), rtcp: new SrtcpSession(config) };
+    this.srtp = {
+      rtp: {
+        ours: new SrtpContext(keys.local.key, keys.local.salt),
+        theirs: new SrtpContext(keys.remote.key, keys.remote.salt),
+      },
+      rtcp: new SrtcpSession(config),
+    };
   }
 
   get encrypted(): boolean {
@@ -147,7 +176,7 @@ export class PlainLeg {
   sendRtp(packet: Buffer): boolean {
     const destination = this.destinations.rtpDestination();
     if (!destination || this.closed) return false;
-    const wire = this.srtp ? this.protectRtp(this.srtp.rtp, packet) : packet;
+    const wire = this.srtp ? this.srtp.rtp.ours.protect(packet) : packet;
     this.rtpSocket.send(wire, destination.port, destination.address);
     this.counters.packetsSent++;
     this.counters.bytesSent += wire.length;
@@ -163,15 +192,9 @@ export class PlainLeg {
     return true;
   }
 
-  private protectRtp(session: SrtpSession, packet: Buffer): Buffer {
-    // werift's SRTP takes the header as a parsed object.
-    const { header, payload } = RtpPacket.deSerialize(packet);
-    return session.encrypt(payload, header);
-  }
-
   private received(packet: Buffer, info: { address: string; port: number }, onRtcpPort: boolean): void {
     if (this.closed) return;
-    const arrival = process.hrtime.bigint();
+    const arrival = this.arrivals.read();
     const source: Endpoint = { address: info.address, port: info.port };
     if (onRtcpPort || isRtcp(packet)) {
       if (!onRtcpPort && !this.rtcpMux) return;
@@ -196,15 +219,11 @@ export class PlainLeg {
       this.counters.packetsRejected++;
       return;
     }
-    let plain = packet;
-    if (this.srtp) {
-      // Authenticate before the source may count towards latching: a forged packet proves nothing.
-      try {
-        plain = this.srtp.rtp.decrypt(packet);
-      } catch {
-        this.counters.packetsUnauthenticated++;
-        return;
-      }
+    // Authenticate before the source may count towards latching: a forged packet proves nothing.
+    const plain = this.srtp ? this.srtp.rtp.theirs.unprotect(packet) : packet;
+    if (!plain) {
+      this.counters.packetsUnauthenticated++;
+      return;
     }
     if (!this.destinations.admitRtp(source, sequenceNumber(plain))) {
       this.counters.packetsRejected++;

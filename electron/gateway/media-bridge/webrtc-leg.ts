@@ -21,14 +21,18 @@ import {
   RTCRtpCodecParameters,
   RtpHeader,
   RtpPacket,
+  type GenericNack,
+  type RTCDtlsTransport,
   type RTCRtpTransceiver,
   type RtcpPacket,
 } from 'werift';
-import type { Socket } from 'node:dgram';
 import type { MediaKind, RtpCodec } from './codecs';
+import { DtlsSrtpRelay } from './dtls-srtp-relay';
 import { isThisMachine } from './local-addresses';
-import { payloadType } from './rtp-header';
+import { RtcpSession } from './rtcp-session';
+import { payloadType, rtpHeaderLength, sequenceNumber, ssrc, timestamp } from './rtp-header';
 import type { MediaDirection } from './sdp';
+import type { SrtpRefusals } from './srtp-context';
 
 export interface WebRtcLegOptions {
   /** The one address werift gathers on and binds to. */
@@ -40,16 +44,52 @@ export type WebRtcCodecs = Partial<Record<MediaKind, RtpCodec[]>>;
 
 /**
  * What Chromium sent on one m-line, after SRTP: the RTP packet as bytes, and when its datagram
- * reached werift's socket (hrtime ns).
+ * reached the bridge (hrtime ns; 0n for a packet the latency sample skips).
  */
 export type WebRtcRtpHandler = (mid: string, packet: Buffer, arrivalNs: bigint) => void;
 
-/** The parts of werift's DTLS transport that lead to its UDP sockets (not public API). */
-interface TransportInternals {
-  iceTransport?: { connection?: { protocols?: { transport?: { socket?: Socket } }[] } };
+/** The parts of werift's sender and receiver the relay reaches (not public API). */
+interface SenderInternals {
+  cname?: string;
+}
+interface ReceiverInternals {
+  rtcpCancel?: AbortController;
+  /** werift's NACK generator: reads only the header's sequence number and SSRC, keeps nothing. */
+  nack?: { addPacket(packet: NackInput): void };
+}
+
+/** What werift's NACK generator reads of a packet; one per stream, refilled for each packet. */
+interface NackInput {
+  header: { sequenceNumber: number; ssrc: number };
+}
+
+/**
+ * One m-line whose RTP the bridge relays past werift's sender and receiver: the relay of its DTLS
+ * transport, and the RTCP werift would have kept for it.
+ */
+interface RelayedStream {
+  mid: string;
+  transceiver: RTCRtpTransceiver;
+  relay: DtlsSrtpRelay;
+  /** Our sender reports and receiver reports towards Chromium (RFC 3550 §6.4). */
+  rtcp: RtcpSession;
+  /** Clock rate by payload type, as negotiated on this m-line. */
+  clockRates: Map<number, number>;
+  /** Video: the SRTP bytes last sent per sequence number, to answer Chromium's NACKs (RFC 4585). */
+  sent: (Buffer | undefined)[] | undefined;
+  /**
+   * Video with NACK negotiated: werift's generator, still fed the sequence numbers, so what Chromium
+   * sends and the bridge misses is asked for again as werift did before the relay.
+   */
+  nack: ReceiverInternals['nack'];
+  nackInput: NackInput;
 }
 
 const GATHERING_TIMEOUT_MS = 5000;
+/** RFC 3550 §6.3.1 randomises each interval to 0.5-1.5 times this; 1 s is what werift used. */
+const RTCP_INTERVAL_MS = 1000;
+/** Video packets kept for retransmission: about a second of 720p, what werift's sender kept. */
+const RETRANSMIT_HISTORY = 512;
 
 function toWeriftCodec(kind: MediaKind, codec: RtpCodec): RTCRtpCodecParameters {
   return new RTCRtpCodecParameters({
@@ -85,9 +125,9 @@ export class WebRtcLeg {
   onRtp: WebRtcRtpHandler = () => undefined;
   /** Chromium asked for a key frame on a video m-line (PLI or FIR from its receiver). */
   onKeyFrameRequest: (mid: string) => void = () => undefined;
-  private readonly watchedSockets = new Set<Socket>();
-  /** When the datagram being handled reached a socket: werift decrypts and routes it synchronously. */
-  private lastArrivalNs = 0n;
+  private readonly relays = new Map<RTCDtlsTransport, DtlsSrtpRelay>();
+  private readonly streams = new Map<string, RelayedStream>();
+  private rtcpTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(codecs: WebRtcCodecs, options: WebRtcLegOptions) {
     this.pc = new RTCPeerConnection({
@@ -103,12 +143,25 @@ export class WebRtcLeg {
       iceFilterCandidatePair: (pair) => isThisMachine(pair.remoteCandidate.host),
     });
     this.pc.connectionStateChange.subscribe((state) => {
-      if (state === 'connected') this.watchArrivals();
+      if (state === 'connected') this.startRelays();
     });
     // Subscribed before any negotiation: werift announces remote tracks during setRemoteDescription.
+    // Only RTP werift still handles comes this way: before the relay, or of an SSRC it does not know.
     this.pc.ontrack = ({ track, transceiver }) => {
       track.onReceiveRtp.subscribe((rtp) => {
-        if (transceiver.mid) this.onRtp(transceiver.mid, rtp.serialize(), this.arrival());
+        const mid = transceiver.mid;
+        if (!mid) return;
+        const stream = this.streams.get(mid);
+        const packet = rtp.serialize();
+        if (!stream) {
+          this.onRtp(mid, packet, process.hrtime.bigint());
+          return;
+        }
+        // werift has routed an SSRC the SDP did not announce to this m-line: the relay takes it now.
+        stream.relay.routes.set(rtp.header.ssrc, (relayed, arrival) =>
+          this.relayed(stream, relayed, arrival),
+        );
+        this.relayed(stream, packet, process.hrtime.bigint());
       });
     };
     this.pc.onTransceiverAdded.subscribe((transceiver) => this.wire(transceiver));
@@ -124,6 +177,7 @@ export class WebRtcLeg {
     }
     const answer = await this.pc.createAnswer();
     await this.pc.setLocalDescription({ type: 'answer', sdp: asDtlsServer(offer, answer.sdp) });
+    this.refreshStreams();
     return this.gatheredDescription();
   }
 
@@ -139,12 +193,14 @@ export class WebRtcLeg {
       else this.pc.addTransceiver(stream.kind, { direction: stream.direction });
     });
     await this.pc.setLocalDescription(await this.pc.createOffer());
+    this.refreshStreams();
     return this.gatheredDescription();
   }
 
   /** Chromium's answer to {@link offer}. */
   async acceptAnswer(answer: string): Promise<void> {
     await this.pc.setRemoteDescription({ type: 'answer', sdp: answer });
+    this.refreshStreams();
   }
 
   /** Forgets an offer Chromium refused (the SIP side answered the re-INVITE with an error). */
@@ -175,12 +231,51 @@ export class WebRtcLeg {
 
   /**
    * Sends one RTP packet to Chromium on `mid`. The packet's payload type must already be one
-   * Chromium agreed to. werift's sender rewrites every packet to its primary codec, so only packets
-   * of that codec go through it (it keeps the SR counters and answers NACKs from its cache); the
-   * others (telephone-event, a second audio codec) go straight to the DTLS transport with the
-   * sender's SSRC, which is what werift itself does after its rewrite.
+   * Chromium agreed to, and its SSRC the sender's ({@link negotiated}). Once DTLS is up it goes
+   * through the relay (protected with the DTLS-SRTP keys, counted for our sender reports).
    */
   sendRtp(mid: string, packet: Buffer): boolean {
+    const stream = this.streams.get(mid);
+    if (stream) {
+      const wire = stream.relay.send(packet);
+      if (!wire) return false;
+      const clockRate = stream.clockRates.get(payloadType(packet)) ?? 8000;
+      stream.rtcp.sent(packet.length - rtpHeaderLength(packet), timestamp(packet), Date.now(), clockRate);
+      if (stream.sent) stream.sent[sequenceNumber(packet) % RETRANSMIT_HISTORY] = wire;
+      return true;
+    }
+    return this.sendThroughWerift(mid, packet);
+  }
+
+  /** Chromium's RTP on `mid`'s transport that the relay dropped (SRTP authentication, replays). */
+  refused(mid: string): SrtpRefusals | undefined {
+    return this.streams.get(mid)?.relay.refused;
+  }
+
+  /** Asks Chromium for a key frame on a video m-line (the far end's decoder lost its place). */
+  requestKeyFrame(mid: string): void {
+    const transceiver = this.transceiver(mid);
+    const ssrc = transceiver?.receiver.tracks[0]?.ssrc;
+    if (transceiver && ssrc !== undefined) void transceiver.receiver.sendRtcpPLI(ssrc);
+  }
+
+  async close(): Promise<void> {
+    if (this.rtcpTimer) clearTimeout(this.rtcpTimer);
+    for (const relay of this.relays.values()) relay.stop();
+    await this.pc.close();
+  }
+
+  private transceiver(mid: string): RTCRtpTransceiver | undefined {
+    return this.pc.getTransceivers().find((t) => t.mid === mid);
+  }
+
+  /**
+   * werift's own send path, for a transport the relay could not take (an SRTP profile it does not
+   * implement). werift's sender rewrites every packet to its primary codec, so only packets of that
+   * codec go through it; the others (telephone-event, a second audio codec) go straight to the DTLS
+   * transport with the sender's SSRC, which is what werift itself does after its rewrite.
+   */
+  private sendThroughWerift(mid: string, packet: Buffer): boolean {
     const transceiver = this.transceiver(mid);
     // Before DTLS is up (or when it failed: a certificate that does not match) nothing can go out.
     if (!transceiver || transceiver.dtlsTransport?.state !== 'connected') return false;
@@ -196,22 +291,7 @@ export class WebRtcLeg {
     return true;
   }
 
-  /** Asks Chromium for a key frame on a video m-line (the far end's decoder lost its place). */
-  requestKeyFrame(mid: string): void {
-    const transceiver = this.transceiver(mid);
-    const ssrc = transceiver?.receiver.tracks[0]?.ssrc;
-    if (transceiver && ssrc !== undefined) void transceiver.receiver.sendRtcpPLI(ssrc);
-  }
-
-  async close(): Promise<void> {
-    await this.pc.close();
-  }
-
-  private transceiver(mid: string): RTCRtpTransceiver | undefined {
-    return this.pc.getTransceivers().find((t) => t.mid === mid);
-  }
-
-  /** Key frame requests from Chromium's receiver, per sender. */
+  /** Key frame requests and retransmission requests from Chromium's receiver, per sender. */
   private wire(transceiver: RTCRtpTransceiver): void {
     transceiver.sender.onPictureLossIndication.subscribe(() => {
       if (transceiver.mid) this.onKeyFrameRequest(transceiver.mid);
@@ -222,30 +302,109 @@ export class WebRtcLeg {
         this.onKeyFrameRequest(transceiver.mid);
       }
     });
+    transceiver.sender.onGenericNack.subscribe((nack: GenericNack) => {
+      const stream = transceiver.mid ? this.streams.get(transceiver.mid) : undefined;
+      for (const lost of nack.lost) {
+        const wire = stream?.sent?.[lost % RETRANSMIT_HISTORY];
+        if (wire && sequenceNumber(wire) === lost) stream?.relay.resend(wire);
+      }
+    });
+  }
+
+  /** Takes RTP past werift on every connected transport whose SRTP the relay implements. */
+  private startRelays(): void {
+    for (const transceiver of this.pc.getTransceivers()) {
+      const transport = transceiver.dtlsTransport;
+      if (transport?.state !== 'connected' || this.relays.has(transport)) continue;
+      const relay = DtlsSrtpRelay.start(transport);
+      if (!relay) continue;
+      this.relays.set(transport, relay);
+      transport.onRtcp.subscribe((rtcp) => {
+        const now = Date.now();
+        for (const stream of this.streams.values()) {
+          if (stream.relay === relay) stream.rtcp.readRtcp([rtcp], now);
+        }
+      });
+    }
+    this.refreshStreams();
   }
 
   /**
-   * Takes each datagram's arrival time at werift's sockets, so the latency the bridge reports starts
-   * at the socket and includes werift's own SRTP and routing. Listeners are prepended: they run before
-   * werift's handler in the same event-loop turn.
+   * After each negotiation and once DTLS is up: which m-lines the relay carries, their clock rates,
+   * and Chromium's SSRCs (werift learnt them from the SDP's a=ssrc lines) routed to them.
    */
-  private watchArrivals(): void {
+  private refreshStreams(): void {
     for (const transceiver of this.pc.getTransceivers()) {
-      const internals = transceiver.dtlsTransport as unknown as TransportInternals | undefined;
-      for (const protocol of internals?.iceTransport?.connection?.protocols ?? []) {
-        const socket = protocol.transport?.socket;
-        if (!socket || this.watchedSockets.has(socket)) continue;
-        this.watchedSockets.add(socket);
-        socket.prependListener('message', () => {
-          this.lastArrivalNs = process.hrtime.bigint();
-        });
+      const mid = transceiver.mid;
+      const relay = transceiver.dtlsTransport ? this.relays.get(transceiver.dtlsTransport) : undefined;
+      if (!mid || !relay) continue;
+      let stream = this.streams.get(mid);
+      if (!stream || stream.transceiver !== transceiver || stream.relay !== relay) {
+        const cname = (transceiver.sender as unknown as SenderInternals).cname ?? '';
+        stream = {
+          mid,
+          transceiver,
+          relay,
+          rtcp: new RtcpSession(transceiver.sender.ssrc, cname),
+          clockRates: new Map(),
+          sent: transceiver.kind === 'video' ? new Array<Buffer | undefined>(RETRANSMIT_HISTORY) : undefined,
+          nack: undefined,
+          nackInput: { header: { sequenceNumber: 0, ssrc: 0 } },
+        };
+        this.streams.set(mid, stream);
+        // werift's receiver would keep sending receiver reports about packets it no longer sees.
+        (transceiver.receiver as unknown as ReceiverInternals).rtcpCancel?.abort();
+      }
+      stream.clockRates = new Map(transceiver.codecs.map((codec) => [codec.payloadType, codec.clockRate]));
+      // As werift's receiver decided for the packets it handled: video, with "nack" negotiated.
+      const receiver = transceiver.receiver as unknown as ReceiverInternals;
+      stream.nack =
+        transceiver.kind === 'video' && transceiver.receiver.nackEnabled ? receiver.nack : undefined;
+      const target = stream;
+      for (const track of transceiver.receiver.tracks) {
+        if (track.ssrc !== undefined)
+          relay.routes.set(track.ssrc, (packet, arrival) => this.relayed(target, packet, arrival));
       }
     }
+    if (this.streams.size > 0 && !this.rtcpTimer) this.scheduleReports();
   }
 
-  /** The arrival time of the datagram being handled; now, when the sockets could not be watched. */
-  private arrival(): bigint {
-    return this.watchedSockets.size > 0 ? this.lastArrivalNs : process.hrtime.bigint();
+  /** Chromium's packet on a relayed stream: counted for our receiver reports, then handed on. */
+  private relayed(stream: RelayedStream, packet: Buffer, arrivalNs: bigint): void {
+    const clockRate = stream.clockRates.get(payloadType(packet));
+    // A payload type this m-line did not negotiate: werift dropped these too.
+    if (clockRate === undefined) return;
+    stream.rtcp.received(
+      ssrc(packet),
+      sequenceNumber(packet),
+      timestamp(packet),
+      packet.length,
+      Date.now(),
+      clockRate,
+    );
+    this.onRtp(stream.mid, packet, arrivalNs);
+  }
+
+  private scheduleReports(): void {
+    this.rtcpTimer = setTimeout(
+      () => {
+        this.sendReports();
+        this.scheduleReports();
+      },
+      RTCP_INTERVAL_MS * (0.5 + Math.random()),
+    );
+    this.rtcpTimer.unref?.();
+  }
+
+  /** One compound SR/RR + SDES per relayed stream with traffic, through werift's SRTCP. */
+  private sendReports(): void {
+    const now = Date.now();
+    for (const stream of this.streams.values()) {
+      const transport = stream.transceiver.dtlsTransport;
+      if (transport?.state !== 'connected') continue;
+      if (stream.rtcp.packetsSent === 0 && !stream.rtcp.receiveStatistics) continue;
+      void transport.sendRtcp(stream.rtcp.buildPackets(now)).catch(() => undefined);
+    }
   }
 
   private async gatheredDescription(): Promise<string> {

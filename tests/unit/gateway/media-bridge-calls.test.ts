@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   RTCPeerConnection,
   RTCRtpCodecParameters,
+  RtcpSrPacket,
   RtpHeader,
   RtpPacket,
   type RTCRtpTransceiver,
@@ -306,6 +307,93 @@ describe('media bridge: a call the app makes', () => {
     browser.send(0, 77);
     await until(() => natted.received.length >= 1, 'RTP at the latched source');
     expect(phone.received).toHaveLength(0);
+  }, 20_000);
+});
+
+describe('media bridge: the WebRTC leg past werift (relay with the DTLS-SRTP keys)', () => {
+  /** A call the app made, answered by the phone with PCMU, DTLS up: the bridge's plain port. */
+  async function connectedCall(hook: SipMediaHook, phone: PlainPhone, browser: Browser): Promise<number> {
+    const dialog = new SipDialog('local');
+    const invite = dialog.request('INVITE', 'local', await browser.offer(), { toTag: null });
+    const bridgePort = plainPort((await hook.outbound(invite, CONTEXT)).bodyText);
+    const answer = await hook.inbound(dialog.response(invite, 200, phone.sdp()), CONTEXT);
+    await browser.pc.setRemoteDescription({ type: 'answer', sdp: answer.bodyText });
+    await browser.connected();
+    return bridgePort;
+  }
+
+  it('drops and counts a forged packet and a replayed one from the WebRTC side; relays the genuine one once', async () => {
+    const { hook, bridge, phone, browser } = await setUp();
+    await connectedCall(hook, phone, browser);
+    // The bridge's DTLS may finish a moment after the browser's: wait until its relay takes packets.
+    let sequence = 100;
+    await until(() => {
+      browser.send(0, sequence++);
+      return phone.received.length >= 1;
+    }, 'the first packet at the phone');
+    await until(() => phone.received.length >= sequence - 100, 'every packet sent so far at the phone');
+    const before = phone.received.length;
+
+    const transport = browser.transceiver.dtlsTransport;
+    const header = new RtpHeader({
+      payloadType: 0,
+      sequenceNumber: sequence,
+      timestamp: sequence * 160,
+      ssrc: browser.transceiver.sender.ssrc,
+    });
+    const genuine = transport.srtp.encrypt(Buffer.alloc(160, 0x44), header);
+    const forged = Buffer.from(genuine);
+    forged[30] = (forged[30] ?? 0) ^ 0xff;
+    const connection = transport.iceTransport.connection;
+    await connection.send(forged);
+    await connection.send(genuine);
+    await connection.send(genuine);
+    browser.send(0, sequence + 1);
+    await until(() => phone.received.length >= before + 2, 'the genuine packet and the next at the phone');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const relayed = phone.received.slice(before).map((r) => r.packet.readUInt16BE(2));
+    expect(relayed).toEqual([sequence, sequence + 1]);
+    const report = bridge.reports()[0]?.streams[0]?.webrtc;
+    expect(report?.unauthenticated).toBe(1);
+    expect(report?.replayed).toBe(1);
+  }, 20_000);
+
+  it("sends Chromium the sender and receiver reports werift no longer can: counts from the relay's own traffic", async () => {
+    const { hook, phone, browser } = await setUp();
+    const bridgePort = await connectedCall(hook, phone, browser);
+    const reports: RtcpSrPacket[] = [];
+    browser.transceiver.dtlsTransport.onRtcp.subscribe((rtcp) => {
+      if (rtcp instanceof RtcpSrPacket) reports.push(rtcp);
+    });
+    let toBrowser = 1000;
+    let toPhone = 500;
+    await until(() => {
+      phone.send(bridgePort, 0, toBrowser++);
+      browser.send(0, toPhone++);
+      return browser.received.length >= 10 && phone.received.length >= 10;
+    }, 'RTP both ways');
+    // Three of the browser's packets never reach the bridge: its receiver report must say so.
+    toPhone += 3;
+    for (let i = 0; i < 10; i++) browser.send(0, toPhone++);
+    for (let i = 0; i < 10; i++) phone.send(bridgePort, 0, toBrowser++);
+    const phoneSent = toBrowser - 1000;
+    await until(() => browser.received.length >= phoneSent, 'every packet the phone sent at the browser');
+    // RTCP goes out every 0.5-1.5 s: wait for a sender report that counts everything relayed.
+    await until(
+      () => (reports.at(-1)?.senderInfo.packetCount ?? 0) >= phoneSent,
+      "the bridge's sender report about the packets relayed to the browser",
+    );
+    const report = reports.at(-1) as RtcpSrPacket;
+    expect(report.ssrc).toBe(browser.transceiver.receiver.tracks[0]?.ssrc);
+    expect(report.senderInfo.packetCount).toBe(phoneSent);
+    expect(report.senderInfo.octetCount).toBe(phoneSent * 160);
+    const block = report.reports.find((r) => r.ssrc === browser.transceiver.sender.ssrc);
+    expect(block?.packetsLost).toBe(3);
+    expect(block?.highestSequence).toBe(toPhone - 1);
+    // werift's getStats reads the same SR as Chromium's remote-outbound-rtp does.
+    const stats = [...(await browser.pc.getStats()).values()] as unknown as Record<string, unknown>[];
+    const remoteOutbound = stats.find((entry) => entry.type === 'remote-outbound-rtp');
+    expect(Number(remoteOutbound?.packetsSent)).toBeGreaterThanOrEqual(phoneSent);
   }, 20_000);
 });
 

@@ -5,7 +5,7 @@ import { isRelayable, sameCodec, type RtpCodec } from '../../../electron/gateway
 import { isThisMachine } from '../../../electron/gateway/media-bridge/local-addresses';
 import { MediaDestinations } from '../../../electron/gateway/media-bridge/media-destinations';
 import { writePlainSdp } from '../../../electron/gateway/media-bridge/plain-sdp';
-import { PlainRtcpSession } from '../../../electron/gateway/media-bridge/plain-rtcp';
+import { RtcpSession } from '../../../electron/gateway/media-bridge/rtcp-session';
 import { ReceiveStatistics } from '../../../electron/gateway/media-bridge/receive-statistics';
 import { RtpRewriter } from '../../../electron/gateway/media-bridge/rtp-rewriter';
 import {
@@ -309,7 +309,7 @@ describe('receive statistics (RFC 3550 A.3, A.8)', () => {
   });
 
   it('reports a negative loss (duplicates, e.g. retransmissions) as signed 24 bits, as RFC 3550 §6.4.1 says', () => {
-    const session = new PlainRtcpSession(0x1234, 'bridge');
+    const session = new RtcpSession(0x1234, 'bridge');
     for (const seq of [1, 2, 2, 3]) session.received(0xabcd, seq, seq * 160, 172, seq * 20, 8000);
     expect(session.receiveStatistics?.lost).toBe(-1);
     const report = session.buildReport(1_000);

@@ -1,11 +1,14 @@
 /**
- * RTCP for one stream of the plain leg (RFC 3550 §6), kept from what the bridge itself sent and
- * received there: a sender report while we send, a receiver report about the far end's source,
- * SDES CNAME in every compound packet (§6.1). The far end's reports about us are read back, so
- * both ends' statistics describe this leg and not a guess.
+ * RTCP for one stream on one leg (RFC 3550 §6), kept from what the bridge itself sent and received
+ * there: a sender report while we send, a receiver report about the other end's source, SDES CNAME
+ * in every compound packet (§6.1). The other end's reports about us are read back, so both ends'
+ * statistics describe this leg and not a guess. Used on the plain leg, and on the WebRTC leg for
+ * the RTP the bridge relays past werift (dtls-srtp-relay.ts), where werift's own reports would
+ * count nothing.
  */
 import {
   compactNtp,
+  type RtcpPacket,
   ntpTime,
   RtcpPacketConverter,
   RtcpReceiverInfo,
@@ -27,7 +30,7 @@ export interface FarEndReceptionReport {
   roundTripMs?: number;
 }
 
-export class PlainRtcpSession {
+export class RtcpSession {
   packetsSent = 0;
   octetsSent = 0;
   private lastRtpTimestamp = 0;
@@ -82,8 +85,14 @@ export class PlainRtcpSession {
     } catch {
       return;
     }
+    this.readRtcp(packets, nowMs);
+  }
+
+  /** Reads RTCP packets already parsed (werift's, on the WebRTC leg). */
+  readRtcp(packets: readonly RtcpPacket[], nowMs: number): void {
     for (const rtcp of packets) {
-      if (rtcp instanceof RtcpSrPacket) {
+      // Under BUNDLE one transport carries every stream's reports: only our source's SR is ours.
+      if (rtcp instanceof RtcpSrPacket && (!this.source || rtcp.ssrc === this.source.ssrc)) {
         this.lastFarEndSr = { compact: compactNtp(rtcp.senderInfo.ntpTimestamp), atMs: nowMs };
       }
       if (rtcp instanceof RtcpSrPacket || rtcp instanceof RtcpRrPacket) {
@@ -109,6 +118,11 @@ export class PlainRtcpSession {
    * then SDES CNAME.
    */
   buildReport(nowMs: number): Buffer {
+    return Buffer.concat(this.buildPackets(nowMs).map((packet) => packet.serialize()));
+  }
+
+  /** {@link buildReport} as werift's packet objects, for werift's SRTCP to send. */
+  buildPackets(nowMs: number): RtcpPacket[] {
     const reports: RtcpReceiverInfo[] = [];
     if (this.source) {
       const statistics = this.source.statistics;
@@ -158,6 +172,6 @@ export class PlainRtcpSession {
         }),
       ],
     });
-    return Buffer.concat([first.serialize(), sdes.serialize()]);
+    return [first, sdes];
   }
 }
