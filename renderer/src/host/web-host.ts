@@ -110,7 +110,10 @@ export function createWebHost(storage?: WebStorage): Host {
       async list(): Promise<AccountsSnapshot> {
         const accounts = (await readAccounts()).map(toAccount);
         if (!writer) loadWriterWhenIdle();
-        void afterFirstPaint().then(loadChecks);
+        // A chunk that cannot be fetched fails the reports and writes that need it, each on its own.
+        void afterFirstPaint()
+          .then(loadChecks)
+          .catch(() => undefined);
         return { accounts, secretStorage: 'session-only', problems: [...problems] };
       },
       async save(input: AccountInput): Promise<Account> {
