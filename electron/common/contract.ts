@@ -8,17 +8,23 @@
  * This file must stay free of Electron and Node imports: the renderer bundles it.
  */
 import { z } from 'zod';
+import {
+  AUDIO_CODECS,
+  DEFAULT_ACCOUNT_MEDIA,
+  DEFAULT_CALL_HANDLING,
+  DEFAULT_PRESENCE_OPTIONS,
+  DEFAULT_SETTINGS,
+  IDLE_PHONE_STATUS,
+  LINK_SCHEMES,
+  VIDEO_CODECS,
+  withSettingsPatch,
+} from './contract-defaults';
 import { sipServerProblem } from './sip-server';
+import { MAX_TEXT, SIP_URI } from './sip-uri';
 import { wssUrlProblem } from './wss-url';
 
-const MAX_TEXT = 256;
-
 /** A SIP or SIPS URI with a user part, e.g. `sip:1001@pbx.example.com`. */
-export const sipUriSchema = z
-  .string()
-  .trim()
-  .max(MAX_TEXT)
-  .regex(/^sips?:[^\s@:;?]+@[^\s@;?]+$/i, 'expected sip:user@host');
+export const sipUriSchema = z.string().trim().max(MAX_TEXT).regex(SIP_URI, 'expected sip:user@host');
 
 /** WebSocket signalling server (RFC 7118). Only `wss:` is accepted: credentials never travel in clear. */
 export const wssUrlSchema = z
@@ -118,7 +124,6 @@ export const callHandlingSchema = z
   .strict();
 
 export type CallHandling = z.infer<typeof callHandlingSchema>;
-export const DEFAULT_CALL_HANDLING: CallHandling = callHandlingSchema.parse({});
 
 /**
  * BLF keys, voicemail and own presence of an account (RFC 4235, 3842, 3863). Every field has a default,
@@ -136,11 +141,6 @@ export const presenceOptionsSchema = z
   .strict();
 
 export type PresenceOptions = z.infer<typeof presenceOptionsSchema>;
-export const DEFAULT_PRESENCE_OPTIONS: PresenceOptions = presenceOptionsSchema.parse({});
-
-/** Audio codecs an account can put first, in the order offered (RFC 3264 §5.1: most preferred first). */
-export const AUDIO_CODECS = ['opus', 'G722', 'PCMU', 'PCMA'] as const;
-export const VIDEO_CODECS = ['VP8', 'H264'] as const;
 
 /** A STUN or TURN server URL (RFC 7064, RFC 7065), e.g. `stun:stun.example.com:3478`, `turns:turn.example.com`. */
 export const iceServerUrlSchema = z
@@ -181,7 +181,6 @@ export const accountMediaSchema = z
   })
   .strict();
 export type AccountMedia = z.infer<typeof accountMediaSchema>;
-export const DEFAULT_ACCOUNT_MEDIA: AccountMedia = accountMediaSchema.parse({});
 
 /** What the account form submits. The password is optional on edit: absent means "keep the stored one". */
 export const accountInputSchema = z
@@ -283,8 +282,6 @@ export interface AccountsSnapshot {
 export const languageSchema = z.enum(['system', 'en', 'zh-CN']);
 export type LanguageSetting = z.infer<typeof languageSchema>;
 
-/** Link schemes Ringline can handle; each can be switched off in settings. */
-export const LINK_SCHEMES = ['tel', 'sip', 'sips', 'callto'] as const;
 export type LinkScheme = (typeof LINK_SCHEMES)[number];
 
 /** An Electron accelerator such as `CommandOrControl+Shift+A`; validated again by Electron on register. */
@@ -351,15 +348,12 @@ export type Settings = z.infer<typeof settingsSchema>;
 export const settingsPatchSchema = settingsSchema.partial().strict();
 export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
 
-export const DEFAULT_SETTINGS: Settings = settingsSchema.parse({});
-
 /**
  * `current` with `patch` applied, validated. A key present but `undefined` (structured clone keeps
  * them, e.g. `{ language: undefined }`) changes nothing. Throws when the result is not valid.
  */
 export function applySettingsPatch(current: Settings, patch: SettingsPatch): Settings {
-  const changes = Object.entries(settingsPatchSchema.parse(patch)).filter(([, value]) => value !== undefined);
-  return settingsSchema.parse({ ...current, ...Object.fromEntries(changes) });
+  return settingsSchema.parse(withSettingsPatch(current, settingsPatchSchema.parse(patch)));
 }
 
 export interface SettingsSnapshot {
@@ -463,15 +457,6 @@ export const phoneStatusSchema = z
 
 export type PhoneStatus = z.infer<typeof phoneStatusSchema>;
 export type RingingCall = PhoneStatus['ringing'][number];
-
-export const IDLE_PHONE_STATUS: PhoneStatus = {
-  accounts: [],
-  ringing: [],
-  activeCalls: 0,
-  muted: false,
-  missedCalls: 0,
-  doNotDisturb: false,
-};
 
 /**
  * What the desktop (tray, notification, incoming-call window, shortcut, power events) asks the phone
@@ -811,3 +796,13 @@ export interface RinglineApi {
 }
 
 export { IPC, type IpcChannel } from './ipc-channels';
+export {
+  AUDIO_CODECS,
+  DEFAULT_ACCOUNT_MEDIA,
+  DEFAULT_CALL_HANDLING,
+  DEFAULT_PRESENCE_OPTIONS,
+  DEFAULT_SETTINGS,
+  IDLE_PHONE_STATUS,
+  LINK_SCHEMES,
+  VIDEO_CODECS,
+};

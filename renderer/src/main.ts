@@ -7,6 +7,11 @@ import './theme.css';
 import './styles.css';
 
 async function boot(): Promise<void> {
+  // The language the settings will most likely name (none chosen: the system's) is fetched while the
+  // host and the settings load, not after them.
+  const likely = resolveLocale('system', navigator.languages);
+  const likelyMessages = loadMessages(likely);
+  likelyMessages.catch(() => undefined);
   const host = await selectHost();
   const { settings } = await host.settings.get().catch(() => ({ settings: { language: 'system' as const } }));
   const locale = resolveLocale(settings.language, navigator.languages);
@@ -14,7 +19,7 @@ async function boot(): Promise<void> {
   const app = createApp(App);
   app.provide(HOST_KEY, host);
   app.use(createPinia());
-  app.use(createAppI18n(locale, await loadMessages(locale)));
+  app.use(createAppI18n(locale, await (locale === likely ? likelyMessages : loadMessages(locale))));
   app.mount('#app');
 }
 

@@ -18,12 +18,28 @@ interface ManifestChunk {
   css?: string[];
 }
 
+/** The build's manifest: which chunks each page and each dynamically imported module needs. */
+function readManifest(root: string): Record<string, ManifestChunk> {
+  return JSON.parse(readFileSync(join(root, '.vite/manifest.json'), 'utf8')) as Record<string, ManifestChunk>;
+}
+
+/** The chunks that load with `entries` before their code runs: their static imports, not those on demand. */
+function staticClosure(root: string, entries: string[]): Set<string> {
+  const manifest = readManifest(root);
+  const files = new Set<string>();
+  const visit = (key: string) => {
+    const chunk = manifest[key];
+    if (!chunk || files.has(chunk.file)) return;
+    files.add(chunk.file);
+    chunk.imports?.forEach(visit);
+  };
+  entries.forEach(visit);
+  return files;
+}
+
 /** Every file a page can load, from the build's manifest: its chunks, their imports (static and on demand), their styles. */
 function referencedFiles(root: string, page: string): Set<string> {
-  const manifest = JSON.parse(readFileSync(join(root, '.vite/manifest.json'), 'utf8')) as Record<
-    string,
-    ManifestChunk
-  >;
+  const manifest = readManifest(root);
   const files = new Set<string>();
   const seen = new Set<string>();
   const visit = (key: string) => {
@@ -64,4 +80,25 @@ test.describe('the desktop build loads the split bundle through app://', () => {
       expect.arrayContaining(['assets/engine.js', 'assets/HistoryView.js', 'assets/call-history.js']),
     );
   });
+});
+
+test("the browser build's first screen loads neither SIP.js nor zod", () => {
+  // What the page needs before its first screen: the page's own chunks, the browser host (imported at
+  // start where there is no Electron) and one language. SIP.js comes with the first account or
+  // connection test, zod with the first record to check or form to validate, both after the first paint.
+  const firstScreen = staticClosure(web, ['index.html', 'src/host/web-host.ts', 'src/i18n/en.ts']);
+  const all = readdirSync(join(web, 'assets')).filter((file) => file.endsWith('.js'));
+  const holding = (marker: string, files: Iterable<string>) =>
+    [...files].filter((file) => readFileSync(join(web, file), 'utf8').includes(marker));
+  // The markers: SIP.js's default User-Agent header, zod's error class name.
+  for (const marker of ['SIP.js/', 'ZodError']) {
+    expect(
+      holding(
+        marker,
+        all.map((file) => `assets/${file}`),
+      ),
+      marker,
+    ).not.toEqual([]);
+    expect(holding(marker, firstScreen), marker).toEqual([]);
+  }
 });

@@ -172,16 +172,3 @@ export async function fetchProvisioningFile(
   }));
   return fetched.ok ? readProvisioningFile(fetched.text) : { ok: false, problem: fetched.problem };
 }
-
-/** The link of a `?provision=https://…` page address (browser build), or undefined. */
-export function provisioningLinkIn(search: string): string | undefined {
-  const link = new URLSearchParams(search).get('provision');
-  return link === null || link.trim() === '' ? undefined : link.trim();
-}
-
-/** `href` without its `provision` parameter, other parameters (e.g. `?dial=`) kept. */
-export function withoutProvisioningLink(href: string): string {
-  const url = new URL(href);
-  url.searchParams.delete('provision');
-  return url.href;
-}

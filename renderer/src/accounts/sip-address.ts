@@ -1,5 +1,5 @@
-import { sipUriSchema } from '@common/contract';
 import { readSipServer } from '@common/sip-server';
+import { isSipUri } from '@common/sip-uri';
 
 /** A SIP address as a person types it into the assistant, read into its parts. */
 export interface SipAddress {
@@ -39,7 +39,7 @@ export function readSipAddress(
   if (!server.ok) return { ok: false, problem: 'malformed' };
   const secure = scheme?.[1]?.toLowerCase() === 'sips';
   const aor = `${secure ? 'sips' : 'sip'}:${user}@${domain.toLowerCase()}`;
-  if (!sipUriSchema.safeParse(aor).success) return { ok: false, problem: 'malformed' };
+  if (!isSipUri(aor)) return { ok: false, problem: 'malformed' };
   return {
     ok: true,
     address: {

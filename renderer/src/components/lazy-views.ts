@@ -1,9 +1,11 @@
 /**
- * What the first screen does not show, each its own chunk: the other views, and the phone view's call
- * cards. The app shows the phone without waiting for them, then fetches them in the background
+ * What the first screen does not show, each its own chunk: the other views, the phone view's call
+ * cards, and the ways of adding an account other than the assistant. The app shows the phone without waiting for them, then fetches them in the background
  * ({@link preloadViews}) so that opening a view or taking the first call does not wait for them.
  */
 export const lazyViews = {
+  accountForm: () => import('./AccountForm.vue'),
+  provisioningImport: () => import('./ProvisioningImport.vue'),
   callBar: () => import('./CallBar.vue'),
   callCard: () => import('./CallCard.vue'),
   incomingCall: () => import('./IncomingCall.vue'),

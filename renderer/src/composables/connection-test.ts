@@ -6,9 +6,19 @@ import {
   type ConnectionTestResult,
 } from '../accounts/connection-test';
 import { useHost } from '../host';
-import { checkRegistration, type RegistrationCredentials } from '../sip/registration-check';
+import type * as RegistrationCheck from '../sip/registration-check';
+import type { RegistrationCredentials } from '../sip/registration-check';
+import { afterFirstPaint } from './first-paint';
 import { webSocketAnswers } from '../sip/websocket-answer';
 import { useSettingsStore } from '../stores/settings';
+
+/**
+ * SIP.js (most of the SIP stack's size) comes with the check, not with the first screen: fetched once
+ * that is painted, so a test started at once does not wait for it either.
+ */
+const loadRegistrationCheck = () => import('../sip/registration-check');
+const checkRegistration: typeof RegistrationCheck.checkRegistration = async (...args) =>
+  (await loadRegistrationCheck()).checkRegistration(...args);
 
 /** The account's side of a registration check: everything but the server. */
 export type TestCredentials = Omit<RegistrationCredentials, 'log' | 'connectTimeoutMs' | 'answerTimeoutMs'>;
@@ -27,6 +37,7 @@ export function useConnectionTest() {
   const running = ref(false);
   let current: AbortController | undefined;
   const desktop = ref(true);
+  void afterFirstPaint().then(() => loadRegistrationCheck().catch(() => undefined));
   void host.app.info().then((info) => (desktop.value = info.host === 'electron'));
 
   async function run(plan: ConnectionTestPlan, credentials: TestCredentials): Promise<ConnectionTestResult> {

@@ -7,12 +7,8 @@ import type {
   TrustedCertificate,
   WebSocketProbeResult,
 } from '@common/contract';
-import {
-  GATEWAY_SERVICE_PATH,
-  readGatewayFragment,
-  type GatewayServiceMessage,
-  type GatewayServiceRequest,
-} from '@common/gateway-service-protocol';
+import { GATEWAY_SERVICE_PATH, readGatewayFragment } from '@common/gateway-service-address';
+import type { GatewayServiceMessage, GatewayServiceRequest } from '@common/gateway-service-protocol';
 import type { Host } from './host';
 
 type Verb = GatewayServiceRequest['verb'];

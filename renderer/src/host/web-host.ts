@@ -1,23 +1,12 @@
-import {
-  accountConnectionProblem,
-  accountIdSchema,
-  accountInputSchema,
-  DEFAULT_SETTINGS,
-  logEntrySchema,
-  messageNoticeSchema,
-  phoneStatusSchema,
-  recordingSchema,
-  applySettingsPatch,
-  settingsSchema,
-  trustedCertificateSchema,
-  type Account,
-  type AccountInput,
-  type AccountsSnapshot,
-  type CertificateProblem,
-  type Settings,
-  type StorageProblem,
+import type {
+  Account,
+  AccountInput,
+  AccountsSnapshot,
+  CertificateProblem,
+  Settings,
+  StorageProblem,
 } from '@common/contract';
-import type { z } from 'zod';
+import { DEFAULT_SETTINGS } from '@common/contract-defaults';
 import { redact } from '@common/log-redaction';
 import { fetchProvisioningText } from '@common/provisioning-fetch';
 import { keptCredentials } from '@common/turn-credentials';
@@ -28,14 +17,13 @@ import { WebCommands } from './web-commands';
 import { WebLinks } from './web-links';
 import { WebMessageNotifications } from './web-message-notifications';
 import { WebNotifications } from './web-notifications';
+import { afterFirstPaint } from '../composables/first-paint';
 import { RecordReader, WEB_STORAGE_NAME } from './record-reader';
+import type * as WebHostChecks from './web-host-checks';
+import type { StoredAccount } from './web-host-checks';
 import type { WebStorage } from './web-storage';
 
-const storedAccountSchema = accountInputSchema
-  .omit({ password: true, turnCredentials: true })
-  // The pin is set only by certificates.trust (a certificate the local gateway refused), never by the form.
-  .extend({ id: accountIdSchema, trustedCertificate: trustedCertificateSchema.optional() });
-type StoredAccount = z.infer<typeof storedAccountSchema>;
+type Checks = typeof WebHostChecks;
 
 /**
  * The browser host. A browser offers no OS keyring, so passwords live only in memory for this page's
@@ -55,6 +43,21 @@ export function createWebHost(storage?: WebStorage): Host {
     if ('requestIdleCallback' in window) requestIdleCallback(load, { timeout: 1_000 });
     else setTimeout(load, 200);
   };
+  /**
+   * zod's checks: loaded by the first record there is to check or the first write, else once the first
+   * screen (painted right after the accounts are read) is on screen. The phone's status, reported from
+   * the start, waits for that rather than bring zod in ahead of the first screen.
+   */
+  let checks: Promise<Checks> | undefined;
+  let checksRequested: (loaded: Promise<Checks>) => void = () => undefined;
+  const checksForReports = new Promise<Checks>((resolve) => (checksRequested = resolve));
+  const loadChecks = (): Promise<Checks> => {
+    if (!checks) {
+      checks = import('./web-host-checks');
+      checksRequested(checks);
+    }
+    return checks;
+  };
   const passwords = new Map<string, string>();
   /** TURN credentials by account, like passwords: in memory only. */
   const turnCredentials = new Map<string, (string | null)[]>();
@@ -66,6 +69,7 @@ export function createWebHost(storage?: WebStorage): Host {
   const gateway = createWebGateway({
     hash: window.location.hash,
     pinOf: async (accountId) => {
+      const { storedAccountSchema } = await loadChecks();
       const stored = storedAccountSchema.safeParse((await records.get('accounts', accountId))?.value);
       return stored.success ? stored.data.trustedCertificate : undefined;
     },
@@ -83,7 +87,10 @@ export function createWebHost(storage?: WebStorage): Host {
 
   async function readAccounts(): Promise<StoredAccount[]> {
     const accounts: StoredAccount[] = [];
-    for (const record of await records.all('accounts')) {
+    const stored = await records.all('accounts');
+    if (stored.length === 0) return accounts;
+    const { storedAccountSchema } = await loadChecks();
+    for (const record of stored) {
       const parsed = storedAccountSchema.safeParse(record.value);
       if (parsed.success) accounts.push(parsed.data);
       else {
@@ -103,9 +110,14 @@ export function createWebHost(storage?: WebStorage): Host {
       async list(): Promise<AccountsSnapshot> {
         const accounts = (await readAccounts()).map(toAccount);
         if (!writer) loadWriterWhenIdle();
+        // A chunk that cannot be fetched fails the reports and writes that need it, each on its own.
+        void afterFirstPaint()
+          .then(loadChecks)
+          .catch(() => undefined);
         return { accounts, secretStorage: 'session-only', problems: [...problems] };
       },
       async save(input: AccountInput): Promise<Account> {
+        const { accountInputSchema, accountConnectionProblem, storedAccountSchema } = await loadChecks();
         const { password, turnCredentials: credentials, ...fields } = accountInputSchema.parse(input);
         const connection = accountConnectionProblem(fields);
         if (connection !== null) throw new Error(`Account not saved: ${connection}`);
@@ -137,6 +149,7 @@ export function createWebHost(storage?: WebStorage): Host {
         return toAccount(stored);
       },
       async remove(id: string): Promise<void> {
+        const { accountIdSchema } = await loadChecks();
         await (await writable()).accounts.delete(accountIdSchema.parse(id));
         passwords.delete(id);
         turnCredentials.delete(id);
@@ -152,6 +165,7 @@ export function createWebHost(storage?: WebStorage): Host {
       async get() {
         const record = await records.get('settings', 'settings');
         if (!record) return { settings: DEFAULT_SETTINGS, problems: [] };
+        const { settingsSchema } = await loadChecks();
         const parsed = settingsSchema.safeParse(record.value);
         if (parsed.success) return { settings: parsed.data, problems: [] };
         const store = await writable();
@@ -166,6 +180,7 @@ export function createWebHost(storage?: WebStorage): Host {
       update(patch): Promise<Settings> {
         const run = settingsTail.then(async () => {
           const current = await this.get();
+          const { applySettingsPatch } = await loadChecks();
           const next = applySettingsPatch(current.settings, patch);
           await (await writable()).settings.put({ key: 'settings', value: next });
           return next;
@@ -176,6 +191,7 @@ export function createWebHost(storage?: WebStorage): Host {
     },
     phone: {
       async reportStatus(status) {
+        const { phoneStatusSchema } = await checksForReports;
         notifications.update(phoneStatusSchema.parse(status));
       },
       onCommand: (listener) => commands.subscribe(listener),
@@ -191,6 +207,7 @@ export function createWebHost(storage?: WebStorage): Host {
     },
     recordings: {
       async save(recording) {
+        const { recordingSchema } = await loadChecks();
         const { fileName, bytes } = recordingSchema.parse(recording);
         downloadFile(new Blob([bytes], { type: 'audio/webm' }), fileName);
         return { location: fileName };
@@ -201,14 +218,18 @@ export function createWebHost(storage?: WebStorage): Host {
     },
     messages: {
       async notify(notice) {
+        const { messageNoticeSchema } = await loadChecks();
         messageNotifications.notify(messageNoticeSchema.parse(notice));
       },
     },
     log: {
       write(entry) {
-        const { level, scope, message } = logEntrySchema.parse(entry);
-        // The browser's console is this host's log: the same redaction as the desktop log file.
-        console[level === 'debug' ? 'debug' : level](`[${scope}] ${redact(message)}`);
+        // In order (one promise, continuations in call order); nothing logs before the first screen.
+        void loadChecks().then(({ logEntrySchema }) => {
+          const { level, scope, message } = logEntrySchema.parse(entry);
+          // The browser's console is this host's log: the same redaction as the desktop log file.
+          console[level === 'debug' ? 'debug' : level](`[${scope}] ${redact(message)}`);
+        });
       },
     },
     app: {
@@ -227,6 +248,7 @@ export function createWebHost(storage?: WebStorage): Host {
         const problem = certificateProblems.get(request.accountId);
         if (problem === undefined || problem.sha256 !== request.sha256)
           throw new Error('In a browser, the browser decides which server certificates to trust');
+        const { storedAccountSchema } = await loadChecks();
         const stored = storedAccountSchema.parse(
           (await (await writable()).accounts.get(request.accountId))?.value,
         );

@@ -1,4 +1,5 @@
-import { DEFAULT_SETTINGS, type LinkRequest } from '@common/contract';
+import type { LinkRequest } from '@common/contract';
+import { DEFAULT_SETTINGS } from '@common/contract-defaults';
 
 /**
  * Clicked links in the browser build arrive in the page address: `?dial=<link>` (what

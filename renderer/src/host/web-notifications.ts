@@ -1,4 +1,5 @@
-import { IDLE_PHONE_STATUS, type PhoneCommand, type PhoneStatus } from '@common/contract';
+import type { PhoneCommand, PhoneStatus } from '@common/contract';
+import { IDLE_PHONE_STATUS } from '@common/contract-defaults';
 import { NotificationPlanner, type NotificationAction } from '@common/notification-policy';
 
 /**

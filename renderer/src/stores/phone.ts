@@ -1,12 +1,11 @@
 import { defineStore } from 'pinia';
 import { ref, watch } from 'vue';
+import type { Account, CallHandling } from '@common/contract';
 import {
   DEFAULT_ACCOUNT_MEDIA,
   DEFAULT_CALL_HANDLING,
   DEFAULT_PRESENCE_OPTIONS,
-  type Account,
-  type CallHandling,
-} from '@common/contract';
+} from '@common/contract-defaults';
 import type { OwnStatus } from '../presence/presence-agent';
 import { incomingAction } from '../sip/call-handling';
 import type { CallSnapshot, DtmfMode } from '../sip/call-state';

@@ -1,12 +1,7 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import {
-  DEFAULT_SETTINGS,
-  applySettingsPatch,
-  type Settings,
-  type SettingsPatch,
-  type StorageProblem,
-} from '@common/contract';
+import type { Settings, SettingsPatch, StorageProblem } from '@common/contract';
+import { DEFAULT_SETTINGS, withSettingsPatch } from '@common/contract-defaults';
 import { useHost } from '../host';
 
 export const useSettingsStore = defineStore('settings', () => {
@@ -23,13 +18,14 @@ export const useSettingsStore = defineStore('settings', () => {
   let latestUpdate = 0;
   /**
    * Applied at once, saved after: a call arriving while "do not disturb" is being saved must already
-   * be refused. If saving fails the change is taken back and the error goes to the caller.
+   * be refused. The host checks the patch (zod, which the renderer's first screen does not load): if
+   * it refuses it or saving fails, the change is taken back and the error goes to the caller.
    */
   async function update(patch: SettingsPatch): Promise<void> {
     const ticket = ++latestUpdate;
     const before = settings.value;
     try {
-      settings.value = applySettingsPatch(before, patch);
+      settings.value = withSettingsPatch(before, patch);
       const saved = await host.settings.update(patch);
       if (ticket === latestUpdate) settings.value = saved;
     } catch (error) {

@@ -5,12 +5,14 @@ import {
   fetchProvisioningFile,
   provisioningFile,
   provisioningFileName,
-  provisioningLinkIn,
   provisioningProblemMessage,
   readProvisioningFile,
-  withoutProvisioningLink,
   type ProvisioningRead,
 } from '../../../renderer/src/accounts/provisioning';
+import {
+  provisioningLinkIn,
+  withoutProvisioningLink,
+} from '../../../renderer/src/accounts/provisioning-link';
 import { createAppI18n } from '../../../renderer/src/i18n';
 import { en } from '../../../renderer/src/i18n/en';
 import { zhCN } from '../../../renderer/src/i18n/zh-CN';
