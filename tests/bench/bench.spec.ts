@@ -480,7 +480,7 @@ test('call history at 100,000 entries: upgrade in place, first paint, search, pa
   ];
   const notes = [
     `${RUNS} runs each, ${new Date().toISOString()}; ${HISTORY_ENTRIES} calls written as version 1 of the database in ${Math.round(insertMs)} ms (one transaction, no search keys).`,
-    `Upgrade in place to version 2 (search keys for every call, in the upgrade transaction): page load -> database ready ${Math.round(upgraded.at)} ms (started ${new Date(navigation).toISOString()}). Once per installed copy.`,
+    `Upgrade in place from version 1 to version 3 (search keys for every call, in the upgrade transaction): page load -> database ready ${Math.round(upgraded.at)} ms (started ${new Date(navigation).toISOString()}). Once per installed copy.`,
     'Times are taken in the page: from the click or the input event to the DOM change that shows the result, plus the next animation frame.',
     'Searches are typed right after the first rows appear, one after another; the list is read a page (100 calls) at a time, never whole.',
     `Entry rows in the DOM: ${rendered} (the list is virtualised).`,

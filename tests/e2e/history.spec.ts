@@ -53,7 +53,7 @@ async function withOldHistory(page: Page, count: number): Promise<void> {
   await page.context().addInitScript(countHistoryReads);
   await writeVersion1History(page, count);
   await page.reload();
-  expect((await historyReadyAt(page)).version).toBe(20);
+  expect((await historyReadyAt(page)).version).toBe(30);
 }
 
 test.describe('call history at scale (web host)', () => {
