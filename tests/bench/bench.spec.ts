@@ -502,7 +502,7 @@ const MEMORY_CALLS = Number(process.env.BENCH_MEMORY_CALLS ?? 200);
 const MEMORY_WARMUP_CALLS = Number(process.env.BENCH_MEMORY_WARMUP ?? 100);
 /**
  * After the warm-up, more calls in rounds of this many until the SIP log is full: it keeps the last
- * 2,000 messages and 1 MiB of their text, so until it is full every call adds its messages (~14 KB)
+ * 2,000 messages and 1 MiB of their text, so until it is full every call adds its messages (~8 K characters)
  * and the growth measured would be the log filling, not what a phone open for weeks gains per call.
  */
 const MEMORY_FILL_ROUND_CALLS = 10;
