@@ -7,12 +7,13 @@ export const SIP_LOG_CAPACITY = 2000;
 
 /**
  * How much message text the log keeps at most, in bytes of the renderer's heap: the oldest messages go
- * until the rest fit. Messages differ tenfold in size (a 100 Trying is ~0.3 K characters, an INVITE with
- * Chromium's SDP ~2.5 K), so a count alone does not bound the memory: 2,000 INVITEs would be ~10 MB.
- * 1 MiB keeps the whole signalling of the last ~60 calls (~8 K characters a call in the lab: INVITE
- * twice with its challenge, the responses, ACK, BYE) or a day of registration refreshes, which is
- * what a support case looks at, and costs a phone left open for weeks the same as one that has made
- * sixty calls. Each message also costs its entry and parsed head, ~0.5 KB (measured in the bench).
+ * until the rest fit. Messages differ tenfold in size (a 100 Trying takes a few hundred bytes, an
+ * INVITE with Chromium's SDP ~4 KB in the bench's heap snapshots), so a count alone does not bound the
+ * memory: 2,000 INVITEs would be ~8 MB. 1 MiB keeps the whole signalling of the last ~60 calls (the
+ * bench's full log: 623 messages of ~62 calls, each INVITE twice with its challenge, the responses,
+ * ACK, BYE) or a day of registration refreshes, which is what a support case looks at, and costs a
+ * phone left open for weeks the same as one that has made sixty calls. Each message also costs its
+ * entry and parsed head, ~0.6 KB (the same log retained 1,028 KiB in all).
  */
 export const SIP_LOG_TEXT_BUDGET = 1024 * 1024;
 
