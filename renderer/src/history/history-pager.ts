@@ -22,8 +22,6 @@ type Plan =
   | {
       kind: 'walk';
       index: 'startedAt' | 'search';
-      /** The search term walked (none for all entries by start time). */
-      term?: string;
       lower: IndexableType;
       upper: IndexableType;
       key(entry: CallHistoryEntry): IndexableType;
@@ -57,12 +55,6 @@ export class HistoryPager {
   private position = 0;
   private finished = false;
   private closed = false;
-  /**
-   * The first rows of the query's likely rarest term ({@link HistoryQuery.likelyRarest}), read while
-   * the terms are probed: when the plan walks that term, the first page needs no second round trip
-   * to IndexedDB.
-   */
-  private early?: { term: string; limit: number; rows: Promise<StoredHistoryEntry[]> };
 
   constructor(
     private readonly calls: Table<StoredHistoryEntry, string>,
@@ -82,16 +74,13 @@ export class HistoryPager {
   /** Stops reading: a page on its way ends early. For a list the user has already replaced. */
   close(): void {
     this.closed = true;
-    this.early = undefined;
   }
 
   /** The next `count` matching entries (fewer at the end of the list). */
   async next(count: number): Promise<CallHistoryEntry[]> {
-    let batch = Math.max(FIRST_BATCH, count);
-    const plan = (this.plan ??= await this.planFor(batch));
-    // Early rows that the plan does not walk are not kept for the pager's life.
-    if (plan.kind !== 'walk' || plan.term !== this.early?.term) this.early = undefined;
+    const plan = (this.plan ??= await this.planFor());
     const page: CallHistoryEntry[] = [];
+    let batch = Math.max(FIRST_BATCH, count);
     while (page.length < count && !this.done) {
       const read =
         plan.kind === 'walk'
@@ -110,17 +99,12 @@ export class HistoryPager {
   ): Promise<CallHistoryEntry[]> {
     // From the last key handed out, inclusive: entries tied with it come back and are skipped.
     const limit = batch + this.atLastKey.size;
-    const early = this.early;
-    this.early = undefined;
-    const read =
-      early && early.term === plan.term && early.limit === limit && this.lastKey === undefined
-        ? await early.rows
-        : await this.calls
-            .where(plan.index)
-            .between(plan.lower, this.lastKey ?? plan.upper, true, this.lastKey !== undefined)
-            .reverse()
-            .limit(limit)
-            .toArray();
+    const read = await this.calls
+      .where(plan.index)
+      .between(plan.lower, this.lastKey ?? plan.upper, true, this.lastKey !== undefined)
+      .reverse()
+      .limit(limit)
+      .toArray();
     const matches: CallHistoryEntry[] = [];
     let used = 0;
     for (const entry of read) {
@@ -163,24 +147,10 @@ export class HistoryPager {
 
   private walkTerm(term: string): Plan {
     const [lower, upper] = termRange(term);
-    return {
-      kind: 'walk',
-      index: 'search',
-      term,
-      lower,
-      upper,
-      key: (entry) => termKey(term, entry.startedAt),
-    };
+    return { kind: 'walk', index: 'search', lower, upper, key: (entry) => termKey(term, entry.startedAt) };
   }
 
-  /** The newest `limit` entries with `term` (the first batch of its walk). */
-  private termRows(term: string, limit: number): Promise<StoredHistoryEntry[]> {
-    const [lower, upper] = termRange(term);
-    return this.calls.where('search').between(lower, upper, true, false).reverse().limit(limit).toArray();
-  }
-
-  /** How to read the list; `firstBatch` is how many entries the first read takes. */
-  private async planFor(firstBatch: number): Promise<Plan> {
+  private async planFor(): Promise<Plan> {
     if (this.query.everything)
       return {
         kind: 'walk',
@@ -191,26 +161,14 @@ export class HistoryPager {
       };
     const terms = [...new Set(this.query.terms)];
     if (terms.length === 1) return this.walkTerm(terms[0] ?? '');
-    const guess = this.query.likelyRarest;
-    if (guess !== undefined) {
-      const early = { term: guess, limit: firstBatch, rows: this.termRows(guess, firstBatch) };
-      // Used only if the plan walks this term; a failure then is the page's to report.
-      early.rows.catch(() => undefined);
-      this.early = early;
-    }
     const probes = await Promise.all(
       terms.map(async (term) => ({ term, ids: await this.termIds(term, PROBE) })),
     );
-    // Rarest first; between terms as rare (common ones all fill the probe), the one read early.
-    probes.sort((a, b) => a.ids.length - b.ids.length || Number(b.term === guess) - Number(a.term === guess));
+    probes.sort((a, b) => a.ids.length - b.ids.length);
     const rarest = probes[0];
     if (!rarest) return { kind: 'ids', ids: [] };
-    // A term with fewer entries than the probe read: those are all the candidates there are. When
-    // they are the early term's and all came with its early rows, walking it reads nothing more.
-    if (rarest.ids.length < PROBE)
-      return rarest.term === guess && rarest.ids.length < firstBatch
-        ? this.walkTerm(guess)
-        : { kind: 'ids', ids: rarest.ids };
+    // A term with fewer entries than the probe read: those are all the candidates there are.
+    if (rarest.ids.length < PROBE) return { kind: 'ids', ids: rarest.ids };
     let overlap = new Set(rarest.ids);
     for (const probe of probes.slice(1)) overlap = new Set(probe.ids.filter((id) => overlap.has(id)));
     if (overlap.size >= DENSE_OVERLAP) return this.walkTerm(rarest.term);

@@ -196,11 +196,6 @@ export interface HistoryQuery {
   terms: string[];
   /** True when nothing narrows the list (all entries, newest first). */
   everything: boolean;
-  /**
-   * The term most likely to be the rarest, read before the index says so: a number's last run (the
-   * digits that tell numbers apart), else the first run of the longest word.
-   */
-  likelyRarest?: string;
   matches(entry: SearchableCall): boolean;
 }
 
@@ -213,15 +208,9 @@ export function historyQuery(input: HistoryQueryInput): HistoryQuery {
   if (input.kind) facets.push(FACET[input.kind]);
   if (input.accountId !== undefined) facets.push(FACET.account(input.accountId));
   const terms = [...facets, ...words.flatMap((word) => word.terms)];
-  const longest = words.reduce<QueryWord | undefined>(
-    (best, word) => (best === undefined || word.text.length > best.text.length ? word : best),
-    undefined,
-  );
-  const likelyRarest = number !== undefined ? longest?.terms.at(-1) : longest?.terms[0];
   return {
     terms,
     everything: terms.length === 0,
-    ...(likelyRarest === undefined ? {} : { likelyRarest }),
     matches(entry) {
       if (input.kind === 'missed' && entry.outcome !== 'missed') return false;
       if ((input.kind === 'incoming' || input.kind === 'outgoing') && entry.direction !== input.kind)
