@@ -481,7 +481,7 @@ test('call history at 100,000 entries: upgrade in place, first paint, search, pa
   ];
   const notes = [
     `${RUNS} runs each, ${new Date().toISOString()}; ${HISTORY_ENTRIES} calls written as version 1 of the database in ${Math.round(insertMs)} ms (one transaction, no search keys).`,
-    `Upgrade in place to version 2 (search keys for every call, in the upgrade transaction): page load -> database ready ${Math.round(upgraded.at)} ms (started ${new Date(navigation).toISOString()}). Once per installed copy.`,
+    `Upgrade in place from version 1 to version 3 (search keys for every call, in the upgrade transaction): page load -> database ready ${Math.round(upgraded.at)} ms (started ${new Date(navigation).toISOString()}). Once per installed copy.`,
     'Times are taken in the page: from the click or the input event to the DOM change that shows the result, plus the next animation frame.',
     'Searches are typed right after the first rows appear, one after another; the list is read a page (100 calls) at a time, never whole.',
     `Entry rows in the DOM: ${rendered} (the list is virtualised).`,
@@ -501,6 +501,33 @@ const MEMORY_CALLS = Number(process.env.BENCH_MEMORY_CALLS ?? 200);
  * warm-up calls, nearly all of it compiled code and engine caches.
  */
 const MEMORY_WARMUP_CALLS = Number(process.env.BENCH_MEMORY_WARMUP ?? 100);
+/**
+ * After the warm-up, more calls in rounds of this many until the SIP log is full: it keeps the last
+ * 2,000 messages and 1 MiB of their text, so until it is full every call adds its messages (~8 K characters)
+ * and the growth measured would be the log filling, not what a phone open for weeks gains per call.
+ */
+const MEMORY_FILL_ROUND_CALLS = 10;
+
+/** The properties of a SIP log entry (`SipLogEntry`), by which the heap snapshot finds them. */
+const SIP_LOG_ENTRY = ['seq', 'id', 'accountId', 'direction', 'at', 'text', 'head'] as const;
+
+interface SipLogCensus {
+  messages: number;
+  /** The messages' text strings' own size. */
+  textBytes: number;
+  /** The entries and everything only they keep alive (text, parsed heads). */
+  retainedBytes: number;
+}
+
+/** What the SIP log holds in a heap snapshot, measured: its entries, their text, what they retain. */
+function sipLogCensus(snapshot: HeapSnapshot): SipLogCensus {
+  const entries = snapshot.objectsWithProperties(SIP_LOG_ENTRY);
+  const textBytes = entries.reduce((sum, entry) => {
+    const text = snapshot.property(entry, 'text');
+    return sum + (text === undefined ? 0 : snapshot.selfSize(text));
+  }, 0);
+  return { messages: entries.length, textBytes, retainedBytes: snapshot.retainedSize(entries) };
+}
 
 /**
  * How long an ended call's SIP transactions may keep it reachable: SIP.js holds an INVITE client
@@ -543,11 +570,23 @@ test('renderer memory idle and after 200 consecutive calls', async ({ lab, openA
   const idle = await heapFigures(cdp);
   // The first calls load code paths (lazy chunks included) and media devices once; growth is measured after them.
   for (let call = 0; call < MEMORY_WARMUP_CALLS; call++) await shortCall(app, lab);
+  // Then until the SIP log is full: a round of calls that no longer adds messages to it.
+  let fillCalls = 0;
+  for (let log = sipLogCensus(await HeapSnapshot.take(cdp)); ;) {
+    for (let call = 0; call < MEMORY_FILL_ROUND_CALLS; call++) await shortCall(app, lab);
+    fillCalls += MEMORY_FILL_ROUND_CALLS;
+    const next = sipLogCensus(await HeapSnapshot.take(cdp));
+    // A call adds ~10 messages to a log that is not full; a full one lets as many go.
+    const full = next.messages - log.messages < MEMORY_FILL_ROUND_CALLS;
+    log = next;
+    if (full) break;
+  }
   await settle();
   const warm = await heapFigures(cdp);
   const warmListeners = await listenerCensus(cdp);
   const warmSnapshot = await HeapSnapshot.take(cdp);
   const warmIds = warmSnapshot.ids();
+  const warmLog = sipLogCensus(warmSnapshot);
   const started = Date.now();
   for (let call = 0; call < MEMORY_CALLS; call++) await shortCall(app, lab);
   const seconds = (Date.now() - started) / 1000;
@@ -556,6 +595,7 @@ test('renderer memory idle and after 200 consecutive calls', async ({ lab, openA
   const after = await heapFigures(cdp);
   const listenerGrowth = censusGrowth(warmListeners, await listenerCensus(cdp));
   const snapshot = await HeapSnapshot.take(cdp);
+  const afterLog = sipLogCensus(snapshot);
   const grown = snapshot.newObjects(warmIds);
   const grownBytes = (code: boolean) =>
     grown
@@ -572,6 +612,7 @@ test('renderer memory idle and after 200 consecutive calls', async ({ lab, openA
 
   const mib = (bytes: number): number => Math.round((bytes / 1024 / 1024) * 100) / 100;
   const perCall = Math.round((after.usedBytes - warm.usedBytes) / MEMORY_CALLS);
+  const logPerCall = Math.round((afterLog.retainedBytes - warmLog.retainedBytes) / MEMORY_CALLS);
   const figures = {
     idleMiB: mib(idle.usedBytes),
     afterWarmupMiB: mib(warm.usedBytes),
@@ -579,27 +620,41 @@ test('renderer memory idle and after 200 consecutive calls', async ({ lab, openA
     afterCallsMiB: mib(after.usedBytes),
     deltaMiB: mib(after.usedBytes - warm.usedBytes),
     bytesPerCall: perCall,
+    sipLogBytesPerCall: logPerCall,
+    otherBytesPerCall: perCall - logPerCall,
+    fillCalls,
+    sipLog: { afterWarmup: warmLog, afterCalls: afterLog },
     listeners: [idle.listeners, warm.listeners, justAfter.listeners, after.listeners],
     domNodes: [idle.nodes, warm.nodes, justAfter.nodes, after.nodes],
   };
   const settled = `${SIP_TRANSACTIONS_SETTLE_MS / 1000} s later`;
+  const kib = (bytes: number): number => Math.round(bytes / 1024);
+  const logCell = (log: SipLogCensus): string =>
+    `${log.messages} messages, ${kib(log.textBytes)} KiB of text, ${kib(log.retainedBytes)} KiB retained`;
   const report = [
     '## Renderer memory (JS heap after a full GC)',
     '',
     `${new Date().toISOString()}, ${MEMORY_CALLS} calls of the app to the desk phone through the lab, ` +
       `load average ${loadavg()[0]?.toFixed(1) ?? '?'} (${cpus().length} cores).`,
     '',
-    '| | JS heap | event listeners | DOM nodes |',
-    '| --- | --- | --- | --- |',
-    `| idle, registered | ${figures.idleMiB} MiB | ${idle.listeners} | ${idle.nodes} |`,
-    `| after ${MEMORY_WARMUP_CALLS} warm-up calls | ${figures.afterWarmupMiB} MiB | ${warm.listeners} | ${warm.nodes} |`,
-    `| right after ${MEMORY_CALLS} more calls | ${figures.justAfterCallsMiB} MiB | ${justAfter.listeners} | ${justAfter.nodes} |`,
-    `| after ${MEMORY_CALLS} more calls, ${settled} | ${figures.afterCallsMiB} MiB | ${after.listeners} | ${after.nodes} |`,
+    '| | JS heap | event listeners | DOM nodes | of the heap, the SIP log |',
+    '| --- | --- | --- | --- | --- |',
+    `| idle, registered | ${figures.idleMiB} MiB | ${idle.listeners} | ${idle.nodes} | |`,
+    `| after ${MEMORY_WARMUP_CALLS + fillCalls} warm-up calls (SIP log full) | ${figures.afterWarmupMiB} MiB | ${warm.listeners} | ${warm.nodes} | ${logCell(warmLog)} |`,
+    `| right after ${MEMORY_CALLS} more calls | ${figures.justAfterCallsMiB} MiB | ${justAfter.listeners} | ${justAfter.nodes} | |`,
+    `| after ${MEMORY_CALLS} more calls, ${settled} | ${figures.afterCallsMiB} MiB | ${after.listeners} | ${after.nodes} | ${logCell(afterLog)} |`,
     '',
     `Growth over the ${MEMORY_CALLS} calls: ${figures.deltaMiB} MiB (${perCall} bytes per call), ` +
       `${after.listeners - warm.listeners} listeners, ${after.nodes - warm.nodes} DOM nodes. ` +
+      `Of the ${perCall} bytes per call, the SIP log's retained size changed by ${logPerCall} and everything else by ` +
+      `${perCall - logPerCall} (nothing is subtracted from the first figure). ` +
       `${MEMORY_CALLS} calls took ${Math.round(seconds)} s. Every row except "right after" is measured ${settled} ` +
       'than the last call, once SIP.js has let go of its transactions (Timer M, 32 s).',
+    '',
+    `Warm-up: ${MEMORY_WARMUP_CALLS} calls, then rounds of ${MEMORY_FILL_ROUND_CALLS} (${fillCalls} calls) until a round ` +
+      'added no messages to the SIP log, which keeps the last 2,000 messages and at most 1 MiB of their text: ' +
+      'until it is full each call adds its messages. The SIP log columns are measured in the heap snapshot ' +
+      '(its entries found by their properties; retained = freed if they went; the ring array itself, 16 KB, not included).',
     '',
     '### Event listeners that grew (by target and event type)',
     '',

@@ -290,6 +290,60 @@ export class HeapSnapshot {
     return steps;
   }
 
+  /** The node that `node`'s property `name` points to. */
+  property(node: number, name: string): number | undefined {
+    for (
+      let edge = this.firstEdge[node] ?? 0;
+      edge < (this.firstEdge[node + 1] ?? 0);
+      edge += this.edgeFieldCount
+    )
+      if (this.edgeType(edge) === 'property' && this.edgeName(edge) === name) return this.edgeTarget(edge);
+    return undefined;
+  }
+
+  /**
+   * Live objects that have every one of these properties: how an object of a known shape is found in
+   * a minified build, where constructor names are not the source's.
+   */
+  objectsWithProperties(names: readonly string[]): number[] {
+    const found: number[] = [];
+    for (let node = 0; node < this.nodeCount; node++) {
+      if (this.type(node) !== 'object' || this.distance[node] === 0xffffffff) continue;
+      if (names.every((name) => this.property(node, name) !== undefined)) found.push(node);
+    }
+    return found;
+  }
+
+  /**
+   * What `nodes` keep alive: the bytes freed if they went, i.e. their own and those of every object
+   * reachable from a GC root only through them (DevTools' "retained size", for a set of objects).
+   */
+  retainedSize(nodes: readonly number[]): number {
+    const blocked = new Set(nodes);
+    const reached = new Uint8Array(this.nodeCount);
+    reached[0] = 1;
+    let frontier = [0];
+    while (frontier.length > 0) {
+      const next: number[] = [];
+      for (const node of frontier)
+        for (
+          let edge = this.firstEdge[node] ?? 0;
+          edge < (this.firstEdge[node + 1] ?? 0);
+          edge += this.edgeFieldCount
+        ) {
+          const target = this.edgeTarget(edge);
+          if (!this.isStrong(edge) || reached[target] === 1 || blocked.has(target)) continue;
+          reached[target] = 1;
+          next.push(target);
+        }
+      frontier = next;
+    }
+    let bytes = 0;
+    for (let node = 0; node < this.nodeCount; node++)
+      if (reached[node] === 0 && this.distance[node] !== 0xffffffff) bytes += this.selfSize(node);
+    return bytes;
+  }
+
   /** Live objects (reachable from a GC root) in this snapshot that `earlier` did not have. */
   newNodes(earlier: Set<number>): number[] {
     const nodes: number[] = [];

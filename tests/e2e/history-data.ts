@@ -73,7 +73,7 @@ export async function writeVersion1History(page: Page, count: number, now = Date
 
 /**
  * Waits, in a page that has just loaded the app, until the app has its history database open at
- * version 2 (an upgrade from version 1 included) and returns when that was, in ms since the page
+ * version 3 (an upgrade from version 1 included) and returns when that was, in ms since the page
  * started loading. An open request without a version waits behind a running upgrade.
  */
 export async function historyReadyAt(page: Page): Promise<{ at: number; version: number }> {
@@ -88,7 +88,7 @@ export async function historyReadyAt(page: Page): Promise<{ at: number; version:
         };
         open.onerror = () => reject(open.error);
       });
-      if (version >= 20) return { at: performance.now(), version };
+      if (version >= 30) return { at: performance.now(), version };
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   });

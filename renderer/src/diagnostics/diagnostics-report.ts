@@ -40,7 +40,7 @@ export interface DiagnosticsInput {
   problems: readonly DiagnosticsProblem[];
   /** The latest calls from history, newest first. */
   calls: readonly CallHistoryEntry[];
-  sipLog: { size: number; capacity: number; dropped: number };
+  sipLog: { size: number; capacity: number; textBytes: number; textBudget: number; dropped: number };
 }
 
 /** What `navigator.userAgentData.getHighEntropyValues` gives, where the browser has it. */
@@ -89,6 +89,7 @@ export function withoutCredentials(address: string): string {
 }
 
 const time = (at: number): string => new Date(at).toISOString();
+const kib = (bytes: number): number => Math.round((bytes / 1024) * 10) / 10;
 
 function accountLines(account: Account, registration: RegistrationSnapshot | undefined): string[] {
   const transport = account.transport ?? 'wss';
@@ -174,8 +175,9 @@ export function diagnosticsReport(input: DiagnosticsInput): string {
     `Browser engine: ${input.engine.browser}${input.engine.electron ? `, Electron ${input.engine.electron}` : ''}`,
     `User agent: ${input.engine.userAgent}`,
     `Language: ${input.language}; log level: ${input.logLevel}; passwords kept: ${input.secretStorage}`,
-    `SIP log: ${input.sipLog.size} of the last ${input.sipLog.capacity} messages kept` +
-      (input.sipLog.dropped > 0 ? ` (${input.sipLog.dropped} older dropped)` : ''),
+    `SIP log: ${input.sipLog.size} messages kept, ${kib(input.sipLog.textBytes)} KiB of text ` +
+      `(at most ${input.sipLog.capacity} messages and ${kib(input.sipLog.textBudget)} KiB)` +
+      (input.sipLog.dropped > 0 ? `, ${input.sipLog.dropped} older dropped` : ''),
     '',
     `Accounts (${input.accounts.length}):`,
     ...input.accounts.flatMap((account) => accountLines(account, input.registrations[account.id])),

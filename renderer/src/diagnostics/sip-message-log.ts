@@ -2,8 +2,35 @@ import { redact } from '@common/log-redaction';
 import type { CapturedSipMessage, SipDirection } from '../sip/sip-capture';
 import { readSipMessageHead, type SipMessageHead } from './sip-message-head';
 
-/** How many messages the log keeps: the oldest goes when one more arrives. */
+/** How many messages the log keeps at most: the oldest goes when one more arrives. */
 export const SIP_LOG_CAPACITY = 2000;
+
+/**
+ * How much message text the log keeps at most, in bytes of the renderer's heap: the oldest messages go
+ * until the rest fit. Messages differ tenfold in size (a 100 Trying takes a few hundred bytes, an
+ * INVITE with Chromium's SDP ~4 KB in the bench's heap snapshots), so a count alone does not bound the
+ * memory: 2,000 INVITEs would be ~8 MB. 1 MiB keeps the whole signalling of the last ~60 calls (the
+ * bench's full log: 623 messages of ~62 calls, each INVITE twice with its challenge, the responses,
+ * ACK, BYE) or a day of registration refreshes, which is what a support case looks at, and costs a
+ * phone left open for weeks the same as one that has made sixty calls. Each message also costs its
+ * entry and parsed head, ~0.6 KB (the same log retained 1,028 KiB in all).
+ */
+export const SIP_LOG_TEXT_BUDGET = 1024 * 1024;
+
+/** The log's two limits as the viewer words them ("2,000", "1 MiB"). */
+export function sipLogLimits(): { count: string; size: string } {
+  return { count: SIP_LOG_CAPACITY.toLocaleString(), size: `${SIP_LOG_TEXT_BUDGET / 1024 / 1024} MiB` };
+}
+
+/**
+ * The most bytes a message's text can take in the renderer's heap: two a UTF-16 code unit. V8 keeps
+ * a string in one byte a character only when it was made that way, and SIP messages built from parts
+ * of received ones often are not: counted at one byte a Latin-1 character, a log "full" at 1 MiB held
+ * 1.35 MiB of message strings in the bench's heap snapshot.
+ */
+export function heldTextBytes(text: string): number {
+  return text.length * 2;
+}
 
 /** One message in the log, with what the filters and the ladder read from it. */
 export interface SipLogEntry {
@@ -20,8 +47,9 @@ export interface SipLogEntry {
 }
 
 /**
- * The last {@link SIP_LOG_CAPACITY} SIP messages of every account, oldest first: a ring buffer, so
- * a phone left running for weeks holds the same few megabytes as one started a minute ago.
+ * The last SIP messages of every account, oldest first: at most {@link SIP_LOG_CAPACITY} of them and
+ * {@link SIP_LOG_TEXT_BUDGET} bytes of their text. A ring buffer, so a phone left running for weeks
+ * holds the same megabyte or so as one that has made a hundred calls.
  */
 export class SipMessageLog {
   private readonly ring: (SipLogEntry | undefined)[];
@@ -30,15 +58,25 @@ export class SipMessageLog {
   private count = 0;
   private nextSeq = 1;
   private droppedCount = 0;
+  private heldBytes = 0;
 
-  constructor(readonly capacity = SIP_LOG_CAPACITY) {
+  constructor(
+    readonly capacity = SIP_LOG_CAPACITY,
+    readonly textBudget = SIP_LOG_TEXT_BUDGET,
+  ) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`capacity ${capacity}`);
+    if (!Number.isInteger(textBudget) || textBudget < 1) throw new RangeError(`text budget ${textBudget}`);
     this.ring = new Array<SipLogEntry | undefined>(capacity);
   }
 
   /** Messages in the log now. */
   get size(): number {
     return this.count;
+  }
+
+  /** Bytes of message text held now ({@link heldTextBytes}). */
+  get textBytes(): number {
+    return this.heldBytes;
   }
 
   /** Messages pushed out by newer ones since the start (or the last {@link clear}). */
@@ -70,15 +108,22 @@ export class SipMessageLog {
       head: readSipMessageHead(message.text),
       ...(message.failed === undefined ? {} : { failed: message.failed }),
     };
-    if (this.count < this.capacity) {
-      this.ring[(this.start + this.count) % this.capacity] = entry;
-      this.count += 1;
-    } else {
-      this.ring[this.start] = entry;
-      this.start = (this.start + 1) % this.capacity;
-      this.droppedCount += 1;
-    }
+    if (this.count === this.capacity) this.dropOldest();
+    this.ring[(this.start + this.count) % this.capacity] = entry;
+    this.count += 1;
+    this.heldBytes += heldTextBytes(entry.text);
+    // The newest message stays even when it alone is over the budget: the log is never empty after a message.
+    while (this.heldBytes > this.textBudget && this.count > 1) this.dropOldest();
     return entry;
+  }
+
+  private dropOldest(): void {
+    const oldest = this.ring[this.start];
+    if (oldest) this.heldBytes -= heldTextBytes(oldest.text);
+    this.ring[this.start] = undefined;
+    this.start = (this.start + 1) % this.capacity;
+    this.count -= 1;
+    this.droppedCount += 1;
   }
 
   /** Every entry, oldest first (a new array). */
@@ -96,6 +141,7 @@ export class SipMessageLog {
     this.start = 0;
     this.count = 0;
     this.droppedCount = 0;
+    this.heldBytes = 0;
   }
 
   private findRecent(id: string): { entry: SipLogEntry; position: number } | undefined {

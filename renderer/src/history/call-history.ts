@@ -155,11 +155,15 @@ export class CallHistory extends Dexie {
   constructor(name = 'ringline-history') {
     super(name);
     this.version(1).stores({ calls: '&id, startedAt, accountId, outcome, seen' });
-    // Version 2: paging and search without reading every entry. Each entry gets its search keys;
-    // the account and outcome indexes give way to facet terms in the same multi-entry index.
+    // Version 2: paging and search without reading every entry, through a multi-entry index of search
+    // keys; the account and outcome indexes gave way to facet terms in it. Its keys are (re)written
+    // by version 3's upgrade, which a version 1 database also goes through: written once, not twice.
+    this.version(2).stores({ calls: '&id, startedAt, [seen+startedAt], *search' });
+    // Version 3: numbers are also indexed by runs of four and seven digits (`search-terms.ts`), so
+    // every entry's keys are written again (replacing a version 2 entry's, giving a version 1 entry its first).
     // Entries are taken out and written back whole: in Chromium that is twice as quick as rewriting
     // each in place, and the upgrade transaction still makes it all or nothing.
-    this.version(2)
+    this.version(3)
       .stores({ calls: '&id, startedAt, [seen+startedAt], *search' })
       .upgrade(async (tx) => {
         const calls = tx.table<StoredHistoryEntry, string>('calls');

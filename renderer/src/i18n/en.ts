@@ -564,7 +564,7 @@ export const en = {
   diagnostics: {
     sipLog: {
       title: 'SIP log',
-      hint: 'The last {count} SIP messages sent and received by every account, newest last. Passwords and Authorization values are removed.',
+      hint: 'The last SIP messages sent and received by every account (at most {count} messages and {size} of text), newest last. Passwords and Authorization values are removed.',
       account: 'Account',
       allAccounts: 'All accounts',
       method: 'Method',
@@ -608,7 +608,7 @@ export const en = {
       copy: 'Copy as text',
       close: 'Close',
       missing:
-        'The SIP messages of this call are no longer in the log: it keeps the last {count} messages since Ringline started.',
+        'The SIP messages of this call are no longer in the log: it keeps the last messages since Ringline started, at most {count} messages and {size} of text.',
       historyButton: 'SIP',
     },
     report: {

@@ -547,7 +547,7 @@ export const zhCN: Messages = {
   diagnostics: {
     sipLog: {
       title: 'SIP 日志',
-      hint: '所有账户最近收发的 {count} 条 SIP 消息，最新的在最后。密码和 Authorization 值已删除。',
+      hint: '所有账户最近收发的 SIP 消息（最多 {count} 条、{size} 文本），最新的在最后。密码和 Authorization 值已删除。',
       account: '账户',
       allAccounts: '所有账户',
       method: '方法',
@@ -590,7 +590,8 @@ export const zhCN: Messages = {
       notSent: '未发送',
       copy: '复制为文本',
       close: '关闭',
-      missing: '此通话的 SIP 消息已不在日志中：日志只保留 Ringline 启动以来最近的 {count} 条消息。',
+      missing:
+        '此通话的 SIP 消息已不在日志中：日志只保留 Ringline 启动以来最近的消息（最多 {count} 条、{size} 文本）。',
       historyButton: 'SIP 消息',
     },
     report: {

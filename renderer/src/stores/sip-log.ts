@@ -4,7 +4,7 @@ import { SipMessageLog, type SipLogEntry } from '../diagnostics/sip-message-log'
 import type { CapturedSipMessage } from '../sip/sip-capture';
 
 /**
- * The SIP messages of every account (the last 2,000), captured from the start whatever the log level,
+ * The last SIP messages of every account (at most 2,000 and 1 MiB of text), captured from the start whatever the log level,
  * so the log viewer has the registration that failed before anyone opened it.
  *
  * The ring buffer itself is not reactive (2,000 deep proxies for nothing): a revision counter tells
@@ -52,7 +52,13 @@ export const useSipLogStore = defineStore('sip-log', () => {
 
   const stats = computed(() => {
     void revision.value;
-    return { size: log.size, capacity: log.capacity, dropped: log.dropped };
+    return {
+      size: log.size,
+      capacity: log.capacity,
+      textBytes: log.textBytes,
+      textBudget: log.textBudget,
+      dropped: log.dropped,
+    };
   });
 
   return { add, shown, all, paused, arrivedWhilePaused, setPaused, clear, stats };

@@ -154,6 +154,19 @@ async function csvOf(history: CallHistory, filter: HistoryFilter = {}, pageSize?
   return text;
 }
 
+/**
+ * Writes entries as version 2 of the app stored them: its search keys had number digits in runs of
+ * three only, so a whole number typed is found only once the upgrade has written the new keys.
+ */
+async function writeVersion2(name: string, entries: CallHistoryEntry[]): Promise<void> {
+  const v2 = new Dexie(name);
+  v2.version(1).stores({ calls: '&id, startedAt, accountId, outcome, seen' });
+  v2.version(2).stores({ calls: '&id, startedAt, [seen+startedAt], *search' });
+  const threes = (e: CallHistoryEntry): string[] => searchKeys(e).filter((key) => !/^\d{4,} /.test(key));
+  await v2.table('calls').bulkPut(entries.map((e) => ({ ...e, search: threes(e) })));
+  v2.close();
+}
+
 /** Writes entries as version 1 of the app stored them (no search keys), the way an installed copy has them. */
 async function writeVersion1(name: string, entries: CallHistoryEntry[]): Promise<void> {
   const v1 = new Dexie(name);
@@ -243,6 +256,13 @@ describe('history search', () => {
     ['12', ['desk']],
     ['1012', ['desk']],
     ['+1 (201) 555-9999', []],
+    ['555 0123', ['alice']],
+    ['55501', ['alice']],
+    ['201555012', ['alice']],
+    ['2015550124', []],
+    ['13912345678', ['ouyang']],
+    ['+86 139 1234 5678', ['ouyang']],
+    ['1234', ['ouyang']],
   ])('by digits typed in any format: %s', async (text, ids) => {
     expect(await found(text)).toEqual(ids);
   });
@@ -334,6 +354,12 @@ describe('history search over many entries', () => {
       { text: '王' },
       { text: '555' },
       { text: '+1 201 555 0042' },
+      { text: '555 0042' },
+      { text: '0042' },
+      { text: '0042', kind: 'missed' },
+      { text: '20155' },
+      { text: '5551' },
+      { text: '201555' },
       { text: 'jones smith' },
     ];
     for (const filter of filters) {
@@ -373,6 +399,36 @@ describe('history upgrade', () => {
     expect((await history.pager({ text: '+1 201-555-0042' }).next(10)).map((e) => e.id)).toEqual(['e42']);
     expect(await history.unseenMissed()).toBe(1);
     expect((await history.latestUnseenMissed())?.id).toBe('e119');
-    expect(history.verno).toBe(2);
+    expect(history.verno).toBe(3);
+  });
+
+  it('a database written by version 2 upgrades in place: entries kept, numbers found by their new keys', async () => {
+    const name = `ringline-history-upgrade-${crypto.randomUUID()}`;
+    const old = Array.from({ length: 120 }, (_, i) =>
+      entry(i, {
+        remoteDisplayName: i === 7 ? '王小明' : 'Support line',
+        remoteNumber: String(2015550000 + i),
+        seen: i === 119 ? 0 : 1,
+        outcome: i === 119 ? 'missed' : 'answered',
+      }),
+    );
+    await writeVersion2(name, old);
+    const history = new CallHistory(name);
+    opened.push(history);
+    const pager = history.pager();
+    const all = [...(await pager.next(100)), ...(await pager.next(100))];
+    expect(all.map((e) => e.id)).toEqual([...old].reverse().map((e) => e.id));
+    expect(all.find((e) => e.id === 'e7')).toEqual(old[7]);
+    expect((await history.pager({ text: '+1 (201) 555-0042' }).next(10)).map((e) => e.id)).toEqual(['e42']);
+    expect((await history.pager({ text: '555 0042' }).next(10)).map((e) => e.id)).toEqual(['e42']);
+    expect((await history.pager({ text: '0042' }).next(10)).map((e) => e.id)).toEqual(['e42']);
+    expect((await history.pager({ text: '小明' }).next(10)).map((e) => e.id)).toEqual(['e7']);
+    expect((await history.pager({ text: 'support' }).next(200)).map((e) => e.id)).toHaveLength(119);
+    expect(await history.unseenMissed()).toBe(1);
+    expect(history.verno).toBe(3);
+    const keys = (await history.calls.get('e42'))?.search ?? [];
+    expect(keys).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^5550042 /), expect.stringMatching(/^0042 /)]),
+    );
   });
 });

@@ -111,7 +111,7 @@ function input(patch: Partial<DiagnosticsInput> = {}): DiagnosticsInput {
       { at: Date.UTC(2026, 11, 7, 9, 59, 5), source: 'sip', text: 'warn: sent with password=hunter22' },
     ],
     calls: [call],
-    sipLog: { size: 120, capacity: 2000, dropped: 0 },
+    sipLog: { size: 120, capacity: 2000, textBytes: 61_952, textBudget: 1_048_576, dropped: 0 },
     ...patch,
   };
 }
@@ -125,7 +125,9 @@ describe('diagnosticsReport', () => {
     expect(text).toContain('OS: Linux 6.12.0');
     expect(text).toContain('Browser engine: Chromium 156.0.8078.114, Electron 45.4.1');
     expect(text).toContain('Language: en; log level: warn; passwords kept: encrypted');
-    expect(text).toContain('SIP log: 120 of the last 2000 messages kept');
+    expect(text).toContain(
+      'SIP log: 120 messages kept, 60.5 KiB of text (at most 2000 messages and 1024 KiB)',
+    );
   });
 
   it('lists each account with its connection and registration', () => {

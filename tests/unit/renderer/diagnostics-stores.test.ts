@@ -33,7 +33,7 @@ describe('sip-log store', () => {
     expect(log.arrivedWhilePaused).toBe(0);
     log.clear();
     expect(log.shown).toEqual([]);
-    expect(log.stats).toEqual({ size: 0, capacity: 2000, dropped: 0 });
+    expect(log.stats).toEqual({ size: 0, capacity: 2000, textBytes: 0, textBudget: 1_048_576, dropped: 0 });
   });
 });
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readSipMessageHead } from '../../../renderer/src/diagnostics/sip-message-head';
 import {
   SIP_LOG_CAPACITY,
+  heldTextBytes,
   SipMessageLog,
   sipLogExport,
   sipLogFacets,
@@ -130,6 +131,42 @@ describe('SipMessageLog', () => {
     expect(log.size).toBe(0);
     expect(log.dropped).toBe(0);
     expect(() => new SipMessageLog(0)).toThrow(RangeError);
+  });
+
+  it('keeps no more message text than its byte budget, dropping the oldest messages, however many fit by count', () => {
+    const log = new SipMessageLog(100, 2_000);
+    // Two bytes a character: 10 messages of 100 characters fill it.
+    const message = (n: number, size = 100) => captured(`OPTIONS sip:${n}@h SIP/2.0\r\n`.padEnd(size, 'x'));
+    for (let n = 1; n <= 25; n++) log.add(message(n));
+    expect(log.size).toBe(10);
+    expect(log.textBytes).toBe(2_000);
+    expect(log.dropped).toBe(15);
+    expect(log.entries()[0]?.head.requestUri).toBe('sip:16@h');
+    // A message of 450 characters pushes out the five oldest (500 characters), not just one.
+    log.add(message(26, 450));
+    expect(log.entries().map((e) => e.head.requestUri)).toEqual([
+      'sip:21@h',
+      'sip:22@h',
+      'sip:23@h',
+      'sip:24@h',
+      'sip:25@h',
+      'sip:26@h',
+    ]);
+    expect(log.textBytes).toBe(1_900);
+    // A message over the whole budget is kept alone: the newest message is never lost.
+    log.add(message(27, 1_500));
+    expect(log.entries().map((e) => e.head.requestUri)).toEqual(['sip:27@h']);
+    expect(log.textBytes).toBe(3_000);
+    log.add(message(28));
+    expect(log.entries().map((e) => e.head.requestUri)).toEqual(['sip:28@h']);
+    log.clear();
+    expect(log.textBytes).toBe(0);
+    expect(() => new SipMessageLog(10, 0)).toThrow(RangeError);
+  });
+
+  it('counts text at two bytes a character, the most V8 can hold it in, whatever the characters', () => {
+    expect(heldTextBytes('INVITE sip:1@h SIP/2.0')).toBe(44);
+    expect(heldTextBytes('From: "王小明" <sip:1@h>')).toBe(2 * 'From: "王小明" <sip:1@h>'.length);
   });
 
   it('marks a message that could not be sent instead of listing it twice', () => {
