@@ -104,9 +104,10 @@ export interface Lab {
   /** Contact URIs registered for `aor`, e.g. `sip:x@127.0.0.1:40000;transport=udp` (Kamailio's `ul.lookup`). */
   registeredContacts(aor: string): Promise<string[]>;
   /**
-   * Forgets every contact registered for `aor`, as if they had expired: over UDP nothing tells the
-   * registrar that an earlier test's page is gone (a closed tab cannot unregister), and its stale
-   * contacts would get a share of every forked call.
+   * Forgets every contact registered for `aor`, as if they had expired: a page that closes
+   * withdraws its registration, but one whose unregister was lost or still unanswered when its
+   * context went would leave a stale contact, and over UDP nothing else tells the registrar; it
+   * would get a share of every forked call.
    */
   forgetRegistrations(aor: string): Promise<void>;
   /** Resolves once `aor` ("sip:1001@127.0.0.1") has a registered contact. Default timeout 10 s. */
