@@ -351,6 +351,13 @@ export class Phone {
       // Contact) but still moves to Unregistered; it calls onReject right after that move, so the
       // state is only read once the delegates had their turn.
       const onState = (state: RegistererState): void => {
+        // A 423 Interval Too Brief is answered by SIP.js itself, with a new REGISTER at the
+        // Min-Expires asked for (RFC 3261 §10.2.8) whose delegates are not these: its 200 shows
+        // only as this move.
+        if (state === RegistererState.Registered) {
+          done({ ok: true });
+          return;
+        }
         if (state !== RegistererState.Unregistered) return;
         queueMicrotask(() => done({ ok: false, error: { kind: 'rejected' }, retry: true }));
       };
