@@ -14,7 +14,7 @@ export async function directApp(
   user: LabUser,
   transport: 'udp' | 'tcp' | 'tls' = 'udp',
 ): Promise<AppPage> {
-  // Earlier tests' pages closed without unregistering; over UDP and TCP the registrar cannot tell.
+  // An earlier test's page may have gone before its unregister was answered (see `forgetRegistrations`).
   await lab.forgetRegistrations(user.aor);
   const app = await openGatewayApp();
   const port = transport === 'tls' ? lab.tlsPort : lab.udpPort;

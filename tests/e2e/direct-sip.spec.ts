@@ -7,9 +7,11 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { Lab, LabUser } from '../lab/lab';
+import { findFreePort } from '../lab/ports';
 import { startSipRelay, type SipRelay } from '../lab/sip-relay';
 import { AppPage } from './app-page';
 import { conversations, openConversation, threadMessage, typeAndSend } from './conversation';
+import { directApp } from './direct-path';
 import { expect, test } from './fixtures';
 
 /** Kamailio's restart is noticed by the keep-alive (a few seconds here), then the backoff (< 30 s). */
@@ -37,7 +39,7 @@ test.describe('SIP over UDP, TCP and TLS through the gateway', () => {
     lab,
     openGatewayApp,
   }) => {
-    // A worker's lab outlives a spec file, and a closed page never unregisters its UDP contact.
+    // A worker's lab outlives a spec file, and an earlier page's unregister may not have been answered.
     await lab.forgetRegistrations(lab.users.alice.aor);
     await lab.forgetRegistrations(lab.users.carol.aor);
     const since = Date.now();
@@ -108,12 +110,49 @@ test.describe('SIP over UDP, TCP and TLS through the gateway', () => {
     await expect(udp.registrationStatus()).toContainText('The SIP server did not answer in time');
   });
 
+  test('a registrar that wants a longer interval (423 Interval Too Brief) gets the Min-Expires it asks for', async ({
+    lab,
+    openGatewayApp,
+  }) => {
+    // RFC 3261 §10.2.8: the client registers again, asking at least Min-Expires.
+    await lab.setMinRegistrationExpiry(1800);
+    try {
+      const app = await directApp(openGatewayApp, lab, lab.users.alice);
+      await app.expectRegistered();
+      // The app asks 300 s unprompted: only the REGISTER repeated with 1,800 s was accepted.
+      const expiries = await lab.registeredExpiries(lab.users.alice.aor);
+      expect(expiries).toHaveLength(1);
+      expect(expiries[0]).toBeGreaterThan(1700);
+    } finally {
+      await lab.setMinRegistrationExpiry(60);
+    }
+  });
+
+  test('a primary server that does not answer over UDP gives way to the backup server, and the account says so', async ({
+    lab,
+    openGatewayApp,
+  }) => {
+    const { carol } = lab.users;
+    await lab.forgetRegistrations(carol.aor);
+    const app = await openGatewayApp();
+    const silent = await findFreePort('udp');
+    await app.addDirectAccount(carol, {
+      transport: 'udp',
+      server: `127.0.0.1:${silent}`,
+      backups: `127.0.0.1:${lab.udpPort}`,
+    });
+    // The primary's silence to our OPTIONS takes its answer time (5 s) before the backup is tried.
+    await expect(app.registrationStatus()).toHaveText('Registered', { timeout: 20_000 });
+    await lab.waitForRegistered(carol.aor);
+    await expect(registration(app)).toContainText(`Connected through backup server 127.0.0.1:${lab.udpPort}`);
+  });
+
   test('a server given without a port is found by NAPTR and SRV in the lab’s DNS', async ({
     lab,
     openGatewayApp,
     webApp,
   }) => {
-    // A worker's lab outlives a spec file, and a closed page never unregisters its UDP contact.
+    // A worker's lab outlives a spec file, and an earlier page's unregister may not have been answered.
     await lab.forgetRegistrations(lab.users.alice.aor);
     await lab.forgetRegistrations(lab.users.carol.aor);
     const since = Date.now();

@@ -1,4 +1,5 @@
 import { findFreePort } from '../lab/ports';
+import { directApp } from './direct-path';
 import { expect, test } from './fixtures';
 
 test('a wrong password is reported in words, the right one registers', async ({ lab, openApp }) => {
@@ -88,4 +89,32 @@ test('Settings → Accounts adds a second account, and Remove unregisters and fo
   await app.show('Phone');
   await expect(app.registrationStatus()).toHaveText('Registered');
   await expect(app.page.getByRole('form', { name: 'Add account' })).toHaveCount(0);
+});
+
+test('closing the page withdraws its registration, over WSS and over UDP', async ({
+  lab,
+  openApp,
+  openGatewayApp,
+}) => {
+  // A client that is gone must not stay registered: calls would ring into nothing until it expired.
+  const { carol, bob } = lab.users;
+  await lab.forgetRegistrations(carol.aor);
+  const overWss = await openApp();
+  await overWss.addAccount(carol, lab.wssUrl);
+  await overWss.expectRegistered();
+  await lab.waitForRegistered(carol.aor);
+  expect(await lab.registeredContacts(carol.aor)).toHaveLength(1);
+
+  const overUdp = await directApp(openGatewayApp, lab, bob);
+  expect(await lab.registeredContacts(bob.aor)).toHaveLength(1);
+
+  for (const [app, user] of [
+    [overWss, carol],
+    [overUdp, bob],
+  ] as const) {
+    const closedAt = Date.now();
+    await app.page.close();
+    await lab.waitForSipRequest('REGISTER', { from: user.user, since: closedAt });
+    await expect.poll(() => lab.registeredContacts(user.aor), { message: user.aor }).toEqual([]);
+  }
 });

@@ -53,6 +53,8 @@ export interface Kamailio {
   registeredAors(): Promise<string[]>;
   /** Contact URIs registered for `aor` ("sip:1010@127.0.0.1"); empty when none. */
   registeredContacts(aor: string): Promise<string[]>;
+  /** Seconds left of each contact registered for `aor` (Kamailio's `ul.lookup`). */
+  registeredExpiries(aor: string): Promise<number[]>;
   /** Requests Kamailio has received so far (retransmissions included), oldest first. */
   sipRequests(filter?: SipRequestFilter): Promise<SipRequestRecord[]>;
   /**
@@ -60,6 +62,11 @@ export interface Kamailio {
    * with undefined: a far end or proxy that rejects a hold, without needing such a phone.
    */
   setReInviteFailure(statusCode: number | undefined): Promise<void>;
+  /**
+   * The shortest registration the registrar accepts, in seconds (`min_expires`, changed at run time);
+   * a REGISTER asking less gets 423 Interval Too Brief. Kamailio's default is 60.
+   */
+  setMinRegistrationExpiry(seconds: number): Promise<void>;
   /**
    * Puts a binding into the location table as a REGISTER would have (`kamcmd ul.add`), e.g. to give
    * back a plain UDP phone its registration after a restart.
@@ -215,6 +222,16 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
     return [...dump.matchAll(/^\s*Address:\s*(\S+)\s*$/gm)].map((match) => match[1] ?? '');
   };
 
+  const registeredExpiries = async (aor: string): Promise<number[]> => {
+    let dump: string;
+    try {
+      dump = await kamcmd('ul.lookup', 'location', aor.replace(/^sips?:/, ''));
+    } catch {
+      return [];
+    }
+    return [...dump.matchAll(/^\s*Expires:\s*(\d+)\s*$/gm)].map((match) => Number(match[1]));
+  };
+
   const sipRequests = async (filter: SipRequestFilter = {}): Promise<SipRequestRecord[]> => {
     const log = await readFile(options.logFile, 'utf8');
     const requests: SipRequestRecord[] = [];
@@ -233,10 +250,17 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
     },
     registeredAors,
     registeredContacts,
+    registeredExpiries,
     sipRequests,
     setReInviteFailure: async (statusCode) => {
       if (statusCode === undefined) await kamcmd('htable.delete', 'labctl', 'reinvite_fail');
       else await kamcmd('htable.seti', 'labctl', 'reinvite_fail', String(statusCode));
+    },
+    setMinRegistrationExpiry: async (seconds) => {
+      await kamcmd('cfg.set_now_int', 'registrar', 'min_expires', String(seconds));
+      // kamcmd exits 0 even when the server refuses a command: read the value back.
+      const now = (await kamcmd('cfg.get', 'registrar', 'min_expires')).trim();
+      if (now !== String(seconds)) throw new Error(`registrar min_expires is ${now}, not ${seconds}`);
     },
     addBinding: async (aor, contact, expiresSeconds) => {
       // table, AoR, contact, expires, q, path, flags, cflags, methods (a bit per method; only used with

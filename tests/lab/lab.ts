@@ -103,10 +103,13 @@ export interface Lab {
   registeredAors(): Promise<string[]>;
   /** Contact URIs registered for `aor`, e.g. `sip:x@127.0.0.1:40000;transport=udp` (Kamailio's `ul.lookup`). */
   registeredContacts(aor: string): Promise<string[]>;
+  /** Seconds left of each contact registered for `aor` (Kamailio's `ul.lookup`). */
+  registeredExpiries(aor: string): Promise<number[]>;
   /**
-   * Forgets every contact registered for `aor`, as if they had expired: over UDP nothing tells the
-   * registrar that an earlier test's page is gone (a closed tab cannot unregister), and its stale
-   * contacts would get a share of every forked call.
+   * Forgets every contact registered for `aor`, as if they had expired: a page that closes
+   * withdraws its registration, but one whose unregister was lost or still unanswered when its
+   * context went would leave a stale contact, and over UDP nothing else tells the registrar; it
+   * would get a share of every forked call.
    */
   forgetRegistrations(aor: string): Promise<void>;
   /** Resolves once `aor` ("sip:1001@127.0.0.1") has a registered contact. Default timeout 10 s. */
@@ -121,6 +124,8 @@ export interface Lab {
   waitForSipRequest(method: string, filter?: SipRequestFilter, timeoutMs?: number): Promise<SipRequestRecord>;
   /** While set, the proxy refuses in-dialog re-INVITEs (hold/resume) with this status; undefined clears. */
   setReInviteFailure(statusCode: number | undefined): Promise<void>;
+  /** The registrar's shortest accepted registration (s); shorter REGISTERs get 423 (default 60). */
+  setMinRegistrationExpiry(seconds: number): Promise<void>;
   /**
    * Stops Kamailio only (rtpengine and the phones keep running, so calls keep their media path):
    * a SIP server restart or crash as clients see it, their WebSocket connections closed.
@@ -329,6 +334,7 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
       },
       registeredAors: () => running.registeredAors(),
       registeredContacts: (aor) => running.registeredContacts(aor),
+      registeredExpiries: (aor) => running.registeredExpiries(aor),
       forgetRegistrations: (aor) => running.removeBindings(aor),
       waitForRegistered: async (aor, timeoutMs = 10_000) => {
         await waitFor(async () => ((await running.registeredAors()).includes(aor) ? true : undefined), {
@@ -345,6 +351,7 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
           description: `Kamailio to receive ${method} ${JSON.stringify(filter)}`,
         }),
       setReInviteFailure: (statusCode) => running.setReInviteFailure(statusCode),
+      setMinRegistrationExpiry: (seconds) => running.setMinRegistrationExpiry(seconds),
       stopSipServer: async () => {
         deskBindings = (
           await Promise.all(

@@ -351,6 +351,13 @@ export class Phone {
       // Contact) but still moves to Unregistered; it calls onReject right after that move, so the
       // state is only read once the delegates had their turn.
       const onState = (state: RegistererState): void => {
+        // A 423 Interval Too Brief is answered by SIP.js itself, with a new REGISTER at the
+        // Min-Expires asked for (RFC 3261 §10.2.8) whose delegates are not these: its 200 shows
+        // only as this move.
+        if (state === RegistererState.Registered) {
+          done({ ok: true });
+          return;
+        }
         if (state !== RegistererState.Unregistered) return;
         queueMicrotask(() => done({ ok: false, error: { kind: 'rejected' }, retry: true }));
       };
@@ -419,6 +426,22 @@ export class Phone {
     this.preparedDial = undefined;
     clearTimeout(prepared?.expiry);
     return prepared?.handler;
+  }
+
+  /**
+   * The page is going away (tab or window closed, app quitting, reload): what the server must hear
+   * goes out now, in this turn, since no later one may come. Every call is ended (BYE, or CANCEL /
+   * 603 while it rings) and our contact is withdrawn (RFC 3261 §10.2.2, expires 0), so the server
+   * stops routing calls to a client that is gone instead of letting them ring into nothing until
+   * the registration expires. Nothing waits for the answers.
+   */
+  leave(): void {
+    this.stopped = true;
+    this.takePreparedDial()?.close();
+    this.reconnector.stop();
+    for (const call of this.calls.values()) void call.hangup().catch(() => undefined);
+    if (this.registerer.state === RegistererState.Registered)
+      this.registerer.unregister().catch(() => undefined);
   }
 
   /** Hangs up every call, unregisters and closes the transport. */

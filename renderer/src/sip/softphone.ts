@@ -119,6 +119,11 @@ export class Softphone {
     return true;
   }
 
+  /** The page is going away: each account's calls end and its registration is withdrawn at once. */
+  leave(): void {
+    for (const phone of this.phones.values()) phone.leave();
+  }
+
   async disconnectAll(): Promise<void> {
     await Promise.allSettled([...this.phones.keys()].map((id) => this.disconnect(id)));
   }

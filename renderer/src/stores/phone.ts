@@ -329,6 +329,7 @@ export const usePhoneStore = defineStore('phone', () => {
     stopSharing: (callId: string) => softphone.stopSharing(callId),
     videoStreams: (callId: string): CallVideoStreams | undefined => softphone.videoStreams(callId),
     shutdown: () => softphone.disconnectAll(),
+    leave: () => softphone.leave(),
     /** Loads the SIP stack before the first account connects (see `Softphone.loadEngine`). */
     loadEngine: () => softphone.loadEngine(),
     resolveTarget: (accountId: string, input: string) => softphone.resolveTarget(accountId, input),
