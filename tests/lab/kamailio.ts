@@ -27,6 +27,8 @@ export interface SipRequestRecord {
   /** Transport it arrived on: "udp", "ws", "wss", ... */
   transport: string;
   callId: string;
+  /** The Replaces header (RFC 3891) as received, e.g. "abc;to-tag=1;from-tag=2"; undefined without one. */
+  replaces?: string;
 }
 
 /**
@@ -93,11 +95,10 @@ export interface KamailioOptions {
 function parseRequestLine(line: string): SipRequestRecord | undefined {
   const marker = line.indexOf('RL-REQ ');
   if (marker < 0) return undefined;
+  // Replaces is the line's last field and may hold spaces: everything after its key is its value.
+  const [head = '', replaces] = line.slice(marker + 7).trim().split(' replaces=');
   const fields = new Map<string, string>();
-  for (const pair of line
-    .slice(marker + 7)
-    .trim()
-    .split(' ')) {
+  for (const pair of head.split(' ')) {
     const equals = pair.indexOf('=');
     if (equals > 0) fields.set(pair.slice(0, equals), pair.slice(equals + 1));
   }
@@ -110,6 +111,8 @@ function parseRequestLine(line: string): SipRequestRecord | undefined {
     requestUri: fields.get('ruri') ?? '',
     transport: fields.get('proto') ?? '',
     callId: fields.get('callid') ?? '',
+    // xlog prints a missing header as "<null>".
+    ...(replaces && replaces !== '<null>' ? { replaces } : {}),
   };
 }
 
