@@ -7,6 +7,7 @@
  */
 import { decodeRecording, settledEnergy } from './call-audio';
 import { answer, bridgeReport, directApp, expectDeskHearsTheApp, expectNoRtpengine } from './direct-path';
+import type { SipRequestRecord } from '../lab/lab';
 import { expect, test } from './fixtures';
 
 test.describe('call features over the direct path (UDP accounts, gateway bridge, no rtpengine)', () => {
@@ -44,20 +45,26 @@ test.describe('call features over the direct path (UDP accounts, gateway bridge,
     expect(refer.transport).toBe('udp');
     await expect(alice.callCard()).toHaveCount(0);
     await expect(alice.lastCall()).toContainText('Outgoing · Transferred');
-    // Bob calls the desk phone's contact (SIP.js's Refer-To) with Replaces naming its dialog with Alice;
-    // the desk phone takes the new call in that one's place and ends the old one (RFC 3891 §3).
+    // Bob calls the desk phone's contact (SIP.js's Refer-To) with Replaces naming the desk phone's
+    // dialog with Alice, so the desk phone takes the new call in that one's place (RFC 3891 §3).
+    const first = await lab.waitForSipRequest('INVITE', { from: aliceUser.user, to: legacy.user, since });
+    let replacing: SipRequestRecord | undefined;
     await expect
-      .poll(async () =>
-        (await lab.sipRequests({ method: 'INVITE', from: bobUser.user, since: transferAt })).find((request) =>
-          request.to.startsWith(`sip:${legacy.user}`),
-        ),
+      .poll(
+        async () =>
+          (replacing = (
+            await lab.sipRequests({ method: 'INVITE', from: bobUser.user, since: transferAt })
+          ).find((request) => request.to.startsWith(`sip:${legacy.user}`)))?.replaces?.split(';')[0],
+        { message: "Bob's INVITE to the desk phone, with Replaces" },
       )
-      .toBeDefined();
-    const [replacing] = (
-      await lab.sipRequests({ method: 'INVITE', from: bobUser.user, since: transferAt })
-    ).filter((request) => request.to.startsWith(`sip:${legacy.user}`));
+      .toBe(first.callId);
     if (!replacing) throw new Error('unreachable');
-    await lab.waitForSipRequest('BYE', { from: legacy.user, to: aliceUser.user, since: transferAt });
+    expect(replacing.replaces, 'both tags of the replaced dialog').toMatch(
+      /;to-tag=[^;]+.*;from-tag=|;from-tag=[^;]+.*;to-tag=/,
+    );
+    // Alice's dialog with the desk phone ends: the desk phone BYEs it on taking Bob's call (RFC 3891 §3),
+    // or Alice does once Bob's NOTIFY reports 200 (RFC 5589 §7.1), whichever comes first.
+    await lab.waitForSipRequest('BYE', { callId: first.callId, since: transferAt });
     await expect(bob.callCard()).toHaveCount(1);
     await expect(bob.callState()).toContainText('In call');
     const { after } = await bob.expectAudioFlowing();
@@ -65,7 +72,6 @@ test.describe('call features over the direct path (UDP accounts, gateway bridge,
     expect((await bridgeReport(webApp, replacing.callId)).streams[0]?.plain.packetsIn).toBeGreaterThan(50);
     await expectDeskHearsTheApp(lab);
 
-    const first = await lab.waitForSipRequest('INVITE', { from: aliceUser.user, to: legacy.user, since });
     const consultation = await lab.waitForSipRequest('INVITE', {
       from: aliceUser.user,
       to: bobUser.user,
