@@ -7,8 +7,34 @@
  */
 import { decodeRecording, settledEnergy } from './call-audio';
 import { answer, bridgeReport, directApp, expectDeskHearsTheApp, expectNoRtpengine } from './direct-path';
-import type { SipRequestRecord } from '../lab/lab';
+import type { Lab, LabUser, SipRequestRecord } from '../lab/lab';
 import { expect, test } from './fixtures';
+
+/**
+ * The INVITE `from` sent since `since` with a Replaces header (RFC 3891) naming the dialog of Call-ID
+ * `callId` with both its tags. (The transferee also re-INVITEs its call with the transferor to hold it.)
+ */
+async function replacingInvite(
+  lab: Lab,
+  from: LabUser,
+  callId: string,
+  since: number,
+): Promise<SipRequestRecord> {
+  let found: SipRequestRecord | undefined;
+  await expect
+    .poll(
+      async () =>
+        (found = (await lab.sipRequests({ method: 'INVITE', from: from.user, since })).find(
+          (request) => request.replaces !== undefined,
+        ))?.replaces?.split(';')[0],
+      { message: `an INVITE from ${from.user} with Replaces` },
+    )
+    .toBe(callId);
+  if (!found) throw new Error('unreachable');
+  expect(found.replaces, 'both tags of the replaced dialog').toMatch(/;to-tag=[^;]+/);
+  expect(found.replaces).toMatch(/;from-tag=[^;]+/);
+  return found;
+}
 
 test.describe('call features over the direct path (UDP accounts, gateway bridge, no rtpengine)', () => {
   test('attended transfer: Alice consults Bob, then connects the desk phone to Bob (REFER with Replaces)', async ({
@@ -48,20 +74,7 @@ test.describe('call features over the direct path (UDP accounts, gateway bridge,
     // Bob calls the desk phone's contact (SIP.js's Refer-To) with Replaces naming the desk phone's
     // dialog with Alice, so the desk phone takes the new call in that one's place (RFC 3891 §3).
     const first = await lab.waitForSipRequest('INVITE', { from: aliceUser.user, to: legacy.user, since });
-    let replacing: SipRequestRecord | undefined;
-    await expect
-      .poll(
-        async () =>
-          (replacing = (
-            await lab.sipRequests({ method: 'INVITE', from: bobUser.user, since: transferAt })
-          ).find((request) => request.to.startsWith(`sip:${legacy.user}`)))?.replaces?.split(';')[0],
-        { message: "Bob's INVITE to the desk phone, with Replaces" },
-      )
-      .toBe(first.callId);
-    if (!replacing) throw new Error('unreachable');
-    expect(replacing.replaces, 'both tags of the replaced dialog').toMatch(
-      /;to-tag=[^;]+.*;from-tag=|;from-tag=[^;]+.*;to-tag=/,
-    );
+    const replacing = await replacingInvite(lab, bobUser, first.callId, transferAt);
     // Alice's dialog with the desk phone ends: the desk phone BYEs it on taking Bob's call (RFC 3891 §3),
     // or Alice does once Bob's NOTIFY reports 200 (RFC 5589 §7.1), whichever comes first.
     await lab.waitForSipRequest('BYE', { callId: first.callId, since: transferAt });
@@ -85,6 +98,49 @@ test.describe('call features over the direct path (UDP accounts, gateway bridge,
     await lab.legacy.waitForEvent('CALL_CLOSED');
   });
 
+  test('attended transfer towards a direct app: the INVITE with Replaces reaches it through its bridge and takes its call over', async ({
+    lab,
+    openGatewayApp,
+  }) => {
+    // Three apps register and three bridged calls are set up: several tests' worth of steps.
+    test.slow();
+    const { alice: aliceUser, bob: bobUser, carol: carolUser } = lab.users;
+    const alice = await directApp(openGatewayApp, lab, aliceUser);
+    const bob = await directApp(openGatewayApp, lab, bobUser);
+    const carol = await directApp(openGatewayApp, lab, carolUser);
+    const since = Date.now();
+    await alice.dial(carolUser.user);
+    await answer(carol, aliceUser);
+    await alice.dial(bobUser.user);
+    await answer(bob, aliceUser);
+    await expect(
+      alice.lineList().getByRole('button', { name: `Switch to line 1: ${carolUser.user}` }),
+    ).toContainText('On hold');
+
+    const transferAt = Date.now();
+    await alice.button('Transfer').click();
+    await alice
+      .callCard()
+      .getByRole('button', { name: `Complete transfer to ${carolUser.user}` })
+      .click();
+    await expect(alice.callCard()).toHaveCount(0);
+    // Carol's app takes Bob's INVITE in place of her call with Alice, without ringing (RFC 3891 §3).
+    const first = await lab.waitForSipRequest('INVITE', { from: aliceUser.user, to: carolUser.user, since });
+    const replacing = await replacingInvite(lab, bobUser, first.callId, transferAt);
+    await lab.waitForSipRequest('BYE', { callId: first.callId, since: transferAt });
+    for (const app of [bob, carol]) {
+      await expect(app.callCard()).toHaveCount(1);
+      await expect(app.callState()).toContainText('In call');
+      const { after } = await app.expectAudioFlowing();
+      expect(after.peerConnections, 'only the new call is left').toBe(1);
+    }
+    await expect(carol.incomingCall()).toHaveCount(0);
+    for (const callId of [first.callId, replacing.callId]) await expectNoRtpengine(lab, callId);
+
+    await carol.button('Hang up').click();
+    await expect(bob.callCard()).toHaveCount(0);
+  });
+
   test('mute, then a local conference: Bob and the desk phone hear each other; split holds one; hanging up one leg keeps the other', async ({
     lab,
     openGatewayApp,
@@ -98,8 +154,7 @@ test.describe('call features over the direct path (UDP accounts, gateway bridge,
     await expect(alice.callState()).toContainText('In call');
     await bob.expectAudioFlowing();
 
-    // Mute: Bob hears nothing of Alice through the two bridges while her packets still flow, and
-    // hears her again once she unmutes.
+    // Mute: Bob hears nothing of Alice through the two bridges, and hears her again once she unmutes.
     await alice.button('Mute').click();
     await expect(alice.callCard()).toContainText('Microphone muted');
     await settledEnergy(bob, [0]);

@@ -96,7 +96,10 @@ function parseRequestLine(line: string): SipRequestRecord | undefined {
   const marker = line.indexOf('RL-REQ ');
   if (marker < 0) return undefined;
   // Replaces is the line's last field and may hold spaces: everything after its key is its value.
-  const [head = '', replaces] = line.slice(marker + 7).trim().split(' replaces=');
+  const [head = '', replaces] = line
+    .slice(marker + 7)
+    .trim()
+    .split(' replaces=');
   const fields = new Map<string, string>();
   for (const pair of head.split(' ')) {
     const equals = pair.indexOf('=');
