@@ -87,6 +87,14 @@ function recordLiveRegions(): void {
   new MutationObserver(collect).observe(document, { subtree: true, childList: true, characterData: true });
 }
 
+/** An account's "Presence and voicemail" options, as a user fills them on the account page. */
+export interface PresenceOptions {
+  /** Lines to watch (BLF), comma separated. */
+  watch?: string;
+  voicemailNumber?: string;
+  publishPresence?: boolean;
+}
+
 /** One running copy of the app (a browser context with the web host), driven the way a user would. */
 export class AppPage {
   /**
@@ -178,6 +186,21 @@ export class AppPage {
     await form.getByRole('button', { name: 'Save and register' }).click();
   }
 
+  /** Fills the account form's "Presence and voicemail" group (see {@link accountForm}). */
+  async fillPresence(form: Locator, options: PresenceOptions): Promise<void> {
+    const presence = form.getByRole('group', { name: 'Presence and voicemail' });
+    if (options.watch) await presence.getByLabel(/Watch \(BLF\)/).fill(options.watch);
+    if (options.voicemailNumber) await presence.getByLabel('Voicemail number').fill(options.voicemailNumber);
+    if (options.publishPresence) await presence.getByLabel(/Publish my presence/).check();
+  }
+
+  /** The BLF key for `user` on the account `accountName`; its accessible name says the state. */
+  blfKey(accountName: string, user: LabUser): Locator {
+    return this.page
+      .getByRole('region', { name: `Watched lines of ${accountName}` })
+      .getByRole('button', { name: new RegExp(`^Call ${user.user}, `) });
+  }
+
   /** What the page's live regions have shown so far, in order (see `recordLiveRegions`). */
   async liveTexts(): Promise<string[]> {
     return this.page.evaluate(() => [...(window.__ringlineTestLiveTexts ?? [])]);
@@ -190,7 +213,12 @@ export class AppPage {
    */
   async addDirectAccount(
     user: LabUser,
-    connection: { transport: 'udp' | 'tcp' | 'tls'; server: string; backups?: string },
+    connection: {
+      transport: 'udp' | 'tcp' | 'tls';
+      server: string;
+      backups?: string;
+      presence?: PresenceOptions | undefined;
+    },
     password = user.password,
   ): Promise<void> {
     const form = await this.accountForm();
@@ -203,6 +231,7 @@ export class AppPage {
     await form.getByRole('textbox', { name: 'SIP server', exact: true }).fill(connection.server);
     if (connection.backups !== undefined)
       await form.getByLabel('Backup SIP servers (optional)').fill(connection.backups);
+    if (connection.presence) await this.fillPresence(form, connection.presence);
     await form.getByRole('button', { name: 'Save and register' }).click();
   }
 

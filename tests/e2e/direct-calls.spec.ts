@@ -6,60 +6,11 @@
  * about these calls: the lab routes a call where neither side is WebRTC without it, and each test
  * proves that from rtpengine's own log and session list.
  */
-import type { MediaReport } from '../../electron/gateway/media-bridge/media-report';
-import type { Lab, LabUser, LegacyPhone } from '../lab/lab';
-import type { AppPage } from './app-page';
-import { directApp, expectNoRtpengine } from './direct-path';
-import { expect, test, type GatewayWebApp } from './fixtures';
+import { settledEnergy } from './call-audio';
+import { answer, bridgeReport, directApp, expectDeskHearsTheApp, expectNoRtpengine } from './direct-path';
+import { expect, test } from './fixtures';
 import { blindTransfer } from './scenarios';
 import { expectVideoArriving } from './video-page';
-
-/** Inbound energy over a window that counts as silence (nothing of the far end's tone arrives). */
-const SILENT_ENERGY = 0.0005;
-
-/**
- * What the desk phone decoded from the app: its 660 Hz microphone tone, not silence. (Chromium's
- * audio processing brings the fake microphone's level down to about 0.04 RMS, as on WSS.)
- */
-async function expectDeskHearsTheApp(lab: Lab, phone: LegacyPhone = lab.legacy): Promise<void> {
-  await expect
-    .poll(async () => (await phone.receivedAudio(0.5)).seconds, { timeout: 10_000 })
-    .toBeGreaterThan(1.5);
-  const heard = await phone.receivedAudio(0.5);
-  expect(heard.rms, 'what the desk phone decoded').toBeGreaterThan(0.01);
-  expect(heard.estimatedHz, "the app's 660 Hz microphone tone").toBeGreaterThan(600);
-  expect(heard.estimatedHz).toBeLessThan(720);
-}
-
-/** The bridge's report of the call with this Call-ID, once the service has one. */
-async function bridgeReport(webApp: GatewayWebApp, callId: string): Promise<MediaReport> {
-  let found: MediaReport | undefined;
-  await expect
-    .poll(() => (found = webApp.service.mediaReports().find((report) => report.callId === callId)), {
-      message: `the bridge's report of ${callId}`,
-    })
-    .toBeDefined();
-  if (!found) throw new Error('unreachable');
-  return found;
-}
-
-/** Inbound energy at `connection` over 1 s windows until it is silent (a re-INVITE's audio drains). */
-async function expectSilent(app: AppPage, connection = 0): Promise<void> {
-  await expect
-    .poll(async () => ((await app.inboundEnergyPerConnection(1000))[connection] ?? 0) < SILENT_ENERGY, {
-      timeout: 10_000,
-      message: `connection ${connection} falls silent`,
-    })
-    .toBe(true);
-}
-
-/** Answers the ringing call from `caller` in `app`. */
-async function answer(app: AppPage, caller: LabUser): Promise<void> {
-  const incoming = app.incomingCall(caller.displayName);
-  await expect(incoming).toBeVisible();
-  await incoming.getByRole('button', { name: 'Answer' }).click();
-  await expect(app.callState()).toContainText('In call');
-}
 
 test.describe('calls over the direct path (UDP/TCP/TLS, media through the gateway bridge, no rtpengine)', () => {
   test('app -> desk phone over UDP: audio both ways, no rtpengine on the path, the app hangs up', async ({
@@ -132,7 +83,7 @@ test.describe('calls over the direct path (UDP/TCP/TLS, media through the gatewa
     await app.button('Hold').click();
     await expect(app.callState()).toHaveText('On hold');
     await lab.waitForSipRequest('INVITE', { from: lab.users.carol.user, since: heldAt });
-    await expectSilent(app);
+    await settledEnergy(app, [0]);
     await app.button('Resume').click();
     await expect(app.callCard()).not.toContainText('On hold');
     await app.expectAudioFlowing();
@@ -212,7 +163,7 @@ test.describe('calls over the direct path (UDP/TCP/TLS, media through the gatewa
       const waitingInvite = await lab.waitForSipRequest('INVITE', { from: lab.users.legacy2.user, since });
       expect((await bridgeReport(webApp, first.callId)).streams[0]?.plain.destination).toBeDefined();
       expect((await bridgeReport(webApp, waitingInvite.callId)).streams[0]?.plain.destination).toBeDefined();
-      await expectSilent(app, 0);
+      await settledEnergy(app, [0]);
       const [, heard] = await app.inboundEnergyPerConnection(1000);
       expect(heard, 'the second desk phone').toBeGreaterThan(0.001);
       await expectDeskHearsTheApp(lab, second);

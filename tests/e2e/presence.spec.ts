@@ -1,6 +1,6 @@
 import type { Lab, LabUser } from '../lab/lab';
 import { expectNoAxeViolations } from './axe';
-import type { AppPage } from './app-page';
+import type { AppPage, PresenceOptions } from './app-page';
 import { expect, test } from './fixtures';
 
 /**
@@ -9,12 +9,6 @@ import { expect, test } from './fixtures';
  * calls, the voicemail indicator follows the mailbox, PIDF status travels between two apps, and a
  * call ringing at a colleague is picked up with Replaces.
  */
-
-interface PresenceOptions {
-  watch?: string;
-  voicemailNumber?: string;
-  publishPresence?: boolean;
-}
 
 /** Adds `user`'s account with the presence options filled in the same form, and waits for registration. */
 async function registeredWithPresence(
@@ -30,20 +24,10 @@ async function registeredWithPresence(
   await form.getByLabel('Authentication user').fill(user.user);
   await form.getByLabel('Password', { exact: true }).fill(user.password);
   await form.getByLabel('WebSocket server').fill(lab.wssUrl);
-  const presence = form.getByRole('group', { name: 'Presence and voicemail' });
-  if (options.watch) await presence.getByLabel(/Watch \(BLF\)/).fill(options.watch);
-  if (options.voicemailNumber) await presence.getByLabel('Voicemail number').fill(options.voicemailNumber);
-  if (options.publishPresence) await presence.getByLabel(/Publish my presence/).check();
+  await app.fillPresence(form, options);
   await form.getByRole('button', { name: 'Save and register' }).click();
   await app.expectRegistered();
   return app;
-}
-
-/** The BLF key for `user` on `app`'s account `accountName`; its accessible name says the state. */
-function blfKey(app: AppPage, accountName: string, user: LabUser) {
-  return app.page
-    .getByRole('region', { name: `Watched lines of ${accountName}` })
-    .getByRole('button', { name: new RegExp(`^Call ${user.user}, `) });
 }
 
 test.describe('presence', () => {
@@ -55,7 +39,7 @@ test.describe('presence', () => {
       registeredWithPresence(openApp, lab, alice, { watch: bob.user }),
       registeredWithPresence(openApp, lab, bob, {}),
     ]);
-    const key = blfKey(watcher, alice.displayName, bob);
+    const key = watcher.blfKey(alice.displayName, bob);
     await expect(key).toHaveAccessibleName(`Call ${bob.user}, Idle`);
 
     await lab.legacy.dial(bob.aor);
@@ -90,7 +74,7 @@ test.describe('presence', () => {
       registeredWithPresence(openApp, lab, alice, { watch: bob.user }),
       registeredWithPresence(openApp, lab, bob, { publishPresence: true }),
     ]);
-    const key = blfKey(watcher, alice.displayName, bob);
+    const key = watcher.blfKey(alice.displayName, bob);
     await expect(key).toHaveAccessibleName(`Call ${bob.user}, Idle, Available`);
     await colleague.page.getByLabel(`My status (${bob.displayName})`).selectOption({ label: 'Busy' });
     await expect(key).toHaveAccessibleName(`Call ${bob.user}, Idle, Busy`);

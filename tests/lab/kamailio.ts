@@ -27,6 +27,8 @@ export interface SipRequestRecord {
   /** Transport it arrived on: "udp", "ws", "wss", ... */
   transport: string;
   callId: string;
+  /** The Replaces header (RFC 3891) as received, e.g. "abc;to-tag=1;from-tag=2"; undefined without one. */
+  replaces?: string;
 }
 
 /**
@@ -100,11 +102,13 @@ export interface KamailioOptions {
 function parseRequestLine(line: string): SipRequestRecord | undefined {
   const marker = line.indexOf('RL-REQ ');
   if (marker < 0) return undefined;
-  const fields = new Map<string, string>();
-  for (const pair of line
+  // Replaces is the line's last field and may hold spaces: everything after its key is its value.
+  const [head = '', replaces] = line
     .slice(marker + 7)
     .trim()
-    .split(' ')) {
+    .split(' replaces=');
+  const fields = new Map<string, string>();
+  for (const pair of head.split(' ')) {
     const equals = pair.indexOf('=');
     if (equals > 0) fields.set(pair.slice(0, equals), pair.slice(equals + 1));
   }
@@ -117,6 +121,8 @@ function parseRequestLine(line: string): SipRequestRecord | undefined {
     requestUri: fields.get('ruri') ?? '',
     transport: fields.get('proto') ?? '',
     callId: fields.get('callid') ?? '',
+    // xlog prints a missing header as "<null>".
+    ...(replaces && replaces !== '<null>' ? { replaces } : {}),
   };
 }
 
