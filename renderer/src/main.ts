@@ -3,8 +3,6 @@ import { createApp } from 'vue';
 import App from './App.vue';
 import { HOST_KEY, selectHost } from './host';
 import { createAppI18n, loadMessages, resolveLocale } from './i18n';
-import './theme.css';
-import './styles.css';
 
 async function boot(): Promise<void> {
   // The language the settings will most likely name (none chosen: the system's) is fetched while the
