@@ -80,12 +80,13 @@ export const rendererConfig = {
         codeSplitting: {
           // What the main window runs at start, in one chunk: by default each module that a lazy view
           // shares with the start became a chunk of its own, and the first screen waited for 18 requests
-          // (6 at a time over HTTP/1.1) instead of a few. The desktop's incoming-call window (which
-          // imports both languages) keeps its own small chunks, and a language stays its own chunk.
+          // (6 at a time over HTTP/1.1) instead of a few. Left out: the pages' entries (so the build
+          // manifest still says what each page loads), the desktop's incoming-call window (which
+          // imports both languages) and the languages, each its own chunk.
           groups: [
             {
               name: (id) =>
-                /\.(html|css)$|renderer[\\/]src[\\/](incoming[\\/]|i18n[\\/](en|zh-CN)\.ts)/.test(id)
+                /\.(html|css)$|renderer[\\/]src[\\/](main\.ts|incoming[\\/]|i18n[\\/](en|zh-CN)\.ts)/.test(id)
                   ? null
                   : 'start',
               tags: ['$initial'],
