@@ -5,6 +5,8 @@ import { HOST_KEY, selectHost } from './host';
 import { createAppI18n, loadMessages, resolveLocale } from './i18n';
 import { useAccountsStore } from './stores/accounts';
 import { useSettingsStore } from './stores/settings';
+import './theme.css';
+import './styles.css';
 
 async function boot(): Promise<void> {
   // The language the settings will most likely name (none chosen: the system's) is fetched while the
