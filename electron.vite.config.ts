@@ -30,6 +30,7 @@ export default defineConfig({
       ...rendererConfig.build,
       outDir: resolve(import.meta.dirname, 'out/renderer'),
       rolldownOptions: {
+        ...rendererConfig.build.rolldownOptions,
         input: {
           index: resolve(import.meta.dirname, 'renderer/index.html'),
           // The fallback incoming-call window (electron/main/incoming-window.ts); desktop only.

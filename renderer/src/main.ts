@@ -3,6 +3,8 @@ import { createApp } from 'vue';
 import App from './App.vue';
 import { HOST_KEY, selectHost } from './host';
 import { createAppI18n, loadMessages, resolveLocale } from './i18n';
+import { useAccountsStore } from './stores/accounts';
+import { useSettingsStore } from './stores/settings';
 import './theme.css';
 import './styles.css';
 
@@ -13,12 +15,16 @@ async function boot(): Promise<void> {
   const likelyMessages = loadMessages(likely);
   likelyMessages.catch(() => undefined);
   const host = await selectHost();
-  const { settings } = await host.settings.get().catch(() => ({ settings: { language: 'system' as const } }));
-  const locale = resolveLocale(settings.language, navigator.languages);
-  document.documentElement.lang = locale;
   const app = createApp(App);
   app.provide(HOST_KEY, host);
   app.use(createPinia());
+  // Which first screen (the assistant or the phone) and in which language: the accounts and the
+  // settings are read together, once, before mounting, so the window renders that screen straight
+  // away rather than the phone first. A failed read is left to App, which tries again and reports it.
+  const settings = useSettingsStore();
+  await Promise.all([useAccountsStore().load(), settings.load()]).catch(() => undefined);
+  const locale = resolveLocale(settings.settings.language, navigator.languages);
+  document.documentElement.lang = locale;
   app.use(createAppI18n(locale, await (locale === likely ? likelyMessages : loadMessages(locale))));
   app.mount('#app');
 }

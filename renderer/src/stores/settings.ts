@@ -8,11 +8,14 @@ export const useSettingsStore = defineStore('settings', () => {
   const host = useHost();
   const settings = ref<Settings>({ ...DEFAULT_SETTINGS });
   const problems = ref<StorageProblem[]>([]);
+  /** Read from the host at least once (until then `settings` are the defaults). */
+  const loaded = ref(false);
 
   async function load(): Promise<void> {
     const snapshot = await host.settings.get();
     settings.value = snapshot.settings;
     problems.value = snapshot.problems;
+    loaded.value = true;
   }
 
   let latestUpdate = 0;
@@ -34,5 +37,5 @@ export const useSettingsStore = defineStore('settings', () => {
     }
   }
 
-  return { settings, problems, load, update };
+  return { settings, problems, loaded, load, update };
 });

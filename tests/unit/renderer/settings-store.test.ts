@@ -2,6 +2,7 @@ import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from 'vue';
 import type { SettingsPatch } from '@common/contract';
+import { DEFAULT_SETTINGS } from '@common/contract-defaults';
 import { HOST_KEY } from '../../../renderer/src/host/host';
 import { createWebHost } from '../../../renderer/src/host/web-host';
 import { WebStorage } from '../../../renderer/src/host/web-storage';
@@ -39,6 +40,15 @@ describe('settings store (real web host, real IndexedDB)', () => {
     const invalid = { logLevel: 'loud' } as unknown as SettingsPatch;
     await expect(store.update(invalid)).rejects.toThrow(/logLevel/);
     expect(store.settings.logLevel).toBe('info');
+  });
+
+  it('says whether the settings were read: the start reads them before mounting and App reads again only if that failed', async () => {
+    const { store, storage } = settingsStore();
+    await storage.settings.put({ key: 'settings', value: { ...DEFAULT_SETTINGS, doNotDisturb: true } });
+    expect(store.loaded).toBe(false);
+    await store.load();
+    expect(store.loaded).toBe(true);
+    expect(store.settings.doNotDisturb).toBe(true);
   });
 
   it('ends with every one of several quick edits', async () => {
