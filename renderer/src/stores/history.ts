@@ -15,9 +15,15 @@ const RECENT_ON_PHONE = 5;
  */
 export const useHistoryStore = defineStore('history', () => {
   let opened: Promise<CallHistory> | undefined;
+  /**
+   * The database once loaded: a search then starts its IndexedDB read in the same task as the
+   * keystroke, before the view re-renders, instead of after it (an `await` of the loaded database
+   * would let the render run first).
+   */
+  let loaded: CallHistory | undefined;
   /** The database and its search code are loaded with the first use, not with the first screen. */
   const database = (): Promise<CallHistory> =>
-    (opened ??= import('../history/call-history').then(({ CallHistory }) => new CallHistory()));
+    (opened ??= import('../history/call-history').then(({ CallHistory }) => (loaded = new CallHistory())));
   const filter = ref<HistoryFilter>({});
   // shallowRef: pages are appended by replacing the array, never by editing entries in place.
   const entries = shallowRef<CallHistoryEntry[]>([]);
@@ -79,7 +85,7 @@ export const useHistoryStore = defineStore('history', () => {
   async function restartList(): Promise<void> {
     // The old list stops reading at once, not when the database is at hand.
     pager?.close();
-    const db = await database();
+    const db = loaded ?? (await database());
     if (!listing.value) return;
     pager?.close();
     const mine = db.pager(filter.value);

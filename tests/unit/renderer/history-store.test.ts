@@ -1,7 +1,13 @@
 import Dexie from 'dexie';
 import { createPinia, setActivePinia } from 'pinia';
+import { nextTick } from 'vue';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { CallHistory, historyEntryFor } from '../../../renderer/src/history/call-history';
+import {
+  CallHistory,
+  historyEntryFor,
+  type CallHistoryEntry,
+} from '../../../renderer/src/history/call-history';
+import { HistoryPager } from '../../../renderer/src/history/history-pager';
 import { searchKeys } from '../../../renderer/src/history/search-terms';
 import type { CallSnapshot } from '../../../renderer/src/sip/call-state';
 import { useHistoryStore } from '../../../renderer/src/stores/history';
@@ -72,6 +78,41 @@ describe('history store', () => {
 
     await history.remove('c43');
     expect(history.entries[0]?.id).toBe('c29');
+  });
+
+  it('a search typed on before the last one was read shows the newer search, never the older', async () => {
+    await seed(300);
+    const history = useHistoryStore();
+    await history.openList();
+    // The first search's page is held back until the second's is shown: the older answer comes last.
+    let releaseFirst = (): void => undefined;
+    const firstHeld = new Promise<void>((resolve) => (releaseFirst = resolve));
+    const reads: Promise<CallHistoryEntry[]>[] = [];
+    const next = HistoryPager.prototype.next;
+    vi.spyOn(HistoryPager.prototype, 'next').mockImplementation(function (this: HistoryPager, count) {
+      const read = next.call(this, count);
+      const handed = reads.length === 0 ? read.then(async (page) => (await firstHeld, page)) : read;
+      reads.push(handed);
+      return handed;
+    });
+    history.filter = { text: 'e' };
+    // The filter's watcher has started the first search's read when the second search is typed.
+    await nextTick();
+    expect(reads).toHaveLength(1);
+    history.filter = { text: 'odd' };
+    await nextTick();
+    expect(reads).toHaveLength(2);
+    await reads[1];
+    await vi.waitFor(() => expect(history.listLoaded).toBe(true));
+    const oddOnly = () => {
+      expect(history.entries).toHaveLength(100);
+      expect(history.entries.every((e) => e.remoteDisplayName === 'Odd Caller')).toBe(true);
+    };
+    oddOnly();
+    releaseFirst();
+    await reads[0];
+    await nextTick();
+    oddOnly();
   });
 
   it('counts missed calls until the list has been seen', async () => {
