@@ -99,6 +99,25 @@ export class HistoryPager {
     return this.finished || this.closed;
   }
 
+  /** True for the whole history, newest first (no filter, no search). */
+  get unfiltered(): boolean {
+    return this.query.everything;
+  }
+
+  /**
+   * Goes on below `shown`: the newest entries of the whole history, read earlier and still what the
+   * database holds. Only the unfiltered list can be resumed so: its order is the start time alone.
+   */
+  resumeBelow(shown: readonly CallHistoryEntry[]): void {
+    const last = shown.at(-1);
+    if (!this.query.everything || last === undefined) return;
+    this.plan = this.everythingPlan();
+    this.lastKey = last.startedAt;
+    this.atLastKey = new Set(
+      shown.filter((entry) => entry.startedAt === last.startedAt).map((entry) => entry.id),
+    );
+  }
+
   /** Whether an entry belongs in this list (for an entry written while the list is shown). */
   matches(entry: CallHistoryEntry): boolean {
     return this.query.matches(entry);
@@ -208,15 +227,18 @@ export class HistoryPager {
     return { kind: 'walk', index: 'search', lower, upper, key: (entry) => termKey(term, entry.startedAt) };
   }
 
+  private everythingPlan(): Plan {
+    return {
+      kind: 'walk',
+      index: 'startedAt',
+      lower: -Infinity,
+      upper: Infinity,
+      key: (entry) => entry.startedAt,
+    };
+  }
+
   private async planFor(): Promise<Plan> {
-    if (this.query.everything)
-      return {
-        kind: 'walk',
-        index: 'startedAt',
-        lower: -Infinity,
-        upper: Infinity,
-        key: (entry) => entry.startedAt,
-      };
+    if (this.query.everything) return this.everythingPlan();
     const terms = [...new Set(this.query.terms)];
     if (terms.length === 1) return this.walkTerm(terms[0] ?? '');
     const probes = await Promise.all(

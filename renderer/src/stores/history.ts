@@ -39,6 +39,11 @@ export const useHistoryStore = defineStore('history', () => {
   const listBusy = ref(false);
   const listComplete = ref(false);
   let pager: HistoryPager | undefined;
+  /**
+   * The whole history's first page as read while the view is open, until anything is written: clearing
+   * a search shows it again at once, without reading it again (the view opened on it).
+   */
+  let newest: { page: CallHistoryEntry[]; complete: boolean } | undefined;
 
   /** The latest calls, newest first, whatever the view's filter. */
   async function latest(limit: number): Promise<CallHistoryEntry[]> {
@@ -65,6 +70,7 @@ export const useHistoryStore = defineStore('history', () => {
 
   /** The badge, and the list from its first page when the view is open. */
   async function refresh(): Promise<void> {
+    newest = undefined;
     await Promise.all([refreshSummary(), listing.value ? restartList() : undefined]);
   }
 
@@ -74,6 +80,7 @@ export const useHistoryStore = defineStore('history', () => {
       const page = await mine.next(PAGE);
       // A filter changed while this page was read: its list has replaced this one.
       if (mine !== pager) return;
+      if (!listLoaded.value && mine.unfiltered) newest = { page, complete: mine.done };
       entries.value = listLoaded.value ? [...entries.value, ...page] : page;
       listLoaded.value = true;
       listComplete.value = mine.done;
@@ -90,6 +97,13 @@ export const useHistoryStore = defineStore('history', () => {
     pager?.close();
     const mine = db.pager(filter.value);
     pager = mine;
+    if (mine.unfiltered && newest) {
+      mine.resumeBelow(newest.page);
+      entries.value = newest.page;
+      listLoaded.value = true;
+      listComplete.value = newest.complete;
+      return;
+    }
     listLoaded.value = false;
     listComplete.value = false;
     await readPage(mine);
@@ -102,11 +116,13 @@ export const useHistoryStore = defineStore('history', () => {
   }
 
   async function openList(): Promise<void> {
+    newest = undefined;
     listing.value = true;
     await restartList();
   }
 
   function closeList(): void {
+    newest = undefined;
     listing.value = false;
     listLoaded.value = false;
     listComplete.value = false;
@@ -120,6 +136,7 @@ export const useHistoryStore = defineStore('history', () => {
    * instead of reading the list again. An entry older than the pages read so far comes with its page.
    */
   function placeInList(entry: CallHistoryEntry): void {
+    newest = undefined;
     if (!listing.value || !listLoaded.value) return;
     const others = entries.value.filter((e) => e.id !== entry.id);
     const oldest = entries.value.at(-1)?.startedAt ?? -Infinity;
@@ -149,11 +166,13 @@ export const useHistoryStore = defineStore('history', () => {
 
   async function markSeen(): Promise<void> {
     if (unseenMissed.value === 0) return;
+    newest = undefined;
     await (await database()).markAllSeen();
     await refreshSummary();
   }
 
   async function remove(id: string): Promise<void> {
+    newest = undefined;
     await (await database()).remove(id);
     entries.value = entries.value.filter((e) => e.id !== id);
     await refreshSummary();

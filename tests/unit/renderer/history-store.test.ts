@@ -1,7 +1,7 @@
 import Dexie from 'dexie';
 import { createPinia, setActivePinia } from 'pinia';
 import { nextTick } from 'vue';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   CallHistory,
   historyEntryFor,
@@ -17,6 +17,7 @@ beforeEach(async () => {
   await Dexie.delete('ringline-history');
   setActivePinia(createPinia());
 });
+afterEach(() => vi.restoreAllMocks());
 
 function call(i: number, patch: Partial<CallSnapshot> = {}): CallSnapshot {
   return {
@@ -113,6 +114,33 @@ describe('history store', () => {
     await reads[0];
     await nextTick();
     oddOnly();
+  });
+
+  it('clearing a search shows the newest calls again without reading them, and goes on below them', async () => {
+    await seed(150);
+    const history = useHistoryStore();
+    await history.openList();
+    const newest = history.entries;
+    history.filter = { text: 'odd' };
+    await vi.waitFor(() =>
+      expect(history.entries.every((e) => e.remoteDisplayName === 'Odd Caller')).toBe(true),
+    );
+    const next = vi.spyOn(HistoryPager.prototype, 'next');
+    history.filter = {};
+    await nextTick();
+    expect(next).not.toHaveBeenCalled();
+    expect(history.entries).toEqual(newest);
+    await history.loadMore();
+    expect(history.entries.map((e) => e.id)).toEqual(Array.from({ length: 150 }, (_, i) => `c${149 - i}`));
+    expect(history.listComplete).toBe(true);
+
+    // A call written since: the newest calls are read again, with it on top.
+    history.filter = { text: 'odd' };
+    await vi.waitFor(() => expect(history.entries).toHaveLength(75));
+    await history.record(call(200, { remoteDisplayName: 'Even Later' }));
+    history.filter = {};
+    await vi.waitFor(() => expect(history.entries[0]?.id).toBe('c200'));
+    expect(history.entries).toHaveLength(100);
   });
 
   it('counts missed calls until the list has been seen', async () => {
