@@ -102,6 +102,8 @@ export const useHistoryStore = defineStore('history', () => {
       entries.value = newest.page;
       listLoaded.value = true;
       listComplete.value = newest.complete;
+      // The replaced list's page, if one was on its way, no longer clears this list's flag.
+      listBusy.value = false;
       return;
     }
     listLoaded.value = false;

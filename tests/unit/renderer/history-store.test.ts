@@ -125,6 +125,7 @@ describe('history store', () => {
     await vi.waitFor(() =>
       expect(history.entries.every((e) => e.remoteDisplayName === 'Odd Caller')).toBe(true),
     );
+    const realNext = HistoryPager.prototype.next;
     const next = vi.spyOn(HistoryPager.prototype, 'next');
     history.filter = {};
     await nextTick();
@@ -132,6 +133,27 @@ describe('history store', () => {
     expect(history.entries).toEqual(newest);
     await history.loadMore();
     expect(history.entries.map((e) => e.id)).toEqual(Array.from({ length: 150 }, (_, i) => `c${149 - i}`));
+    expect(history.listComplete).toBe(true);
+
+    // Cleared while the search's page is still being read: the list still pages on below the newest.
+    history.closeList();
+    await history.openList();
+    let releaseSearch = (): void => undefined;
+    const searchHeld = new Promise<void>((resolve) => (releaseSearch = resolve));
+    let searchRead: Promise<unknown> = Promise.resolve();
+    next.mockImplementationOnce(function (this: HistoryPager, count) {
+      const read = searchHeld.then(() => realNext.call(this, count));
+      searchRead = read;
+      return read;
+    });
+    history.filter = { text: 'even' };
+    await nextTick();
+    history.filter = {};
+    await nextTick();
+    releaseSearch();
+    await searchRead;
+    await history.loadMore();
+    expect(history.entries).toHaveLength(150);
     expect(history.listComplete).toBe(true);
 
     // A call written since: the newest calls are read again, with it on top.
