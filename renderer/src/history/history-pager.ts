@@ -28,6 +28,14 @@ type Plan =
     }
   | { kind: 'ids'; ids: string[] };
 
+/**
+ * A query of several terms first walks the one most likely to be rare ({@link likelyRarest}) and checks
+ * what it reads: a rare name, a number or a common name that most of the term's entries are is then
+ * one IndexedDB read, where probing every term first took a read per term before the entries were
+ * read. Only when fewer than one in {@link SPARSE} of what the walk read match does the planner probe
+ * every term (the entries already handed out are not handed out again).
+ */
+const SPARSE = 10;
 /** Ids read per term to judge how common it is (ids only: far cheaper than entries). */
 const PROBE = 300;
 /**
@@ -42,12 +50,37 @@ const FEW_IDS = 200;
 const FIRST_BATCH = 50;
 const LARGEST_BATCH = 1_000;
 
+/** What one read gave: the matching entries, and how many entries were checked to find them. */
+interface Read {
+  matches: CallHistoryEntry[];
+  checked: number;
+}
+
+/**
+ * The term of a query most likely to be rare, without asking the index: a word's over a filter's (a
+ * filter is often every entry), a longer term over a shorter (a run of seven digits over a run of four,
+ * a run of three letters over a word's first letter), and of those the last: the end of a number
+ * (its subscriber part, where the start is an area code many entries share) or the last word typed.
+ */
+function likelyRarest(terms: readonly string[]): string | undefined {
+  let best: string | undefined;
+  for (const term of terms) {
+    if (isFacet(term)) continue;
+    if (best === undefined || [...term].length >= [...best].length) best = term;
+  }
+  return best;
+}
+
 /**
  * One filtered list, newest first, read a page at a time by key: IndexedDB has no cheap offset (it
  * steps over every skipped entry), so each page starts below the last entry the previous one ended on.
  */
 export class HistoryPager {
   private plan?: Plan;
+  /** The walk started on a guess and may still give way to a planned one (see {@link SPARSE}). */
+  private guessed = false;
+  /** Ids handed out by a guessed walk that gave way: the planned list starts from the newest again. */
+  private handedOut = new Set<string>();
   /** Walk: the key of the last entry handed out, and the ids handed out with exactly that key (ties). */
   private lastKey: IndexableType | undefined;
   private atLastKey = new Set<string>();
@@ -66,6 +99,25 @@ export class HistoryPager {
     return this.finished || this.closed;
   }
 
+  /** True for the whole history, newest first (no filter, no search). */
+  get unfiltered(): boolean {
+    return this.query.everything;
+  }
+
+  /**
+   * Goes on below `shown`: the newest entries of the whole history, read earlier and still what the
+   * database holds. Only the unfiltered list can be resumed so: its order is the start time alone.
+   */
+  resumeBelow(shown: readonly CallHistoryEntry[]): void {
+    const last = shown.at(-1);
+    if (!this.query.everything || last === undefined) return;
+    this.plan = this.everythingPlan();
+    this.lastKey = last.startedAt;
+    this.atLastKey = new Set(
+      shown.filter((entry) => entry.startedAt === last.startedAt).map((entry) => entry.id),
+    );
+  }
+
   /** Whether an entry belongs in this list (for an entry written while the list is shown). */
   matches(entry: CallHistoryEntry): boolean {
     return this.query.matches(entry);
@@ -78,25 +130,52 @@ export class HistoryPager {
 
   /** The next `count` matching entries (fewer at the end of the list). */
   async next(count: number): Promise<CallHistoryEntry[]> {
-    const plan = (this.plan ??= await this.planFor());
     const page: CallHistoryEntry[] = [];
-    let batch = Math.max(FIRST_BATCH, count);
+    // Every entry of the unfiltered list matches: reading more than asked would be thrown away.
+    let batch = this.query.everything ? count : Math.max(FIRST_BATCH, count);
     while (page.length < count && !this.done) {
+      const plan = (this.plan ??= this.guess() ?? (await this.planFor()));
+      const wanted = count - page.length;
       const read =
         plan.kind === 'walk'
-          ? await this.readWalk(plan, batch, count - page.length)
-          : await this.readIds(plan, batch, count - page.length);
-      page.push(...read);
+          ? await this.readWalk(plan, batch, wanted)
+          : await this.readIds(plan, batch, wanted);
+      page.push(...read.matches);
+      if (this.guessed) {
+        this.guessed = false;
+        if (read.matches.length < wanted && read.matches.length * SPARSE < read.checked && !this.done) {
+          for (const entry of page) this.handedOut.add(entry.id);
+          this.plan = await this.planFor();
+          this.lastKey = undefined;
+          this.atLastKey = new Set();
+          continue;
+        }
+      }
       batch = Math.min(LARGEST_BATCH, batch * 2);
     }
     return page;
+  }
+
+  /** A walk of the query's likeliest rare term, when there are several terms to choose from. */
+  private guess(): Plan | undefined {
+    const terms = [...new Set(this.query.terms)];
+    if (this.query.everything || terms.length === 1) return undefined;
+    const term = likelyRarest(terms);
+    if (term === undefined) return undefined;
+    this.guessed = true;
+    return this.walkTerm(term);
+  }
+
+  /** An entry passes the check and was not handed out before the plan changed. */
+  private fresh(entry: StoredHistoryEntry): boolean {
+    return this.query.matches(entry) && !this.handedOut.has(entry.id);
   }
 
   private async readWalk(
     plan: Extract<Plan, { kind: 'walk' }>,
     batch: number,
     wanted: number,
-  ): Promise<CallHistoryEntry[]> {
+  ): Promise<Read> {
     // From the last key handed out, inclusive: entries tied with it come back and are skipped.
     const limit = batch + this.atLastKey.size;
     const read = await this.calls
@@ -114,29 +193,27 @@ export class HistoryPager {
       if (this.lastKey === undefined || indexedDB.cmp(key, this.lastKey) !== 0) this.atLastKey = new Set();
       this.lastKey = key;
       this.atLastKey.add(entry.id);
-      if (this.query.matches(entry)) matches.push(withoutSearchKeys(entry));
+      if (this.fresh(entry)) matches.push(withoutSearchKeys(entry));
       if (matches.length === wanted) break;
     }
     if (read.length < limit && used === read.length) this.finished = true;
-    return matches;
+    return { matches, checked: used };
   }
 
-  private async readIds(
-    plan: Extract<Plan, { kind: 'ids' }>,
-    batch: number,
-    wanted: number,
-  ): Promise<CallHistoryEntry[]> {
+  private async readIds(plan: Extract<Plan, { kind: 'ids' }>, batch: number, wanted: number): Promise<Read> {
     const ids = plan.ids.slice(this.position, this.position + batch);
     const read = await this.calls.bulkGet(ids);
     const matches: CallHistoryEntry[] = [];
+    let checked = 0;
     for (const entry of read) {
       this.position += 1;
+      checked += 1;
       // An entry deleted since the ids were read is simply gone.
-      if (entry && this.query.matches(entry)) matches.push(withoutSearchKeys(entry));
+      if (entry && this.fresh(entry)) matches.push(withoutSearchKeys(entry));
       if (matches.length === wanted) break;
     }
     if (this.position >= plan.ids.length) this.finished = true;
-    return matches;
+    return { matches, checked };
   }
 
   /** Ids of the entries with `term`, newest first (at most `limit`). */
@@ -150,15 +227,18 @@ export class HistoryPager {
     return { kind: 'walk', index: 'search', lower, upper, key: (entry) => termKey(term, entry.startedAt) };
   }
 
+  private everythingPlan(): Plan {
+    return {
+      kind: 'walk',
+      index: 'startedAt',
+      lower: -Infinity,
+      upper: Infinity,
+      key: (entry) => entry.startedAt,
+    };
+  }
+
   private async planFor(): Promise<Plan> {
-    if (this.query.everything)
-      return {
-        kind: 'walk',
-        index: 'startedAt',
-        lower: -Infinity,
-        upper: Infinity,
-        key: (entry) => entry.startedAt,
-      };
+    if (this.query.everything) return this.everythingPlan();
     const terms = [...new Set(this.query.terms)];
     if (terms.length === 1) return this.walkTerm(terms[0] ?? '');
     const probes = await Promise.all(

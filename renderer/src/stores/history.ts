@@ -15,9 +15,15 @@ const RECENT_ON_PHONE = 5;
  */
 export const useHistoryStore = defineStore('history', () => {
   let opened: Promise<CallHistory> | undefined;
+  /**
+   * The database once loaded: a search then starts its IndexedDB read in the same task as the
+   * keystroke, before the view re-renders, instead of after it (an `await` of the loaded database
+   * would let the render run first).
+   */
+  let loaded: CallHistory | undefined;
   /** The database and its search code are loaded with the first use, not with the first screen. */
   const database = (): Promise<CallHistory> =>
-    (opened ??= import('../history/call-history').then(({ CallHistory }) => new CallHistory()));
+    (opened ??= import('../history/call-history').then(({ CallHistory }) => (loaded = new CallHistory())));
   const filter = ref<HistoryFilter>({});
   // shallowRef: pages are appended by replacing the array, never by editing entries in place.
   const entries = shallowRef<CallHistoryEntry[]>([]);
@@ -33,6 +39,11 @@ export const useHistoryStore = defineStore('history', () => {
   const listBusy = ref(false);
   const listComplete = ref(false);
   let pager: HistoryPager | undefined;
+  /**
+   * The whole history's first page as read while the view is open, until anything is written: clearing
+   * a search shows it again at once, without reading it again (the view opened on it).
+   */
+  let newest: { page: CallHistoryEntry[]; complete: boolean } | undefined;
 
   /** The latest calls, newest first, whatever the view's filter. */
   async function latest(limit: number): Promise<CallHistoryEntry[]> {
@@ -59,6 +70,7 @@ export const useHistoryStore = defineStore('history', () => {
 
   /** The badge, and the list from its first page when the view is open. */
   async function refresh(): Promise<void> {
+    newest = undefined;
     await Promise.all([refreshSummary(), listing.value ? restartList() : undefined]);
   }
 
@@ -68,6 +80,7 @@ export const useHistoryStore = defineStore('history', () => {
       const page = await mine.next(PAGE);
       // A filter changed while this page was read: its list has replaced this one.
       if (mine !== pager) return;
+      if (!listLoaded.value && mine.unfiltered) newest = { page, complete: mine.done };
       entries.value = listLoaded.value ? [...entries.value, ...page] : page;
       listLoaded.value = true;
       listComplete.value = mine.done;
@@ -79,11 +92,20 @@ export const useHistoryStore = defineStore('history', () => {
   async function restartList(): Promise<void> {
     // The old list stops reading at once, not when the database is at hand.
     pager?.close();
-    const db = await database();
+    const db = loaded ?? (await database());
     if (!listing.value) return;
     pager?.close();
     const mine = db.pager(filter.value);
     pager = mine;
+    if (mine.unfiltered && newest) {
+      mine.resumeBelow(newest.page);
+      entries.value = newest.page;
+      listLoaded.value = true;
+      listComplete.value = newest.complete;
+      // The replaced list's page, if one was on its way, no longer clears this list's flag.
+      listBusy.value = false;
+      return;
+    }
     listLoaded.value = false;
     listComplete.value = false;
     await readPage(mine);
@@ -96,11 +118,13 @@ export const useHistoryStore = defineStore('history', () => {
   }
 
   async function openList(): Promise<void> {
+    newest = undefined;
     listing.value = true;
     await restartList();
   }
 
   function closeList(): void {
+    newest = undefined;
     listing.value = false;
     listLoaded.value = false;
     listComplete.value = false;
@@ -114,6 +138,7 @@ export const useHistoryStore = defineStore('history', () => {
    * instead of reading the list again. An entry older than the pages read so far comes with its page.
    */
   function placeInList(entry: CallHistoryEntry): void {
+    newest = undefined;
     if (!listing.value || !listLoaded.value) return;
     const others = entries.value.filter((e) => e.id !== entry.id);
     const oldest = entries.value.at(-1)?.startedAt ?? -Infinity;
@@ -143,11 +168,13 @@ export const useHistoryStore = defineStore('history', () => {
 
   async function markSeen(): Promise<void> {
     if (unseenMissed.value === 0) return;
+    newest = undefined;
     await (await database()).markAllSeen();
     await refreshSummary();
   }
 
   async function remove(id: string): Promise<void> {
+    newest = undefined;
     await (await database()).remove(id);
     entries.value = entries.value.filter((e) => e.id !== id);
     await refreshSummary();

@@ -374,6 +374,37 @@ describe('history search over many entries', () => {
       Array.from({ length: 20 }, () => 'Bob Smith'),
     );
   });
+
+  it('a first guess that turns out sparse gives way to a planned read: nothing twice, nothing lost, ties kept', async () => {
+    const history = freshHistory();
+    // "bob smith" walks its likeliest rare term ("ith") first: a few Bob Smiths among the newest
+    // Alice Smiths are handed out from that walk, then the planner takes over from the newest again.
+    // Four calls share each start time, so the hand-over falls inside a tie.
+    const entries = Array.from({ length: 800 }, (_, i) =>
+      entry(i, {
+        remoteDisplayName: i % 37 === 5 || i > 780 ? 'Bob Smith' : i % 2 === 0 ? 'Alice Smith' : 'Bob Jones',
+        startedAt: 9_000_000 - Math.floor(i / 4) * 1_000,
+      }),
+    );
+    await history.calls.bulkPut(entries.map((e) => ({ ...e, search: searchKeys(e) })));
+    for (const [text, size] of [
+      ['bob smith', 7],
+      ['bob smith', 60],
+      ['smith bob', 100],
+      ['alice smith', 60],
+    ] as const) {
+      const query = historyQuery({ text });
+      // Newest first; calls that started together come by id, last first, as IndexedDB's keys sort.
+      const expected = entries
+        .filter((e) => query.matches(e))
+        .sort((a, b) => b.startedAt - a.startedAt || (a.id < b.id ? 1 : -1))
+        .map((e) => e.id);
+      const pager = history.pager({ text });
+      const got: string[] = [];
+      while (!pager.done) got.push(...(await pager.next(size)).map((e) => e.id));
+      expect(got, `${text} by ${size}`).toEqual(expected);
+    }
+  });
 });
 
 describe('history upgrade', () => {

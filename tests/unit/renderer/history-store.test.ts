@@ -1,7 +1,13 @@
 import Dexie from 'dexie';
 import { createPinia, setActivePinia } from 'pinia';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { CallHistory, historyEntryFor } from '../../../renderer/src/history/call-history';
+import { nextTick } from 'vue';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import {
+  CallHistory,
+  historyEntryFor,
+  type CallHistoryEntry,
+} from '../../../renderer/src/history/call-history';
+import { HistoryPager } from '../../../renderer/src/history/history-pager';
 import { searchKeys } from '../../../renderer/src/history/search-terms';
 import type { CallSnapshot } from '../../../renderer/src/sip/call-state';
 import { useHistoryStore } from '../../../renderer/src/stores/history';
@@ -11,6 +17,7 @@ beforeEach(async () => {
   await Dexie.delete('ringline-history');
   setActivePinia(createPinia());
 });
+afterEach(() => vi.restoreAllMocks());
 
 function call(i: number, patch: Partial<CallSnapshot> = {}): CallSnapshot {
   return {
@@ -72,6 +79,90 @@ describe('history store', () => {
 
     await history.remove('c43');
     expect(history.entries[0]?.id).toBe('c29');
+  });
+
+  it('a search typed on before the last one was read shows the newer search, never the older', async () => {
+    await seed(300);
+    const history = useHistoryStore();
+    await history.openList();
+    // The first search's page is held back until the second's is shown: the older answer comes last.
+    let releaseFirst = (): void => undefined;
+    const firstHeld = new Promise<void>((resolve) => (releaseFirst = resolve));
+    const reads: Promise<CallHistoryEntry[]>[] = [];
+    const next = HistoryPager.prototype.next;
+    vi.spyOn(HistoryPager.prototype, 'next').mockImplementation(function (this: HistoryPager, count) {
+      const read = next.call(this, count);
+      const handed = reads.length === 0 ? read.then(async (page) => (await firstHeld, page)) : read;
+      reads.push(handed);
+      return handed;
+    });
+    history.filter = { text: 'e' };
+    // The filter's watcher has started the first search's read when the second search is typed.
+    await nextTick();
+    expect(reads).toHaveLength(1);
+    history.filter = { text: 'odd' };
+    await nextTick();
+    expect(reads).toHaveLength(2);
+    await reads[1];
+    await vi.waitFor(() => expect(history.listLoaded).toBe(true));
+    const oddOnly = () => {
+      expect(history.entries).toHaveLength(100);
+      expect(history.entries.every((e) => e.remoteDisplayName === 'Odd Caller')).toBe(true);
+    };
+    oddOnly();
+    releaseFirst();
+    await reads[0];
+    await nextTick();
+    oddOnly();
+  });
+
+  it('clearing a search shows the newest calls again without reading them, and goes on below them', async () => {
+    await seed(150);
+    const history = useHistoryStore();
+    await history.openList();
+    const newest = history.entries;
+    history.filter = { text: 'odd' };
+    await vi.waitFor(() =>
+      expect(history.entries.every((e) => e.remoteDisplayName === 'Odd Caller')).toBe(true),
+    );
+    const realNext = HistoryPager.prototype.next;
+    const next = vi.spyOn(HistoryPager.prototype, 'next');
+    history.filter = {};
+    await nextTick();
+    expect(next).not.toHaveBeenCalled();
+    expect(history.entries).toEqual(newest);
+    await history.loadMore();
+    expect(history.entries.map((e) => e.id)).toEqual(Array.from({ length: 150 }, (_, i) => `c${149 - i}`));
+    expect(history.listComplete).toBe(true);
+
+    // Cleared while the search's page is still being read: the list still pages on below the newest.
+    history.closeList();
+    await history.openList();
+    let releaseSearch = (): void => undefined;
+    const searchHeld = new Promise<void>((resolve) => (releaseSearch = resolve));
+    let searchRead: Promise<unknown> = Promise.resolve();
+    next.mockImplementationOnce(function (this: HistoryPager, count) {
+      const read = searchHeld.then(() => realNext.call(this, count));
+      searchRead = read;
+      return read;
+    });
+    history.filter = { text: 'even' };
+    await nextTick();
+    history.filter = {};
+    await nextTick();
+    releaseSearch();
+    await searchRead;
+    await history.loadMore();
+    expect(history.entries).toHaveLength(150);
+    expect(history.listComplete).toBe(true);
+
+    // A call written since: the newest calls are read again, with it on top.
+    history.filter = { text: 'odd' };
+    await vi.waitFor(() => expect(history.entries).toHaveLength(75));
+    await history.record(call(200, { remoteDisplayName: 'Even Later' }));
+    history.filter = {};
+    await vi.waitFor(() => expect(history.entries[0]?.id).toBe('c200'));
+    expect(history.entries).toHaveLength(100);
   });
 
   it('counts missed calls until the list has been seen', async () => {
