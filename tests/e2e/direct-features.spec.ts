@@ -9,6 +9,7 @@ import { decodeRecording, settledEnergy } from './call-audio';
 import { answer, bridgeReport, directApp, expectDeskHearsTheApp, expectNoRtpengine } from './direct-path';
 import type { Lab, LabUser, SipRequestRecord } from '../lab/lab';
 import { expect, test } from './fixtures';
+import { mergeSplitAndHangUpOne } from './scenarios';
 
 /**
  * The INVITE `from` sent since `since` with a Replaces header (RFC 3891) naming the dialog of Call-ID
@@ -165,55 +166,7 @@ test.describe('call features over the direct path (UDP accounts, gateway bridge,
     await expect(alice.callState()).toContainText('In call');
     await lab.legacy.waitForEvent('CALL_ESTABLISHED');
 
-    await alice.button('Merge calls').click();
-    await expect(alice.callCard()).toContainText('In conference');
-    await expect(alice.lineList().getByText('On hold')).toHaveCount(0);
-    // Alice hears both at once.
-    await alice.expectAudioFlowing();
-    const energy = await alice.inboundEnergyPerConnection();
-    expect(
-      energy.every((e) => e > 0.001),
-      `both legs heard: ${energy}`,
-    ).toBe(true);
-
-    // With Alice's microphone muted (on every leg, proven above), whatever Bob and the desk phone hear
-    // comes from the other one: Bob hears the desk phone's 440 Hz, the desk phone Bob's 660 Hz.
-    await alice.button('Mute').click();
-    const mutedFrom = (await lab.legacy.receivedAudio()).seconds + 1;
-    expect((await bob.inboundEnergyOver(2000)).energy, 'Bob hears the desk phone').toBeGreaterThan(0.001);
-    await expect
-      .poll(async () => (await lab.legacy.receivedAudio()).seconds, { message: 'the desk phone records on' })
-      .toBeGreaterThan(mutedFrom + 1);
-    const splitAt = (await lab.legacy.receivedAudio()).seconds;
-
-    // Split: the line in front (the desk phone) stays, Bob is held.
-    await alice.button('Split conference').click();
-    await expect(alice.callCard()).not.toContainText('In conference');
-    await expect(
-      alice.lineList().getByRole('button', { name: `Switch to line 1: ${bobUser.user}` }),
-    ).toContainText('On hold');
-    const [, withDesk] = await settledEnergy(alice, [0]);
-    expect(withDesk, 'desk phone still heard after split').toBeGreaterThan(0.001);
-
-    // Merge again and hang up one leg: the other call goes on by itself.
-    await alice.button('Merge calls').click();
-    await expect(alice.callCard()).toContainText('In conference');
-    await alice.button('Hang up').click();
-    await lab.legacy.waitForEvent('CALL_CLOSED');
-    await expect(alice.callCard()).toHaveCount(1);
-    await expect(alice.callCard()).not.toContainText('In conference');
-    await alice.expectAudioFlowing();
-    await expect(alice.callCard()).toContainText('Microphone muted');
-    await alice.button('Unmute').click();
-    await bob.expectAudioFlowing();
-
-    const deskHeard = await lab.legacy.receivedAudio(mutedFrom, splitAt);
-    expect(deskHeard.seconds, 'recorded while in conference').toBeGreaterThan(0.5);
-    expect(deskHeard.rms, 'the desk phone hears Bob').toBeGreaterThan(0.01);
-    expect(
-      Math.abs(deskHeard.estimatedHz - 660),
-      `desk phone heard ${deskHeard.estimatedHz} Hz`,
-    ).toBeLessThan(40);
+    await mergeSplitAndHangUpOne(lab, alice, bob, bobUser.user);
     for (const to of [bobUser.user, legacy.user])
       await expectNoRtpengine(
         lab,
