@@ -217,7 +217,8 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
     return [...dump.matchAll(/^\s*AoR:\s*(\S+)\s*$/gm)].map((match) => `sip:${match[1] ?? ''}`);
   };
 
-  const registeredContacts = async (aor: string): Promise<string[]> => {
+  /** One field of each contact registered for `aor`, as `ul.lookup` prints it. */
+  const contactFields = async (aor: string, field: 'Address' | 'Expires'): Promise<string[]> => {
     let dump: string;
     try {
       dump = await kamcmd('ul.lookup', 'location', aor.replace(/^sips?:/, ''));
@@ -225,18 +226,13 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
       // kamcmd fails with "404 - AOR not found" when nothing is registered.
       return [];
     }
-    return [...dump.matchAll(/^\s*Address:\s*(\S+)\s*$/gm)].map((match) => match[1] ?? '');
+    return [...dump.matchAll(new RegExp(`^\\s*${field}:\\s*(\\S+)\\s*$`, 'gm'))].map(
+      (match) => match[1] ?? '',
+    );
   };
-
-  const registeredExpiries = async (aor: string): Promise<number[]> => {
-    let dump: string;
-    try {
-      dump = await kamcmd('ul.lookup', 'location', aor.replace(/^sips?:/, ''));
-    } catch {
-      return [];
-    }
-    return [...dump.matchAll(/^\s*Expires:\s*(\d+)\s*$/gm)].map((match) => Number(match[1]));
-  };
+  const registeredContacts = (aor: string): Promise<string[]> => contactFields(aor, 'Address');
+  const registeredExpiries = async (aor: string): Promise<number[]> =>
+    (await contactFields(aor, 'Expires')).map(Number);
 
   const sipRequests = async (filter: SipRequestFilter = {}): Promise<SipRequestRecord[]> => {
     const log = await readFile(options.logFile, 'utf8');

@@ -407,17 +407,22 @@ describe('history search over many entries', () => {
   });
 });
 
+/** 120 calls as an installed copy holds them: one Chinese name, one unseen missed call, numbers in a run. */
+function entriesOfAnEarlierVersion(): CallHistoryEntry[] {
+  return Array.from({ length: 120 }, (_, i) =>
+    entry(i, {
+      remoteDisplayName: i === 7 ? '王小明' : 'Support line',
+      remoteNumber: String(2015550000 + i),
+      seen: i === 119 ? 0 : 1,
+      outcome: i === 119 ? 'missed' : 'answered',
+    }),
+  );
+}
+
 describe('history upgrade', () => {
   it('a database written by version 1 upgrades in place: every entry kept, searchable and paged', async () => {
     const name = `ringline-history-upgrade-${crypto.randomUUID()}`;
-    const old = Array.from({ length: 120 }, (_, i) =>
-      entry(i, {
-        remoteDisplayName: i === 7 ? '王小明' : 'Support line',
-        remoteNumber: String(2015550000 + i),
-        seen: i === 119 ? 0 : 1,
-        outcome: i === 119 ? 'missed' : 'answered',
-      }),
-    );
+    const old = entriesOfAnEarlierVersion();
     await writeVersion1(name, old);
     const history = new CallHistory(name);
     opened.push(history);
@@ -435,14 +440,7 @@ describe('history upgrade', () => {
 
   it('a database written by version 2 upgrades in place: entries kept, numbers found by their new keys', async () => {
     const name = `ringline-history-upgrade-${crypto.randomUUID()}`;
-    const old = Array.from({ length: 120 }, (_, i) =>
-      entry(i, {
-        remoteDisplayName: i === 7 ? '王小明' : 'Support line',
-        remoteNumber: String(2015550000 + i),
-        seen: i === 119 ? 0 : 1,
-        outcome: i === 119 ? 'missed' : 'answered',
-      }),
-    );
+    const old = entriesOfAnEarlierVersion();
     await writeVersion2(name, old);
     const history = new CallHistory(name);
     opened.push(history);
