@@ -1,5 +1,6 @@
 import { expect, type BrowserContext, type Locator, type Page } from '@playwright/test';
 import type { LabUser } from '../lab/lab';
+import { preferCodec } from './media-settings';
 
 /** Audio counters summed over the page's RTCPeerConnections that are still open. */
 export interface PageAudioStats {
@@ -218,10 +219,13 @@ export class AppPage {
       server: string;
       backups?: string;
       presence?: PresenceOptions | undefined;
+      /** Moved to the top of the account's video codecs before saving. */
+      firstVideoCodec?: string | undefined;
     },
     password = user.password,
   ): Promise<void> {
     const form = await this.accountForm();
+    if (connection.firstVideoCodec) await preferCodec(form, connection.firstVideoCodec);
     await form.getByLabel('Display name').fill(user.displayName);
     await form.getByLabel('SIP address').fill(user.aor);
     await form.getByLabel('Authentication user').fill(user.user);

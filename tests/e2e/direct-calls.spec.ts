@@ -263,39 +263,47 @@ test.describe('calls over the direct path (UDP/TCP/TLS, media through the gatewa
     }
   });
 
-  test('app <-> app video (VP8) through two bridges: both sides decode the other camera', async ({
-    lab,
-    openGatewayApp,
-  }) => {
-    // Four WebRTC legs in the test's own Node process, and two video encoders: a slow test.
-    test.slow();
-    const alice = await directApp(openGatewayApp, lab, lab.users.alice);
-    const bob = await directApp(openGatewayApp, lab, lab.users.bob);
-    const since = Date.now();
-    await alice.page.getByLabel('Number or SIP address').fill(lab.users.bob.user);
-    await alice.button('Video call').click();
-    const incoming = bob.incomingCall(lab.users.alice.displayName);
-    await expect(incoming).toContainText('Video call');
-    await incoming.getByRole('button', { name: 'Answer with video' }).click();
-    await expect(alice.callState()).toContainText('In call');
-    for (const app of [alice, bob]) {
-      await expectVideoArriving(app);
-      await app.expectAudioFlowing();
-      const codecs = await app.page.evaluate(async () => {
-        const names: string[] = [];
-        for (const pc of window.__ringlineTestPeerConnections ?? []) {
-          if (pc.connectionState === 'closed') continue;
-          (await pc.getStats()).forEach((entry: RTCStats & Record<string, unknown>) => {
-            if (entry.type === 'codec') names.push(String(entry.mimeType));
-          });
-        }
-        return names;
+  // The bridge relays video untouched: VP8, and H.264 (RFC 6184), whose packetization mode and
+  // profile must match between the legs. Both apps put the codec first, so it is what they choose.
+  for (const codec of ['VP8', 'H264'] as const) {
+    test(`app <-> app video (${codec}) through two bridges: both sides decode the other camera`, async ({
+      lab,
+      openGatewayApp,
+    }) => {
+      // Four WebRTC legs in the test's own Node process, and two video encoders: a slow test.
+      test.slow();
+      const alice = await directApp(openGatewayApp, lab, lab.users.alice, 'udp', undefined, {
+        firstVideoCodec: codec,
       });
-      expect(codecs).toContain('video/VP8');
-    }
-    const invite = await lab.waitForSipRequest('INVITE', { from: lab.users.alice.user, since });
-    await expectNoRtpengine(lab, invite.callId);
-    await alice.button('Hang up').click();
-    await expect(bob.callCard()).toHaveCount(0);
-  });
+      const bob = await directApp(openGatewayApp, lab, lab.users.bob, 'udp', undefined, {
+        firstVideoCodec: codec,
+      });
+      const since = Date.now();
+      await alice.page.getByLabel('Number or SIP address').fill(lab.users.bob.user);
+      await alice.button('Video call').click();
+      const incoming = bob.incomingCall(lab.users.alice.displayName);
+      await expect(incoming).toContainText('Video call');
+      await incoming.getByRole('button', { name: 'Answer with video' }).click();
+      await expect(alice.callState()).toContainText('In call');
+      for (const app of [alice, bob]) {
+        await expectVideoArriving(app);
+        await app.expectAudioFlowing();
+        const codecs = await app.page.evaluate(async () => {
+          const names: string[] = [];
+          for (const pc of window.__ringlineTestPeerConnections ?? []) {
+            if (pc.connectionState === 'closed') continue;
+            (await pc.getStats()).forEach((entry: RTCStats & Record<string, unknown>) => {
+              if (entry.type === 'codec') names.push(String(entry.mimeType));
+            });
+          }
+          return names;
+        });
+        expect(codecs).toContain(`video/${codec}`);
+      }
+      const invite = await lab.waitForSipRequest('INVITE', { from: lab.users.alice.user, since });
+      await expectNoRtpengine(lab, invite.callId);
+      await alice.button('Hang up').click();
+      await expect(bob.callCard()).toHaveCount(0);
+    });
+  }
 });

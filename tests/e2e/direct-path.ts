@@ -10,7 +10,8 @@ import { expect, type GatewayWebApp } from './fixtures';
 
 /**
  * Opens the gateway build of the app and registers `user` directly to Kamailio over `transport`,
- * with the account's presence and voicemail options when `presence` is given.
+ * with the account's presence and voicemail options when `presence` is given, and `firstVideoCodec`
+ * first among the account's video codecs when given.
  */
 export async function directApp(
   openGatewayApp: () => Promise<AppPage>,
@@ -18,12 +19,13 @@ export async function directApp(
   user: LabUser,
   transport: 'udp' | 'tcp' | 'tls' = 'udp',
   presence?: PresenceOptions,
+  { firstVideoCodec }: { firstVideoCodec?: string } = {},
 ): Promise<AppPage> {
   // An earlier test's page may have gone before its unregister was answered (see `forgetRegistrations`).
   await lab.forgetRegistrations(user.aor);
   const app = await openGatewayApp();
   const port = transport === 'tls' ? lab.tlsPort : lab.udpPort;
-  await app.addDirectAccount(user, { transport, server: `127.0.0.1:${port}`, presence });
+  await app.addDirectAccount(user, { transport, server: `127.0.0.1:${port}`, presence, firstVideoCodec });
   if (transport === 'tls') {
     // The lab's certificate is self-signed: trust it once, as the user would.
     const notice = app.page.getByRole('alert', { name: `Server certificate for ${user.displayName}` });

@@ -6,7 +6,7 @@ import {
   deskPhoneCodec,
   negotiatedAudioCodecs,
   newAccountForm,
-  preferAudioCodec,
+  preferCodec,
   sentMicrophoneLabel,
   sentSdp,
 } from './media-settings';
@@ -46,7 +46,7 @@ test.describe('devices, codecs and NAT traversal', () => {
       openApp,
     }) => {
       const app = await openApp();
-      await preferAudioCodec(await newAccountForm(app), codec);
+      await preferCodec(await newAccountForm(app), codec);
       await app.addAccount(lab.users.alice, lab.wssUrl);
       await app.expectRegistered();
 

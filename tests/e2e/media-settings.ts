@@ -36,8 +36,8 @@ export async function saveAccount(form: Locator, user: LabUser, wssUrl: string):
   await form.getByRole('button', { name: 'Save and register' }).click();
 }
 
-/** In the account form: moves an audio codec to the top of the preference list. */
-export async function preferAudioCodec(form: Locator, codec: string): Promise<void> {
+/** In the account form: moves a codec (audio or video) to the top of its preference list. */
+export async function preferCodec(form: Locator, codec: string): Promise<void> {
   const up = form.getByRole('button', { name: `Move ${codec} up`, exact: true });
   while (await up.isEnabled()) await up.click();
 }

@@ -108,7 +108,7 @@ export async function startLegacyPhone(options: LegacyPhoneOptions): Promise<Leg
   const recordingsDir = join(options.dir, 'recordings');
   await mkdir(recordingsDir, { recursive: true });
   const [sipPort, controlPort, rtpPorts] = await Promise.all([
-    findPortFreeForTcpAndUdp(),
+    findPortFreeForTcpAndUdp(undefined, { tlsOnNext: true }),
     findFreePort('tcp'),
     findFreeUdpPortRange(RTP_PORT_COUNT),
   ]);

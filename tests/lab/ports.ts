@@ -2,9 +2,11 @@
  * Free ports for the lab's servers and phones.
  *
  * Every lab run picks fresh ports so several runs (or Playwright workers) can share a network
- * namespace. A port that was free when we probed it can be taken before the server binds it; the
- * window is a few milliseconds and the servers fail loudly (their start-up then reports the log),
- * so probing is good enough for a test lab.
+ * namespace. A port that was free when we probed it can be taken before the server binds it. Ports
+ * are therefore drawn at random below the kernel's ephemeral range: no socket bound to port 0
+ * (Chromium's ICE, werift, Node clients, another lab's probes) can land there in that window, and
+ * two labs drawing from some 20,000 ports rarely meet. Ports from the ephemeral range itself were
+ * taken that way now and then under load ("Address already in use" at a phone's start).
  */
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -22,7 +24,7 @@ export interface PortRange {
 const LOOPBACK = '127.0.0.1';
 
 /**
- * Tries to bind `port` (0 = let the kernel choose an ephemeral one) and releases it at once.
+ * Tries to bind `port` and releases it at once.
  * Resolves with the bound port, or `undefined` when it is taken.
  */
 function probe(protocol: PortProtocol, port: number, host: string): Promise<number | undefined> {
@@ -49,23 +51,38 @@ function probe(protocol: PortProtocol, port: number, host: string): Promise<numb
   });
 }
 
-/** A port that is currently free for `protocol` on `host`, taken from the kernel's ephemeral range. */
+/** A port that is currently free for `protocol` on `host`, below the kernel's ephemeral range. */
 export async function findFreePort(protocol: PortProtocol, host = LOOPBACK): Promise<number> {
-  const port = await probe(protocol, 0, host);
-  if (port === undefined) throw new Error(`no free ${protocol} port on ${host}`);
-  return port;
+  return findFreePorts([protocol], host);
 }
 
 /**
  * A port that is free for both TCP and UDP. SIP user agents such as baresip bind the same port
- * number on both transports, so one of them being taken is enough to fail their start-up.
+ * number on both transports, so one of them being taken is enough to fail their start-up. With
+ * `tlsOnNext`, the next port must be free for TCP too: baresip listens for TLS on the SIP port + 1.
  */
-export async function findPortFreeForTcpAndUdp(host = LOOPBACK): Promise<number> {
+export async function findPortFreeForTcpAndUdp(
+  host = LOOPBACK,
+  { tlsOnNext = false }: { tlsOnNext?: boolean } = {},
+): Promise<number> {
+  return findFreePorts(tlsOnNext ? ['tcp', 'udp', 'tcp+1'] : ['tcp', 'udp'], host);
+}
+
+/** A random port below the ephemeral range on which every listed binding is free right now. */
+async function findFreePorts(bindings: readonly (PortProtocol | 'tcp+1')[], host: string): Promise<number> {
+  // Above 10080, the highest of the ports Chromium refuses to connect to (its restricted ports).
+  const lowest = 10081;
+  const highest = (await ephemeralRangeStart()) - 2;
   for (let attempt = 0; attempt < 50; attempt += 1) {
-    const port = await findFreePort('tcp', host);
-    if ((await probe('udp', port, host)) !== undefined) return port;
+    const port = lowest + Math.floor(Math.random() * (highest - lowest));
+    const free = await Promise.all(
+      bindings.map((binding) =>
+        binding === 'tcp+1' ? probe('tcp', port + 1, host) : probe(binding, port, host),
+      ),
+    );
+    if (free.every((bound) => bound !== undefined)) return port;
   }
-  throw new Error(`no port free for both TCP and UDP on ${host}`);
+  throw new Error(`no port free for ${bindings.join(', ')} on ${host}`);
 }
 
 /**

@@ -28,6 +28,7 @@ import {
 } from 'werift';
 import type { MediaKind, RtpCodec } from './codecs';
 import { DtlsSrtpRelay } from './dtls-srtp-relay';
+import { asksForKeyFrame } from './key-frame-request';
 import { isThisMachine } from './local-addresses';
 import { RtcpSession } from './rtcp-session';
 import { payloadType, rtpHeaderLength, sequenceNumber, ssrc, timestamp } from './rtp-header';
@@ -291,16 +292,15 @@ export class WebRtcLeg {
     return true;
   }
 
-  /** Key frame requests and retransmission requests from Chromium's receiver, per sender. */
+  /**
+   * Key frame requests and retransmission requests from Chromium's receiver, per sender. Key frame
+   * requests are read here only for a stream the relay does not carry; see {@link startRelays}.
+   */
   private wire(transceiver: RTCRtpTransceiver): void {
-    transceiver.sender.onPictureLossIndication.subscribe(() => {
-      if (transceiver.mid) this.onKeyFrameRequest(transceiver.mid);
-    });
     transceiver.sender.onRtcp.subscribe((rtcp: RtcpPacket) => {
-      // Full intra request (RFC 5104) arrives as PSFB FMT 4; treat it as a key frame request too.
-      if (rtcp.type === 206 && 'feedback' in rtcp && rtcp.feedback?.count === 4 && transceiver.mid) {
-        this.onKeyFrameRequest(transceiver.mid);
-      }
+      const mid = transceiver.mid;
+      if (mid && !this.streams.has(mid) && asksForKeyFrame(rtcp, transceiver.sender.ssrc))
+        this.onKeyFrameRequest(mid);
     });
     transceiver.sender.onGenericNack.subscribe((nack: GenericNack) => {
       const stream = transceiver.mid ? this.streams.get(transceiver.mid) : undefined;
@@ -319,10 +319,13 @@ export class WebRtcLeg {
       const relay = DtlsSrtpRelay.start(transport);
       if (!relay) continue;
       this.relays.set(transport, relay);
+      // Every RTCP packet on the transport, whichever SSRC werift would route it to (key-frame-request.ts).
       transport.onRtcp.subscribe((rtcp) => {
         const now = Date.now();
         for (const stream of this.streams.values()) {
-          if (stream.relay === relay) stream.rtcp.readRtcp([rtcp], now);
+          if (stream.relay !== relay) continue;
+          stream.rtcp.readRtcp([rtcp], now);
+          if (asksForKeyFrame(rtcp, stream.transceiver.sender.ssrc)) this.onKeyFrameRequest(stream.mid);
         }
       });
     }
