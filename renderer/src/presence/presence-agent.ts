@@ -4,7 +4,7 @@
  * status PUBLISHed as PIDF (RFC 3903). Owns its SIP.js subscriptions and publisher; reports plain
  * snapshots through {@link PresenceAgentDelegate}.
  */
-import { Publisher, UserAgent } from 'sip.js';
+import { UserAgent } from 'sip.js';
 import {
   lineState,
   mergeDialogs,
@@ -16,6 +16,7 @@ import {
 import { parseMessageSummary, type MessageCounts } from './message-summary';
 import { buildPidf, parsePidf, type PresenceStatus } from './pidf';
 import { EventSubscription } from './event-subscription';
+import { Publication } from './publication';
 import { PresenceParseError } from './xml-document';
 
 /** What a BLF key shows for one watched address. */
@@ -61,7 +62,7 @@ interface WatchedLine {
 export class PresenceAgent {
   private readonly lines = new Map<string, WatchedLine>();
   private mailbox: EventSubscription | undefined;
-  private publisher: Publisher | undefined;
+  private publication: Publication | undefined;
 
   constructor(
     private readonly userAgent: UserAgent,
@@ -96,22 +97,24 @@ export class PresenceAgent {
     this.mailbox.start();
   }
 
-  /** PUBLISHes our status (PIDF); SIP.js refreshes it until {@link unpublish} or {@link stop}. */
-  async publish(status: OwnStatus, note = ''): Promise<void> {
+  /** PUBLISHes our status (PIDF), kept up (refreshed) until {@link unpublish} or {@link stop}. */
+  publish(status: OwnStatus, note = ''): void {
     const target = UserAgent.makeURI(this.aor);
     if (!target) return;
-    this.publisher ??= new Publisher(this.userAgent, target, 'presence', {
-      expires: PUBLISH_EXPIRES_SECONDS,
+    this.publication ??= new Publication({
+      userAgent: this.userAgent,
+      target,
+      event: 'presence',
       contentType: 'application/pidf+xml',
-      unpublishOnClose: true,
+      expires: PUBLISH_EXPIRES_SECONDS,
     });
-    await this.publisher.publish(buildPidf(this.aor, status, note));
+    this.publication.publish(buildPidf(this.aor, status, note));
   }
 
-  async unpublish(): Promise<void> {
-    const publisher = this.publisher;
-    this.publisher = undefined;
-    if (publisher) await publisher.unpublish().catch(() => undefined);
+  /** Withdraws our published status; the PUBLISH leaves in this turn (see {@link Publication.remove}). */
+  unpublish(): void {
+    this.publication?.remove();
+    this.publication = undefined;
   }
 
   /** The live dialog ringing at `uri`, for a pickup. */
@@ -119,12 +122,18 @@ export class PresenceAgent {
     return this.lines.get(uri)?.snapshot.ringing;
   }
 
+  /**
+   * Ends every subscription (SUBSCRIBE with Expires: 0, RFC 6665 §4.1.2.3) and withdraws our
+   * published status. Every request leaves in this turn, so a page that is closing can call it
+   * (`Phone.leave`); the promise only says when the answers are in.
+   */
   async stop(): Promise<void> {
     const subscriptions = [...this.lines.values()].flatMap((line) => line.subscriptions);
     this.lines.clear();
     if (this.mailbox) subscriptions.push(this.mailbox);
     this.mailbox = undefined;
-    await Promise.allSettled([...subscriptions.map((s) => s.stop()), this.unpublish()]);
+    this.unpublish();
+    await Promise.allSettled(subscriptions.map((s) => s.stop()));
   }
 
   private startLine(uri: string): void {
