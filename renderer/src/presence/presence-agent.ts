@@ -1,7 +1,7 @@
 /**
  * Presence for one account: BLF lines (RFC 4235 `dialog` subscriptions, plus PIDF `presence` where
  * the server offers it), the own mailbox (RFC 3842 `message-summary`) and, when enabled, our own
- * status PUBLISHed as PIDF (RFC 3903). Owns its SIP.js subscriptions and publisher; reports plain
+ * status PUBLISHed as PIDF (RFC 3903). Owns its SIP.js subscriptions and its publication; reports plain
  * snapshots through {@link PresenceAgentDelegate}.
  */
 import { UserAgent } from 'sip.js';
@@ -124,8 +124,8 @@ export class PresenceAgent {
 
   /**
    * Ends every subscription (SUBSCRIBE with Expires: 0, RFC 6665 §4.1.2.3) and withdraws our
-   * published status. Every request leaves in this turn, so a page that is closing can call it
-   * (`Phone.leave`); the promise only says when the answers are in.
+   * published status. Every request is handed to the transport before this returns, so a page that is
+   * closing can call it without waiting (`Phone.leave`).
    */
   async stop(): Promise<void> {
     const subscriptions = [...this.lines.values()].flatMap((line) => line.subscriptions);
