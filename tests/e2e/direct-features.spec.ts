@@ -292,9 +292,11 @@ test.describe('call features over the direct path (UDP accounts, gateway bridge,
     test.slow();
     const { alice: aliceUser, bob: bobUser, carol: carolUser } = lab.users;
     const since = Date.now();
-    const watcher = await directApp(openGatewayApp, lab, aliceUser, 'udp', { watch: bobUser.user });
-    const colleague = await directApp(openGatewayApp, lab, bobUser);
-    const caller = await directApp(openGatewayApp, lab, carolUser);
+    const [watcher, colleague, caller] = await Promise.all([
+      directApp(openGatewayApp, lab, aliceUser, 'udp', { watch: bobUser.user }),
+      directApp(openGatewayApp, lab, bobUser),
+      directApp(openGatewayApp, lab, carolUser),
+    ]);
     await pickUpFromBlfKey(lab, watcher, { app: colleague, user: bobUser }, { app: caller, user: carolUser });
     // The watcher's INVITE with Replaces (RFC 3891) went over UDP and its media through the bridges.
     const pickup = await lab.waitForSipRequest('INVITE', { from: aliceUser.user, to: carolUser.user, since });
