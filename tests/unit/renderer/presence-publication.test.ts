@@ -1,106 +1,50 @@
-import { EmitterImpl, TransportState, UserAgent, type Emitter, type Transport } from 'sip.js';
+import type { UserAgent } from 'sip.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Publication } from '../../../renderer/src/presence/publication';
+import { userAgentOnTestTransport, type SentMessage, type TestSipTransport } from './test-sip-transport';
 
-/** A PUBLISH as it left SIP.js: its headers (lower-case names) and body. */
-interface SentPublish {
-  headers: Map<string, string>;
-  body: string;
-  raw: string;
-}
-
-function parse(raw: string): SentPublish {
-  const [head = '', body = ''] = raw.split('\r\n\r\n');
-  const headers = new Map<string, string>();
-  for (const line of head.split('\r\n').slice(1)) {
-    const colon = line.indexOf(':');
-    headers.set(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
-  }
-  return { headers, body, raw };
-}
+/** What the scripted server answers an authenticated PUBLISH (the `count`th); undefined: nothing yet. */
+type Answer = (publish: SentMessage, count: number) => { status: string; headers?: string[] } | undefined;
 
 /**
- * The far end of the SIP.js user agent under test: a presence server that challenges every PUBLISH
- * without credentials (407, as the lab's Kamailio does) and answers the others as `answer` says. It
- * answers on a later task, as a network would.
+ * A presence server that challenges every PUBLISH without credentials (407, as the lab's Kamailio
+ * does) and answers the others as `answer` says: by default 200 with a new entity tag and 600 s.
  */
-class PresenceServer implements Transport {
-  static current: PresenceServer | undefined;
-  readonly protocol = 'WSS';
-  onConnect: (() => void) | undefined;
-  onDisconnect: ((error?: Error) => void) | undefined;
-  onMessage: ((message: string) => void) | undefined;
-  readonly sent: SentPublish[] = [];
-  /** Answers SIP.js has been handed (it handles each before `onMessage` returns). */
-  answered = 0;
-  /** Status line and headers for an authenticated PUBLISH; `undefined` leaves it unanswered. */
-  answer: (publish: SentPublish, count: number) => { status: string; headers?: string[] } | undefined = (
-    _publish,
-    count,
-  ) => ({ status: '200 OK', headers: [`SIP-ETag: tag-${count}`, 'Expires: 600'] });
-  private _state = TransportState.Disconnected;
-  private readonly emitter = new EmitterImpl<TransportState>();
+class PresenceServer {
+  answer: Answer = (_publish, count) => ({
+    status: '200 OK',
+    headers: [`SIP-ETag: tag-${count}`, 'Expires: 600'],
+  });
   private accepted = 0;
 
-  constructor() {
-    PresenceServer.current = this;
+  constructor(readonly transport: TestSipTransport) {
+    transport.onSent = (publish) => {
+      const reply = publish.headers.has('proxy-authorization')
+        ? this.answer(publish, ++this.accepted)
+        : {
+            status: '407 Proxy Authentication Required',
+            headers: ['Proxy-Authenticate: Digest realm="127.0.0.1", nonce="nonce-1", algorithm=MD5'],
+          };
+      if (reply) transport.respond(publish, reply.status, reply.headers);
+    };
   }
 
-  get state(): TransportState {
-    return this._state;
-  }
-  get stateChange(): Emitter<TransportState> {
-    return this.emitter;
-  }
-  isConnected(): boolean {
-    return this._state === TransportState.Connected;
-  }
-  connect(): Promise<void> {
-    this._state = TransportState.Connected;
-    this.emitter.emit(this._state);
-    this.onConnect?.();
-    return Promise.resolve();
-  }
-  disconnect(): Promise<void> {
-    this._state = TransportState.Disconnected;
-    this.emitter.emit(this._state);
-    return Promise.resolve();
-  }
-  dispose(): Promise<void> {
-    return this.disconnect();
+  get sent(): SentMessage[] {
+    return this.transport.sent;
   }
 
-  send(message: string): Promise<void> {
-    const publish = parse(message);
-    this.sent.push(publish);
-    const reply = publish.headers.has('proxy-authorization')
-      ? this.answer(publish, ++this.accepted)
-      : {
-          status: '407 Proxy Authentication Required',
-          headers: ['Proxy-Authenticate: Digest realm="127.0.0.1", nonce="nonce-1", algorithm=MD5'],
-        };
-    if (reply) setTimeout(() => this.respond(publish, reply.status, reply.headers ?? []), 0);
-    return Promise.resolve();
+  /** Answers SIP.js has handled. */
+  get answered(): number {
+    return this.transport.delivered;
   }
 
   /** PUBLISHes that carried credentials, i.e. the ones the server acted on. */
-  authenticated(): SentPublish[] {
+  authenticated(): SentMessage[] {
     return this.sent.filter((publish) => publish.headers.has('proxy-authorization'));
   }
 
-  respond(publish: SentPublish, status: string, extra: string[]): void {
-    const copied = ['via', 'from', 'call-id', 'cseq'].map((name) => `${name}: ${publish.headers.get(name)}`);
-    const response = [
-      `SIP/2.0 ${status}`,
-      ...copied,
-      `To: ${publish.headers.get('to')};tag=server`,
-      ...extra,
-      'Content-Length: 0',
-      '',
-      '',
-    ].join('\r\n');
-    this.onMessage?.(response);
-    this.answered += 1;
+  respond(publish: SentMessage, status: string, headers: string[]): void {
+    this.transport.respond(publish, status, headers);
   }
 }
 
@@ -110,27 +54,16 @@ afterEach(async () => {
 });
 
 async function publicationOnServer(): Promise<{ publication: Publication; server: PresenceServer }> {
-  const uri = UserAgent.makeURI('sip:1002@127.0.0.1');
-  if (!uri) throw new Error('bad URI');
-  const agent = new UserAgent({
-    uri,
-    authorizationUsername: '1002',
-    authorizationPassword: 'secret',
-    transportConstructor: PresenceServer,
-    logBuiltinEnabled: false,
-  });
-  agents.push(agent);
-  await agent.start();
-  const server = PresenceServer.current;
-  if (!server) throw new Error('no transport');
+  const { userAgent, transport } = await userAgentOnTestTransport('sip:1002@127.0.0.1');
+  agents.push(userAgent);
   const publication = new Publication({
-    userAgent: agent,
-    target: uri,
+    userAgent,
+    target: userAgent.configuration.uri,
     event: 'presence',
     contentType: 'application/pidf+xml',
     expires: 600,
   });
-  return { publication, server };
+  return { publication, server: new PresenceServer(transport) };
 }
 
 describe('Publication (RFC 3903 PUBLISH kept on the server)', () => {
@@ -148,7 +81,7 @@ describe('Publication (RFC 3903 PUBLISH kept on the server)', () => {
     // Nothing awaited: the removal is already on the wire, credentials and all (RFC 3903 §4.5).
     expect(server.sent).toHaveLength(before + 1);
     const removal = server.sent.at(-1);
-    expect(removal?.raw).toMatch(/^PUBLISH sip:1002@127\.0\.0\.1 SIP\/2\.0/);
+    expect(removal?.firstLine).toBe('PUBLISH sip:1002@127.0.0.1 SIP/2.0');
     expect(removal?.headers.get('expires')).toBe('0');
     expect(removal?.headers.get('sip-if-match')).toBe('tag-1');
     expect(removal?.headers.get('event')).toBe('presence');
