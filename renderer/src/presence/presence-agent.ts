@@ -14,7 +14,7 @@ import {
   type LineState,
 } from './dialog-info';
 import { parseMessageSummary, type MessageCounts } from './message-summary';
-import { buildPidf, parsePidf, type PresenceStatus } from './pidf';
+import { buildPidf, parsePidf, type PresenceDocument, type PresenceStatus } from './pidf';
 import { EventSubscription } from './event-subscription';
 import { Publication } from './publication';
 import { PresenceParseError } from './xml-document';
@@ -196,12 +196,26 @@ export class PresenceAgent {
   }
 
   private onPresenceBody(line: WatchedLine, body: string): void {
-    if (!this.lines.has(line.snapshot.uri) || body.trim() === '') return;
+    if (!this.lines.has(line.snapshot.uri)) return;
+    // An empty NOTIFY: the server holds no status for this user (none published, or one withdrawn
+    // and reported without a document), so the key shows none rather than the last one it had.
+    const document = body.trim() === '' ? undefined : this.readPidf(line, body);
+    if (document === null) return;
+    const next: LineSnapshot = { ...line.snapshot };
+    delete next.presence;
+    delete next.note;
+    if (document) next.presence = document.status;
+    if (document?.note) next.note = document.note;
+    this.showLine(line, next);
+  }
+
+  /** The document, or null when it cannot be read (reported; the last good status stays). */
+  private readPidf(line: WatchedLine, body: string): PresenceDocument | null {
     try {
-      const document = parsePidf(body);
-      this.updateLine(line, { presence: document.status, ...(document.note ? { note: document.note } : {}) });
+      return parsePidf(body);
     } catch (error) {
       this.unreadable(line.snapshot.uri, 'presence', error);
+      return null;
     }
   }
 
@@ -220,7 +234,11 @@ export class PresenceAgent {
   }
 
   private updateLine(line: WatchedLine, change: Partial<LineSnapshot>): void {
-    const next: LineSnapshot = { ...line.snapshot, ...change };
+    this.showLine(line, { ...line.snapshot, ...change });
+  }
+
+  /** Makes `next` the line's snapshot, with the ringing dialog when it rings, and reports it. */
+  private showLine(line: WatchedLine, next: LineSnapshot): void {
     const ringing = next.state === 'ringing' ? ringingDialog(line.dialogs) : undefined;
     if (ringing) next.ringing = ringing;
     else delete next.ringing;
