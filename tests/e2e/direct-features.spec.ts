@@ -1,15 +1,22 @@
 /**
  * What issue 12 promises beyond plain calls, over the direct path: attended transfer, local conference,
- * mute, recording, and BLF/presence/MWI, with every app on a direct UDP account (SIP.js over the
- * gateway transport, media through the gateway's bridge) and Kamailio relaying no media. The same
- * checks as the WSS specs (call-control, presence): getStats packets and energy on the app's side,
- * what the desk phone decoded by frequency on the other, and rtpengine never asked about the call.
+ * mute, recording, BLF/presence/MWI with directed pickup and subscription refresh, with every app on a
+ * direct UDP account (SIP.js over the gateway transport, media through the gateway's bridge) and
+ * Kamailio relaying no media. The same checks as the WSS specs (call-control, presence): getStats
+ * packets and energy on the app's side, what the desk phone decoded by frequency on the other, and
+ * rtpengine never asked about the call. A closed app withdraws what it published and ends its
+ * subscriptions, so no test sees an earlier one's status (the worker's lab is shared with presence.spec).
  */
 import { decodeRecording, settledEnergy } from './call-audio';
 import { answer, bridgeReport, directApp, expectDeskHearsTheApp, expectNoRtpengine } from './direct-path';
 import type { Lab, LabUser, SipRequestRecord } from '../lab/lab';
 import { expect, test } from './fixtures';
-import { mergeSplitAndHangUpOne } from './scenarios';
+import {
+  closingTheAppEndsItsSubscriptions,
+  closingTheAppWithdrawsItsStatus,
+  mergeSplitAndHangUpOne,
+  pickUpFromBlfKey,
+} from './scenarios';
 
 /**
  * The INVITE `from` sent since `since` with a Replaces header (RFC 3891) naming the dialog of Call-ID
@@ -270,5 +277,83 @@ test.describe('call features over the direct path (UDP accounts, gateway bridge,
     await expectNoRtpengine(lab, voicemailCall.callId);
     await watcher.button('Hang up').click();
     await lab.legacy.waitForEvent('CALL_CLOSED');
+
+    // Closing the apps withdraws the colleague's Busy and ends the watcher's subscriptions, over UDP.
+    const watching = { app: watcher, user: aliceUser };
+    await closingTheAppWithdrawsItsStatus(lab, watching, { app: colleague, user: bobUser }, 'udp');
+    await closingTheAppEndsItsSubscriptions(lab, watching, 'udp');
+  });
+
+  test('directed pickup over UDP: the watcher takes the call ringing at a colleague, bridged, without rtpengine', async ({
+    lab,
+    openGatewayApp,
+  }) => {
+    // Three apps register and a bridged call is set up: several tests' worth of steps.
+    test.slow();
+    const { alice: aliceUser, bob: bobUser, carol: carolUser } = lab.users;
+    const since = Date.now();
+    const [watcher, colleague, caller] = await Promise.all([
+      directApp(openGatewayApp, lab, aliceUser, 'udp', { watch: bobUser.user }),
+      directApp(openGatewayApp, lab, bobUser),
+      directApp(openGatewayApp, lab, carolUser),
+    ]);
+    await pickUpFromBlfKey(lab, watcher, { app: colleague, user: bobUser }, { app: caller, user: carolUser });
+    // The watcher's INVITE with Replaces (RFC 3891) went over UDP and its media through the bridges.
+    const pickup = await lab.waitForSipRequest('INVITE', { from: aliceUser.user, to: carolUser.user, since });
+    expect(pickup.transport).toBe('udp');
+    expect(pickup.replaces, 'Replaces naming the early dialog').toMatch(/;early-only/);
+    for (const callId of [
+      pickup.callId,
+      (await lab.waitForSipRequest('INVITE', { from: carolUser.user, to: bobUser.user, since })).callId,
+    ])
+      await expectNoRtpengine(lab, callId);
+    await watcher.button('Hang up').click();
+    await expect(caller.callState()).toBeHidden();
+  });
+
+  test('SUBSCRIBE refresh over UDP: subscriptions the server grants for seconds are refreshed in their dialogs and keep notifying', async ({
+    lab,
+    openGatewayApp,
+  }) => {
+    const { alice: aliceUser, bob: bobUser, legacy } = lab.users;
+    // The presence server grants 4 s, as a notifier may (RFC 6665 §4.2.1.1); SIP.js refreshes at 90 %.
+    await lab.setSubscriptionExpiry(4);
+    try {
+      const since = Date.now();
+      const watcher = await directApp(openGatewayApp, lab, aliceUser, 'udp', {
+        watch: bobUser.user,
+        voicemailNumber: legacy.user,
+      });
+      // A refresh is sent within the subscription's dialog: to the server's Contact, not to the user's
+      // address, with the Call-ID of the SUBSCRIBE that created it.
+      const refreshes = async (event: string) =>
+        (await lab.sipRequests({ method: 'SUBSCRIBE', from: aliceUser.user, since })).filter(
+          (request) =>
+            request.event === event && request.expires !== '0' && !request.requestUri.includes('@'),
+        );
+      for (const event of ['dialog', 'presence', 'message-summary'])
+        await expect
+          .poll(async () => (await refreshes(event)).length, {
+            message: `refreshes of ${event}`,
+            timeout: 20_000,
+          })
+          .toBeGreaterThanOrEqual(2);
+      const created = await lab.sipRequests({ method: 'SUBSCRIBE', from: aliceUser.user, since });
+      for (const refresh of await refreshes('message-summary')) {
+        expect(refresh.transport).toBe('udp');
+        expect(
+          created.some((request) => request.callId === refresh.callId && request.requestUri.includes('@')),
+        ).toBe(true);
+      }
+      // The 4 s the mailbox subscription was first granted ran out long ago: it lives on only because
+      // its refreshes were accepted, and it still delivers the mailbox's state.
+      await lab.publishMailbox(aliceUser, { newMessages: 3, oldMessages: 1 });
+      await expect(watcher.page.getByRole('button', { name: /^Voicemail: / })).toHaveAccessibleName(
+        'Voicemail: 3 new, 1 old',
+      );
+      await closingTheAppEndsItsSubscriptions(lab, { app: watcher, user: aliceUser }, 'udp');
+    } finally {
+      await lab.setSubscriptionExpiry(undefined);
+    }
   });
 });

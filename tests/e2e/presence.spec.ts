@@ -2,12 +2,19 @@ import type { Lab, LabUser } from '../lab/lab';
 import { expectNoAxeViolations } from './axe';
 import type { AppPage, PresenceOptions } from './app-page';
 import { expect, test } from './fixtures';
+import {
+  closingTheAppEndsItsSubscriptions,
+  closingTheAppWithdrawsItsStatus,
+  pickUpFromBlfKey,
+} from './scenarios';
 
 /**
  * Presence through the lab's real presence server (Kamailio presence + presence_dialoginfo fed by
  * pua_dialoginfo from the calls it proxies, presence_mwi, presence_xml): BLF keys follow a colleague's
  * calls, the voicemail indicator follows the mailbox, PIDF status travels between two apps, and a
- * call ringing at a colleague is picked up with Replaces.
+ * call ringing at a colleague is picked up with Replaces. A closed app withdraws what it published and
+ * ends its subscriptions, so no test here sees an earlier one's status (each worker's lab is shared by
+ * every spec it runs, the direct-path one included).
  */
 
 /** Adds `user`'s account with the presence options filled in the same form, and waits for registration. */
@@ -84,6 +91,14 @@ test.describe('presence', () => {
     await expect(key).toHaveAccessibleName(`Call ${bob.user}, Idle, Do not disturb`);
     // The status went through the server: PUBLISH from the colleague's app.
     expect((await lab.sipRequests({ method: 'PUBLISH', from: bob.user })).length).toBeGreaterThan(0);
+
+    await closingTheAppWithdrawsItsStatus(
+      lab,
+      { app: watcher, user: alice },
+      { app: colleague, user: bob },
+      'wss',
+    );
+    await closingTheAppEndsItsSubscriptions(lab, { app: watcher, user: alice }, 'wss');
   });
 
   test('directed pickup: the watcher takes the call ringing at a colleague', async ({ openApp, lab }) => {
@@ -94,17 +109,7 @@ test.describe('presence', () => {
       registeredWithPresence(openApp, lab, bob, {}),
       registeredWithPresence(openApp, lab, carol, {}),
     ]);
-    await caller.dial(bob.user);
-    await expect(colleague.incomingCall(carol.displayName)).toBeVisible();
-    await watcher.page.getByRole('button', { name: `Pick up the call ringing at ${bob.user}` }).click();
-
-    await expect(watcher.callState()).toContainText('In call');
-    await expect(caller.callState()).toContainText('In call');
-    // The colleague's phone stops ringing: the caller cancelled the replaced early dialog.
-    await expect(colleague.incomingCall(carol.displayName)).toBeHidden();
-    await lab.waitForSipRequest('CANCEL', { from: carol.user, to: bob.user });
-    await watcher.expectAudioFlowing();
-    await caller.expectAudioFlowing();
+    await pickUpFromBlfKey(lab, watcher, { app: colleague, user: bob }, { app: caller, user: carol });
     await watcher.button('Hang up').click();
     await expect(caller.callState()).toBeHidden();
   });

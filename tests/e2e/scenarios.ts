@@ -93,3 +93,82 @@ export async function mergeSplitAndHangUpOne(
     40,
   );
 }
+
+/**
+ * Closing the colleague's app (pagehide) withdraws its published status in that same turn (PUBLISH
+ * with Expires: 0, RFC 3903 §4.5): the presence server NOTIFYs the watcher, whose key shows no status
+ * any more, and the next test in this worker's lab does not see it. Shared by the WebSocket and
+ * direct-path specs.
+ */
+export async function closingTheAppWithdrawsItsStatus(
+  lab: Lab,
+  watcher: { app: AppPage; user: LabUser },
+  colleague: { app: AppPage; user: LabUser },
+  transport: string,
+): Promise<void> {
+  const key = watcher.app.blfKey(watcher.user.displayName, colleague.user);
+  const closedAt = Date.now();
+  await colleague.app.page.close();
+  await expect(key).toHaveAccessibleName(`Call ${colleague.user.user}, Idle`);
+  const removal = await lab.waitForSipRequest('PUBLISH', { from: colleague.user.user, since: closedAt });
+  expect(removal).toMatchObject({ event: 'presence', expires: '0', transport });
+}
+
+/**
+ * Closing a watcher's app ends its subscriptions in that same turn (SUBSCRIBE with Expires: 0, RFC
+ * 6665 §4.1.2.3) to its watched line's dialogs and presence and to its own mailbox, each within the
+ * dialog of a subscription the server had accepted.
+ */
+export async function closingTheAppEndsItsSubscriptions(
+  lab: Lab,
+  watcher: { app: AppPage; user: LabUser },
+  transport: string,
+): Promise<void> {
+  const subscribed = new Set(
+    (await lab.sipRequests({ method: 'SUBSCRIBE', from: watcher.user.user })).map(
+      (request) => request.callId,
+    ),
+  );
+  const leftAt = Date.now();
+  await watcher.app.page.close();
+  const ended = async () =>
+    (await lab.sipRequests({ method: 'SUBSCRIBE', from: watcher.user.user, since: leftAt })).filter(
+      (request) => request.expires === '0',
+    );
+  await expect
+    .poll(async () => (await ended()).map((request) => request.event).sort(), {
+      message: `un-SUBSCRIBEs from ${watcher.user.user}`,
+    })
+    .toEqual(['dialog', 'message-summary', 'presence']);
+  for (const request of await ended()) {
+    expect(request.transport).toBe(transport);
+    expect(subscribed.has(request.callId), `${request.event} ends a subscription it had`).toBe(true);
+  }
+}
+
+/**
+ * Directed pickup from a BLF key (RFC 4235 dialog info, RFC 3891 Replaces): the caller rings the
+ * colleague, the watcher clicks "Pick up", and the caller's app answers the watcher and cancels the
+ * ringing one. Shared by the WebSocket and direct-path specs.
+ */
+export async function pickUpFromBlfKey(
+  lab: Lab,
+  watcher: AppPage,
+  colleague: { app: AppPage; user: LabUser },
+  caller: { app: AppPage; user: LabUser },
+): Promise<void> {
+  const since = Date.now();
+  await caller.app.dial(colleague.user.user);
+  await expect(colleague.app.incomingCall(caller.user.displayName)).toBeVisible();
+  await watcher.page
+    .getByRole('button', { name: `Pick up the call ringing at ${colleague.user.user}` })
+    .click();
+
+  await expect(watcher.callState()).toContainText('In call');
+  await expect(caller.app.callState()).toContainText('In call');
+  // The colleague's phone stops ringing: the caller cancelled the replaced early dialog.
+  await expect(colleague.app.incomingCall(caller.user.displayName)).toBeHidden();
+  await lab.waitForSipRequest('CANCEL', { from: caller.user.user, to: colleague.user.user, since });
+  await watcher.expectAudioFlowing();
+  await caller.app.expectAudioFlowing();
+}

@@ -29,6 +29,10 @@ export interface SipRequestRecord {
   callId: string;
   /** The Replaces header (RFC 3891) as received, e.g. "abc;to-tag=1;from-tag=2"; undefined without one. */
   replaces?: string;
+  /** The Event header (SUBSCRIBE, PUBLISH, NOTIFY), e.g. "presence"; undefined without one. */
+  event?: string;
+  /** The Expires header, e.g. "0" for an un-SUBSCRIBE or a PUBLISH removal; undefined without one. */
+  expires?: string;
 }
 
 /**
@@ -64,6 +68,11 @@ export interface Kamailio {
    * with undefined: a far end or proxy that rejects a hold, without needing such a phone.
    */
   setReInviteFailure(statusCode: number | undefined): Promise<void>;
+  /**
+   * Makes the presence server grant every SUBSCRIBE (initial or refresh) only `seconds`, as a notifier
+   * may (RFC 6665 §4.2.1.1), so that watchers refresh within seconds; undefined grants what is asked.
+   */
+  setSubscriptionExpiry(seconds: number | undefined): Promise<void>;
   /**
    * The shortest registration the registrar accepts, in seconds (`min_expires`, changed at run time);
    * a REGISTER asking less gets 423 Interval Too Brief. Kamailio's default is 60.
@@ -113,6 +122,11 @@ function parseRequestLine(line: string): SipRequestRecord | undefined {
     if (equals > 0) fields.set(pair.slice(0, equals), pair.slice(equals + 1));
   }
   const seconds = Number(fields.get('ts'));
+  // xlog prints a missing header as "<null>".
+  const header = (value: string | undefined) => (value && value !== '<null>' ? value : undefined);
+  const replacing = header(replaces);
+  const event = header(fields.get('event'));
+  const expires = header(fields.get('expires'));
   return {
     time: Number.isFinite(seconds) ? Math.round(seconds * 1000) : 0,
     method: fields.get('method') ?? '',
@@ -121,8 +135,9 @@ function parseRequestLine(line: string): SipRequestRecord | undefined {
     requestUri: fields.get('ruri') ?? '',
     transport: fields.get('proto') ?? '',
     callId: fields.get('callid') ?? '',
-    // xlog prints a missing header as "<null>".
-    ...(replaces && replaces !== '<null>' ? { replaces } : {}),
+    ...(replacing ? { replaces: replacing } : {}),
+    ...(event ? { event } : {}),
+    ...(expires ? { expires } : {}),
   };
 }
 
@@ -257,6 +272,10 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
     setReInviteFailure: async (statusCode) => {
       if (statusCode === undefined) await kamcmd('htable.delete', 'labctl', 'reinvite_fail');
       else await kamcmd('htable.seti', 'labctl', 'reinvite_fail', String(statusCode));
+    },
+    setSubscriptionExpiry: async (seconds) => {
+      if (seconds === undefined) await kamcmd('htable.delete', 'labctl', 'subscribe_expires');
+      else await kamcmd('htable.seti', 'labctl', 'subscribe_expires', String(seconds));
     },
     setMinRegistrationExpiry: async (seconds) => {
       await kamcmd('cfg.set_now_int', 'registrar', 'min_expires', String(seconds));

@@ -124,6 +124,8 @@ export interface Lab {
   waitForSipRequest(method: string, filter?: SipRequestFilter, timeoutMs?: number): Promise<SipRequestRecord>;
   /** While set, the proxy refuses in-dialog re-INVITEs (hold/resume) with this status; undefined clears. */
   setReInviteFailure(statusCode: number | undefined): Promise<void>;
+  /** While set, the presence server grants subscriptions only this long (s); undefined clears. */
+  setSubscriptionExpiry(seconds: number | undefined): Promise<void>;
   /** The registrar's shortest accepted registration (s); shorter REGISTERs get 423 (default 60). */
   setMinRegistrationExpiry(seconds: number): Promise<void>;
   /**
@@ -351,6 +353,7 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
           description: `Kamailio to receive ${method} ${JSON.stringify(filter)}`,
         }),
       setReInviteFailure: (statusCode) => running.setReInviteFailure(statusCode),
+      setSubscriptionExpiry: (seconds) => running.setSubscriptionExpiry(seconds),
       setMinRegistrationExpiry: (seconds) => running.setMinRegistrationExpiry(seconds),
       stopSipServer: async () => {
         deskBindings = (

@@ -1,10 +1,10 @@
 /**
  * Presence for one account: BLF lines (RFC 4235 `dialog` subscriptions, plus PIDF `presence` where
  * the server offers it), the own mailbox (RFC 3842 `message-summary`) and, when enabled, our own
- * status PUBLISHed as PIDF (RFC 3903). Owns its SIP.js subscriptions and publisher; reports plain
+ * status PUBLISHed as PIDF (RFC 3903). Owns its SIP.js subscriptions and its publication; reports plain
  * snapshots through {@link PresenceAgentDelegate}.
  */
-import { Publisher, UserAgent } from 'sip.js';
+import { UserAgent } from 'sip.js';
 import {
   lineState,
   mergeDialogs,
@@ -14,8 +14,9 @@ import {
   type LineState,
 } from './dialog-info';
 import { parseMessageSummary, type MessageCounts } from './message-summary';
-import { buildPidf, parsePidf, type PresenceStatus } from './pidf';
+import { buildPidf, parsePidf, type PresenceDocument, type PresenceStatus } from './pidf';
 import { EventSubscription } from './event-subscription';
+import { Publication } from './publication';
 import { PresenceParseError } from './xml-document';
 
 /** What a BLF key shows for one watched address. */
@@ -61,7 +62,7 @@ interface WatchedLine {
 export class PresenceAgent {
   private readonly lines = new Map<string, WatchedLine>();
   private mailbox: EventSubscription | undefined;
-  private publisher: Publisher | undefined;
+  private publication: Publication | undefined;
 
   constructor(
     private readonly userAgent: UserAgent,
@@ -96,22 +97,24 @@ export class PresenceAgent {
     this.mailbox.start();
   }
 
-  /** PUBLISHes our status (PIDF); SIP.js refreshes it until {@link unpublish} or {@link stop}. */
-  async publish(status: OwnStatus, note = ''): Promise<void> {
+  /** PUBLISHes our status (PIDF), kept up (refreshed) until {@link unpublish} or {@link stop}. */
+  publish(status: OwnStatus, note = ''): void {
     const target = UserAgent.makeURI(this.aor);
     if (!target) return;
-    this.publisher ??= new Publisher(this.userAgent, target, 'presence', {
-      expires: PUBLISH_EXPIRES_SECONDS,
+    this.publication ??= new Publication({
+      userAgent: this.userAgent,
+      target,
+      event: 'presence',
       contentType: 'application/pidf+xml',
-      unpublishOnClose: true,
+      expires: PUBLISH_EXPIRES_SECONDS,
     });
-    await this.publisher.publish(buildPidf(this.aor, status, note));
+    this.publication.publish(buildPidf(this.aor, status, note));
   }
 
-  async unpublish(): Promise<void> {
-    const publisher = this.publisher;
-    this.publisher = undefined;
-    if (publisher) await publisher.unpublish().catch(() => undefined);
+  /** Withdraws our published status; the PUBLISH leaves in this turn (see {@link Publication.remove}). */
+  unpublish(): void {
+    this.publication?.remove();
+    this.publication = undefined;
   }
 
   /** The live dialog ringing at `uri`, for a pickup. */
@@ -119,12 +122,18 @@ export class PresenceAgent {
     return this.lines.get(uri)?.snapshot.ringing;
   }
 
+  /**
+   * Ends every subscription (SUBSCRIBE with Expires: 0, RFC 6665 §4.1.2.3) and withdraws our
+   * published status. Every request is handed to the transport before this returns, so a page that is
+   * closing can call it without waiting (`Phone.leave`).
+   */
   async stop(): Promise<void> {
     const subscriptions = [...this.lines.values()].flatMap((line) => line.subscriptions);
     this.lines.clear();
     if (this.mailbox) subscriptions.push(this.mailbox);
     this.mailbox = undefined;
-    await Promise.allSettled([...subscriptions.map((s) => s.stop()), this.unpublish()]);
+    this.unpublish();
+    await Promise.allSettled(subscriptions.map((s) => s.stop()));
   }
 
   private startLine(uri: string): void {
@@ -187,12 +196,26 @@ export class PresenceAgent {
   }
 
   private onPresenceBody(line: WatchedLine, body: string): void {
-    if (!this.lines.has(line.snapshot.uri) || body.trim() === '') return;
+    if (!this.lines.has(line.snapshot.uri)) return;
+    // An empty NOTIFY: the server holds no status for this user (none published, or one withdrawn
+    // and reported without a document), so the key shows none rather than the last one it had.
+    const document = body.trim() === '' ? undefined : this.readPidf(line, body);
+    if (document === null) return;
+    const next: LineSnapshot = { ...line.snapshot };
+    delete next.presence;
+    delete next.note;
+    if (document) next.presence = document.status;
+    if (document?.note) next.note = document.note;
+    this.showLine(line, next);
+  }
+
+  /** The document, or null when it cannot be read (reported; the last good status stays). */
+  private readPidf(line: WatchedLine, body: string): PresenceDocument | null {
     try {
-      const document = parsePidf(body);
-      this.updateLine(line, { presence: document.status, ...(document.note ? { note: document.note } : {}) });
+      return parsePidf(body);
     } catch (error) {
       this.unreadable(line.snapshot.uri, 'presence', error);
+      return null;
     }
   }
 
@@ -211,7 +234,11 @@ export class PresenceAgent {
   }
 
   private updateLine(line: WatchedLine, change: Partial<LineSnapshot>): void {
-    const next: LineSnapshot = { ...line.snapshot, ...change };
+    this.showLine(line, { ...line.snapshot, ...change });
+  }
+
+  /** Makes `next` the line's snapshot, with the ringing dialog when it rings, and reports it. */
+  private showLine(line: WatchedLine, next: LineSnapshot): void {
     const ringing = next.state === 'ringing' ? ringingDialog(line.dialogs) : undefined;
     if (ringing) next.ringing = ringing;
     else delete next.ringing;

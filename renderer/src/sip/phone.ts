@@ -431,15 +431,18 @@ export class Phone {
   /**
    * The page is going away (tab or window closed, app quitting, reload): what the server must hear
    * goes out now, in this turn, since no later one may come. Every call is ended (BYE, or CANCEL /
-   * 603 while it rings) and our contact is withdrawn (RFC 3261 §10.2.2, expires 0), so the server
-   * stops routing calls to a client that is gone instead of letting them ring into nothing until
-   * the registration expires. Nothing waits for the answers.
+   * 603 while it rings), our published status is withdrawn (RFC 3903 §4.5) and our subscriptions end
+   * (RFC 6665 §4.1.2.3), so colleagues stop seeing the status of an app that closed; and our contact
+   * is withdrawn (RFC 3261 §10.2.2, expires 0), so the server stops routing calls to a client that is
+   * gone instead of letting them ring into nothing until the registration expires. Nothing waits for
+   * the answers.
    */
   leave(): void {
     this.stopped = true;
     this.takePreparedDial()?.close();
     this.reconnector.stop();
     for (const call of this.calls.values()) void call.hangup().catch(() => undefined);
+    void this.presence.stop();
     if (this.registerer.state === RegistererState.Registered)
       this.registerer.unregister().catch(() => undefined);
   }

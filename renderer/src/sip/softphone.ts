@@ -143,11 +143,11 @@ export class Softphone {
   }
 
   /** Publishes the account's own status (PIDF), or withdraws it with `undefined`. */
-  async publishPresence(accountId: string, status: OwnStatus | undefined): Promise<void> {
+  publishPresence(accountId: string, status: OwnStatus | undefined): void {
     const presence = this.phones.get(accountId)?.presence;
     if (!presence) return;
-    if (status === undefined) await presence.unpublish();
-    else await presence.publish(status);
+    if (status === undefined) presence.unpublish();
+    else presence.publish(status);
   }
 
   /** Picks up the call ringing at a watched line (see `Phone.pickup`); other calls are held first. */

@@ -164,12 +164,12 @@ export const usePhoneStore = defineStore('phone', () => {
     const options = accounts.accounts.find((a) => a.id === accountId)?.presence ?? DEFAULT_PRESENCE_OPTIONS;
     softphone.watchLines(accountId, options.watch);
     const status = options.publishPresence ? (ownStatus.value[accountId] ?? 'available') : undefined;
-    void softphone.publishPresence(accountId, status).catch(() => undefined);
+    softphone.publishPresence(accountId, status);
   }
 
-  async function setOwnStatus(accountId: string, status: OwnStatus): Promise<void> {
+  function setOwnStatus(accountId: string, status: OwnStatus): void {
     ownStatus.value = { ...ownStatus.value, [accountId]: status };
-    await softphone.publishPresence(accountId, status);
+    softphone.publishPresence(accountId, status);
   }
 
   /** Picks up the call ringing at a watched line (directed pickup). */

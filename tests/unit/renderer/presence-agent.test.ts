@@ -1,0 +1,92 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  PresenceAgent,
+  type LineSnapshot,
+  type PresenceEvent,
+} from '../../../renderer/src/presence/presence-agent';
+import { userAgentOnTestTransport, type SentMessage, type TestSipTransport } from './test-sip-transport';
+
+const WATCHER = 'sip:1001@127.0.0.1';
+const COLLEAGUE = 'sip:1002@127.0.0.1';
+
+const BUSY = `<?xml version="1.0" encoding="UTF-8"?>
+<presence xmlns="urn:ietf:params:xml:ns:pidf" xmlns:rpid="urn:ietf:params:xml:ns:pidf:rpid"
+  xmlns:dm="urn:ietf:params:xml:ns:pidf:data-model" entity="${COLLEAGUE}">
+  <tuple id="t1"><status><basic>open</basic></status></tuple>
+  <dm:person id="p1"><rpid:activities><rpid:busy/></rpid:activities><dm:note>In a meeting</dm:note></dm:person>
+</presence>`;
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  // The presence agent first: it ends its subscriptions itself, where SIP.js's stop() would wait for
+  // each one's final NOTIFY, which this server never sends.
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+/**
+ * A presence server for the watcher: it accepts every SUBSCRIBE (200, no challenge) and NOTIFYs what
+ * the test says within that subscription (RFC 6665 §4.2.2).
+ */
+function presenceServer(transport: TestSipTransport): {
+  subscribed(event: string): SentMessage | undefined;
+  notify(subscribe: SentMessage, body: string): void;
+} {
+  let cseq = 1;
+  transport.onSent = (message) => {
+    if (message.firstLine.startsWith('SUBSCRIBE '))
+      transport.respond(message, '200 OK', ['Contact: <sip:127.0.0.1:5060>', 'Expires: 600']);
+  };
+  return {
+    subscribed: (event) =>
+      transport.sent.find(
+        (message) => message.firstLine.startsWith('SUBSCRIBE ') && message.headers.get('event') === event,
+      ),
+    notify: (subscribe, body) => {
+      const contact = /<([^>]+)>/.exec(subscribe.headers.get('contact') ?? '')?.[1] ?? '';
+      cseq += 1;
+      transport.deliver(
+        [
+          `NOTIFY ${contact} SIP/2.0`,
+          `Via: SIP/2.0/WSS 127.0.0.1:5060;branch=z9hG4bK-notify-${cseq}`,
+          'Max-Forwards: 70',
+          `From: ${subscribe.headers.get('to')};tag=server`,
+          `To: ${subscribe.headers.get('from')}`,
+          `Call-ID: ${subscribe.headers.get('call-id')}`,
+          `CSeq: ${cseq} NOTIFY`,
+          'Contact: <sip:127.0.0.1:5060>',
+          `Event: ${subscribe.headers.get('event')}`,
+          'Subscription-State: active;expires=600',
+          ...(body ? ['Content-Type: application/pidf+xml'] : []),
+        ],
+        body,
+      );
+    },
+  };
+}
+
+describe("PresenceAgent: a watched line's PIDF status", () => {
+  it('shows what the colleague published, and no status once the server NOTIFYs that it holds none', async () => {
+    const { userAgent, transport } = await userAgentOnTestTransport(WATCHER);
+    cleanups.push(() => userAgent.stop());
+    const server = presenceServer(transport);
+    const lines: LineSnapshot[] = [];
+    const agent = new PresenceAgent(userAgent, 'account', WATCHER, (event: PresenceEvent) => {
+      if (event.kind === 'line') lines.push(event.line);
+    });
+    cleanups.push(() => agent.stop());
+    agent.watchLines([COLLEAGUE]);
+    await expect.poll(() => server.subscribed('presence')).toBeDefined();
+    const subscribe = server.subscribed('presence');
+    if (!subscribe) throw new Error('unreachable');
+
+    server.notify(subscribe, BUSY);
+    await expect.poll(() => lines.at(-1)?.presence).toBe('busy');
+    expect(lines.at(-1)?.note).toBe('In a meeting');
+
+    // Withdrawn (RFC 3903 §4.5) and NOTIFYed without a document: neither the status nor its note stays.
+    server.notify(subscribe, '');
+    await expect.poll(() => lines.at(-1)?.presence ?? 'none').toBe('none');
+    expect(lines.at(-1)).not.toHaveProperty('note');
+    expect(lines.at(-1)?.uri).toBe(COLLEAGUE);
+  });
+});
