@@ -3,15 +3,13 @@ import vue from '@vitejs/plugin-vue';
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
 import { CHROMIUM_BASE_ARGS, CHROMIUM_PATH } from './tests/chromium';
-import { precompiledMessages } from './vite.web.config';
 
 /**
  * Two projects: Electron main's logic runs in Node (it never imports Electron itself), and the
  * renderer's tests run in real Chromium (Debian's build, driven by Playwright), like the app.
  */
 export default defineConfig({
-  // The app loads its languages precompiled; the tests load them the same way.
-  plugins: [vue(), precompiledMessages()],
+  plugins: [vue()],
   resolve: { alias: { '@common': resolve(import.meta.dirname, 'electron/common') } },
   define: { __APP_VERSION__: JSON.stringify('test') },
   test: {

@@ -7,13 +7,3 @@ declare module '*.vue' {
   const component: DefineComponent<object, object, unknown>;
   export default component;
 }
-
-/** A UI language file with its messages parsed at build time (`precompiledMessages` in vite.web.config.ts). */
-declare module '*?precompiled' {
-  import type { ResourceNode } from '@intlify/message-compiler';
-  interface ParsedMessages {
-    readonly [key: string]: ResourceNode | ParsedMessages;
-  }
-  const messages: ParsedMessages;
-  export default messages;
-}
