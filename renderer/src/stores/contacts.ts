@@ -3,6 +3,7 @@ import { computed, ref, shallowRef } from 'vue';
 import type { ContactBook } from '../contacts/contact-book';
 import type { Contact, ContactDraft } from '../contacts/contact';
 import type { VCardProblem } from '../contacts/vcard';
+import type { CallHistoryEntry } from '../history/call-history';
 import type * as ContactsEngineModule from '../contacts/contacts-engine';
 import { useAccountsStore } from './accounts';
 
@@ -69,6 +70,13 @@ export const useContactsStore = defineStore('contacts', () => {
     return callerId.value?.lookup(numberOrUri)?.name;
   }
 
+  /** Who a past call was with, as the lists show it: the address book's name wins over caller ID. */
+  function displayNameOf(
+    entry: Pick<CallHistoryEntry, 'remoteUri' | 'remoteDisplayName' | 'remoteNumber'>,
+  ): string {
+    return nameFor(entry.remoteUri) ?? (entry.remoteDisplayName || entry.remoteNumber);
+  }
+
   return {
     contacts,
     favourites,
@@ -79,6 +87,7 @@ export const useContactsStore = defineStore('contacts', () => {
     importVCards,
     exportVCards,
     nameFor,
+    displayNameOf,
     search: (query: string) => engine.value?.searchContacts(contacts.value, query) ?? [],
   };
 });
