@@ -9,9 +9,9 @@ import { applyCodecPreferences, type CodecPreferences } from './codec-preference
 import { dtlsCertificate, prepareDtlsCertificate } from './dtls-certificate';
 import {
   ICE_GATHERING_CAP_MS,
+  MEDIA_CANDIDATE_WAIT_MS,
   candidateType,
-  enoughCandidates,
-  everyTransportHasCandidate,
+  gatheringVerdict,
   iceGatheringPlan,
   serverCandidateWait,
   type GatheredCandidate,
@@ -61,7 +61,7 @@ type MediaKind = 'audio' | 'video';
  *   When the browser would first ask the user (see `microphone-permission.ts`), capture comes first;
  * - **gathering starts when the peer connection is made** (`iceCandidatePoolSize`), and stops as soon
  *   as the candidates that matter are in (see `ice-gathering.ts`), instead of when the browser has
- *   heard from every server;
+ *   heard from every server; but no offer or answer goes out without a candidate to carry its media;
  * - an incoming call's offer can be applied while it rings ({@link prepareRemoteOffer});
  * - codec preferences are set on the transceivers right before each offer or answer is created;
  * - capture uses the user's devices and processing choices, and can start muted (see
@@ -73,6 +73,11 @@ export class RinglineSessionDescriptionHandler extends SessionDescriptionHandler
   private gatheringTimer: ReturnType<typeof setTimeout> | undefined;
   /** When the candidate pool started asking the STUN/TURN servers: when the peer connection was made. */
   private readonly createdAt = performance.now();
+  /** The offer or answer being made, waiting for its candidates ({@link waitForIceGatheringComplete}). */
+  private gatheringWait: GatheringWait | undefined;
+  /** When our last local description was set, and when the browser last finished gathering. */
+  private localDescriptionSetAt = Number.NEGATIVE_INFINITY;
+  private gatheringCompletedAt = Number.NEGATIVE_INFINITY;
 
   /** The sender each kind of our media goes out on, chosen by the first offer or answer. */
   private readonly senders = new Map<MediaKind, RTCRtpSender>();
@@ -105,7 +110,6 @@ export class RinglineSessionDescriptionHandler extends SessionDescriptionHandler
         return stream;
       },
       {
-        iceGatheringTimeout: ICE_GATHERING_CAP_MS,
         peerConnectionConfiguration: {
           ...defaultPeerConnectionConfiguration(),
           iceServers: negotiation.iceServers,
@@ -123,6 +127,7 @@ export class RinglineSessionDescriptionHandler extends SessionDescriptionHandler
     // capture the peer connection: closures made in one scope share its variables, so the capture
     // factory above would keep the closed connection (and its listeners) alive as long as this handler.
     this.peerConnection?.addEventListener('icecandidate', (event) => this.onCandidate(event.candidate));
+    this.peerConnection?.addEventListener('icegatheringstatechange', () => this.onGatheringState());
   }
 
   /**
@@ -164,7 +169,9 @@ export class RinglineSessionDescriptionHandler extends SessionDescriptionHandler
       if (!peerConnection || peerConnection.signalingState !== 'stable') return false;
       this.chooseSenders(peerConnection, ['audio']);
       applyCodecPreferences(peerConnection, this.negotiation.codecs);
-      await peerConnection.setLocalDescription(await peerConnection.createOffer());
+      const offer = await peerConnection.createOffer();
+      this.localDescriptionSetAt = performance.now();
+      await peerConnection.setLocalDescription(offer);
       return true;
     })().catch(() => false);
     return this.preparedOffer;
@@ -186,7 +193,7 @@ export class RinglineSessionDescriptionHandler extends SessionDescriptionHandler
         peerConnection.getTransceivers().length === 1;
       if (asPrepared) {
         await this.getLocalMediaStream(options);
-        await this.waitForIceGatheringComplete(false, ICE_GATHERING_CAP_MS);
+        await this.waitForIceGatheringComplete();
         const description = peerConnection.localDescription;
         if (!description) throw new Error('Failed to get local session description');
         return { body: description.sdp, contentType: 'application/sdp' };
@@ -260,14 +267,28 @@ export class RinglineSessionDescriptionHandler extends SessionDescriptionHandler
     return super.createLocalOfferOrAnswer(options);
   }
 
+  protected override setLocalSessionDescription(description: RTCSessionDescriptionInit): Promise<void> {
+    this.localDescriptionSetAt = performance.now();
+    return super.setLocalSessionDescription(description);
+  }
+
   /**
+   * Waits until the SDP just set may go with the candidates gathered so far (see `gatheringVerdict`),
+   * instead of SIP.js's wait, which sends it at its timeout whatever it has, even no candidate at all.
+   * Rejects when no candidate has come by the last bound, so the call fails with a reason rather than
+   * connecting without sound.
+   *
    * Also used for re-INVITEs (hold, resume): without an ICE restart no new candidates come, and the
    * ones already gathered are enough at once, even while the browser still hears from its servers.
    */
-  protected override waitForIceGatheringComplete(restart = false, timeout = 0): Promise<void> {
-    const waiting = super.waitForIceGatheringComplete(restart, timeout);
-    this.checkCandidates();
-    return waiting;
+  protected override waitForIceGatheringComplete(): Promise<void> {
+    if (!this.peerConnection) return Promise.reject(new Error('Peer connection closed.'));
+    // Only one SDP is made at a time; as in SIP.js, a newer one supersedes an older one's wait.
+    this.gatheringWait?.reject(new Error('Promise superseded.'));
+    return new Promise<void>((resolve, reject) => {
+      this.gatheringWait = { since: performance.now(), resolve, reject };
+      this.checkCandidates();
+    });
   }
 
   /**
@@ -281,6 +302,8 @@ export class RinglineSessionDescriptionHandler extends SessionDescriptionHandler
   override close(): void {
     this.closed = true;
     clearTimeout(this.gatheringTimer);
+    // Left unsettled, as SIP.js leaves its own wait: the call is over and nothing more is sent.
+    this.gatheringWait = undefined;
     for (const track of this.unattached.values()) track.stop();
     this.unattached.clear();
     this.firstCapture.reject(new Error('the call ended before its media was captured'));
@@ -402,36 +425,66 @@ export class RinglineSessionDescriptionHandler extends SessionDescriptionHandler
     this.checkCandidates();
   }
 
+  private onGatheringState(): void {
+    if (this.peerConnection?.iceGatheringState === 'complete') this.gatheringCompletedAt = performance.now();
+    this.checkCandidates();
+  }
+
   /**
-   * Ends the wait when enough candidates of the current round are in; re-checks when the server wait
-   * runs out. The round is the local description's ICE username fragment: an ICE restart (ours or
-   * the far end's) starts a new one, whose candidates come after the description is set, while the
-   * first round's come from the pool, sometimes before Chromium reports that gathering started.
+   * Ends the wait when the candidates of the current round allow it (see `gatheringVerdict`); runs at
+   * each candidate, at each gathering state change, and when one of the waits runs out. The round is
+   * the local description's ICE username fragment: an ICE restart (ours or the far end's) starts a new
+   * one, whose candidates come after the description is set, while the first round's come from the
+   * pool, sometimes before Chromium reports that gathering started.
    */
   private checkCandidates(): void {
-    const ufrag = /^a=ice-ufrag:(\S+)/m.exec(this.peerConnection?.localDescription?.sdp ?? '')?.[1];
+    clearTimeout(this.gatheringTimer);
+    const wait = this.gatheringWait;
+    const peerConnection = this.peerConnection;
+    if (!wait || !peerConnection) return;
+    const ufrag = /^a=ice-ufrag:(\S+)/m.exec(peerConnection.localDescription?.sdp ?? '')?.[1];
     const round = this.gathered.filter((c) => ufrag === undefined || c.ufrag === null || c.ufrag === ufrag);
     const [first] = this.gathered;
     const [roundFirst] = round;
+    const now = performance.now();
     // The first round's servers were asked when the pool started; a later round's with its first candidate.
     const asked = roundFirst && (roundFirst.ufrag === first?.ufrag ? this.createdAt : roundFirst.at);
-    const sinceAsked = asked === undefined ? undefined : performance.now() - asked;
-    const types = round.map((c) => c.type);
-    clearTimeout(this.gatheringTimer);
-    // Every transport's own candidates too (see everyTransportHasCandidate); each one comes back here.
-    const ready =
-      enoughCandidates(this.plan, types, sinceAsked) &&
-      everyTransportHasCandidate(this.transportsInUse(), round, this.plan.policy);
-    if (ready) {
-      // Resolves SIP.js's wait (a no-op when nothing waits): the SDP then carries what we have.
-      this.iceGatheringComplete();
+    const sinceAsked = asked === undefined ? undefined : now - asked;
+    // "complete" still describes the previous round until the browser starts gathering the new one
+    // (the far end restarted ICE): it counts once this round has a candidate or ended after it began.
+    const complete =
+      peerConnection.iceGatheringState === 'complete' &&
+      (round.length > 0 || this.gatheringCompletedAt >= this.localDescriptionSetAt);
+    const waited = now - wait.since;
+    const verdict = gatheringVerdict(this.plan, round, this.transportsInUse(), sinceAsked, waited, complete);
+    if (verdict !== 'wait') {
+      this.gatheringWait = undefined;
+      if (verdict === 'send') wait.resolve();
+      else
+        wait.reject(
+          new Error('no ICE candidate was gathered: there is no network address to receive media on'),
+        );
       return;
     }
-    if (sinceAsked !== undefined && types.includes('host') && this.plan.reflexive && !this.closed) {
-      const left = serverCandidateWait(this.plan) - sinceAsked;
-      this.gatheringTimer = setTimeout(() => this.checkCandidates(), Math.max(0, left));
-    }
+    // Without a new candidate, the verdict changes only when one of the waits runs out.
+    const serverWaitLeft =
+      sinceAsked !== undefined && this.plan.reflexive ? serverCandidateWait(this.plan) - sinceAsked : 0;
+    const next = [
+      serverWaitLeft,
+      ICE_GATHERING_CAP_MS - waited,
+      ICE_GATHERING_CAP_MS + MEDIA_CANDIDATE_WAIT_MS - waited,
+    ]
+      .filter((left) => left > 0)
+      .reduce((soonest, left) => Math.min(soonest, left), Number.POSITIVE_INFINITY);
+    if (Number.isFinite(next)) this.gatheringTimer = setTimeout(() => this.checkCandidates(), next);
   }
+}
+
+/** An offer or answer waiting for its candidates. */
+interface GatheringWait {
+  since: number;
+  resolve(): void;
+  reject(error: Error): void;
 }
 
 /** An answer made ahead, and what it was made from. */
