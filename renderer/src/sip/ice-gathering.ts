@@ -7,9 +7,9 @@
  * The candidates that matter are in much sooner: host candidates within milliseconds, a STUN
  * server's reflexive address or a TURN allocation within one or two round trips.
  *
- * The servers are asked early: each call's peer connection pre-gathers (`iceCandidatePoolSize`)
- * from the moment it exists, which for an incoming call is while it rings, so the wait below
- * counts from then and is usually over before the answer is made.
+ * The servers are asked when the description is set, as the sockets for the host candidates open;
+ * for an outgoing call that is usually while the number is typed (a prepared offer), so the wait
+ * below is over before the user dials.
  */
 
 export type IceCandidateType = 'host' | 'srflx' | 'prflx' | 'relay';
@@ -87,8 +87,8 @@ export function serverCandidateWait(plan: IceGatheringPlan): number {
  * - TURN: as STUN, but waiting for a relay candidate, up to {@link RELAY_CANDIDATE_WAIT_MS}.
  * - Relay only: the first relay candidate (the cap applies when the TURN server never answers).
  *
- * @param msServersHadToAnswer time since the servers were asked (pre-gathering started, or this
- *   round's first host candidate arrived); undefined before that.
+ * @param msServersHadToAnswer time since the servers were asked (this round's first candidate
+ *   arrived); undefined before that.
  */
 export function enoughCandidates(
   plan: IceGatheringPlan,

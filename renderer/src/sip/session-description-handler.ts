@@ -59,9 +59,9 @@ type MediaKind = 'audio' | 'video';
  *   resolves (no renegotiation: a sendrecv m-line needs no track, WebRTC 1.0 §5.2). Chromium sends
  *   no RTP on a sender without a track, so the far end's first packet already carries our audio.
  *   When the browser would first ask the user (see `microphone-permission.ts`), capture comes first;
- * - **gathering starts when the peer connection is made** (`iceCandidatePoolSize`), and stops as soon
- *   as the candidates that matter are in (see `ice-gathering.ts`), instead of when the browser has
- *   heard from every server; but no offer or answer goes out without a candidate to carry its media;
+ * - **gathering stops as soon as the candidates that matter are in** (see `ice-gathering.ts`),
+ *   instead of when the browser has heard from every server; but no offer or answer goes out
+ *   without a candidate to carry its media;
  * - an incoming call's offer can be applied while it rings ({@link prepareRemoteOffer});
  * - codec preferences are set on the transceivers right before each offer or answer is created;
  * - capture uses the user's devices and processing choices, and can start muted (see
@@ -71,8 +71,6 @@ export class RinglineSessionDescriptionHandler extends SessionDescriptionHandler
   /** Our candidates so far, each with the ICE username fragment (gathering round) it belongs to. */
   private readonly gathered: (GatheredCandidate & { at: number; ufrag: string | null })[] = [];
   private gatheringTimer: ReturnType<typeof setTimeout> | undefined;
-  /** When the candidate pool started asking the STUN/TURN servers: when the peer connection was made. */
-  private readonly createdAt = performance.now();
   /** The offer or answer being made, waiting for its candidates ({@link waitForIceGatheringComplete}). */
   private gatheringWait: GatheringWait | undefined;
   /** When our last local description was set, and when the browser last finished gathering. */
@@ -93,6 +91,8 @@ export class RinglineSessionDescriptionHandler extends SessionDescriptionHandler
   private preparedAnswer: Promise<PreparedAnswer | undefined> | undefined;
   /** An outgoing call's offer, set before the call was placed ({@link prepareLocalOffer}). */
   private preparedOffer: Promise<boolean> | undefined;
+  /** The prepared offer did not fit the call: the next offer replaces it while it is still pending. */
+  private replacingPreparedOffer = false;
 
   constructor(
     logger: ConstructorParameters<typeof SessionDescriptionHandler>[0],
@@ -114,9 +114,11 @@ export class RinglineSessionDescriptionHandler extends SessionDescriptionHandler
           ...defaultPeerConnectionConfiguration(),
           iceServers: negotiation.iceServers,
           iceTransportPolicy: negotiation.iceTransportPolicy,
-          // Gather now, not at setLocalDescription: host candidates, the STUN answer and the TURN
-          // allocation are ready by the time the SDP is made (for an incoming call, while it rings).
-          iceCandidatePoolSize: 1,
+          // No candidate pool (`iceCandidatePoolSize`): gathering starts at setLocalDescription. With
+          // a pool of 1, Chromium 156 here sometimes put none of the pooled candidates into an
+          // offer's first m-line (4 pages in 50) and, under load, an answer set right after the peer
+          // connection was made gathered nothing at all (about 1 call in 10; none in 20 without the
+          // pool). An outgoing call still gathers while the number is typed (`prepareLocalOffer`).
           ...withCertificate(dtlsCertificate()),
         },
       },
@@ -183,6 +185,7 @@ export class RinglineSessionDescriptionHandler extends SessionDescriptionHandler
   ): Promise<BodyAndContentType> {
     const prepared = await this.preparedOffer;
     this.preparedOffer = undefined;
+    this.replacingPreparedOffer = false;
     const peerConnection = this.peerConnection;
     if (prepared && peerConnection?.signalingState === 'have-local-offer') {
       // Only an audio call takes the prepared offer as it is (a video call adds its video first).
@@ -198,7 +201,10 @@ export class RinglineSessionDescriptionHandler extends SessionDescriptionHandler
         if (!description) throw new Error('Failed to get local session description');
         return { body: description.sdp, contentType: 'application/sdp' };
       }
-      await peerConnection.setLocalDescription({ type: 'rollback' });
+      // Not rolled back: a new offer may replace a pending one (RFC 8829 §4.1.8.1), and keeps its
+      // ICE transport and the candidates gathered so far. After a rollback of an offer whose
+      // gathering had just begun, Chromium 156 here often gathered nothing for the next offer.
+      this.replacingPreparedOffer = true;
     }
     return super.getDescription(options, modifiers);
   }
@@ -253,12 +259,24 @@ export class RinglineSessionDescriptionHandler extends SessionDescriptionHandler
     return this.useCapturedStream(stream);
   }
 
+  /** A prepared offer being replaced keeps its transceivers' directions: a first offer's, sendrecv. */
+  protected override updateDirection(options?: SessionDescriptionHandlerOptions): Promise<void> {
+    if (this.replacingPreparedOffer) return Promise.resolve();
+    return super.updateDirection(options);
+  }
+
   protected override async createLocalOfferOrAnswer(
     options?: SessionDescriptionHandlerOptions,
   ): Promise<RTCSessionDescriptionInit> {
     const peerConnection = this.peerConnection;
     if (!peerConnection) return super.createLocalOfferOrAnswer(options);
     this.chooseSenders(peerConnection, this.capturing);
+    if (this.replacingPreparedOffer) {
+      this.replacingPreparedOffer = false;
+      applyCodecPreferences(peerConnection, this.negotiation.codecs);
+      // SIP.js makes offers only in the stable state.
+      return peerConnection.createOffer(options?.offerOptions);
+    }
     const prepared = await this.preparedAnswer;
     this.preparedAnswer = undefined;
     // Made for the same offer, transceivers and directions: the answer would come out the same.
@@ -434,8 +452,7 @@ export class RinglineSessionDescriptionHandler extends SessionDescriptionHandler
    * Ends the wait when the candidates of the current round allow it (see `gatheringVerdict`); runs at
    * each candidate, at each gathering state change, and when one of the waits runs out. The round is
    * the local description's ICE username fragment: an ICE restart (ours or the far end's) starts a new
-   * one, whose candidates come after the description is set, while the first round's come from the
-   * pool, sometimes before Chromium reports that gathering started.
+   * one.
    */
   private checkCandidates(): void {
     clearTimeout(this.gatheringTimer);
@@ -444,11 +461,10 @@ export class RinglineSessionDescriptionHandler extends SessionDescriptionHandler
     if (!wait || !peerConnection) return;
     const ufrag = /^a=ice-ufrag:(\S+)/m.exec(peerConnection.localDescription?.sdp ?? '')?.[1];
     const round = this.gathered.filter((c) => ufrag === undefined || c.ufrag === null || c.ufrag === ufrag);
-    const [first] = this.gathered;
     const [roundFirst] = round;
     const now = performance.now();
-    // The first round's servers were asked when the pool started; a later round's with its first candidate.
-    const asked = roundFirst && (roundFirst.ufrag === first?.ufrag ? this.createdAt : roundFirst.at);
+    // Chromium asks the servers as it opens the sockets its host candidates are made of.
+    const asked = roundFirst?.at;
     const sinceAsked = asked === undefined ? undefined : now - asked;
     // "complete" still describes the previous round until the browser starts gathering the new one
     // (the far end restarted ICE): it counts once this round has a candidate or ended after it began.
