@@ -59,8 +59,9 @@ export const ICE_GATHERING_CAP_MS = 1500;
  * A host candidate comes within milliseconds on any machine with a network (4-100 ms after the
  * description is set in the e2e tests, at load 12-22 on 2 cores). None by the cap means something is
  * wrong: a starved machine, no usable interface, or a peer connection that gathers nothing at all
- * (seen in the e2e tests under load, issue 12). Waiting longer costs only such calls, and a call that
- * fails with a reason is better than one that connects without sound.
+ * (seen here after a rollback and with a candidate pool, which the handler now avoids). Waiting
+ * longer costs only such calls, and a call that fails with a reason is better than one that
+ * connects without sound.
  */
 export const MEDIA_CANDIDATE_WAIT_MS = 10_000;
 
