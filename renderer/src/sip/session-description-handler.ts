@@ -76,6 +76,11 @@ export class RinglineSessionDescriptionHandler extends SessionDescriptionHandler
   /** When our last local description was set, and when the browser last finished gathering. */
   private localDescriptionSetAt = Number.NEGATIVE_INFINITY;
   private gatheringCompletedAt = Number.NEGATIVE_INFINITY;
+  /**
+   * When each gathering round (ICE username fragment) began: its first local description, which is
+   * when Chromium opens its sockets and asks the STUN/TURN servers.
+   */
+  private readonly roundStarts = new Map<string, number>();
 
   /** The sender each kind of our media goes out on, chosen by the first offer or answer. */
   private readonly senders = new Map<MediaKind, RTCRtpSender>();
@@ -172,8 +177,9 @@ export class RinglineSessionDescriptionHandler extends SessionDescriptionHandler
       this.chooseSenders(peerConnection, ['audio']);
       applyCodecPreferences(peerConnection, this.negotiation.codecs);
       const offer = await peerConnection.createOffer();
-      this.localDescriptionSetAt = performance.now();
+      const setAt = (this.localDescriptionSetAt = performance.now());
       await peerConnection.setLocalDescription(offer);
+      this.noteRound(setAt);
       return true;
     })().catch(() => false);
     return this.preparedOffer;
@@ -285,9 +291,15 @@ export class RinglineSessionDescriptionHandler extends SessionDescriptionHandler
     return super.createLocalOfferOrAnswer(options);
   }
 
-  protected override setLocalSessionDescription(description: RTCSessionDescriptionInit): Promise<void> {
-    this.localDescriptionSetAt = performance.now();
-    return super.setLocalSessionDescription(description);
+  protected override async setLocalSessionDescription(description: RTCSessionDescriptionInit): Promise<void> {
+    const setAt = (this.localDescriptionSetAt = performance.now());
+    await super.setLocalSessionDescription(description);
+    this.noteRound(setAt);
+  }
+
+  private noteRound(setAt: number): void {
+    const ufrag = iceUfrag(this.peerConnection?.localDescription?.sdp);
+    if (ufrag !== undefined && !this.roundStarts.has(ufrag)) this.roundStarts.set(ufrag, setAt);
   }
 
   /**
@@ -459,12 +471,11 @@ export class RinglineSessionDescriptionHandler extends SessionDescriptionHandler
     const wait = this.gatheringWait;
     const peerConnection = this.peerConnection;
     if (!wait || !peerConnection) return;
-    const ufrag = /^a=ice-ufrag:(\S+)/m.exec(peerConnection.localDescription?.sdp ?? '')?.[1];
+    const ufrag = iceUfrag(peerConnection.localDescription?.sdp);
     const round = this.gathered.filter((c) => ufrag === undefined || c.ufrag === null || c.ufrag === ufrag);
     const [roundFirst] = round;
     const now = performance.now();
-    // Chromium asks the servers as it opens the sockets its host candidates are made of.
-    const asked = roundFirst?.at;
+    const asked = (ufrag === undefined ? undefined : this.roundStarts.get(ufrag)) ?? roundFirst?.at;
     const sinceAsked = asked === undefined ? undefined : now - asked;
     // "complete" still describes the previous round until the browser starts gathering the new one
     // (the far end restarted ICE): it counts once this round has a candidate or ended after it began.
@@ -515,6 +526,10 @@ function answerState(peerConnection: RTCPeerConnection): string {
     .getTransceivers()
     .map((t) => `${t.mid ?? '-'} ${t.direction} ${t.receiver.track.kind} ${t.sender.track?.id ?? ''}`);
   return [peerConnection.signalingState, peerConnection.remoteDescription?.sdp, ...transceivers].join('\n');
+}
+
+function iceUfrag(sdp: string | undefined): string | undefined {
+  return /^a=ice-ufrag:(\S+)/m.exec(sdp ?? '')?.[1];
 }
 
 function withCertificate(certificate: RTCCertificate | undefined): Pick<RTCConfiguration, 'certificates'> {
