@@ -3,9 +3,9 @@ import type { RinglineSessionDescriptionHandlerFactory } from './session-descrip
 
 /**
  * Does, while an incoming call rings, everything answering it needs that does not need the user's
- * consent: the call's peer connection is made (its ICE candidates gather from then on, including a
- * STUN answer or a TURN allocation) and the caller's offer is applied. Answering then only captures,
- * creates and sets the answer and sends 200 OK; the microphone stays off until then, and nothing
+ * consent: the call's peer connection is made, the caller's offer is applied and our answer is
+ * created. Answering then only sets the answer (gathering starts there: see the handler's note on the
+ * candidate pool), captures and sends 200 OK; the microphone stays off until then, and nothing
  * reaches the caller (a remote description alone starts no ICE checks, RFC 8445 §6.1.2 needs both
  * sides' credentials).
  *

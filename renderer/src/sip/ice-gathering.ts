@@ -7,9 +7,9 @@
  * The candidates that matter are in much sooner: host candidates within milliseconds, a STUN
  * server's reflexive address or a TURN allocation within one or two round trips.
  *
- * The servers are asked early: each call's peer connection pre-gathers (`iceCandidatePoolSize`)
- * from the moment it exists, which for an incoming call is while it rings, so the wait below
- * counts from then and is usually over before the answer is made.
+ * The servers are asked when the description is set, as the sockets for the host candidates open;
+ * for an outgoing call that is usually while the number is typed (a prepared offer), so the wait
+ * below is over before the user dials.
  */
 
 export type IceCandidateType = 'host' | 'srflx' | 'prflx' | 'relay';
@@ -40,8 +40,30 @@ export const REFLEXIVE_CANDIDATE_WAIT_MS = 250;
  */
 export const RELAY_CANDIDATE_WAIT_MS = 500;
 
-/** The overall cap, whatever happens (e.g. no candidate at all arrives). */
+/**
+ * How long the SDP waits for the candidates above before it goes with what it has, as long as that
+ * is a candidate that can carry each transport's media (see {@link gatheringVerdict}).
+ */
 export const ICE_GATHERING_CAP_MS = 1500;
+
+/**
+ * How much longer than {@link ICE_GATHERING_CAP_MS} an offer or answer waits for a first candidate
+ * that can carry its media, when none has come by the cap; then the call fails with a reason.
+ *
+ * An SDP without a candidate cannot work. The m= and c= lines carry no default candidate (RFC 8839)
+ * but Chromium's placeholder, `c=IN IP4 0.0.0.0` and port 9, which in Trickle ICE (RFC 8840) means
+ * "candidates follow": SIP.js never sends them. A far end that does not learn our address from our
+ * connectivity checks (RFC 8445 §7.3.1.3) then has nowhere to send; rtpengine, Asterisk and
+ * FreeSWITCH wait for our candidate. And a peer connection with no local candidate sends no checks.
+ *
+ * A host candidate comes within milliseconds on any machine with a network (4-100 ms after the
+ * description is set in the e2e tests, at load 12-22 on 2 cores). None by the cap means something is
+ * wrong: a starved machine, no usable interface, or a peer connection that gathers nothing at all
+ * (seen here after a rollback and with a candidate pool, which the handler now avoids). Waiting
+ * longer costs only such calls, and a call that fails with a reason is better than one that
+ * connects without sound.
+ */
+export const MEDIA_CANDIDATE_WAIT_MS = 10_000;
 
 export function iceGatheringPlan(
   servers: readonly RTCIceServer[],
@@ -66,8 +88,8 @@ export function serverCandidateWait(plan: IceGatheringPlan): number {
  * - TURN: as STUN, but waiting for a relay candidate, up to {@link RELAY_CANDIDATE_WAIT_MS}.
  * - Relay only: the first relay candidate (the cap applies when the TURN server never answers).
  *
- * @param msServersHadToAnswer time since the servers were asked (pre-gathering started, or this
- *   round's first host candidate arrived); undefined before that.
+ * @param msServersHadToAnswer time since the servers were asked (this round's first candidate
+ *   arrived); undefined before that.
  */
 export function enoughCandidates(
   plan: IceGatheringPlan,
@@ -123,4 +145,41 @@ export function candidateType(
 ): IceCandidateType | undefined {
   const type = candidate.type ?? / typ (host|srflx|prflx|relay)\b/.exec(candidate.candidate)?.[1];
   return type === 'host' || type === 'srflx' || type === 'prflx' || type === 'relay' ? type : undefined;
+}
+
+/** What to do with an SDP that waits for its candidates. */
+export type GatheringVerdict = 'send' | 'wait' | 'give-up';
+
+/**
+ * Whether the SDP may go now with the candidates gathered so far in its round.
+ * - `send` when each transport has a candidate that can carry its media
+ *   ({@link everyTransportHasCandidate}) and either the servers had their chance
+ *   ({@link enoughCandidates}), the browser has finished gathering, or {@link ICE_GATHERING_CAP_MS} is
+ *   over;
+ * - once gathering has finished, or {@link MEDIA_CANDIDATE_WAIT_MS} more has passed: `send` with any
+ *   candidate at all (an ICE-TCP one, or audio's without video's, may still carry a call), `give-up`
+ *   with none;
+ * - `wait` otherwise.
+ *
+ * @param msWaited time since the SDP was set and began waiting.
+ * @param gatheringComplete the browser finished gathering this round: no candidate will follow.
+ */
+export function gatheringVerdict(
+  plan: IceGatheringPlan,
+  round: readonly GatheredCandidate[],
+  transports: readonly (readonly string[])[],
+  msServersHadToAnswer: number | undefined,
+  msWaited: number,
+  gatheringComplete: boolean,
+): GatheringVerdict {
+  const types = round.map((candidate) => candidate.type);
+  if (everyTransportHasCandidate(transports, round, plan.policy)) {
+    const serversHeard = enoughCandidates(plan, types, msServersHadToAnswer);
+    if (serversHeard || gatheringComplete || msWaited >= ICE_GATHERING_CAP_MS) return 'send';
+  }
+  if (gatheringComplete || msWaited >= ICE_GATHERING_CAP_MS + MEDIA_CANDIDATE_WAIT_MS) {
+    const usable = plan.policy === 'relay' ? types.includes('relay') : types.length > 0;
+    return usable ? 'send' : 'give-up';
+  }
+  return 'wait';
 }

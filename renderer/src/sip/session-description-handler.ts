@@ -9,9 +9,9 @@ import { applyCodecPreferences, type CodecPreferences } from './codec-preference
 import { dtlsCertificate, prepareDtlsCertificate } from './dtls-certificate';
 import {
   ICE_GATHERING_CAP_MS,
+  MEDIA_CANDIDATE_WAIT_MS,
   candidateType,
-  enoughCandidates,
-  everyTransportHasCandidate,
+  gatheringVerdict,
   iceGatheringPlan,
   serverCandidateWait,
   type GatheredCandidate,
@@ -59,9 +59,9 @@ type MediaKind = 'audio' | 'video';
  *   resolves (no renegotiation: a sendrecv m-line needs no track, WebRTC 1.0 §5.2). Chromium sends
  *   no RTP on a sender without a track, so the far end's first packet already carries our audio.
  *   When the browser would first ask the user (see `microphone-permission.ts`), capture comes first;
- * - **gathering starts when the peer connection is made** (`iceCandidatePoolSize`), and stops as soon
- *   as the candidates that matter are in (see `ice-gathering.ts`), instead of when the browser has
- *   heard from every server;
+ * - **gathering stops as soon as the candidates that matter are in** (see `ice-gathering.ts`),
+ *   instead of when the browser has heard from every server; but no offer or answer goes out
+ *   without a candidate to carry its media;
  * - an incoming call's offer can be applied while it rings ({@link prepareRemoteOffer});
  * - codec preferences are set on the transceivers right before each offer or answer is created;
  * - capture uses the user's devices and processing choices, and can start muted (see
@@ -71,8 +71,16 @@ export class RinglineSessionDescriptionHandler extends SessionDescriptionHandler
   /** Our candidates so far, each with the ICE username fragment (gathering round) it belongs to. */
   private readonly gathered: (GatheredCandidate & { at: number; ufrag: string | null })[] = [];
   private gatheringTimer: ReturnType<typeof setTimeout> | undefined;
-  /** When the candidate pool started asking the STUN/TURN servers: when the peer connection was made. */
-  private readonly createdAt = performance.now();
+  /** The offer or answer being made, waiting for its candidates ({@link waitForIceGatheringComplete}). */
+  private gatheringWait: GatheringWait | undefined;
+  /** When our last local description was set, and when the browser last finished gathering. */
+  private localDescriptionSetAt = Number.NEGATIVE_INFINITY;
+  private gatheringCompletedAt = Number.NEGATIVE_INFINITY;
+  /**
+   * When each gathering round (ICE username fragment) began: its first local description, which is
+   * when Chromium opens its sockets and asks the STUN/TURN servers.
+   */
+  private readonly roundStarts = new Map<string, number>();
 
   /** The sender each kind of our media goes out on, chosen by the first offer or answer. */
   private readonly senders = new Map<MediaKind, RTCRtpSender>();
@@ -88,6 +96,8 @@ export class RinglineSessionDescriptionHandler extends SessionDescriptionHandler
   private preparedAnswer: Promise<PreparedAnswer | undefined> | undefined;
   /** An outgoing call's offer, set before the call was placed ({@link prepareLocalOffer}). */
   private preparedOffer: Promise<boolean> | undefined;
+  /** The prepared offer did not fit the call: the next offer replaces it while it is still pending. */
+  private replacingPreparedOffer = false;
 
   constructor(
     logger: ConstructorParameters<typeof SessionDescriptionHandler>[0],
@@ -105,14 +115,15 @@ export class RinglineSessionDescriptionHandler extends SessionDescriptionHandler
         return stream;
       },
       {
-        iceGatheringTimeout: ICE_GATHERING_CAP_MS,
         peerConnectionConfiguration: {
           ...defaultPeerConnectionConfiguration(),
           iceServers: negotiation.iceServers,
           iceTransportPolicy: negotiation.iceTransportPolicy,
-          // Gather now, not at setLocalDescription: host candidates, the STUN answer and the TURN
-          // allocation are ready by the time the SDP is made (for an incoming call, while it rings).
-          iceCandidatePoolSize: 1,
+          // No candidate pool (`iceCandidatePoolSize`): gathering starts at setLocalDescription. With
+          // a pool of 1, Chromium 156 here sometimes put none of the pooled candidates into an
+          // offer's first m-line (4 pages in 50) and, under load, an answer set right after the peer
+          // connection was made gathered nothing at all (about 1 call in 10; none in 20 without the
+          // pool). An outgoing call still gathers while the number is typed (`prepareLocalOffer`).
           ...withCertificate(dtlsCertificate()),
         },
       },
@@ -123,6 +134,7 @@ export class RinglineSessionDescriptionHandler extends SessionDescriptionHandler
     // capture the peer connection: closures made in one scope share its variables, so the capture
     // factory above would keep the closed connection (and its listeners) alive as long as this handler.
     this.peerConnection?.addEventListener('icecandidate', (event) => this.onCandidate(event.candidate));
+    this.peerConnection?.addEventListener('icegatheringstatechange', () => this.onGatheringState());
   }
 
   /**
@@ -164,7 +176,10 @@ export class RinglineSessionDescriptionHandler extends SessionDescriptionHandler
       if (!peerConnection || peerConnection.signalingState !== 'stable') return false;
       this.chooseSenders(peerConnection, ['audio']);
       applyCodecPreferences(peerConnection, this.negotiation.codecs);
-      await peerConnection.setLocalDescription(await peerConnection.createOffer());
+      const offer = await peerConnection.createOffer();
+      const setAt = (this.localDescriptionSetAt = performance.now());
+      await peerConnection.setLocalDescription(offer);
+      this.noteRound(setAt);
       return true;
     })().catch(() => false);
     return this.preparedOffer;
@@ -176,6 +191,7 @@ export class RinglineSessionDescriptionHandler extends SessionDescriptionHandler
   ): Promise<BodyAndContentType> {
     const prepared = await this.preparedOffer;
     this.preparedOffer = undefined;
+    this.replacingPreparedOffer = false;
     const peerConnection = this.peerConnection;
     if (prepared && peerConnection?.signalingState === 'have-local-offer') {
       // Only an audio call takes the prepared offer as it is (a video call adds its video first).
@@ -186,12 +202,15 @@ export class RinglineSessionDescriptionHandler extends SessionDescriptionHandler
         peerConnection.getTransceivers().length === 1;
       if (asPrepared) {
         await this.getLocalMediaStream(options);
-        await this.waitForIceGatheringComplete(false, ICE_GATHERING_CAP_MS);
+        await this.waitForIceGatheringComplete();
         const description = peerConnection.localDescription;
         if (!description) throw new Error('Failed to get local session description');
         return { body: description.sdp, contentType: 'application/sdp' };
       }
-      await peerConnection.setLocalDescription({ type: 'rollback' });
+      // Not rolled back: a new offer may replace a pending one (RFC 8829 §4.1.8.1), and keeps its
+      // ICE transport and the candidates gathered so far. After a rollback of an offer whose
+      // gathering had just begun, Chromium 156 here often gathered nothing for the next offer.
+      this.replacingPreparedOffer = true;
     }
     return super.getDescription(options, modifiers);
   }
@@ -246,12 +265,24 @@ export class RinglineSessionDescriptionHandler extends SessionDescriptionHandler
     return this.useCapturedStream(stream);
   }
 
+  /** A prepared offer being replaced keeps its transceivers' directions: a first offer's, sendrecv. */
+  protected override updateDirection(options?: SessionDescriptionHandlerOptions): Promise<void> {
+    if (this.replacingPreparedOffer) return Promise.resolve();
+    return super.updateDirection(options);
+  }
+
   protected override async createLocalOfferOrAnswer(
     options?: SessionDescriptionHandlerOptions,
   ): Promise<RTCSessionDescriptionInit> {
     const peerConnection = this.peerConnection;
     if (!peerConnection) return super.createLocalOfferOrAnswer(options);
     this.chooseSenders(peerConnection, this.capturing);
+    if (this.replacingPreparedOffer) {
+      this.replacingPreparedOffer = false;
+      applyCodecPreferences(peerConnection, this.negotiation.codecs);
+      // SIP.js makes offers only in the stable state.
+      return peerConnection.createOffer(options?.offerOptions);
+    }
     const prepared = await this.preparedAnswer;
     this.preparedAnswer = undefined;
     // Made for the same offer, transceivers and directions: the answer would come out the same.
@@ -260,14 +291,34 @@ export class RinglineSessionDescriptionHandler extends SessionDescriptionHandler
     return super.createLocalOfferOrAnswer(options);
   }
 
+  protected override async setLocalSessionDescription(description: RTCSessionDescriptionInit): Promise<void> {
+    const setAt = (this.localDescriptionSetAt = performance.now());
+    await super.setLocalSessionDescription(description);
+    this.noteRound(setAt);
+  }
+
+  private noteRound(setAt: number): void {
+    const ufrag = iceUfrag(this.peerConnection?.localDescription?.sdp);
+    if (ufrag !== undefined && !this.roundStarts.has(ufrag)) this.roundStarts.set(ufrag, setAt);
+  }
+
   /**
+   * Waits until the SDP just set may go with the candidates gathered so far (see `gatheringVerdict`),
+   * instead of SIP.js's wait, which sends it at its timeout whatever it has, even no candidate at all.
+   * Rejects when no candidate has come by the last bound, so the call fails with a reason rather than
+   * connecting without sound.
+   *
    * Also used for re-INVITEs (hold, resume): without an ICE restart no new candidates come, and the
    * ones already gathered are enough at once, even while the browser still hears from its servers.
    */
-  protected override waitForIceGatheringComplete(restart = false, timeout = 0): Promise<void> {
-    const waiting = super.waitForIceGatheringComplete(restart, timeout);
-    this.checkCandidates();
-    return waiting;
+  protected override waitForIceGatheringComplete(): Promise<void> {
+    if (!this.peerConnection) return Promise.reject(new Error('Peer connection closed.'));
+    // Only one SDP is made at a time; as in SIP.js, a newer one supersedes an older one's wait.
+    this.gatheringWait?.reject(new Error('Promise superseded.'));
+    return new Promise<void>((resolve, reject) => {
+      this.gatheringWait = { since: performance.now(), resolve, reject };
+      this.checkCandidates();
+    });
   }
 
   /**
@@ -281,6 +332,8 @@ export class RinglineSessionDescriptionHandler extends SessionDescriptionHandler
   override close(): void {
     this.closed = true;
     clearTimeout(this.gatheringTimer);
+    // Left unsettled, as SIP.js leaves its own wait: the call is over and nothing more is sent.
+    this.gatheringWait = undefined;
     for (const track of this.unattached.values()) track.stop();
     this.unattached.clear();
     this.firstCapture.reject(new Error('the call ended before its media was captured'));
@@ -402,36 +455,63 @@ export class RinglineSessionDescriptionHandler extends SessionDescriptionHandler
     this.checkCandidates();
   }
 
+  private onGatheringState(): void {
+    if (this.peerConnection?.iceGatheringState === 'complete') this.gatheringCompletedAt = performance.now();
+    this.checkCandidates();
+  }
+
   /**
-   * Ends the wait when enough candidates of the current round are in; re-checks when the server wait
-   * runs out. The round is the local description's ICE username fragment: an ICE restart (ours or
-   * the far end's) starts a new one, whose candidates come after the description is set, while the
-   * first round's come from the pool, sometimes before Chromium reports that gathering started.
+   * Ends the wait when the candidates of the current round allow it (see `gatheringVerdict`); runs at
+   * each candidate, at each gathering state change, and when one of the waits runs out. The round is
+   * the local description's ICE username fragment: an ICE restart (ours or the far end's) starts a new
+   * one.
    */
   private checkCandidates(): void {
-    const ufrag = /^a=ice-ufrag:(\S+)/m.exec(this.peerConnection?.localDescription?.sdp ?? '')?.[1];
-    const round = this.gathered.filter((c) => ufrag === undefined || c.ufrag === null || c.ufrag === ufrag);
-    const [first] = this.gathered;
-    const [roundFirst] = round;
-    // The first round's servers were asked when the pool started; a later round's with its first candidate.
-    const asked = roundFirst && (roundFirst.ufrag === first?.ufrag ? this.createdAt : roundFirst.at);
-    const sinceAsked = asked === undefined ? undefined : performance.now() - asked;
-    const types = round.map((c) => c.type);
     clearTimeout(this.gatheringTimer);
-    // Every transport's own candidates too (see everyTransportHasCandidate); each one comes back here.
-    const ready =
-      enoughCandidates(this.plan, types, sinceAsked) &&
-      everyTransportHasCandidate(this.transportsInUse(), round, this.plan.policy);
-    if (ready) {
-      // Resolves SIP.js's wait (a no-op when nothing waits): the SDP then carries what we have.
-      this.iceGatheringComplete();
+    const wait = this.gatheringWait;
+    const peerConnection = this.peerConnection;
+    if (!wait || !peerConnection) return;
+    const ufrag = iceUfrag(peerConnection.localDescription?.sdp);
+    const round = this.gathered.filter((c) => ufrag === undefined || c.ufrag === null || c.ufrag === ufrag);
+    const [roundFirst] = round;
+    const now = performance.now();
+    const asked = (ufrag === undefined ? undefined : this.roundStarts.get(ufrag)) ?? roundFirst?.at;
+    const sinceAsked = asked === undefined ? undefined : now - asked;
+    // "complete" still describes the previous round until the browser starts gathering the new one
+    // (the far end restarted ICE): it counts once this round has a candidate or ended after it began.
+    const complete =
+      peerConnection.iceGatheringState === 'complete' &&
+      (round.length > 0 || this.gatheringCompletedAt >= this.localDescriptionSetAt);
+    const waited = now - wait.since;
+    const verdict = gatheringVerdict(this.plan, round, this.transportsInUse(), sinceAsked, waited, complete);
+    if (verdict !== 'wait') {
+      this.gatheringWait = undefined;
+      if (verdict === 'send') wait.resolve();
+      else
+        wait.reject(
+          new Error('no ICE candidate was gathered: there is no network address to receive media on'),
+        );
       return;
     }
-    if (sinceAsked !== undefined && types.includes('host') && this.plan.reflexive && !this.closed) {
-      const left = serverCandidateWait(this.plan) - sinceAsked;
-      this.gatheringTimer = setTimeout(() => this.checkCandidates(), Math.max(0, left));
-    }
+    // Without a new candidate, the verdict changes only when one of the waits runs out.
+    const serverWaitLeft =
+      sinceAsked !== undefined && this.plan.reflexive ? serverCandidateWait(this.plan) - sinceAsked : 0;
+    const next = [
+      serverWaitLeft,
+      ICE_GATHERING_CAP_MS - waited,
+      ICE_GATHERING_CAP_MS + MEDIA_CANDIDATE_WAIT_MS - waited,
+    ]
+      .filter((left) => left > 0)
+      .reduce((soonest, left) => Math.min(soonest, left), Number.POSITIVE_INFINITY);
+    if (Number.isFinite(next)) this.gatheringTimer = setTimeout(() => this.checkCandidates(), next);
   }
+}
+
+/** An offer or answer waiting for its candidates. */
+interface GatheringWait {
+  since: number;
+  resolve(): void;
+  reject(error: Error): void;
 }
 
 /** An answer made ahead, and what it was made from. */
@@ -446,6 +526,10 @@ function answerState(peerConnection: RTCPeerConnection): string {
     .getTransceivers()
     .map((t) => `${t.mid ?? '-'} ${t.direction} ${t.receiver.track.kind} ${t.sender.track?.id ?? ''}`);
   return [peerConnection.signalingState, peerConnection.remoteDescription?.sdp, ...transceivers].join('\n');
+}
+
+function iceUfrag(sdp: string | undefined): string | undefined {
+  return /^a=ice-ufrag:(\S+)/m.exec(sdp ?? '')?.[1];
 }
 
 function withCertificate(certificate: RTCCertificate | undefined): Pick<RTCConfiguration, 'certificates'> {

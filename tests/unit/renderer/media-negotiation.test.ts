@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { orderCodecs } from '../../../renderer/src/sip/codec-preferences';
 import {
+  ICE_GATHERING_CAP_MS,
+  MEDIA_CANDIDATE_WAIT_MS,
   RELAY_CANDIDATE_WAIT_MS,
   REFLEXIVE_CANDIDATE_WAIT_MS,
   candidateType,
   enoughCandidates,
   everyTransportHasCandidate,
+  gatheringVerdict,
   iceGatheringPlan,
 } from '../../../renderer/src/sip/ice-gathering';
 import { iceServersFor } from '../../../renderer/src/sip/ice-servers';
@@ -100,6 +103,42 @@ describe('when ICE gathering may stop', () => {
   it('relay only: the first relay candidate is enough, and nothing else is', () => {
     expect(enoughCandidates(relayOnly, [], undefined)).toBe(false);
     expect(enoughCandidates(relayOnly, ['relay'], undefined)).toBe(true);
+  });
+
+  it('never sends an SDP without a candidate: past the cap it waits for the first one, then gives up', () => {
+    const audio = [['0']];
+    const udpHost = [{ type: 'host' as const, protocol: 'udp', mid: '0' }];
+    const tcpHost = [{ type: 'host' as const, protocol: 'tcp', mid: '0' }];
+    const lastBound = ICE_GATHERING_CAP_MS + MEDIA_CANDIDATE_WAIT_MS;
+    expect(gatheringVerdict(none, [], audio, undefined, 0, false)).toBe('wait');
+    expect(gatheringVerdict(none, [], audio, undefined, ICE_GATHERING_CAP_MS, false), 'the cap').toBe('wait');
+    expect(gatheringVerdict(none, udpHost, audio, 1, ICE_GATHERING_CAP_MS + 300, false), 'a late host').toBe(
+      'send',
+    );
+    expect(gatheringVerdict(none, [], audio, undefined, lastBound, false)).toBe('give-up');
+    expect(gatheringVerdict(none, [], audio, undefined, 10, true), 'nothing more will come').toBe('give-up');
+    // A TCP host alone waits for its UDP sibling, but is better than nothing once nothing more comes.
+    expect(gatheringVerdict(none, tcpHost, audio, 1, ICE_GATHERING_CAP_MS, false)).toBe('wait');
+    expect(gatheringVerdict(none, tcpHost, audio, 1, 10, true)).toBe('send');
+    expect(gatheringVerdict(none, tcpHost, audio, 1, lastBound, false)).toBe('send');
+  });
+
+  it('with a host candidate, the STUN and TURN waits and the cap apply as before', () => {
+    const audio = [['0']];
+    const host = [{ type: 'host' as const, protocol: 'udp', mid: '0' }];
+    expect(gatheringVerdict(none, host, audio, 0, 0, false)).toBe('send');
+    expect(gatheringVerdict(stun, host, audio, 10, 10, false)).toBe('wait');
+    expect(gatheringVerdict(stun, host, audio, REFLEXIVE_CANDIDATE_WAIT_MS, 10, false)).toBe('send');
+    expect(gatheringVerdict(turn, host, audio, 10, ICE_GATHERING_CAP_MS, false), 'the cap').toBe('send');
+    expect(gatheringVerdict(turn, host, audio, 10, 10, true), 'the servers are done').toBe('send');
+  });
+
+  it('relay only: host candidates do not count, and no relay candidate means no call', () => {
+    const host = [{ type: 'host' as const, protocol: 'udp', mid: '0' }];
+    expect(gatheringVerdict(relayOnly, host, [['0']], 10, ICE_GATHERING_CAP_MS, false)).toBe('wait');
+    expect(gatheringVerdict(relayOnly, host, [['0']], 10, 10, true)).toBe('give-up');
+    const relay = [{ type: 'relay' as const, protocol: 'udp', mid: '0' }];
+    expect(gatheringVerdict(relayOnly, relay, [['0']], 10, 10, false)).toBe('send');
   });
 
   it('reads the type from the candidate or its SDP line', () => {

@@ -68,16 +68,20 @@ const logger = loggers.getLogger('test');
 const cleanups: (() => void)[] = [];
 afterEach(() => cleanups.splice(0).forEach((cleanup) => cleanup()));
 
-function handler(device: ToneDevice, captureMayAsk = false): RinglineSessionDescriptionHandler {
+function handler(
+  device: ToneDevice,
+  captureMayAsk = false,
+  policy: RTCIceTransportPolicy = 'all',
+): RinglineSessionDescriptionHandler {
   const negotiation: MediaNegotiation = {
     iceServers: [],
-    iceTransportPolicy: 'all',
+    iceTransportPolicy: policy,
     codecs: { audio: ['PCMU'], video: [] },
     captureConstraints: (requested) => requested,
     capture: device.capture,
     captureMayAsk: () => captureMayAsk,
   };
-  const sdh = new RinglineSessionDescriptionHandler(logger, negotiation, iceGatheringPlan([]));
+  const sdh = new RinglineSessionDescriptionHandler(logger, negotiation, iceGatheringPlan([], policy));
   cleanups.push(() => sdh.close());
   return sdh;
 }
@@ -260,6 +264,14 @@ describe('session description handler: capture beside negotiation (real WebRTC i
     device.fail(failure);
     await expect(offering).rejects.toBe(failure);
     await expect(sdh.localMedia).rejects.toBe(failure);
+  });
+
+  it('sends no SDP without a candidate: when nothing can be gathered, the offer fails with the reason', async () => {
+    // Relay only without a TURN server: the browser gathers no candidate at all, as on a machine
+    // without a network. An offer with Chromium's placeholder address could carry no media.
+    const sdh = handler(new ToneDevice(), false, 'relay');
+    await expect(sdh.getDescription(AUDIO_ONLY)).rejects.toThrow(/no ICE candidate was gathered/);
+    expect(sdh.peerConnection?.localDescription?.sdp).not.toMatch(/^a=candidate/m);
   });
 
   it('capture failing after the offer went out is reported, so the call can end', async () => {
