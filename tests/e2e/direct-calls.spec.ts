@@ -39,6 +39,23 @@ test.describe('calls over the direct path (UDP/TCP/TLS, media through the gatewa
     await expectNoRtpengine(lab, invite.callId);
   });
 
+  test('closing the app mid-call hangs up: the desk phone gets its BYE', async ({
+    lab,
+    openGatewayApp,
+  }) => {
+    const app = await directApp(openGatewayApp, lab, lab.users.alice);
+    await app.dial(lab.users.legacy.user);
+    await expect(app.callState()).toContainText('In call');
+    await lab.legacy.waitForEvent('CALL_ESTABLISHED');
+    await app.expectAudioFlowing();
+
+    // pagehide hangs up; the gateway closes the account's socket once the page's connection ends.
+    const closedAt = Date.now();
+    await app.page.close();
+    await lab.waitForSipRequest('BYE', { from: lab.users.alice.user, since: closedAt });
+    await lab.legacy.waitForEvent('CALL_CLOSED');
+  });
+
   test('desk phone -> app over UDP: it rings, is answered, audio both ways, the desk phone hangs up', async ({
     lab,
     openGatewayApp,

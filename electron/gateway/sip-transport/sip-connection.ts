@@ -37,6 +37,13 @@ import { transactionKey, UdpRetransmitter } from './udp-retransmitter';
 /** RFC 3261 §18.1.1: larger requests go over a congestion-controlled transport when the path MTU is unknown. */
 export const UDP_SIZE_LIMIT = 1300;
 
+/**
+ * How long closing waits for the messages SIP.js sent before it to leave. A page that goes sends its
+ * last BYE, un-PUBLISH and un-REGISTER in the same turn as its connection ends; a send takes
+ * microseconds on UDP, and a stream that cannot take a few hundred bytes in this long is stalled.
+ */
+const CLOSE_DRAIN_MS = 1000;
+
 /** Marks the branch of the OPTIONS the gateway sends itself, so their answers never reach SIP.js. */
 const OWN_BRANCH = 'z9hG4bK-rlgw-';
 
@@ -81,6 +88,7 @@ export class SipConnection {
   private keepAliveTimer: ReturnType<typeof setTimeout> | undefined;
   private optionsSequence = 0;
   private closed = false;
+  private closing: Promise<void> | undefined;
 
   private constructor(private readonly options: SipConnectionOptions) {
     this.retransmitter = new UdpRetransmitter(options.timing);
@@ -218,6 +226,7 @@ export class SipConnection {
 
   /** Sends one message from SIP.js, after those before it. Rejects when it cannot be sent. */
   send(text: string): Promise<void> {
+    if (this.closing) return Promise.reject(new Error('the connection is closed'));
     const sent = this.outboundTail.then(() => this.sendNow(text));
     this.outboundTail = sent.catch(() => undefined);
     return sent;
@@ -390,8 +399,18 @@ export class SipConnection {
    * Closes the flows; no `onClosed` follows. Idempotent. The media hook stays: it belongs to the
    * account (calls outlive a lost connection, as on WSS), and the gateway closes it with the account.
    */
-  async close(): Promise<void> {
-    if (this.closed) return;
+  close(): Promise<void> {
+    this.closing ??= this.drainThenClose();
+    return this.closing;
+  }
+
+  private async drainThenClose(): Promise<void> {
+    let drainTimer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      this.outboundTail,
+      new Promise<void>((resolve) => (drainTimer = setTimeout(resolve, CLOSE_DRAIN_MS))),
+    ]);
+    clearTimeout(drainTimer);
     this.closed = true;
     clearTimeout(this.keepAliveTimer);
     this.retransmitter.clear();

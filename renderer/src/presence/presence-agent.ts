@@ -167,8 +167,11 @@ export class PresenceAgent {
       event: 'presence',
       accept: 'application/pidf+xml',
       onNotify: (_type, body) => this.onPresenceBody(line, body),
-      // Presence is extra: a server without it leaves the BLF key as it is.
-      onStatus: () => undefined,
+      // Presence is extra: a server without it leaves the BLF key's call state as it is. A
+      // subscription that ends (refused, timed out, terminated by the server) leaves no status known.
+      onStatus: (status) => {
+        if (status === 'ended') this.forgetPresence(line);
+      },
     });
     line.subscriptions.push(dialog, presence);
     dialog.start();
@@ -201,12 +204,15 @@ export class PresenceAgent {
     // and reported without a document), so the key shows none rather than the last one it had.
     const document = body.trim() === '' ? undefined : this.readPidf(line, body);
     if (document === null) return;
-    const next: LineSnapshot = { ...line.snapshot };
-    delete next.presence;
-    delete next.note;
+    const next = withoutStatus(line.snapshot);
     if (document) next.presence = document.status;
     if (document?.note) next.note = document.note;
     this.showLine(line, next);
+  }
+
+  private forgetPresence(line: WatchedLine): void {
+    if (!this.lines.has(line.snapshot.uri) || line.snapshot.presence === undefined) return;
+    this.showLine(line, withoutStatus(line.snapshot));
   }
 
   /** The document, or null when it cannot be read (reported; the last good status stays). */
@@ -250,4 +256,9 @@ export class PresenceAgent {
     const detail = error instanceof PresenceParseError ? error.detail : String(error);
     this.report({ kind: 'unreadable', uri, event, detail });
   }
+}
+
+/** The line with no published status (nor its note). */
+function withoutStatus({ presence: _status, note: _note, ...line }: LineSnapshot): LineSnapshot {
+  return line;
 }

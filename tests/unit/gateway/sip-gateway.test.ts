@@ -146,6 +146,17 @@ describe('SIP over UDP', () => {
     );
   });
 
+  it('a message sent as the account goes (a closing page’s BYE or un-REGISTER) leaves before its socket closes', async () => {
+    const srv = await server('udp');
+    const h = harness();
+    await connected(h, 'udp', srv.port);
+    // In one turn, as a page's last messages and its gone connection reach the local service.
+    const sent = h.gateway.send({ accountId: 'acc-1', message: sipJsRegister() });
+    const gone = h.gateway.disconnectAll();
+    await Promise.all([sent, gone]);
+    await srv.waitFor(isRegister);
+  });
+
   it('learns the public address from received/rport and uses it in the next Via and Contact', async () => {
     const srv = await server('udp');
     const h = harness();

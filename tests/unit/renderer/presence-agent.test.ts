@@ -29,7 +29,7 @@ afterEach(async () => {
  */
 function presenceServer(transport: TestSipTransport): {
   subscribed(event: string): SentMessage | undefined;
-  notify(subscribe: SentMessage, body: string): void;
+  notify(subscribe: SentMessage, body: string, state?: string): void;
 } {
   let cseq = 1;
   transport.onSent = (message) => {
@@ -41,7 +41,7 @@ function presenceServer(transport: TestSipTransport): {
       transport.sent.find(
         (message) => message.firstLine.startsWith('SUBSCRIBE ') && message.headers.get('event') === event,
       ),
-    notify: (subscribe, body) => {
+    notify: (subscribe, body, state = 'active;expires=600') => {
       const contact = /<([^>]+)>/.exec(subscribe.headers.get('contact') ?? '')?.[1] ?? '';
       cseq += 1;
       transport.deliver(
@@ -55,7 +55,7 @@ function presenceServer(transport: TestSipTransport): {
           `CSeq: ${cseq} NOTIFY`,
           'Contact: <sip:127.0.0.1:5060>',
           `Event: ${subscribe.headers.get('event')}`,
-          'Subscription-State: active;expires=600',
+          `Subscription-State: ${state}`,
           ...(body ? ['Content-Type: application/pidf+xml'] : []),
         ],
         body,
@@ -88,5 +88,27 @@ describe("PresenceAgent: a watched line's PIDF status", () => {
     await expect.poll(() => lines.at(-1)?.presence ?? 'none').toBe('none');
     expect(lines.at(-1)).not.toHaveProperty('note');
     expect(lines.at(-1)?.uri).toBe(COLLEAGUE);
+  });
+
+  it('shows no status once the server ends the presence subscription: the last one is no longer known', async () => {
+    const { userAgent, transport } = await userAgentOnTestTransport(WATCHER);
+    cleanups.push(() => userAgent.stop());
+    const server = presenceServer(transport);
+    const lines: LineSnapshot[] = [];
+    const agent = new PresenceAgent(userAgent, 'account', WATCHER, (event: PresenceEvent) => {
+      if (event.kind === 'line') lines.push(event.line);
+    });
+    cleanups.push(() => agent.stop());
+    agent.watchLines([COLLEAGUE]);
+    await expect.poll(() => server.subscribed('presence')).toBeDefined();
+    const subscribe = server.subscribed('presence');
+    if (!subscribe) throw new Error('unreachable');
+    server.notify(subscribe, BUSY);
+    await expect.poll(() => lines.at(-1)?.presence).toBe('busy');
+
+    // RFC 6665 §4.2.2: the notifier ends the subscription (e.g. its presence service went away).
+    server.notify(subscribe, BUSY, 'terminated;reason=noresource');
+    await expect.poll(() => lines.at(-1)?.presence ?? 'none').toBe('none');
+    expect(lines.at(-1)).not.toHaveProperty('note');
   });
 });
