@@ -337,7 +337,7 @@ test('dial -> INVITE: host candidates only, with an unreachable STUN server, wit
   const notes = [
     `${RUNS} runs each, ${new Date().toISOString()}, loopback only; the app calls the desk phone; dial is the click on Call as the page saw it.`,
     'The number is filled in all at once just before the click (Playwright’s fill): the connection the app prepares while a number is entered (Phone.prepareDial) has only that gap, tens of ms, to gather in; a person typing a number gives it seconds.',
-    "ICE gathering starts when the offer is set (while the number is typed, for a prepared dial) and stops at the first host candidate without servers; with STUN it waits a bounded time for a reflexive candidate, with TURN a longer one for a relay candidate (REFLEXIVE_CANDIDATE_WAIT_MS and RELAY_CANDIDATE_WAIT_MS in renderer/src/sip/ice-gathering.ts; Chromium alone waits ~40 s for an unreachable server).",
+    'ICE gathering starts when the offer is set (while the number is typed, for a prepared dial) and stops at the first host candidate without servers; with STUN it waits a bounded time for a reflexive candidate, with TURN a longer one for a relay candidate (REFLEXIVE_CANDIDATE_WAIT_MS and RELAY_CANDIDATE_WAIT_MS in renderer/src/sip/ice-gathering.ts; Chromium alone waits ~40 s for an unreachable server).',
     'A TURN allocation on loopback is two round trips (401 challenge, then the authenticated Allocate) of well under a millisecond each.',
   ];
   await writeReport('ice-gathering', comparisons, notes, {

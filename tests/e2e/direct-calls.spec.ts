@@ -39,10 +39,7 @@ test.describe('calls over the direct path (UDP/TCP/TLS, media through the gatewa
     await expectNoRtpengine(lab, invite.callId);
   });
 
-  test('closing the app mid-call hangs up: the desk phone gets its BYE', async ({
-    lab,
-    openGatewayApp,
-  }) => {
+  test('closing the app mid-call hangs up: the desk phone gets its BYE', async ({ lab, openGatewayApp }) => {
     const app = await directApp(openGatewayApp, lab, lab.users.alice);
     await app.dial(lab.users.legacy.user);
     await expect(app.callState()).toContainText('In call');
