@@ -1,5 +1,3 @@
-// First: it starts reading the records the first screen needs (see there).
-import './host/read-ahead';
 import { createPinia } from 'pinia';
 import { createApp } from 'vue';
 import App from './App.vue';

@@ -13,38 +13,14 @@ export const WEB_STORAGE_NAME = 'ringline';
  */
 export class RecordReader {
   private connection: Promise<IDBDatabase | undefined> | undefined;
-  /** Reads started by {@link readAhead}, each kept for the first `all` or `get` that asks for it. */
-  private readonly aheadAll = new Map<string, Promise<StoredRecord[]>>();
-  private readonly aheadGet = new Map<string, Promise<StoredRecord | undefined>>();
 
   constructor(private readonly name: string) {}
 
-  /**
-   * Starts reading a store (or one record of it) now. The first {@link all} (or {@link get}) of it
-   * gets this read, whatever happened since; later ones read afresh.
-   */
-  readAhead(store: string, key?: string): this {
-    // A failure is the taker's to report, not an unhandled rejection before anyone asked.
-    if (key === undefined) this.aheadAll.set(store, reported(this.all(store)));
-    else this.aheadGet.set(recordKey(store, key), reported(this.get(store, key)));
-    return this;
-  }
-
   async all(store: string): Promise<StoredRecord[]> {
-    const ahead = this.aheadAll.get(store);
-    if (ahead) {
-      this.aheadAll.delete(store);
-      return ahead;
-    }
     return (await this.request(store, (objects) => objects.getAll())) ?? [];
   }
 
   get(store: string, key: string): Promise<StoredRecord | undefined> {
-    const ahead = this.aheadGet.get(recordKey(store, key));
-    if (ahead) {
-      this.aheadGet.delete(recordKey(store, key));
-      return ahead;
-    }
     return this.request(store, (objects) => objects.get(key));
   }
 
@@ -84,14 +60,4 @@ export class RecordReader {
     });
     return this.connection;
   }
-}
-
-function recordKey(store: string, key: string): string {
-  return JSON.stringify([store, key]);
-}
-
-/** The same promise, marked as handled: its rejection still reaches whoever awaits it. */
-function reported<T>(read: Promise<T>): Promise<T> {
-  read.catch(() => undefined);
-  return read;
 }

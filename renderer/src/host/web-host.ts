@@ -18,7 +18,6 @@ import { WebLinks } from './web-links';
 import { WebMessageNotifications } from './web-message-notifications';
 import { WebNotifications } from './web-notifications';
 import { afterFirstPaint } from '../composables/first-paint';
-import { aheadRecords } from './read-ahead';
 import { RecordReader, WEB_STORAGE_NAME } from './record-reader';
 import type * as WebHostChecks from './web-host-checks';
 import type { StoredAccount } from './web-host-checks';
@@ -31,9 +30,7 @@ type Checks = typeof WebHostChecks;
  * life (`session-only`) and are never written to IndexedDB; the UI says so.
  */
 export function createWebHost(storage?: WebStorage): Host {
-  const records = storage
-    ? new RecordReader(storage.name)
-    : (aheadRecords ?? new RecordReader(WEB_STORAGE_NAME));
+  const records = new RecordReader(storage?.name ?? WEB_STORAGE_NAME);
   let writer: Promise<WebStorage> | undefined = storage && Promise.resolve(storage);
   /**
    * Dexie, for writes and for moving a bad record aside: loaded with the first of those, or in the
