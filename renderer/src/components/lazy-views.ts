@@ -17,7 +17,10 @@ export const lazyViews = {
   settings: () => import('./SettingsView.vue'),
 };
 
-/** Fetches every lazy view once the browser is idle after the first screen. */
+/**
+ * Fetches every lazy view once the browser is idle: after the first screen, or for a new user after
+ * the first registration (App.vue says why).
+ */
 export function preloadViews(): void {
   const load = () => void Promise.all(Object.values(lazyViews).map((view) => view())).catch(() => undefined);
   if ('requestIdleCallback' in window) requestIdleCallback(load, { timeout: 2_000 });

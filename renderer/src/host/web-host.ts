@@ -38,8 +38,13 @@ export function createWebHost(storage?: WebStorage): Host {
    */
   const writable = (): Promise<WebStorage> =>
     (writer ??= import('./web-storage').then(({ WebStorage }) => new WebStorage()));
-  const loadWriterWhenIdle = (): void => {
-    const load = () => void writable().catch(() => undefined);
+  const loadWriterWhenIdle = (firstAccountNext: boolean): void => {
+    // With no account yet, the next write is the first account's save: it would otherwise create the
+    // database (a few hundred ms on a busy machine) between the user's submit and the REGISTER.
+    const load = () =>
+      void writable()
+        .then((store) => (firstAccountNext ? store.open() : store))
+        .catch(() => undefined);
     if ('requestIdleCallback' in window) requestIdleCallback(load, { timeout: 1_000 });
     else setTimeout(load, 200);
   };
@@ -109,7 +114,7 @@ export function createWebHost(storage?: WebStorage): Host {
     accounts: {
       async list(): Promise<AccountsSnapshot> {
         const accounts = (await readAccounts()).map(toAccount);
-        if (!writer) loadWriterWhenIdle();
+        if (!writer) loadWriterWhenIdle(accounts.length === 0);
         // A chunk that cannot be fetched fails the reports and writes that need it, each on its own.
         void afterFirstPaint()
           .then(loadChecks)

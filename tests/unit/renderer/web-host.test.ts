@@ -1,7 +1,8 @@
+import Dexie from 'dexie';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_CALL_HANDLING, DEFAULT_SETTINGS } from '@common/contract';
 import { createWebHost } from '../../../renderer/src/host/web-host';
-import { RecordReader } from '../../../renderer/src/host/record-reader';
+import { RecordReader, WEB_STORAGE_NAME } from '../../../renderer/src/host/record-reader';
 import { WebStorage } from '../../../renderer/src/host/web-storage';
 
 const opened: WebStorage[] = [];
@@ -39,6 +40,17 @@ describe('web host (real IndexedDB in Chromium)', () => {
     const reloaded = await createWebHost(storage).accounts.list();
     expect(reloaded.secretStorage).toBe('session-only');
     expect(reloaded.accounts).toEqual([expect.objectContaining({ id: saved.id, hasPassword: false })]);
+  });
+
+  it("with no account yet, creates the database while the first screen shows, not during the first account's save", async () => {
+    await Dexie.delete(WEB_STORAGE_NAME);
+    const exists = async () =>
+      (await indexedDB.databases()).some((database) => database.name === WEB_STORAGE_NAME);
+    const { accounts } = await createWebHost().accounts.list();
+    expect(accounts).toEqual([]);
+    // Reading found no database and made none; the writer, loaded in the background, makes it.
+    await expect.poll(exists).toBe(true);
+    await Dexie.delete(WEB_STORAGE_NAME);
   });
 
   it('keeps the stored password when an edit leaves it empty', async () => {
