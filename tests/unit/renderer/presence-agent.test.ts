@@ -64,20 +64,30 @@ function presenceServer(transport: TestSipTransport): {
   };
 }
 
+/** The watcher's agent watching the colleague's line, its presence SUBSCRIBE accepted; every line event. */
+async function watchingColleague(): Promise<{
+  server: ReturnType<typeof presenceServer>;
+  subscribe: SentMessage;
+  lines: LineSnapshot[];
+}> {
+  const { userAgent, transport } = await userAgentOnTestTransport(WATCHER);
+  cleanups.push(() => userAgent.stop());
+  const server = presenceServer(transport);
+  const lines: LineSnapshot[] = [];
+  const agent = new PresenceAgent(userAgent, 'account', WATCHER, (event: PresenceEvent) => {
+    if (event.kind === 'line') lines.push(event.line);
+  });
+  cleanups.push(() => agent.stop());
+  agent.watchLines([COLLEAGUE]);
+  await expect.poll(() => server.subscribed('presence')).toBeDefined();
+  const subscribe = server.subscribed('presence');
+  if (!subscribe) throw new Error('unreachable');
+  return { server, subscribe, lines };
+}
+
 describe("PresenceAgent: a watched line's PIDF status", () => {
   it('shows what the colleague published, and no status once the server NOTIFYs that it holds none', async () => {
-    const { userAgent, transport } = await userAgentOnTestTransport(WATCHER);
-    cleanups.push(() => userAgent.stop());
-    const server = presenceServer(transport);
-    const lines: LineSnapshot[] = [];
-    const agent = new PresenceAgent(userAgent, 'account', WATCHER, (event: PresenceEvent) => {
-      if (event.kind === 'line') lines.push(event.line);
-    });
-    cleanups.push(() => agent.stop());
-    agent.watchLines([COLLEAGUE]);
-    await expect.poll(() => server.subscribed('presence')).toBeDefined();
-    const subscribe = server.subscribed('presence');
-    if (!subscribe) throw new Error('unreachable');
+    const { server, subscribe, lines } = await watchingColleague();
 
     server.notify(subscribe, BUSY);
     await expect.poll(() => lines.at(-1)?.presence).toBe('busy');
@@ -91,18 +101,7 @@ describe("PresenceAgent: a watched line's PIDF status", () => {
   });
 
   it('shows no status once the server ends the presence subscription: the last one is no longer known', async () => {
-    const { userAgent, transport } = await userAgentOnTestTransport(WATCHER);
-    cleanups.push(() => userAgent.stop());
-    const server = presenceServer(transport);
-    const lines: LineSnapshot[] = [];
-    const agent = new PresenceAgent(userAgent, 'account', WATCHER, (event: PresenceEvent) => {
-      if (event.kind === 'line') lines.push(event.line);
-    });
-    cleanups.push(() => agent.stop());
-    agent.watchLines([COLLEAGUE]);
-    await expect.poll(() => server.subscribed('presence')).toBeDefined();
-    const subscribe = server.subscribed('presence');
-    if (!subscribe) throw new Error('unreachable');
+    const { server, subscribe, lines } = await watchingColleague();
     server.notify(subscribe, BUSY);
     await expect.poll(() => lines.at(-1)?.presence).toBe('busy');
 
