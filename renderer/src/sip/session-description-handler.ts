@@ -121,7 +121,7 @@ export class RinglineSessionDescriptionHandler extends SessionDescriptionHandler
           iceTransportPolicy: negotiation.iceTransportPolicy,
           // No candidate pool (`iceCandidatePoolSize`): gathering starts at setLocalDescription. With
           // a pool of 1, Chromium 156 here sometimes put none of the pooled candidates into an
-          // offer's first m-line (4 pages in 50) and, under load, an answer set right after the peer
+          // offer's first m-line (4 offers in 50) and, under load, an answer set right after the peer
           // connection was made gathered nothing at all (about 1 call in 10; none in 20 without the
           // pool). An outgoing call still gathers while the number is typed (`prepareLocalOffer`).
           ...withCertificate(dtlsCertificate()),
