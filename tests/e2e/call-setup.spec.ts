@@ -146,7 +146,9 @@ test.describe('call setup: the offer does not wait for the microphone, answering
     openApp,
   }) => {
     const { app, incoming } = await ringingCall(openApp, lab);
-    await incoming.getByRole('button', { name: 'Answer' }).click();
+    // An impatient double click: the card stays as it is until the 200 OK has left, and its second
+    // click must not answer again (SIP.js refuses a second accept, which failed the call with it).
+    await incoming.getByRole('button', { name: 'Answer' }).dblclick();
     await lab.legacy.waitForEvent('CALL_ESTABLISHED');
     const { after } = await app.expectAudioFlowing();
     expect(after.peerConnections, 'the prepared connection is the call').toBe(1);
