@@ -209,13 +209,14 @@ test('call setup and registration, app vs native', async ({ lab, openApp }) => {
       native: summarise('nativeInviteTo200', samples.nativeInviteTo200),
     },
     {
-      measurement: '200 OK -> first inbound RTP at the caller (native: call established)',
-      app: summarise('okToFirstRtp', samples.okToFirstRtp),
+      measurement:
+        '200 OK -> first inbound RTP at the caller, at the app’s socket (packet capture; native: call established)',
+      app: summarise('okToRtpAtSocket', samples.okToRtpAtSocket),
       native: summarise('nativeOkToEstablished', samples.nativeOkToEstablished),
     },
     {
-      measurement: '200 OK -> first RTP packet reaching the app’s socket (packet capture)',
-      app: summarise('okToRtpAtSocket', samples.okToRtpAtSocket),
+      measurement: '200 OK -> first inbound RTP at the caller, as getStats reports it (up to 50 ms late)',
+      app: summarise('okToFirstRtp', samples.okToFirstRtp),
     },
     {
       measurement:
@@ -228,12 +229,13 @@ test('call setup and registration, app vs native', async ({ lab, openApp }) => {
       app: summarise('inviteToRinging', samples.inviteToRinging),
     },
     {
-      measurement: 'answer click -> first inbound RTP at the callee',
-      app: summarise('answerToFirstRtp', samples.answerToFirstRtp),
+      measurement: 'answer click -> first inbound RTP at the callee, at the app’s socket (packet capture)',
+      app: summarise('answerToRtpAtSocket', samples.answerToRtpAtSocket),
     },
     {
-      measurement: 'answer click -> first RTP packet reaching the app’s socket (packet capture)',
-      app: summarise('answerToRtpAtSocket', samples.answerToRtpAtSocket),
+      measurement:
+        'answer click -> first inbound RTP at the callee, as getStats reports it (up to 50 ms late)',
+      app: summarise('answerToFirstRtp', samples.answerToFirstRtp),
     },
     {
       measurement: 'answer click -> 200 OK at the server',
@@ -248,7 +250,7 @@ test('call setup and registration, app vs native', async ({ lab, openApp }) => {
     `${RUNS} runs each, ${new Date().toISOString()}, Chromium ${app.context.browser()?.version() ?? '?'}, loopback only.`,
     'The app dials the desk phone through rtpengine (WebRTC -> plain RTP); native is baresip -> baresip (plain RTP).',
     'Times are taken from Kamailio log timestamps, the app page (the click event’s time stamp; first RTP polled from getStats every 5 ms inside the page) and a tcpdump capture of loopback, all on the same machine clock.',
-    'Chromium keeps a getStats report for 50 ms before it makes a new one (RTCStatsCollector’s cache lifetime), so the getStats rows read up to 50 ms after the packet came; the packet-capture rows are exact to the socket.',
+    'Chromium keeps a getStats report for 50 ms before it makes a new one (RTCStatsCollector’s cache lifetime), so the getStats rows read up to 50 ms after the packet came; the packet-capture rows are exact to the socket. Since 2026-12-07 the "first inbound RTP" rows the targets name are the packet-capture ones (before, the getStats ones). A packet at the socket is usable: the far end sends SRTP only once its DTLS handshake is done, which is after ours has its keys.',
     '"First packet with our sound": the first G.711 packet to the desk phone’s RTP port whose samples are not silence (RMS > 0.01); it includes ICE, DTLS and, if it is slower, the microphone starting up.',
   ];
   await writeReport('calls', comparisons, notes, samples);
