@@ -209,13 +209,14 @@ test('call setup and registration, app vs native', async ({ lab, openApp }) => {
       native: summarise('nativeInviteTo200', samples.nativeInviteTo200),
     },
     {
-      measurement: '200 OK -> first inbound RTP at the caller (native: call established)',
-      app: summarise('okToFirstRtp', samples.okToFirstRtp),
+      measurement:
+        '200 OK -> first inbound RTP at the caller, at the app’s socket (packet capture; native: call established)',
+      app: summarise('okToRtpAtSocket', samples.okToRtpAtSocket),
       native: summarise('nativeOkToEstablished', samples.nativeOkToEstablished),
     },
     {
-      measurement: '200 OK -> first RTP packet reaching the app’s socket (packet capture)',
-      app: summarise('okToRtpAtSocket', samples.okToRtpAtSocket),
+      measurement: '200 OK -> first inbound RTP at the caller, as getStats reports it (up to 50 ms late)',
+      app: summarise('okToFirstRtp', samples.okToFirstRtp),
     },
     {
       measurement:
@@ -228,12 +229,13 @@ test('call setup and registration, app vs native', async ({ lab, openApp }) => {
       app: summarise('inviteToRinging', samples.inviteToRinging),
     },
     {
-      measurement: 'answer click -> first inbound RTP at the callee',
-      app: summarise('answerToFirstRtp', samples.answerToFirstRtp),
+      measurement: 'answer click -> first inbound RTP at the callee, at the app’s socket (packet capture)',
+      app: summarise('answerToRtpAtSocket', samples.answerToRtpAtSocket),
     },
     {
-      measurement: 'answer click -> first RTP packet reaching the app’s socket (packet capture)',
-      app: summarise('answerToRtpAtSocket', samples.answerToRtpAtSocket),
+      measurement:
+        'answer click -> first inbound RTP at the callee, as getStats reports it (up to 50 ms late)',
+      app: summarise('answerToFirstRtp', samples.answerToFirstRtp),
     },
     {
       measurement: 'answer click -> 200 OK at the server',
@@ -248,7 +250,7 @@ test('call setup and registration, app vs native', async ({ lab, openApp }) => {
     `${RUNS} runs each, ${new Date().toISOString()}, Chromium ${app.context.browser()?.version() ?? '?'}, loopback only.`,
     'The app dials the desk phone through rtpengine (WebRTC -> plain RTP); native is baresip -> baresip (plain RTP).',
     'Times are taken from Kamailio log timestamps, the app page (the click event’s time stamp; first RTP polled from getStats every 5 ms inside the page) and a tcpdump capture of loopback, all on the same machine clock.',
-    'Chromium keeps a getStats report for 50 ms before it makes a new one (RTCStatsCollector’s cache lifetime), so the getStats rows read up to 50 ms after the packet came; the packet-capture rows are exact to the socket.',
+    'Chromium keeps a getStats report for 50 ms before it makes a new one (RTCStatsCollector’s cache lifetime), so the getStats rows read up to 50 ms after the packet came; the packet-capture rows are exact to the socket. Since 2026-12-07 the "first inbound RTP" rows the targets name are the packet-capture ones (before, the getStats ones). A packet at the socket is usable: the far end sends SRTP only once its DTLS handshake is done, which is after ours has its keys.',
     '"First packet with our sound": the first G.711 packet to the desk phone’s RTP port whose samples are not silence (RMS > 0.01); it includes ICE, DTLS and, if it is slower, the microphone starting up.',
   ];
   await writeReport('calls', comparisons, notes, samples);
@@ -259,14 +261,21 @@ test('dial -> INVITE: host candidates only, with an unreachable STUN server, wit
   openApp,
 }) => {
   const turn = await lab.turnServer();
-  /** Dials the desk phone RUNS times with an account set up by `servers`; dial -> INVITE at Kamailio. */
-  const dialToInvite = async (servers: (form: Locator) => Promise<void>): Promise<number[]> => {
+  /**
+   * With an account set up by `servers`: dials the desk phone RUNS times (dial -> INVITE at Kamailio),
+   * then takes RUNS calls from it, answered after a second of ringing, as a person would (answer
+   * click -> 200 OK at Kamailio).
+   */
+  const dialAndAnswer = async (
+    servers: (form: Locator) => Promise<void>,
+  ): Promise<{ dial: number[]; answer: number[] }> => {
     const app = await openApp();
     const form = await newAccountForm(app);
     await servers(form);
     await saveAccount(form, lab.users.alice, lab.wssUrl);
     await app.expectRegistered();
     const samples: number[] = [];
+    const answerSamples: number[] = [];
     for (let run = 0; run < RUNS; run++) {
       lab.legacy.clearEvents();
       await app.page.getByLabel('Number or SIP address').fill(lab.users.legacy.user);
@@ -278,8 +287,23 @@ test('dial -> INVITE: host candidates only, with an unreachable STUN server, wit
       await lab.legacy.waitForEvent('CALL_CLOSED');
       await expect(app.callCard()).toHaveCount(0);
     }
+    for (let run = 0; run < RUNS; run++) {
+      lab.legacy.clearEvents();
+      const rang = Date.now();
+      await lab.legacy.dial(lab.users.alice.aor);
+      const answer = app.incomingCall(lab.users.legacy.displayName).getByRole('button', { name: 'Answer' });
+      await answer.waitFor();
+      await delay(1000);
+      const invite = await lab.waitForSipRequest('INVITE', { to: lab.users.alice.user, since: rang });
+      const clicked = await clickAt(answer);
+      await lab.legacy.waitForEvent('CALL_ESTABLISHED');
+      const ok = await replyTime(lab.logsDir, invite.callId, 200);
+      if (ok !== undefined) answerSamples.push(ok - clicked);
+      await lab.legacy.hangup();
+      await expect(app.callCard()).toHaveCount(0);
+    }
     await app.context.close();
-    return samples;
+    return { dial: samples, answer: answerSamples };
   };
   /**
    * The same from a tel: link (the app asks, the click on its Call is dial): nothing is prepared, the
@@ -305,12 +329,18 @@ test('dial -> INVITE: host candidates only, with an unreachable STUN server, wit
     }
     return samples;
   };
-  const hostOnly = await dialToInvite(async () => undefined);
+  const { dial: hostOnly, answer: answerHostOnly } = await dialAndAnswer(async () => undefined);
   const linkHostOnly = await dialLinkToInvite(async () => undefined);
   const linkUnreachableStun = await dialLinkToInvite((form) => addIceServer(form, UNREACHABLE_STUN));
-  const unreachableStun = await dialToInvite((form) => addIceServer(form, UNREACHABLE_STUN));
-  const withTurn = await dialToInvite((form) => addTurnServer(form, turn, false));
-  const relayOnly = await dialToInvite((form) => addTurnServer(form, turn, true));
+  const { dial: unreachableStun, answer: answerUnreachableStun } = await dialAndAnswer((form) =>
+    addIceServer(form, UNREACHABLE_STUN),
+  );
+  const { dial: withTurn, answer: answerWithTurn } = await dialAndAnswer((form) =>
+    addTurnServer(form, turn, false),
+  );
+  const { dial: relayOnly, answer: answerRelayOnly } = await dialAndAnswer((form) =>
+    addTurnServer(form, turn, true),
+  );
   const comparisons: Comparison[] = [
     { measurement: 'dial -> INVITE at the server, host-only', app: summarise('hostOnly', hostOnly) },
     {
@@ -333,14 +363,35 @@ test('dial -> INVITE: host candidates only, with an unreachable STUN server, wit
       measurement: `dial -> INVITE at the server from a tel: link (nothing prepared), unreachable STUN server`,
       app: summarise('linkUnreachableStun', linkUnreachableStun),
     },
+    {
+      measurement: 'answer click -> 200 OK at the server after 1 s of ringing, host-only',
+      app: summarise('answerHostOnly', answerHostOnly),
+    },
+    {
+      measurement: `answer click -> 200 OK at the server after 1 s of ringing, unreachable STUN server`,
+      app: summarise('answerUnreachableStun', answerUnreachableStun),
+    },
+    {
+      measurement: 'answer click -> 200 OK at the server after 1 s of ringing, reachable TURN server',
+      app: summarise('answerWithTurn', answerWithTurn),
+    },
+    {
+      measurement: 'answer click -> 200 OK at the server after 1 s of ringing, relay only',
+      app: summarise('answerRelayOnly', answerRelayOnly),
+    },
   ];
   const notes = [
     `${RUNS} runs each, ${new Date().toISOString()}, loopback only; the app calls the desk phone; dial is the click on Call as the page saw it.`,
     'The number is filled in all at once just before the click (Playwright’s fill): the connection the app prepares while a number is entered (Phone.prepareDial) has only that gap, tens of ms, to gather in; a person typing a number gives it seconds.',
     'ICE gathering starts when the offer is set (while the number is typed, for a prepared dial) and stops at the first host candidate without servers; with STUN it waits a bounded time for a reflexive candidate, with TURN a longer one for a relay candidate (REFLEXIVE_CANDIDATE_WAIT_MS and RELAY_CANDIDATE_WAIT_MS in renderer/src/sip/ice-gathering.ts; Chromium alone waits ~40 s for an unreachable server).',
     'A TURN allocation on loopback is two round trips (401 challenge, then the authenticated Allocate) of well under a millisecond each.',
+    'Answering: the desk phone calls the app, which is answered after a second of ringing (a person’s reaction). An incoming call is negotiated while it rings (our answer set and its candidates gathered, the caller’s candidates held back until the click: see prepareRemoteOffer in renderer/src/sip/session-description-handler.ts), so the STUN and TURN waits fall inside the ringing.',
   ];
   await writeReport('ice-gathering', comparisons, notes, {
+    answerHostOnly,
+    answerUnreachableStun,
+    answerWithTurn,
+    answerRelayOnly,
     hostOnly,
     unreachableStun,
     withTurn,

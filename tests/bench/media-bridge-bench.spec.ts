@@ -12,10 +12,12 @@
  * 20 s are the call in progress, what each further minute of a call costs. The first window keeps
  * the row name of earlier reports, so runs compare like with like.
  */
+import { execFile } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { appCalls, closeRigs, rig, UDP } from '../e2e/bridge-call';
 import { expect, test } from '../e2e/fixtures';
 import { markdownReport, summarise, type Comparison } from './stats';
@@ -37,6 +39,19 @@ async function cpuShare(ms: number): Promise<{ total: number; system: number }> 
   return { total: ((used.user + used.system) / elapsedUs) * 100, system: (used.system / elapsedUs) * 100 };
 }
 
+/**
+ * The floor in this run: a bare Node relay of the same traffic with one AES-GCM operation per packet
+ * (relay-floor.mjs), its process alone, after the same warm-up and over the same window as the call.
+ */
+async function relayFloorCpu(): Promise<{ cpuPercent: number; systemPercent: number }> {
+  const { stdout } = await promisify(execFile)(process.execPath, [
+    join(import.meta.dirname, 'relay-floor.mjs'),
+    String(WINDOW_MS),
+    String(STEADY_WINDOW_MS),
+  ]);
+  return JSON.parse(stdout) as { cpuPercent: number; systemPercent: number };
+}
+
 test.afterEach(closeRigs);
 
 test('media bridge: added latency per packet and CPU of one bridged call', async ({
@@ -44,13 +59,14 @@ test('media bridge: added latency per packet and CPU of one bridged call', async
   browser,
   baseURL,
 }) => {
-  test.setTimeout(10 * 60_000);
+  test.setTimeout(15 * 60_000);
   const samples = {
     idleCpuPercent: [] as number[],
     callCpuPercent: [] as number[],
     callSystemCpuPercent: [] as number[],
     steadyCpuPercent: [] as number[],
     steadySystemCpuPercent: [] as number[],
+    floorCpuPercent: [] as number[],
     toPlainMedianMs: [] as number[],
     toPlainP99Ms: [] as number[],
     toWebrtcMedianMs: [] as number[],
@@ -93,6 +109,8 @@ test('media bridge: added latency per packet and CPU of one bridged call', async
     r.sip.send(bye, r.deskPeer);
     await r.sip.finalResponse(bye);
     await closeRigs();
+    // Alternated with the calls, so that both see the same machine.
+    samples.floorCpuPercent.push((await relayFloorCpu()).cpuPercent);
   }
   const idleOffset = PROFILE ? 1 : 0;
   const lessIdle = (values: number[]) =>
@@ -118,6 +136,7 @@ test('media bridge: added latency per packet and CPU of one bridged call', async
       measurement:
         'bridge: CPU of one bridged call in progress (10-30 s after the answer), % of one core (idle subtracted)',
       app: summarise('e', lessIdle(samples.steadyCpuPercent)),
+      native: summarise('floor', samples.floorCpuPercent),
     },
     {
       measurement: 'bridge: CPU of one bridged call, % of one core (idle subtracted)',
@@ -129,6 +148,7 @@ test('media bridge: added latency per packet and CPU of one bridged call', async
     'Latency: from the datagram reaching the bridge socket (werift ICE socket or plain RTP socket) to the send call on the other leg, SRTP included; figures are medians over the call of each run.',
     `Idle worker (lab up, Chromium page open, no call): ${samples.idleCpuPercent.map((v) => v.toFixed(2)).join(', ')} % of one core.`,
     `CPU per call before idle is subtracted, in progress: ${samples.steadyCpuPercent.map((v) => v.toFixed(2)).join(', ')} %, of which in the kernel (socket calls): ${samples.steadySystemCpuPercent.map((v) => v.toFixed(2)).join(', ')} %; first 10 s: ${samples.callCpuPercent.map((v) => v.toFixed(2)).join(', ')} %, kernel ${samples.callSystemCpuPercent.map((v) => v.toFixed(2)).join(', ')} %.`,
+    `The CPU row's "native" column is the floor of Node on this machine in the same run: relay-floor.mjs, two UDP sockets relaying the same traffic with one AES-128-GCM operation per packet and nothing else, 10 s of warm-up then 20 s measured, its process alone, after each call: ${samples.floorCpuPercent.map((v) => v.toFixed(2)).join(', ')} %.`,
     'Prototype (shared/gateway.md): 0.28-0.45 ms median, 6-9 % of one core per call. Targets: < 1 ms median, < 3 %.',
   ];
   await mkdir(OUT, { recursive: true });

@@ -51,9 +51,26 @@ function capturedTracks(app: AppPage): Promise<number | undefined> {
   return app.page.evaluate(() => window.__ringlineTestCapturedTracks?.length);
 }
 
+/** The latest peer connection's negotiation, as far as the caller could notice it. */
+function latestNegotiation(app: AppPage) {
+  return app.page.evaluate(() => {
+    const pc = window.__ringlineTestPeerConnections?.at(-1);
+    const candidates = (sdp: string | undefined) =>
+      (sdp ?? '').split('\n').filter((l) => l.startsWith('a=candidate:'));
+    return {
+      signalingState: pc?.signalingState,
+      ourAnswer: pc?.localDescription?.type === 'answer',
+      ourCandidates: candidates(pc?.localDescription?.sdp).length > 0,
+      theirCandidates: candidates(pc?.remoteDescription?.sdp).length,
+      ice: pc?.iceConnectionState,
+    };
+  });
+}
+
 /**
  * The desk phone calls the app, registered as Alice and recording captures: resolves once the call
- * rings with its peer connection prepared (the offer applied) and the microphone still off.
+ * rings with its peer connection negotiated (our answer set, our candidates gathered, the caller's
+ * held back: no connectivity check) and the microphone still off.
  */
 async function ringingCall(
   openApp: (path?: string) => Promise<AppPage>,
@@ -64,7 +81,15 @@ async function ringingCall(
   await lab.legacy.dial(lab.users.alice.aor);
   const incoming = app.incomingCall(lab.users.legacy.displayName);
   await expect(incoming).toBeVisible();
-  await expect.poll(() => signallingStates(app)).toContain('have-remote-offer');
+  await expect
+    .poll(() => latestNegotiation(app))
+    .toEqual({
+      signalingState: 'stable',
+      ourAnswer: true,
+      ourCandidates: true,
+      theirCandidates: 0,
+      ice: 'new',
+    });
   expect(await capturedTracks(app)).toBe(0);
   return { app, incoming };
 }
@@ -146,7 +171,9 @@ test.describe('call setup: the offer does not wait for the microphone, answering
     openApp,
   }) => {
     const { app, incoming } = await ringingCall(openApp, lab);
-    await incoming.getByRole('button', { name: 'Answer' }).click();
+    // An impatient double click: the card stays as it is until the 200 OK has left, and its second
+    // click must not answer again (SIP.js refuses a second accept, which failed the call with it).
+    await incoming.getByRole('button', { name: 'Answer' }).dblclick();
     await lab.legacy.waitForEvent('CALL_ESTABLISHED');
     const { after } = await app.expectAudioFlowing();
     expect(after.peerConnections, 'the prepared connection is the call').toBe(1);

@@ -5,7 +5,8 @@
  *  outgoing:  dialing ──180──▶ ringing ──183+SDP──▶ early-media ──200──▶ active ──BYE──▶ ended
  *                │                │                     │                   ▲
  *                └──────2xx───────┴─────────────────────┴───────────────────┘
- *  incoming:  incoming ──answer──▶ answering ──ACK/media──▶ active ──BYE──▶ ended
+ *  incoming:  incoming ───────────200 OK sent───────────▶ active ──BYE──▶ ended
+ *                └──answer slow──▶ answering ──200 OK sent──▲   ("answering": see Call.answer)
  *  any state ─────────────────────────────────────────────────────────────▶ ended
  * ```
  *
@@ -60,7 +61,7 @@ const TRANSITIONS: Readonly<Record<CallState, readonly CallState[]>> = {
   dialing: ['ringing', 'early-media', 'active', 'ended'],
   ringing: ['early-media', 'active', 'ended'],
   'early-media': ['ringing', 'active', 'ended'],
-  incoming: ['answering', 'ended'],
+  incoming: ['answering', 'active', 'ended'],
   answering: ['active', 'ended'],
   active: ['ended'],
   ended: [],

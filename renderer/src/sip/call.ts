@@ -55,6 +55,9 @@ export interface AnswerPlan {
   sessionTimer?: NegotiatedSessionTimer;
 }
 
+/** See {@link Call.answer}: past this, an answer still under way shows as "Connecting". */
+const ANSWERING_SHOWN_AFTER_MS = 100;
+
 export const AUDIO_ONLY: SessionDescriptionHandlerOptions = { constraints: { audio: true, video: false } };
 
 /** The audio pieces of a call that local mixing (conference, recording) needs; plain WebRTC objects. */
@@ -219,8 +222,12 @@ export class Call {
    * shows either way; `withVideo` also turns our camera on, otherwise it stays off until asked.
    */
   async answer(withVideo = false): Promise<void> {
-    if (!(this.session instanceof Invitation) || this.snapshot.state !== 'incoming') return;
-    this.moveTo('answering');
+    if (!(this.session instanceof Invitation) || !this.ringingUnanswered()) return;
+    // The card changes when the 200 OK is on its way, not at the click: re-rendering it first held the
+    // page's one thread ahead of setting the answer and of the first ICE candidate's event (about
+    // 20 ms of click -> 200 OK here). "Connecting" shows only when answering is slow (a permission
+    // prompt, a loaded machine).
+    const slow = setTimeout(() => this.moveTo('answering'), ANSWERING_SHOWN_AFTER_MS);
     try {
       await this.session.accept({
         sessionDescriptionHandlerOptions: AUDIO_ONLY,
@@ -233,6 +240,8 @@ export class Call {
       if (this.session.state === SessionState.Initial || this.session.state === SessionState.Establishing) {
         await this.session.reject({ statusCode: 488 }).catch(() => undefined);
       }
+    } finally {
+      clearTimeout(slow);
     }
   }
 
@@ -241,7 +250,7 @@ export class Call {
     statusCode: 486 | 603 = 603,
     reason: 'declined-locally' | 'do-not-disturb' = 'declined-locally',
   ): Promise<void> {
-    if (!(this.session instanceof Invitation) || this.snapshot.state !== 'incoming') return;
+    if (!(this.session instanceof Invitation) || !this.ringingUnanswered()) return;
     this.pendingEnd = { reason, statusCode };
     await this.session.reject({ statusCode });
   }
@@ -251,7 +260,7 @@ export class Call {
    * (RFC 3261 §21.3.3); the caller's phone or proxy then calls the target itself.
    */
   async forward(targetUri: string): Promise<void> {
-    if (!(this.session instanceof Invitation) || this.snapshot.state !== 'incoming') return;
+    if (!(this.session instanceof Invitation) || !this.ringingUnanswered()) return;
     this.pendingEnd = { reason: 'forwarded', statusCode: 302, detail: targetUri };
     await this.session.reject({ statusCode: 302, extraHeaders: [`Contact: <${targetUri}>`] });
   }
@@ -721,8 +730,10 @@ export class Call {
    */
   private applyMicrophone(holding = false): void {
     this.microphone ??= this.audioSender()?.track ?? undefined;
-    const live =
-      !this.snapshot.muted && !this.snapshot.held && !holding && this.snapshot.state !== 'incoming';
+    // An incoming call's microphone stays off until it is answered (established), not until its card
+    // changes: the card may still show it ringing when SIP.js reports it established (see `answer`).
+    const answered = !(this.session instanceof Invitation) || this.session.state === SessionState.Established;
+    const live = !this.snapshot.muted && !this.snapshot.held && !holding && answered;
     if (this.microphone) this.microphone.enabled = live;
   }
 
@@ -797,6 +808,15 @@ export class Call {
 
   private notify(kind: CallNoticeKind, statusCode?: number): void {
     this.update({ notice: { kind, at: Date.now(), ...(statusCode ? { statusCode } : {}) } });
+  }
+
+  /**
+   * An incoming call that rings and that nobody has begun to answer: the card stays as it is until the
+   * 200 OK is on its way (see {@link answer}), so a second click, or the notification's Answer after
+   * the card's, must find that SIP.js has left its initial state.
+   */
+  private ringingUnanswered(): boolean {
+    return this.snapshot.state === 'incoming' && this.session.state === SessionState.Initial;
   }
 
   private moveTo(state: CallState, patch: Partial<CallSnapshot> = {}): void {

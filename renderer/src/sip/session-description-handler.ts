@@ -7,6 +7,7 @@ import {
 import { microphoneGranted, watchMicrophonePermission } from '../media/microphone-permission';
 import { applyCodecPreferences, type CodecPreferences } from './codec-preferences';
 import { dtlsCertificate, prepareDtlsCertificate } from './dtls-certificate';
+import { holdCandidates } from './held-candidates';
 import {
   ICE_GATHERING_CAP_MS,
   MEDIA_CANDIDATE_WAIT_MS,
@@ -92,8 +93,10 @@ export class RinglineSessionDescriptionHandler extends SessionDescriptionHandler
   private readonly firstCapture = deferred();
   /** The incoming call's offer, applied while it rang; SIP.js sets it again when the call is answered. */
   private preparedRemoteOffer: { sdp: string; applied: Promise<void> } | undefined;
-  /** Our answer to it, created while it rang; used if nothing it depends on changed by the answer. */
-  private preparedAnswer: Promise<PreparedAnswer | undefined> | undefined;
+  /** Whether our answer to it was set while it rang (see {@link prepareRemoteOffer}). */
+  private answeredAhead: Promise<boolean> | undefined;
+  /** The caller's candidates, held back from the prepared offer until the call is answered. */
+  private heldCandidates: RTCIceCandidateInit[] = [];
   /** An outgoing call's offer, set before the call was placed ({@link prepareLocalOffer}). */
   private preparedOffer: Promise<boolean> | undefined;
   /** The prepared offer did not fit the call: the next offer replaces it while it is still pending. */
@@ -151,16 +154,22 @@ export class RinglineSessionDescriptionHandler extends SessionDescriptionHandler
   }
 
   /**
-   * Applies an incoming call's offer while it rings: the answer later only has to be created.
-   * Nothing is captured and nothing reaches the caller (a remote description alone starts no ICE
-   * checks). When the call is answered, SIP.js sets the same offer again and this one is used.
+   * Negotiates an incoming call while it rings, all but the consent: the offer is applied without the
+   * caller's candidates, and our answer is made and set, so our candidates are gathered (STUN and TURN
+   * included) before the user answers. Nothing is captured and nothing reaches the caller: with no
+   * remote candidate, our ICE agent has nothing to check (see `held-candidates.ts`). Answering then
+   * captures, gives the held candidates to the connection (the checks start) and sends the answer
+   * with the candidates already gathered. When the call is answered, SIP.js sets the same offer
+   * again; it is not applied twice.
    */
   prepareRemoteOffer(sdp: string): Promise<void> {
-    const applied = this.setRemoteSessionDescription({ type: 'offer', sdp });
+    const held = holdCandidates(sdp);
+    this.heldCandidates = held.candidates;
+    const applied = this.setRemoteSessionDescription({ type: 'offer', sdp: held.sdp });
     this.preparedRemoteOffer = { sdp, applied };
-    this.preparedAnswer = applied.then(
-      () => this.createAnswerAhead(),
-      () => undefined,
+    this.answeredAhead = applied.then(
+      () => this.answerAhead(),
+      () => false,
     );
     return applied;
   }
@@ -189,6 +198,18 @@ export class RinglineSessionDescriptionHandler extends SessionDescriptionHandler
     options?: SessionDescriptionHandlerOptions,
     modifiers?: Parameters<SessionDescriptionHandler['getDescription']>[1],
   ): Promise<BodyAndContentType> {
+    const answered = await this.answeredAhead;
+    this.answeredAhead = undefined;
+    if (answered && this.peerConnection?.signalingState === 'stable') {
+      // Made and set while it rang, as answering would have made it: audio both ways on the offered
+      // transceiver, codecs in our order (Ringline answers with audio; video follows by re-INVITE).
+      await this.getLocalMediaStream(options);
+      await this.releaseHeldCandidates();
+      await this.waitForIceGatheringComplete();
+      const description = this.peerConnection.localDescription;
+      if (!description) throw new Error('Failed to get local session description');
+      return { body: description.sdp, contentType: 'application/sdp' };
+    }
     const prepared = await this.preparedOffer;
     this.preparedOffer = undefined;
     this.replacingPreparedOffer = false;
@@ -223,10 +244,14 @@ export class RinglineSessionDescriptionHandler extends SessionDescriptionHandler
     const prepared = this.preparedRemoteOffer;
     this.preparedRemoteOffer = undefined;
     if (prepared?.sdp === sdp && !modifiers?.length) {
-      // Applied while ringing; should that have failed, applying it again reports why.
+      // Applied while ringing; should that have failed, applying it again (candidates and all)
+      // reports why.
       return prepared.applied.then(
         () => this.getLocalMediaStream(options),
-        () => super.setDescription(sdp, options, modifiers),
+        () => {
+          this.heldCandidates = [];
+          return super.setDescription(sdp, options, modifiers);
+        },
       );
     }
     return super.setDescription(sdp, options, modifiers);
@@ -283,10 +308,6 @@ export class RinglineSessionDescriptionHandler extends SessionDescriptionHandler
       // SIP.js makes offers only in the stable state.
       return peerConnection.createOffer(options?.offerOptions);
     }
-    const prepared = await this.preparedAnswer;
-    this.preparedAnswer = undefined;
-    // Made for the same offer, transceivers and directions: the answer would come out the same.
-    if (prepared && prepared.state === answerState(peerConnection)) return prepared.answer;
     applyCodecPreferences(peerConnection, this.negotiation.codecs);
     return super.createLocalOfferOrAnswer(options);
   }
@@ -295,6 +316,20 @@ export class RinglineSessionDescriptionHandler extends SessionDescriptionHandler
     const setAt = (this.localDescriptionSetAt = performance.now());
     await super.setLocalSessionDescription(description);
     this.noteRound(setAt);
+    // The prepared offer's answer could not be set while it rang: it is set now, the checks may start.
+    await this.releaseHeldCandidates();
+  }
+
+  /** Gives the caller's held candidates to the connection (see {@link prepareRemoteOffer}). */
+  private async releaseHeldCandidates(): Promise<void> {
+    const peerConnection = this.peerConnection;
+    const held = this.heldCandidates;
+    this.heldCandidates = [];
+    if (!peerConnection) return;
+    for (const candidate of held) {
+      // One the browser cannot use is left out, as it would have been in the offer itself.
+      await peerConnection.addIceCandidate(candidate).catch(() => undefined);
+    }
   }
 
   private noteRound(setAt: number): void {
@@ -341,22 +376,25 @@ export class RinglineSessionDescriptionHandler extends SessionDescriptionHandler
   }
 
   /**
-   * Creates the answer to the prepared offer as answering would: audio to be sent and received
-   * (SIP.js answers an offer's direction with it), on the offered transceiver, codecs in our order.
-   * Creating it sends nothing; it is set (and ICE starts) only when the user answers.
+   * Makes and sets the answer to the prepared offer as answering would make it: audio to be sent and
+   * received (SIP.js answers an offer's direction with it), on the offered transceiver, codecs in our
+   * order. Setting it starts gathering; the caller's candidates are held back, so no check is sent.
    */
-  private async createAnswerAhead(): Promise<PreparedAnswer | undefined> {
+  private async answerAhead(): Promise<boolean> {
     const peerConnection = this.peerConnection;
-    if (!peerConnection || peerConnection.signalingState !== 'have-remote-offer') return undefined;
+    if (!peerConnection || peerConnection.signalingState !== 'have-remote-offer') return false;
     try {
       await this.updateDirection({});
       this.chooseSenders(peerConnection, ['audio']);
       applyCodecPreferences(peerConnection, this.negotiation.codecs);
       const answer = await peerConnection.createAnswer();
-      return { answer, state: answerState(peerConnection) };
+      const setAt = (this.localDescriptionSetAt = performance.now());
+      await peerConnection.setLocalDescription(answer);
+      this.noteRound(setAt);
+      return true;
     } catch {
-      // Answering creates it then, and reports what is wrong.
-      return undefined;
+      // Answering makes it then, and reports what is wrong.
+      return false;
     }
   }
 
@@ -512,20 +550,6 @@ interface GatheringWait {
   since: number;
   resolve(): void;
   reject(error: Error): void;
-}
-
-/** An answer made ahead, and what it was made from. */
-interface PreparedAnswer {
-  answer: RTCSessionDescriptionInit;
-  state: string;
-}
-
-/** What an answer depends on: the offer, and each transceiver's direction and sender. */
-function answerState(peerConnection: RTCPeerConnection): string {
-  const transceivers = peerConnection
-    .getTransceivers()
-    .map((t) => `${t.mid ?? '-'} ${t.direction} ${t.receiver.track.kind} ${t.sender.track?.id ?? ''}`);
-  return [peerConnection.signalingState, peerConnection.remoteDescription?.sdp, ...transceivers].join('\n');
 }
 
 function iceUfrag(sdp: string | undefined): string | undefined {

@@ -15,8 +15,14 @@ describe('call state transitions', () => {
 
   it('never goes back from active to ringing, nor answers an outgoing call', () => {
     expect(canTransition('active', 'ringing')).toBe(false);
+    expect(canTransition('active', 'answering')).toBe(false);
     expect(canTransition('dialing', 'answering')).toBe(false);
-    expect(canTransition('incoming', 'active')).toBe(false);
+  });
+
+  it('goes from incoming to active directly when the 200 OK left before "Connecting" showed', () => {
+    expect(canTransition('incoming', 'active')).toBe(true);
+    expect(canTransition('incoming', 'answering')).toBe(true);
+    expect(canTransition('answering', 'active')).toBe(true);
   });
 
   it('measures duration from answer to end', () => {

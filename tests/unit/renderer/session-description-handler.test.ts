@@ -169,12 +169,13 @@ describe('session description handler: capture beside negotiation (real WebRTC i
     await expect.poll(async () => (await inbound(pc)).energy, { timeout: 10_000 }).toBeGreaterThan(0);
   });
 
-  it('applies an incoming offer while it rings without capturing; answering reuses it and the offered transceiver', async () => {
+  it('negotiates an incoming call while it rings, checks nothing and captures nothing; answering sends that answer', async () => {
     await allowAudio();
     const device = new ToneDevice();
     const sdh = handler(device);
     const far = await farEnd();
     const offer = await setLocalAndGather(far, await far.createOffer());
+    expect(offer, 'the caller offers candidates').toMatch(/^a=candidate:/m);
 
     const pc = sdh.peerConnection;
     if (!pc) throw new Error('no peer connection');
@@ -185,17 +186,25 @@ describe('session description handler: capture beside negotiation (real WebRTC i
       return createAnswer();
     }) as typeof pc.createAnswer;
     await sdh.prepareRemoteOffer(offer);
-    expect(pc.signalingState).toBe('have-remote-offer');
-    await expect.poll(() => answersCreated, { message: 'the answer is created while it rings' }).toBe(1);
+    await expect
+      .poll(() => pc.signalingState, { message: 'the answer is made and set while it rings' })
+      .toBe('stable');
+    await expect
+      .poll(() => pc.localDescription?.sdp, { message: 'our candidates are gathered while it rings' })
+      .toMatch(/^a=candidate:.* typ host/m);
     expect(device.opened, 'the microphone stays off while the call rings').toHaveLength(0);
-    expect(pc.iceConnectionState, 'no connectivity checks before the answer').toBe('new');
+    expect(pc.remoteDescription?.sdp, "the caller's candidates are held back").not.toMatch(/^a=candidate:/m);
+    const pairs = [...(await pc.getStats()).values()].filter((stats) => stats.type === 'candidate-pair');
+    expect(pairs, 'no candidate pair, so no connectivity check before the answer').toEqual([]);
+    expect(pc.iceConnectionState).toBe('new');
 
-    // Answering, as SIP.js does it: the same offer is set again, then the answer is made.
+    // Answering, as SIP.js does it: the same offer is set again, then the answer is asked for.
     await sdh.setDescription(offer, AUDIO_ONLY);
     const { body: answer } = await sdh.getDescription(AUDIO_ONLY);
-    expect(answersCreated, 'answering used it').toBe(1);
+    expect(answersCreated, 'answering used the answer made while it rang').toBe(1);
     expect(device.opened).toHaveLength(1);
     expect(answer).toMatch(/^a=sendrecv/m);
+    expect(answer).toMatch(/^a=candidate:.* typ host/m);
     await far.setRemoteDescription({ type: 'answer', sdp: answer });
     play(far);
     play(pc);
