@@ -4,6 +4,7 @@
  * server restart. Bodies of NOTIFYs are handed over as text; the watcher reads them.
  */
 import { Subscriber, SubscriptionState, UserAgent, type Notification } from 'sip.js';
+import { keepCSeqThroughChallenges } from './challenged-resubscribe';
 
 export interface EventSubscriptionOptions {
   userAgent: UserAgent;
@@ -39,7 +40,7 @@ export class EventSubscription {
     const subscriber = new Subscriber(this.options.userAgent, uri, this.options.event, {
       expires: EXPIRES_SECONDS,
       extraHeaders: [`Accept: ${this.options.accept}`],
-      delegate: { onNotify: (notification) => this.onNotify(notification) },
+      delegate: { onNotify: (notification) => this.onNotify(subscriber, notification) },
     });
     this.subscriber = subscriber;
     subscriber.stateChange.addListener((state) => {
@@ -59,7 +60,10 @@ export class EventSubscription {
     }
   }
 
-  private onNotify(notification: Notification): void {
+  private onNotify(subscriber: Subscriber, notification: Notification): void {
+    // The dialog is new at the first NOTIFY, and again when SIP.js re-subscribes by itself after the
+    // notifier ended a subscription with reason "timeout" or "deactivated" (RFC 6665 §4.2.2).
+    keepCSeqThroughChallenges(subscriber.dialog);
     notification.accept().catch(() => undefined);
     const message = notification.request;
     this.options.onNotify(message.getHeader('Content-Type') ?? '', message.body ?? '');
