@@ -37,38 +37,111 @@ async function registeredWithPresence(
   return app;
 }
 
+/**
+ * The watcher's dialog subscription to the colleague's line lived through two refreshes that the
+ * server challenged: each was sent again with credentials in the same dialog (Call-ID), and every
+ * SUBSCRIBE of that dialog, challenged or not, had a CSeq above the one before (RFC 3261 §12.2.1.1),
+ * so the server took each authenticated one in order.
+ */
+async function refreshedWithCredentials(lab: Lab, watcher: LabUser, since: number): Promise<void> {
+  const inDialog = async () =>
+    (await lab.sipRequests({ method: 'SUBSCRIBE', from: watcher.user, since })).filter(
+      (request) => request.event === 'dialog' && !request.requestUri.includes('@'),
+    );
+  const authenticatedPerDialog = async () => {
+    const counts = new Map<string, number>();
+    for (const request of await inDialog())
+      if (request.authUser) counts.set(request.callId, (counts.get(request.callId) ?? 0) + 1);
+    return Math.max(0, ...counts.values());
+  };
+  await expect
+    .poll(authenticatedPerDialog, {
+      message: 'authenticated refreshes in one dialog subscription',
+      timeout: 20_000,
+    })
+    .toBeGreaterThanOrEqual(2);
+  const requests = await inDialog();
+  for (const callId of new Set(requests.map((request) => request.callId))) {
+    const cseqs = requests.filter((request) => request.callId === callId).map((request) => request.cseq);
+    expect(cseqs, `CSeqs of the SUBSCRIBEs in dialog ${callId}`).toEqual([...cseqs].sort((a, b) => a - b));
+    expect(new Set(cseqs).size, `no CSeq used twice in dialog ${callId}`).toBe(cseqs.length);
+  }
+  expect(requests.filter((request) => !request.authUser).length, 'challenged first tries').toBeGreaterThan(0);
+}
+
 test.describe('presence', () => {
-  test('BLF: a colleague is called by the desk phone, answers and hangs up', async ({ openApp, lab }) => {
+  test('BLF: a colleague is called by the desk phone, answers and hangs up, through a notifier that challenges every refresh', async ({
+    openApp,
+    lab,
+  }) => {
     // Two apps register and a full call runs through the proxy: several tests' worth of steps.
     test.slow();
     const { alice, bob, legacy } = lab.users;
-    const [watcher, colleague] = await Promise.all([
-      registeredWithPresence(openApp, lab, alice, { watch: bob.user }),
-      registeredWithPresence(openApp, lab, bob, {}),
-    ]);
-    const key = watcher.blfKey(alice.displayName, bob);
-    await expect(key).toHaveAccessibleName(`Call ${bob.user}, Idle`);
+    // The presence server grants 4 s (RFC 6665 §4.2.1.1), so SIP.js refreshes at 3.6 s, and challenges
+    // every refresh and un-SUBSCRIBE, as Asterisk, FreeSWITCH and hosted PBXes do.
+    await lab.setSubscriptionExpiry(4);
+    await lab.setSubscriptionChallenge(401);
+    try {
+      const since = Date.now();
+      const [watcher, colleague] = await Promise.all([
+        registeredWithPresence(openApp, lab, alice, { watch: bob.user }),
+        registeredWithPresence(openApp, lab, bob, {}),
+      ]);
+      const key = watcher.blfKey(alice.displayName, bob);
+      await expect(key).toHaveAccessibleName(`Call ${bob.user}, Idle`);
+      await refreshedWithCredentials(lab, alice, since);
 
-    await lab.legacy.dial(bob.aor);
-    const incoming = colleague.incomingCall(legacy.displayName);
-    await expect(incoming).toBeVisible();
-    await expect(key).toHaveAccessibleName(`Call ${bob.user}, Ringing`);
-    await expect(
-      watcher.page.getByRole('button', { name: `Pick up the call ringing at ${bob.user}` }),
-    ).toBeVisible();
-    await expectNoAxeViolations(watcher.page, 'phone with a ringing BLF key');
+      await lab.legacy.dial(bob.aor);
+      const incoming = colleague.incomingCall(legacy.displayName);
+      await expect(incoming).toBeVisible();
+      await expect(key).toHaveAccessibleName(`Call ${bob.user}, Ringing`);
+      await expect(
+        watcher.page.getByRole('button', { name: `Pick up the call ringing at ${bob.user}` }),
+      ).toBeVisible();
+      await expectNoAxeViolations(watcher.page, 'phone with a ringing BLF key');
 
-    await incoming.getByRole('button', { name: 'Answer' }).click();
-    await expect(colleague.callState()).toContainText('In call');
-    await colleague.expectAudioFlowing();
-    await expect(key).toHaveAccessibleName(`Call ${bob.user}, In call`);
-    // The state came from the server: pua_dialoginfo published it and presence NOTIFYed it.
-    const published = await lab.sipRequests({ method: 'PUBLISH', to: bob.user });
-    expect(published.length, 'dialog-info PUBLISHes for the callee').toBeGreaterThan(0);
+      await incoming.getByRole('button', { name: 'Answer' }).click();
+      await expect(colleague.callState()).toContainText('In call');
+      await colleague.expectAudioFlowing();
+      await expect(key).toHaveAccessibleName(`Call ${bob.user}, In call`);
+      // The state came from the server: pua_dialoginfo published it and presence NOTIFYed it.
+      const published = await lab.sipRequests({ method: 'PUBLISH', to: bob.user });
+      expect(published.length, 'dialog-info PUBLISHes for the callee').toBeGreaterThan(0);
 
-    await colleague.button('Hang up').click();
-    await lab.legacy.waitForEvent('CALL_CLOSED');
-    await expect(key).toHaveAccessibleName(`Call ${bob.user}, Idle`);
+      await colleague.button('Hang up').click();
+      await lab.legacy.waitForEvent('CALL_CLOSED');
+      await expect(key).toHaveAccessibleName(`Call ${bob.user}, Idle`);
+
+      // The key is removed (the account is saved again): the subscriptions' un-SUBSCRIBEs (RFC 6665
+      // §4.1.2.3) are challenged too, go again with credentials, and the presence server takes them,
+      // which ends the subscriptions; the mailbox's goes the same way as the account restarts.
+      const removedAt = Date.now();
+      await watcher.button('Edit account').click();
+      const form = await watcher.accountForm();
+      await form
+        .getByRole('group', { name: 'Presence and voicemail' })
+        .getByLabel(/Watch \(BLF\)/)
+        .fill('');
+      await form.getByRole('button', { name: 'Save and register' }).click();
+      await expect(key).toHaveCount(0);
+      const ended = async () => {
+        const taken = (await lab.subscribeOutcomes()).filter(
+          (outcome) => outcome.time >= removedAt && outcome.expires === '0' && outcome.taken,
+        );
+        return (await lab.sipRequests({ method: 'SUBSCRIBE', from: alice.user, since: removedAt }))
+          .filter((request) =>
+            taken.some((outcome) => outcome.callId === request.callId && outcome.cseq === request.cseq),
+          )
+          .map((request) => `${request.event ?? ''} by ${request.authUser ?? 'nobody'}`)
+          .sort();
+      };
+      await expect
+        .poll(ended, { message: 'un-SUBSCRIBEs the presence server took' })
+        .toEqual(['dialog', 'message-summary', 'presence'].map((event) => `${event} by ${alice.user}`));
+    } finally {
+      await lab.setSubscriptionChallenge(undefined);
+      await lab.setSubscriptionExpiry(undefined);
+    }
   });
 
   test('PIDF: a colleague publishes busy, then available, and the watcher sees it', async ({
