@@ -98,6 +98,12 @@ export interface Kamailio {
    */
   setSubscriptionChallenge(statusCode: 401 | 407 | undefined): Promise<void>;
   /**
+   * While on, the presence server answers no new dialog (BLF) subscription (neither its 200 nor its
+   * first NOTIFY), as a PBX slow to look the line up; turned off, it answers the held ones (each is
+   * held 10 s at most).
+   */
+  setSubscriptionHold(on: boolean): Promise<void>;
+  /**
    * The shortest registration the registrar accepts, in seconds (`min_expires`, changed at run time);
    * a REGISTER asking less gets 423 Interval Too Brief. Kamailio's default is 60.
    */
@@ -331,6 +337,10 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
     setSubscriptionChallenge: async (statusCode) => {
       if (statusCode === undefined) await kamcmd('htable.delete', 'labctl', 'subscribe_challenge');
       else await kamcmd('htable.seti', 'labctl', 'subscribe_challenge', String(statusCode));
+    },
+    setSubscriptionHold: async (on) => {
+      if (on) await kamcmd('htable.seti', 'labctl', 'subscribe_hold', '1');
+      else await kamcmd('htable.delete', 'labctl', 'subscribe_hold');
     },
     setMinRegistrationExpiry: async (seconds) => {
       await kamcmd('cfg.set_now_int', 'registrar', 'min_expires', String(seconds));

@@ -139,6 +139,8 @@ export interface Lab {
    * this status and refuses one whose CSeq is out of order with 500; undefined clears.
    */
   setSubscriptionChallenge(statusCode: 401 | 407 | undefined): Promise<void>;
+  /** While on, new dialog (BLF) subscriptions are left unanswered (10 s at most); off answers them. */
+  setSubscriptionHold(on: boolean): Promise<void>;
   /** The registrar's shortest accepted registration (s); shorter REGISTERs get 423 (default 60). */
   setMinRegistrationExpiry(seconds: number): Promise<void>;
   /**
@@ -369,6 +371,7 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
       setReInviteFailure: (statusCode) => running.setReInviteFailure(statusCode),
       setSubscriptionExpiry: (seconds) => running.setSubscriptionExpiry(seconds),
       setSubscriptionChallenge: (statusCode) => running.setSubscriptionChallenge(statusCode),
+      setSubscriptionHold: (on) => running.setSubscriptionHold(on),
       setMinRegistrationExpiry: (seconds) => running.setMinRegistrationExpiry(seconds),
       stopSipServer: async () => {
         deskBindings = (
