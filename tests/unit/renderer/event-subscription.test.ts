@@ -1,3 +1,4 @@
+import type { UserAgent } from 'sip.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EventSubscription } from '../../../renderer/src/presence/event-subscription';
 import { userAgentOnTestTransport, type SentMessage, type TestSipTransport } from './test-sip-transport';
@@ -18,8 +19,12 @@ const inDialog = (message: SentMessage) => /;tag=/.test(message.headers.get('to'
  * challenges (401) every in-dialog SUBSCRIBE that comes without credentials, refreshes and
  * un-SUBSCRIBEs alike. Each one taken is answered 200 and NOTIFYed (RFC 6665 §4.2.1.1, §4.2.2).
  */
-function challengingNotifier(transport: TestSipTransport): { subscribes(): SentMessage[] } {
+function challengingNotifier(
+  transport: TestSipTransport,
+  { holdFirstAnswer = false } = {},
+): { subscribes(): SentMessage[]; answerFirst(): void } {
   let notifyCSeq = 0;
+  let held: SentMessage | undefined;
   const notify = (subscribe: SentMessage, state: string) => {
     notifyCSeq += 1;
     const contact = /<([^>]+)>/.exec(subscribe.headers.get('contact') ?? '')?.[1] ?? '';
@@ -37,21 +42,46 @@ function challengingNotifier(transport: TestSipTransport): { subscribes(): SentM
       `Subscription-State: ${state}`,
     ]);
   };
+  const answer = (message: SentMessage) => {
+    const ending = message.headers.get('expires') === '0';
+    transport.respond(message, '200 OK', ['Contact: <sip:127.0.0.1:5060>', `Expires: ${ending ? 0 : 2}`]);
+    notify(message, ending ? 'terminated;reason=timeout' : 'active;expires=2');
+  };
   transport.onSent = (message) => {
     if (!message.firstLine.startsWith('SUBSCRIBE ')) return;
+    if (holdFirstAnswer && !held) {
+      held = message;
+      return;
+    }
     if (inDialog(message) && !message.headers.has('authorization')) {
       transport.respond(message, '401 Unauthorized', [
         'WWW-Authenticate: Digest realm="127.0.0.1", nonce="nonce-1", algorithm=MD5',
       ]);
       return;
     }
-    const ending = message.headers.get('expires') === '0';
-    transport.respond(message, '200 OK', ['Contact: <sip:127.0.0.1:5060>', `Expires: ${ending ? 0 : 2}`]);
-    notify(message, ending ? 'terminated;reason=timeout' : 'active;expires=2');
+    answer(message);
   };
   return {
     subscribes: () => transport.sent.filter((message) => message.firstLine.startsWith('SUBSCRIBE ')),
+    answerFirst: () => {
+      if (held) answer(held);
+    },
   };
+}
+
+/** A dialog subscription of the watcher's to the colleague's line on `transport`; its statuses. */
+function dialogSubscription(userAgent: UserAgent): { subscription: EventSubscription; statuses: string[] } {
+  const statuses: string[] = [];
+  const subscription = new EventSubscription({
+    userAgent,
+    target: COLLEAGUE,
+    event: 'dialog',
+    accept: 'application/dialog-info+xml',
+    onNotify: () => undefined,
+    onStatus: (status) => statuses.push(status),
+  });
+  cleanups.push(() => subscription.stop());
+  return { subscription, statuses };
 }
 
 describe('EventSubscription against a notifier that challenges every in-dialog SUBSCRIBE', () => {
@@ -59,16 +89,7 @@ describe('EventSubscription against a notifier that challenges every in-dialog S
     const { userAgent, transport } = await userAgentOnTestTransport(WATCHER);
     cleanups.push(() => userAgent.stop());
     const notifier = challengingNotifier(transport);
-    const statuses: string[] = [];
-    const subscription = new EventSubscription({
-      userAgent,
-      target: COLLEAGUE,
-      event: 'dialog',
-      accept: 'application/dialog-info+xml',
-      onNotify: () => undefined,
-      onStatus: (status) => statuses.push(status),
-    });
-    cleanups.push(() => subscription.stop());
+    const { subscription, statuses } = dialogSubscription(userAgent);
     subscription.start();
 
     // The refresh (at 90 % of the 2 s granted) is challenged and sent again with credentials.
@@ -88,5 +109,28 @@ describe('EventSubscription against a notifier that challenges every in-dialog S
     // The SUBSCRIBE that made it, then a challenged first try and its retry for the refresh and the end.
     expect(cseqs.length).toBeGreaterThanOrEqual(5);
     expect(cseqs, 'CSeqs rising, none used twice').toEqual([...new Set(cseqs)].sort((a, b) => a - b));
+  });
+});
+
+describe('EventSubscription ended while it waits for its first NOTIFY', () => {
+  it('ends on the server what the server made, before the phone goes (a key removed right after it was added)', async () => {
+    const { userAgent, transport } = await userAgentOnTestTransport(WATCHER);
+    cleanups.push(() => userAgent.stop());
+    const notifier = challengingNotifier(transport, { holdFirstAnswer: true });
+    const { subscription, statuses } = dialogSubscription(userAgent);
+    subscription.start();
+    await expect.poll(() => notifier.subscribes().length).toBe(1);
+
+    // What Phone.stop does: the subscriptions end, then the user agent stops and its transport goes.
+    const stopped = subscription.stop().then(() => userAgent.stop());
+    // Only now does the server answer: it made the subscription (200) and NOTIFYs its state.
+    notifier.answerFirst();
+    await stopped;
+    const [created, ended] = notifier.subscribes();
+    expect(ended?.headers.get('expires'), 'an un-SUBSCRIBE (RFC 6665 §4.1.2.3)').toBe('0');
+    expect(ended?.headers.get('call-id')).toBe(created?.headers.get('call-id'));
+    expect(ended?.headers.get('to'), "in the subscription's dialog").toMatch(/;tag=server/);
+    // Nobody hears of a subscription that was being ended.
+    expect(statuses).toEqual([]);
   });
 });
