@@ -1,4 +1,4 @@
-import type { Lab, LabUser } from '../lab/lab';
+import type { Lab, LabUser, SipRequestRecord } from '../lab/lab';
 import { expectNoAxeViolations } from './axe';
 import type { AppPage, PresenceOptions } from './app-page';
 import { expect, test } from './fixtures';
@@ -69,6 +69,28 @@ async function refreshedWithCredentials(lab: Lab, watcher: LabUser, since: numbe
   expect(requests.filter((request) => !request.authUser).length, 'challenged first tries').toBeGreaterThan(0);
 }
 
+/** Saves the account again with `watch` (comma-separated lines, '' for none) as its BLF lines. */
+async function watchLines(app: AppPage, watch: string): Promise<void> {
+  await app.button('Edit account').click();
+  const form = await app.accountForm();
+  await form
+    .getByRole('group', { name: 'Presence and voicemail' })
+    .getByLabel(/Watch \(BLF\)/)
+    .fill(watch);
+  await form.getByRole('button', { name: 'Save and register' }).click();
+  await expect(form).toBeHidden();
+}
+
+/** The un-SUBSCRIBEs from `watcher` since `since` that the presence server took (it ended their subscriptions). */
+async function endedSince(lab: Lab, watcher: LabUser, since: number): Promise<SipRequestRecord[]> {
+  const taken = (await lab.subscribeOutcomes()).filter(
+    (outcome) => outcome.time >= since && outcome.expires === '0' && outcome.taken,
+  );
+  return (await lab.sipRequests({ method: 'SUBSCRIBE', from: watcher.user, since })).filter((request) =>
+    taken.some((outcome) => outcome.callId === request.callId && outcome.cseq === request.cseq),
+  );
+}
+
 test.describe('presence', () => {
   test('BLF: a colleague is called by the desk phone, answers and hangs up, through a notifier that challenges every refresh', async ({
     openApp,
@@ -116,29 +138,47 @@ test.describe('presence', () => {
       // §4.1.2.3) are challenged too, go again with credentials, and the presence server takes them,
       // which ends the subscriptions; the mailbox's goes the same way as the account restarts.
       const removedAt = Date.now();
-      await watcher.button('Edit account').click();
-      const form = await watcher.accountForm();
-      await form
-        .getByRole('group', { name: 'Presence and voicemail' })
-        .getByLabel(/Watch \(BLF\)/)
-        .fill('');
-      await form.getByRole('button', { name: 'Save and register' }).click();
+      await watchLines(watcher, '');
       await expect(key).toHaveCount(0);
-      const ended = async () => {
-        const taken = (await lab.subscribeOutcomes()).filter(
-          (outcome) => outcome.time >= removedAt && outcome.expires === '0' && outcome.taken,
-        );
-        return (await lab.sipRequests({ method: 'SUBSCRIBE', from: alice.user, since: removedAt }))
-          .filter((request) =>
-            taken.some((outcome) => outcome.callId === request.callId && outcome.cseq === request.cseq),
-          )
-          .map((request) => `${request.event ?? ''} by ${request.authUser ?? 'nobody'}`)
-          .sort();
-      };
       await expect
-        .poll(ended, { message: 'un-SUBSCRIBEs the presence server took' })
+        .poll(
+          async () =>
+            (await endedSince(lab, alice, removedAt)).map((r) => `${r.event} by ${r.authUser}`).sort(),
+          {
+            message: 'un-SUBSCRIBEs the presence server took',
+          },
+        )
         .toEqual(['dialog', 'message-summary', 'presence'].map((event) => `${event} by ${alice.user}`));
+
+      // The key is added again and removed while the server, slow this time, has not answered its
+      // SUBSCRIBE: the app waits for the subscription's first NOTIFY, then ends it (RFC 6665 §4.1.2.3)
+      // rather than leave it on the server.
+      await lab.setSubscriptionHold(true);
+      const addedAt = Date.now();
+      await watchLines(watcher, bob.user);
+      let held: SipRequestRecord | undefined;
+      await expect
+        .poll(
+          async () =>
+            (held = (await lab.sipRequests({ method: 'SUBSCRIBE', from: alice.user, since: addedAt })).find(
+              (request) => request.event === 'dialog' && request.authUser && request.requestUri.includes('@'),
+            )),
+          { message: 'the new dialog SUBSCRIBE, held by the server' },
+        )
+        .toBeDefined();
+      const removedAgainAt = Date.now();
+      await watchLines(watcher, '');
+      await lab.setSubscriptionHold(false);
+      await expect
+        .poll(
+          async () => (await endedSince(lab, alice, removedAgainAt)).some((r) => r.callId === held?.callId),
+          {
+            message: 'an un-SUBSCRIBE the server took for the subscription it answered late',
+          },
+        )
+        .toBe(true);
     } finally {
+      await lab.setSubscriptionHold(false);
       await lab.setSubscriptionChallenge(undefined);
       await lab.setSubscriptionExpiry(undefined);
     }
