@@ -38,12 +38,17 @@ async function registeredWithPresence(
 }
 
 /**
- * The watcher's dialog subscription to the colleague's line lived through two refreshes that the
+ * The watcher's dialog subscription to the colleague's line lived through `times` refreshes that the
  * server challenged: each was sent again with credentials in the same dialog (Call-ID), and every
  * SUBSCRIBE of that dialog, challenged or not, had a CSeq above the one before (RFC 3261 §12.2.1.1),
  * so the server took each authenticated one in order.
  */
-async function refreshedWithCredentials(lab: Lab, watcher: LabUser, since: number): Promise<void> {
+async function refreshedWithCredentials(
+  lab: Lab,
+  watcher: LabUser,
+  since: number,
+  times: number,
+): Promise<void> {
   const inDialog = async () =>
     (await lab.sipRequests({ method: 'SUBSCRIBE', from: watcher.user, since })).filter(
       (request) => request.event === 'dialog' && !request.requestUri.includes('@'),
@@ -59,7 +64,7 @@ async function refreshedWithCredentials(lab: Lab, watcher: LabUser, since: numbe
       message: 'authenticated refreshes in one dialog subscription',
       timeout: 20_000,
     })
-    .toBeGreaterThanOrEqual(2);
+    .toBeGreaterThanOrEqual(times);
   const requests = await inDialog();
   for (const callId of new Set(requests.map((request) => request.callId))) {
     const cseqs = requests.filter((request) => request.callId === callId).map((request) => request.cseq);
@@ -92,13 +97,13 @@ async function endedSince(lab: Lab, watcher: LabUser, since: number): Promise<Si
 }
 
 test.describe('presence', () => {
-  test('BLF: a colleague is called by the desk phone, answers and hangs up, through a notifier that challenges every refresh', async ({
+  test('BLF: a colleague is called by the desk phone, answers and hangs up, through a notifier that challenges every refresh; a changed key ends its subscriptions', async ({
     openApp,
     lab,
   }) => {
     // Two apps register and a full call runs through the proxy: several tests' worth of steps.
     test.slow();
-    const { alice, bob, legacy } = lab.users;
+    const { alice, bob, carol, legacy } = lab.users;
     // The presence server grants 4 s (RFC 6665 §4.2.1.1), so SIP.js refreshes at 3.6 s, and challenges
     // every refresh and un-SUBSCRIBE, as Asterisk, FreeSWITCH and hosted PBXes do.
     await lab.setSubscriptionExpiry(4);
@@ -111,7 +116,9 @@ test.describe('presence', () => {
       ]);
       const key = watcher.blfKey(alice.displayName, bob);
       await expect(key).toHaveAccessibleName(`Call ${bob.user}, Idle`);
-      await refreshedWithCredentials(lab, alice, since);
+      // The call below is NOTIFYed after a refresh that was challenged, and the second refresh (the
+      // first to follow an authenticated one in its dialog) comes while the call runs.
+      await refreshedWithCredentials(lab, alice, since, 1);
 
       await lab.legacy.dial(bob.aor);
       const incoming = colleague.incomingCall(legacy.displayName);
@@ -133,49 +140,48 @@ test.describe('presence', () => {
       await colleague.button('Hang up').click();
       await lab.legacy.waitForEvent('CALL_CLOSED');
       await expect(key).toHaveAccessibleName(`Call ${bob.user}, Idle`);
+      await refreshedWithCredentials(lab, alice, since, 2);
 
-      // The key is removed (the account is saved again): the subscriptions' un-SUBSCRIBEs (RFC 6665
-      // §4.1.2.3) are challenged too, go again with credentials, and the presence server takes them,
-      // which ends the subscriptions; the mailbox's goes the same way as the account restarts.
-      const removedAt = Date.now();
-      await watchLines(watcher, '');
+      // The key is changed to another colleague's while the server, slow this time, holds new BLF
+      // subscriptions. The old line's subscriptions end (RFC 6665 §4.1.2.3): their un-SUBSCRIBEs are
+      // challenged too, go again with credentials, and the presence server takes them (the mailbox's
+      // goes the same way as the account restarts). The new line's SUBSCRIBE waits for its answer.
+      await lab.setSubscriptionHold(true);
+      const changedAt = Date.now();
+      await watchLines(watcher, carol.user);
       await expect(key).toHaveCount(0);
       await expect
         .poll(
           async () =>
-            (await endedSince(lab, alice, removedAt)).map((r) => `${r.event} by ${r.authUser}`).sort(),
-          {
-            message: 'un-SUBSCRIBEs the presence server took',
-          },
+            (await endedSince(lab, alice, changedAt)).map((r) => `${r.event} by ${r.authUser}`).sort(),
+          { message: 'un-SUBSCRIBEs the presence server took' },
         )
         .toEqual(['dialog', 'message-summary', 'presence'].map((event) => `${event} by ${alice.user}`));
-
-      // The key is added again and removed while the server, slow this time, has not answered its
-      // SUBSCRIBE: the app waits for the subscription's first NOTIFY, then ends it (RFC 6665 §4.1.2.3)
-      // rather than leave it on the server.
-      await lab.setSubscriptionHold(true);
-      const addedAt = Date.now();
-      await watchLines(watcher, bob.user);
       let held: SipRequestRecord | undefined;
       await expect
         .poll(
           async () =>
-            (held = (await lab.sipRequests({ method: 'SUBSCRIBE', from: alice.user, since: addedAt })).find(
-              (request) => request.event === 'dialog' && request.authUser && request.requestUri.includes('@'),
-            )),
-          { message: 'the new dialog SUBSCRIBE, held by the server' },
+            (held = (
+              await lab.sipRequests({
+                method: 'SUBSCRIBE',
+                from: alice.user,
+                to: carol.user,
+                since: changedAt,
+              })
+            ).find((request) => request.event === 'dialog' && request.authUser)),
+          { message: "the new line's dialog SUBSCRIBE, held by the server" },
         )
         .toBeDefined();
-      const removedAgainAt = Date.now();
+
+      // Removed before the server answered: the app waits for that subscription's first NOTIFY, then
+      // ends it rather than leave it on the server.
+      const removedAt = Date.now();
       await watchLines(watcher, '');
       await lab.setSubscriptionHold(false);
       await expect
-        .poll(
-          async () => (await endedSince(lab, alice, removedAgainAt)).some((r) => r.callId === held?.callId),
-          {
-            message: 'an un-SUBSCRIBE the server took for the subscription it answered late',
-          },
-        )
+        .poll(async () => (await endedSince(lab, alice, removedAt)).some((r) => r.callId === held?.callId), {
+          message: 'an un-SUBSCRIBE the server took for the subscription it answered late',
+        })
         .toBe(true);
     } finally {
       await lab.setSubscriptionHold(false);
