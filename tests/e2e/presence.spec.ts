@@ -1,4 +1,4 @@
-import type { Lab, LabUser } from '../lab/lab';
+import type { Lab, LabUser, SipRequestRecord } from '../lab/lab';
 import { expectNoAxeViolations } from './axe';
 import type { AppPage, PresenceOptions } from './app-page';
 import { expect, test } from './fixtures';
@@ -37,38 +37,157 @@ async function registeredWithPresence(
   return app;
 }
 
+/**
+ * The watcher's dialog subscription to the colleague's line lived through `times` refreshes that the
+ * server challenged: each was sent again with credentials in the same dialog (Call-ID), and every
+ * SUBSCRIBE of that dialog, challenged or not, had a CSeq above the one before (RFC 3261 §12.2.1.1),
+ * so the server took each authenticated one in order.
+ */
+async function refreshedWithCredentials(
+  lab: Lab,
+  watcher: LabUser,
+  since: number,
+  times: number,
+): Promise<void> {
+  const inDialog = async () =>
+    (await lab.sipRequests({ method: 'SUBSCRIBE', from: watcher.user, since })).filter(
+      (request) => request.event === 'dialog' && !request.requestUri.includes('@'),
+    );
+  const authenticatedPerDialog = async () => {
+    const counts = new Map<string, number>();
+    for (const request of await inDialog())
+      if (request.authUser) counts.set(request.callId, (counts.get(request.callId) ?? 0) + 1);
+    return Math.max(0, ...counts.values());
+  };
+  await expect
+    .poll(authenticatedPerDialog, {
+      message: 'authenticated refreshes in one dialog subscription',
+      timeout: 20_000,
+    })
+    .toBeGreaterThanOrEqual(times);
+  const requests = await inDialog();
+  for (const callId of new Set(requests.map((request) => request.callId))) {
+    const cseqs = requests.filter((request) => request.callId === callId).map((request) => request.cseq);
+    expect(cseqs, `CSeqs of the SUBSCRIBEs in dialog ${callId}`).toEqual([...cseqs].sort((a, b) => a - b));
+    expect(new Set(cseqs).size, `no CSeq used twice in dialog ${callId}`).toBe(cseqs.length);
+  }
+  expect(requests.filter((request) => !request.authUser).length, 'challenged first tries').toBeGreaterThan(0);
+}
+
+/** Saves the account again with `watch` (comma-separated lines, '' for none) as its BLF lines. */
+async function watchLines(app: AppPage, watch: string): Promise<void> {
+  await app.button('Edit account').click();
+  const form = await app.accountForm();
+  await form
+    .getByRole('group', { name: 'Presence and voicemail' })
+    .getByLabel(/Watch \(BLF\)/)
+    .fill(watch);
+  await form.getByRole('button', { name: 'Save and register' }).click();
+  await expect(form).toBeHidden();
+}
+
+/** The un-SUBSCRIBEs from `watcher` since `since` that the presence server took (it ended their subscriptions). */
+async function endedSince(lab: Lab, watcher: LabUser, since: number): Promise<SipRequestRecord[]> {
+  const taken = (await lab.subscribeOutcomes()).filter(
+    (outcome) => outcome.time >= since && outcome.expires === '0' && outcome.taken,
+  );
+  return (await lab.sipRequests({ method: 'SUBSCRIBE', from: watcher.user, since })).filter((request) =>
+    taken.some((outcome) => outcome.callId === request.callId && outcome.cseq === request.cseq),
+  );
+}
+
 test.describe('presence', () => {
-  test('BLF: a colleague is called by the desk phone, answers and hangs up', async ({ openApp, lab }) => {
+  test('BLF: a colleague is called by the desk phone, answers and hangs up, through a notifier that challenges every refresh; a changed key ends its subscriptions', async ({
+    openApp,
+    lab,
+  }) => {
     // Two apps register and a full call runs through the proxy: several tests' worth of steps.
     test.slow();
-    const { alice, bob, legacy } = lab.users;
-    const [watcher, colleague] = await Promise.all([
-      registeredWithPresence(openApp, lab, alice, { watch: bob.user }),
-      registeredWithPresence(openApp, lab, bob, {}),
-    ]);
-    const key = watcher.blfKey(alice.displayName, bob);
-    await expect(key).toHaveAccessibleName(`Call ${bob.user}, Idle`);
+    const { alice, bob, carol, legacy } = lab.users;
+    // The presence server grants 4 s (RFC 6665 §4.2.1.1), so SIP.js refreshes at 3.6 s, and challenges
+    // every refresh and un-SUBSCRIBE, as Asterisk, FreeSWITCH and hosted PBXes do.
+    await lab.setSubscriptionExpiry(4);
+    await lab.setSubscriptionChallenge(401);
+    try {
+      const since = Date.now();
+      const [watcher, colleague] = await Promise.all([
+        registeredWithPresence(openApp, lab, alice, { watch: bob.user }),
+        registeredWithPresence(openApp, lab, bob, {}),
+      ]);
+      const key = watcher.blfKey(alice.displayName, bob);
+      await expect(key).toHaveAccessibleName(`Call ${bob.user}, Idle`);
+      // The call below is NOTIFYed after a refresh that was challenged, and the second refresh (the
+      // first to follow an authenticated one in its dialog) comes while the call runs.
+      await refreshedWithCredentials(lab, alice, since, 1);
 
-    await lab.legacy.dial(bob.aor);
-    const incoming = colleague.incomingCall(legacy.displayName);
-    await expect(incoming).toBeVisible();
-    await expect(key).toHaveAccessibleName(`Call ${bob.user}, Ringing`);
-    await expect(
-      watcher.page.getByRole('button', { name: `Pick up the call ringing at ${bob.user}` }),
-    ).toBeVisible();
-    await expectNoAxeViolations(watcher.page, 'phone with a ringing BLF key');
+      await lab.legacy.dial(bob.aor);
+      const incoming = colleague.incomingCall(legacy.displayName);
+      await expect(incoming).toBeVisible();
+      await expect(key).toHaveAccessibleName(`Call ${bob.user}, Ringing`);
+      await expect(
+        watcher.page.getByRole('button', { name: `Pick up the call ringing at ${bob.user}` }),
+      ).toBeVisible();
+      await expectNoAxeViolations(watcher.page, 'phone with a ringing BLF key');
 
-    await incoming.getByRole('button', { name: 'Answer' }).click();
-    await expect(colleague.callState()).toContainText('In call');
-    await colleague.expectAudioFlowing();
-    await expect(key).toHaveAccessibleName(`Call ${bob.user}, In call`);
-    // The state came from the server: pua_dialoginfo published it and presence NOTIFYed it.
-    const published = await lab.sipRequests({ method: 'PUBLISH', to: bob.user });
-    expect(published.length, 'dialog-info PUBLISHes for the callee').toBeGreaterThan(0);
+      await incoming.getByRole('button', { name: 'Answer' }).click();
+      await expect(colleague.callState()).toContainText('In call');
+      await colleague.expectAudioFlowing();
+      await expect(key).toHaveAccessibleName(`Call ${bob.user}, In call`);
+      // The state came from the server: pua_dialoginfo published it and presence NOTIFYed it.
+      const published = await lab.sipRequests({ method: 'PUBLISH', to: bob.user });
+      expect(published.length, 'dialog-info PUBLISHes for the callee').toBeGreaterThan(0);
 
-    await colleague.button('Hang up').click();
-    await lab.legacy.waitForEvent('CALL_CLOSED');
-    await expect(key).toHaveAccessibleName(`Call ${bob.user}, Idle`);
+      await colleague.button('Hang up').click();
+      await lab.legacy.waitForEvent('CALL_CLOSED');
+      await expect(key).toHaveAccessibleName(`Call ${bob.user}, Idle`);
+      await refreshedWithCredentials(lab, alice, since, 2);
+
+      // The key is changed to another colleague's while the server, slow this time, holds new BLF
+      // subscriptions. The old line's subscriptions end (RFC 6665 §4.1.2.3): their un-SUBSCRIBEs are
+      // challenged too, go again with credentials, and the presence server takes them (the mailbox's
+      // goes the same way as the account restarts). The new line's SUBSCRIBE waits for its answer.
+      await lab.setSubscriptionHold(true);
+      const changedAt = Date.now();
+      await watchLines(watcher, carol.user);
+      await expect(key).toHaveCount(0);
+      await expect
+        .poll(
+          async () =>
+            (await endedSince(lab, alice, changedAt)).map((r) => `${r.event} by ${r.authUser}`).sort(),
+          { message: 'un-SUBSCRIBEs the presence server took' },
+        )
+        .toEqual(['dialog', 'message-summary', 'presence'].map((event) => `${event} by ${alice.user}`));
+      let held: SipRequestRecord | undefined;
+      await expect
+        .poll(
+          async () =>
+            (held = (
+              await lab.sipRequests({
+                method: 'SUBSCRIBE',
+                from: alice.user,
+                to: carol.user,
+                since: changedAt,
+              })
+            ).find((request) => request.event === 'dialog' && request.authUser)),
+          { message: "the new line's dialog SUBSCRIBE, held by the server" },
+        )
+        .toBeDefined();
+
+      // Removed before the server answered: the app waits for that subscription's first NOTIFY, then
+      // ends it rather than leave it on the server.
+      const removedAt = Date.now();
+      await watchLines(watcher, '');
+      await lab.setSubscriptionHold(false);
+      await expect
+        .poll(async () => (await endedSince(lab, alice, removedAt)).some((r) => r.callId === held?.callId), {
+          message: 'an un-SUBSCRIBE the server took for the subscription it answered late',
+        })
+        .toBe(true);
+    } finally {
+      await lab.setSubscriptionHold(false);
+      await lab.setSubscriptionChallenge(undefined);
+      await lab.setSubscriptionExpiry(undefined);
+    }
   });
 
   test('PIDF: a colleague publishes busy, then available, and the watcher sees it', async ({

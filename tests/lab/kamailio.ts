@@ -33,6 +33,22 @@ export interface SipRequestRecord {
   event?: string;
   /** The Expires header, e.g. "0" for an un-SUBSCRIBE or a PUBLISH removal; undefined without one. */
   expires?: string;
+  /** The CSeq number. */
+  cseq: number;
+  /** The user name of the request's digest credentials (Authorization or Proxy-Authorization); undefined without any. */
+  authUser?: string;
+}
+
+/** A SUBSCRIBE the presence server handled, as logged by the `RL-SUBSCRIBED` xlog line in kamailio.cfg. */
+export interface SubscribeOutcome {
+  /** When Kamailio handled it (ms since the epoch). */
+  time: number;
+  callId: string;
+  cseq: number;
+  /** The Expires the server went by ("0": an un-SUBSCRIBE). */
+  expires: string;
+  /** True when the presence module took it: a subscription made, refreshed or (Expires: 0) ended. */
+  taken: boolean;
 }
 
 /**
@@ -63,6 +79,8 @@ export interface Kamailio {
   registeredExpiries(aor: string): Promise<number[]>;
   /** Requests Kamailio has received so far (retransmissions included), oldest first. */
   sipRequests(filter?: SipRequestFilter): Promise<SipRequestRecord[]>;
+  /** SUBSCRIBEs that got past the proxy's checks to the presence server, oldest first. */
+  subscribeOutcomes(): Promise<SubscribeOutcome[]>;
   /**
    * Makes the proxy refuse every in-dialog re-INVITE (hold, resume) with `statusCode` until called
    * with undefined: a far end or proxy that rejects a hold, without needing such a phone.
@@ -73,6 +91,18 @@ export interface Kamailio {
    * may (RFC 6665 §4.2.1.1), so that watchers refresh within seconds; undefined grants what is asked.
    */
   setSubscriptionExpiry(seconds: number | undefined): Promise<void>;
+  /**
+   * Makes the presence server authenticate every in-dialog SUBSCRIBE (refresh or un-SUBSCRIBE) with a
+   * 401 or 407 challenge, as many PBXes do, and refuse one whose CSeq is not above the last one seen in
+   * its dialog with 500 (RFC 3261 §12.2.2); undefined lets them in as before.
+   */
+  setSubscriptionChallenge(statusCode: 401 | 407 | undefined): Promise<void>;
+  /**
+   * While on, the presence server answers no new dialog (BLF) subscription (neither its 200 nor its
+   * first NOTIFY), as a PBX slow to look the line up; turned off, it answers the held ones (each is
+   * held 10 s at most).
+   */
+  setSubscriptionHold(on: boolean): Promise<void>;
   /**
    * The shortest registration the registrar accepts, in seconds (`min_expires`, changed at run time);
    * a REGISTER asking less gets 423 Interval Too Brief. Kamailio's default is 60.
@@ -127,6 +157,7 @@ function parseRequestLine(line: string): SipRequestRecord | undefined {
   const replacing = header(replaces);
   const event = header(fields.get('event'));
   const expires = header(fields.get('expires'));
+  const authUser = header(fields.get('auth'));
   return {
     time: Number.isFinite(seconds) ? Math.round(seconds * 1000) : 0,
     method: fields.get('method') ?? '',
@@ -135,9 +166,31 @@ function parseRequestLine(line: string): SipRequestRecord | undefined {
     requestUri: fields.get('ruri') ?? '',
     transport: fields.get('proto') ?? '',
     callId: fields.get('callid') ?? '',
+    cseq: Number(fields.get('cseq')),
     ...(replacing ? { replaces: replacing } : {}),
     ...(event ? { event } : {}),
     ...(expires ? { expires } : {}),
+    ...(authUser ? { authUser } : {}),
+  };
+}
+
+/** Parses the key=value fields of one `RL-SUBSCRIBED` log line. */
+function parseSubscribeLine(line: string): SubscribeOutcome | undefined {
+  const marker = line.indexOf('RL-SUBSCRIBED ');
+  if (marker < 0) return undefined;
+  const fields = new Map(
+    line
+      .slice(marker + 14)
+      .trim()
+      .split(' ')
+      .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)] as const),
+  );
+  return {
+    time: Math.round(Number(fields.get('ts')) * 1000),
+    callId: fields.get('callid') ?? '',
+    cseq: Number(fields.get('cseq')),
+    expires: fields.get('expires') ?? '',
+    taken: fields.get('rc') === '1',
   };
 }
 
@@ -259,6 +312,9 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
     return requests;
   };
 
+  const subscribeOutcomes = async (): Promise<SubscribeOutcome[]> =>
+    (await readFile(options.logFile, 'utf8')).split('\n').flatMap((line) => parseSubscribeLine(line) ?? []);
+
   return {
     udpPort,
     tlsPort,
@@ -269,6 +325,7 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
     registeredContacts,
     registeredExpiries,
     sipRequests,
+    subscribeOutcomes,
     setReInviteFailure: async (statusCode) => {
       if (statusCode === undefined) await kamcmd('htable.delete', 'labctl', 'reinvite_fail');
       else await kamcmd('htable.seti', 'labctl', 'reinvite_fail', String(statusCode));
@@ -276,6 +333,14 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
     setSubscriptionExpiry: async (seconds) => {
       if (seconds === undefined) await kamcmd('htable.delete', 'labctl', 'subscribe_expires');
       else await kamcmd('htable.seti', 'labctl', 'subscribe_expires', String(seconds));
+    },
+    setSubscriptionChallenge: async (statusCode) => {
+      if (statusCode === undefined) await kamcmd('htable.delete', 'labctl', 'subscribe_challenge');
+      else await kamcmd('htable.seti', 'labctl', 'subscribe_challenge', String(statusCode));
+    },
+    setSubscriptionHold: async (on) => {
+      if (on) await kamcmd('htable.seti', 'labctl', 'subscribe_hold', '1');
+      else await kamcmd('htable.delete', 'labctl', 'subscribe_hold');
     },
     setMinRegistrationExpiry: async (seconds) => {
       await kamcmd('cfg.set_now_int', 'registrar', 'min_expires', String(seconds));

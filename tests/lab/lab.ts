@@ -28,7 +28,13 @@ import {
 import { createLabCertificate } from './certificate.js';
 import { startTurnServer, type TurnServer } from './coturn.js';
 import { LAB_SIP_DOMAIN, startLabDns, type LabDns } from './dns.js';
-import { startKamailio, type Kamailio, type SipRequestFilter, type SipRequestRecord } from './kamailio.js';
+import {
+  startKamailio,
+  type Kamailio,
+  type SipRequestFilter,
+  type SipRequestRecord,
+  type SubscribeOutcome,
+} from './kamailio.js';
 import { startRtpengine, type Rtpengine, type RtpengineSession } from './rtpengine.js';
 import { createLabUsers, LAB_DOMAIN, type LabUser, type LabUsers } from './users.js';
 import { publishMailbox, type MailboxCounts } from './voicemail.js';
@@ -37,7 +43,7 @@ import { waitFor } from './wait.js';
 export type { AudioMeasurement } from './audio.js';
 export type { TurnAllocationUsage, TurnServer } from './coturn.js';
 export type { AnswerMode, BaresipEvent, LegacyPhone } from './baresip.js';
-export type { SipRequestFilter, SipRequestRecord } from './kamailio.js';
+export type { SipRequestFilter, SipRequestRecord, SubscribeOutcome } from './kamailio.js';
 export type { RtpengineSession } from './rtpengine.js';
 export type { LabUser, LabUsers } from './users.js';
 export type { MailboxCounts } from './voicemail.js';
@@ -122,10 +128,19 @@ export interface Lab {
    * `from`/`to` take a full URI or a user part.
    */
   waitForSipRequest(method: string, filter?: SipRequestFilter, timeoutMs?: number): Promise<SipRequestRecord>;
+  /** SUBSCRIBEs the presence server handled, oldest first: e.g. proof that an un-SUBSCRIBE ended one. */
+  subscribeOutcomes(): Promise<SubscribeOutcome[]>;
   /** While set, the proxy refuses in-dialog re-INVITEs (hold/resume) with this status; undefined clears. */
   setReInviteFailure(statusCode: number | undefined): Promise<void>;
   /** While set, the presence server grants subscriptions only this long (s); undefined clears. */
   setSubscriptionExpiry(seconds: number | undefined): Promise<void>;
+  /**
+   * While set, the presence server challenges every in-dialog SUBSCRIBE (refresh, un-SUBSCRIBE) with
+   * this status and refuses one whose CSeq is out of order with 500; undefined clears.
+   */
+  setSubscriptionChallenge(statusCode: 401 | 407 | undefined): Promise<void>;
+  /** While on, new dialog (BLF) subscriptions are left unanswered (10 s at most); off answers them. */
+  setSubscriptionHold(on: boolean): Promise<void>;
   /** The registrar's shortest accepted registration (s); shorter REGISTERs get 423 (default 60). */
   setMinRegistrationExpiry(seconds: number): Promise<void>;
   /**
@@ -352,8 +367,11 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
           intervalMs: 50,
           description: `Kamailio to receive ${method} ${JSON.stringify(filter)}`,
         }),
+      subscribeOutcomes: () => running.subscribeOutcomes(),
       setReInviteFailure: (statusCode) => running.setReInviteFailure(statusCode),
       setSubscriptionExpiry: (seconds) => running.setSubscriptionExpiry(seconds),
+      setSubscriptionChallenge: (statusCode) => running.setSubscriptionChallenge(statusCode),
+      setSubscriptionHold: (on) => running.setSubscriptionHold(on),
       setMinRegistrationExpiry: (seconds) => running.setMinRegistrationExpiry(seconds),
       stopSipServer: async () => {
         deskBindings = (

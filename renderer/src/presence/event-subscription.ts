@@ -4,6 +4,7 @@
  * server restart. Bodies of NOTIFYs are handed over as text; the watcher reads them.
  */
 import { Subscriber, SubscriptionState, UserAgent, type Notification } from 'sip.js';
+import { keepCSeqThroughChallenges } from './challenged-resubscribe';
 
 export interface EventSubscriptionOptions {
   userAgent: UserAgent;
@@ -21,6 +22,8 @@ export interface EventSubscriptionOptions {
 const EXPIRES_SECONDS = 600;
 /** How long after a refused or ended subscription we try again. */
 const RETRY_MS = 30_000;
+/** How long {@link EventSubscription.stop} waits for the first NOTIFY of a subscription it ends. */
+const FIRST_NOTIFY_WAIT_MS = 5_000;
 
 export class EventSubscription {
   private subscriber: Subscriber | undefined;
@@ -39,28 +42,46 @@ export class EventSubscription {
     const subscriber = new Subscriber(this.options.userAgent, uri, this.options.event, {
       expires: EXPIRES_SECONDS,
       extraHeaders: [`Accept: ${this.options.accept}`],
-      delegate: { onNotify: (notification) => this.onNotify(notification) },
+      delegate: { onNotify: (notification) => this.onNotify(subscriber, notification) },
     });
     this.subscriber = subscriber;
     subscriber.stateChange.addListener((state) => {
-      if (state === SubscriptionState.Subscribed) this.options.onStatus('active');
+      // A subscription made after stop() (see there) is ended at once and reported to nobody.
+      if (state === SubscriptionState.Subscribed && !this.stopped) this.options.onStatus('active');
       if (state === SubscriptionState.Terminated) this.onTerminated(subscriber);
     });
     subscriber.subscribe().catch(() => this.onTerminated(subscriber));
   }
 
+  /**
+   * Ends the subscription with a SUBSCRIBE with Expires: 0 in its dialog (RFC 6665 §4.1.2.3), sent
+   * in this turn. A subscription still waiting for its first NOTIFY has no dialog on our side yet:
+   * SIP.js would only forget it and answer that NOTIFY, if it still reaches us, with 481 (§4.1.3).
+   * But the phone is usually stopping (an account saved or removed, the app closing), and then nothing
+   * answers: the server keeps the subscription until a NOTIFY fails or it expires. So this waits until
+   * the NOTIFY makes it or the server refuses it, and then ends what was made. A notifier NOTIFYs at
+   * once (§4.2.1.2); one that has not within {@link FIRST_NOTIFY_WAIT_MS} is left to answer a 481 or
+   * time out, so that a server which never answers cannot hold up an account's restart for the 32 s
+   * SIP.js would wait (Timer N, Timer F).
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.retryTimer);
     const subscriber = this.subscriber;
     this.subscriber = undefined;
-    if (subscriber && subscriber.state !== SubscriptionState.Terminated) {
+    if (!subscriber) return;
+    if (subscriber.state === SubscriptionState.NotifyWait) await settled(subscriber, FIRST_NOTIFY_WAIT_MS);
+    if (subscriber.state !== SubscriptionState.Terminated) {
       await subscriber.unsubscribe().catch(() => undefined);
     }
   }
 
-  private onNotify(notification: Notification): void {
+  private onNotify(subscriber: Subscriber, notification: Notification): void {
+    // The dialog is new at the first NOTIFY, and again when SIP.js re-subscribes by itself after the
+    // notifier ended a subscription with reason "timeout" or "deactivated" (RFC 6665 §4.2.2).
+    keepCSeqThroughChallenges(subscriber.dialog);
     notification.accept().catch(() => undefined);
+    if (this.stopped) return;
     const message = notification.request;
     this.options.onNotify(message.getHeader('Content-Type') ?? '', message.body ?? '');
   }
@@ -73,4 +94,23 @@ export class EventSubscription {
     clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => this.start(), RETRY_MS);
   }
+}
+
+/**
+ * Resolves once `subscriber` is no longer waiting for its first NOTIFY (subscribed, or terminated), or
+ * after `timeoutMs`.
+ */
+function settled(subscriber: Subscriber, timeoutMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      subscriber.stateChange.removeListener(listener);
+      resolve();
+    };
+    const listener = (state: SubscriptionState) => {
+      if (state !== SubscriptionState.NotifyWait) done();
+    };
+    const timer = setTimeout(done, timeoutMs);
+    subscriber.stateChange.addListener(listener);
+  });
 }

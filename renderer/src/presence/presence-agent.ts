@@ -124,8 +124,9 @@ export class PresenceAgent {
 
   /**
    * Ends every subscription (SUBSCRIBE with Expires: 0, RFC 6665 §4.1.2.3) and withdraws our
-   * published status. Every request is handed to the transport before this returns, so a page that is
-   * closing can call it without waiting (`Phone.leave`).
+   * published status. Every request is handed to the transport in this turn, so a page that is closing
+   * can call it without waiting (`Phone.leave`); only a subscription still waiting for its first NOTIFY
+   * is ended when that NOTIFY comes (see {@link EventSubscription.stop}), before this resolves.
    */
   async stop(): Promise<void> {
     const subscriptions = [...this.lines.values()].flatMap((line) => line.subscriptions);

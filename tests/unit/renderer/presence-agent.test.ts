@@ -18,49 +18,56 @@ const BUSY = `<?xml version="1.0" encoding="UTF-8"?>
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
-  // The presence agent first: it ends its subscriptions itself, where SIP.js's stop() would wait for
-  // each one's final NOTIFY, which this server never sends.
+  // The presence agent first: it ends its subscriptions itself, as the app does.
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
 /**
- * A presence server for the watcher: it accepts every SUBSCRIBE (200, no challenge) and NOTIFYs what
- * the test says within that subscription (RFC 6665 §4.2.2).
+ * A presence server for the watcher: it accepts every SUBSCRIBE (200, no challenge), NOTIFYs at once
+ * as a notifier must (RFC 6665 §4.2.1.2: no state yet, or the end of an un-SUBSCRIBEd one) and then
+ * what the test says within that subscription (§4.2.2).
  */
 function presenceServer(transport: TestSipTransport): {
   subscribed(event: string): SentMessage | undefined;
   notify(subscribe: SentMessage, body: string, state?: string): void;
 } {
   let cseq = 1;
+  const notify = (subscribe: SentMessage, body: string, state = 'active;expires=600') => {
+    const contact = /<([^>]+)>/.exec(subscribe.headers.get('contact') ?? '')?.[1] ?? '';
+    const to = subscribe.headers.get('to') ?? '';
+    cseq += 1;
+    transport.deliver(
+      [
+        `NOTIFY ${contact} SIP/2.0`,
+        `Via: SIP/2.0/WSS 127.0.0.1:5060;branch=z9hG4bK-notify-${cseq}`,
+        'Max-Forwards: 70',
+        `From: ${/;tag=/.test(to) ? to : `${to};tag=server`}`,
+        `To: ${subscribe.headers.get('from')}`,
+        `Call-ID: ${subscribe.headers.get('call-id')}`,
+        `CSeq: ${cseq} NOTIFY`,
+        'Contact: <sip:127.0.0.1:5060>',
+        `Event: ${subscribe.headers.get('event')}`,
+        `Subscription-State: ${state}`,
+        ...(body ? ['Content-Type: application/pidf+xml'] : []),
+      ],
+      body,
+    );
+  };
   transport.onSent = (message) => {
-    if (message.firstLine.startsWith('SUBSCRIBE '))
-      transport.respond(message, '200 OK', ['Contact: <sip:127.0.0.1:5060>', 'Expires: 600']);
+    if (!message.firstLine.startsWith('SUBSCRIBE ')) return;
+    const ending = message.headers.get('expires') === '0';
+    transport.respond(message, '200 OK', ['Contact: <sip:127.0.0.1:5060>', `Expires: ${ending ? 0 : 600}`]);
+    notify(message, '', ending ? 'terminated;reason=timeout' : undefined);
   };
   return {
     subscribed: (event) =>
       transport.sent.find(
-        (message) => message.firstLine.startsWith('SUBSCRIBE ') && message.headers.get('event') === event,
+        (message) =>
+          message.firstLine.startsWith('SUBSCRIBE ') &&
+          message.headers.get('event') === event &&
+          !/;tag=/.test(message.headers.get('to') ?? ''),
       ),
-    notify: (subscribe, body, state = 'active;expires=600') => {
-      const contact = /<([^>]+)>/.exec(subscribe.headers.get('contact') ?? '')?.[1] ?? '';
-      cseq += 1;
-      transport.deliver(
-        [
-          `NOTIFY ${contact} SIP/2.0`,
-          `Via: SIP/2.0/WSS 127.0.0.1:5060;branch=z9hG4bK-notify-${cseq}`,
-          'Max-Forwards: 70',
-          `From: ${subscribe.headers.get('to')};tag=server`,
-          `To: ${subscribe.headers.get('from')}`,
-          `Call-ID: ${subscribe.headers.get('call-id')}`,
-          `CSeq: ${cseq} NOTIFY`,
-          'Contact: <sip:127.0.0.1:5060>',
-          `Event: ${subscribe.headers.get('event')}`,
-          `Subscription-State: ${state}`,
-          ...(body ? ['Content-Type: application/pidf+xml'] : []),
-        ],
-        body,
-      );
-    },
+    notify,
   };
 }
 

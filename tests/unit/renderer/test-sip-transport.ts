@@ -72,10 +72,19 @@ export class TestSipTransport implements Transport {
     return Promise.resolve();
   }
 
-  /** Answers `request` on a later task, with its Via, From, Call-ID and CSeq and a To tag. */
+  /**
+   * Answers `request` on a later task, with its Via, From, Call-ID and CSeq and a To tag (its own when
+   * it is in a dialog).
+   */
   respond(request: SentMessage, status: string, headers: string[] = []): void {
     const copied = ['via', 'from', 'call-id', 'cseq'].map((name) => `${name}: ${request.headers.get(name)}`);
-    this.deliver([`SIP/2.0 ${status}`, ...copied, `To: ${request.headers.get('to')};tag=server`, ...headers]);
+    const to = request.headers.get('to') ?? '';
+    this.deliver([
+      `SIP/2.0 ${status}`,
+      ...copied,
+      `To: ${/;tag=/.test(to) ? to : `${to};tag=server`}`,
+      ...headers,
+    ]);
   }
 
   /** Hands SIP.js a message (first line and headers; `body` after them) on a later task. */
