@@ -135,8 +135,11 @@ export function createWebHost(storage?: WebStorage): Host {
         if (connection !== null) throw new Error(`Account not saved: ${connection}`);
         const id = fields.id ?? crypto.randomUUID();
         // Like the password, absent call handling means "keep": the account form does not carry it.
+        // A new account (an id made just now) has nothing earlier to read back.
         const store = await writable();
-        const earlier = storedAccountSchema.safeParse((await store.accounts.get(id))?.value);
+        const earlier = storedAccountSchema.safeParse(
+          fields.id === undefined ? undefined : (await store.accounts.get(id))?.value,
+        );
         const callHandling = fields.callHandling ?? (earlier.success ? earlier.data.callHandling : undefined);
         const media = fields.media ?? (earlier.success ? earlier.data.media : undefined);
         // Kept across edits, as on the desktop: it only applies while the server's host:port is the pinned one.
