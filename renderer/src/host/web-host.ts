@@ -38,15 +38,22 @@ export function createWebHost(storage?: WebStorage): Host {
    */
   const writable = (): Promise<WebStorage> =>
     (writer ??= import('./web-storage').then(({ WebStorage }) => new WebStorage()));
-  const loadWriterWhenIdle = (firstAccountNext: boolean): void => {
-    // With no account yet, the next write is the first account's save: it would otherwise create the
-    // database (a few hundred ms on a busy machine) between the user's submit and the REGISTER.
-    const load = () =>
-      void writable()
-        .then((store) => (firstAccountNext ? store.open() : store))
-        .catch(() => undefined);
-    if ('requestIdleCallback' in window) requestIdleCallback(load, { timeout: 1_000 });
-    else setTimeout(load, 200);
+  const loadWriterInBackground = (firstAccountNext: boolean): void => {
+    if (!firstAccountNext) {
+      const load = () => void writable().catch(() => undefined);
+      if ('requestIdleCallback' in window) requestIdleCallback(load, { timeout: 1_000 });
+      else setTimeout(load, 200);
+      return;
+    }
+    // With no account yet, the next write is the first account's save: it would otherwise load Dexie
+    // and create the database (a few hundred ms on a busy machine) between the user's submit and the
+    // REGISTER. So both start as soon as the first screen is painted, beside the account form's chunks:
+    // an idle callback came too late, as a first start keeps the page busy (it often ran after the
+    // submit, once the SIP stack's chunks were in).
+    void afterFirstPaint()
+      .then(writable)
+      .then((store) => store.open())
+      .catch(() => undefined);
   };
   /**
    * zod's checks: loaded by the first record there is to check or the first write, else once the first
@@ -114,7 +121,7 @@ export function createWebHost(storage?: WebStorage): Host {
     accounts: {
       async list(): Promise<AccountsSnapshot> {
         const accounts = (await readAccounts()).map(toAccount);
-        if (!writer) loadWriterWhenIdle(accounts.length === 0);
+        if (!writer) loadWriterInBackground(accounts.length === 0);
         // A chunk that cannot be fetched fails the reports and writes that need it, each on its own.
         void afterFirstPaint()
           .then(loadChecks)
@@ -128,8 +135,11 @@ export function createWebHost(storage?: WebStorage): Host {
         if (connection !== null) throw new Error(`Account not saved: ${connection}`);
         const id = fields.id ?? crypto.randomUUID();
         // Like the password, absent call handling means "keep": the account form does not carry it.
+        // A new account (an id made just now) has nothing earlier to read back.
         const store = await writable();
-        const earlier = storedAccountSchema.safeParse((await store.accounts.get(id))?.value);
+        const earlier = storedAccountSchema.safeParse(
+          fields.id === undefined ? undefined : (await store.accounts.get(id))?.value,
+        );
         const callHandling = fields.callHandling ?? (earlier.success ? earlier.data.callHandling : undefined);
         const media = fields.media ?? (earlier.success ? earlier.data.media : undefined);
         // Kept across edits, as on the desktop: it only applies while the server's host:port is the pinned one.
