@@ -46,8 +46,11 @@ const PROBE = 300;
 const DENSE_OVERLAP = PROBE / 10;
 /** Intersecting stops once this few ids are left: checking their entries is cheaper than more ids. */
 const FEW_IDS = 200;
-/** Entries per IndexedDB read while a page is being filled; grows while few entries pass the check. */
-const FIRST_BATCH = 50;
+/**
+ * Entries per IndexedDB read while a page is being filled: the first read asks for the page's size
+ * (a common term fills it in one read, and a short page read first is not slowed by more), and each
+ * read after it twice the one before, up to this, while few entries pass the check.
+ */
 const LARGEST_BATCH = 1_000;
 
 /** What one read gave: the matching entries, and how many entries were checked to find them. */
@@ -131,8 +134,7 @@ export class HistoryPager {
   /** The next `count` matching entries (fewer at the end of the list). */
   async next(count: number): Promise<CallHistoryEntry[]> {
     const page: CallHistoryEntry[] = [];
-    // Every entry of the unfiltered list matches: reading more than asked would be thrown away.
-    let batch = this.query.everything ? count : Math.max(FIRST_BATCH, count);
+    let batch = count;
     while (page.length < count && !this.done) {
       const plan = (this.plan ??= this.guess() ?? (await this.planFor()));
       const wanted = count - page.length;

@@ -26,6 +26,9 @@ export async function switchLocale(
   composer.locale.value = locale;
 }
 
+/** How a time of day is shown (`d(at, 'time')`); the history list formats its rows with it directly. */
+export const TIME_FORMAT: Intl.DateTimeFormatOptions = { timeStyle: 'short' };
+
 export function createAppI18n(locale: Locale, messages: Messages) {
   return createI18n<[Messages], Locale, false>({
     legacy: false,
@@ -37,12 +40,12 @@ export function createAppI18n(locale: Locale, messages: Messages) {
       en: {
         short: { dateStyle: 'medium', timeStyle: 'short' },
         day: { dateStyle: 'full' },
-        time: { timeStyle: 'short' },
+        time: TIME_FORMAT,
       },
       'zh-CN': {
         short: { dateStyle: 'medium', timeStyle: 'short' },
         day: { dateStyle: 'full' },
-        time: { timeStyle: 'short' },
+        time: TIME_FORMAT,
       },
     },
   });

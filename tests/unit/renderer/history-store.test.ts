@@ -59,6 +59,72 @@ describe('history store', () => {
     expect(history.entries).toEqual([]);
   });
 
+  it("shows a list's first screen before the rest of its first page is read, busy until the page is whole", async () => {
+    await seed(150);
+    const history = useHistoryStore();
+    // The second read (the rest of the first page) is held until the first screen has been checked.
+    let releaseRest = (): void => undefined;
+    const restHeld = new Promise<void>((resolve) => (releaseRest = resolve));
+    let restAsked = (): void => undefined;
+    const restAskedFor = new Promise<void>((resolve) => (restAsked = resolve));
+    const counts: number[] = [];
+    const next = HistoryPager.prototype.next;
+    vi.spyOn(HistoryPager.prototype, 'next').mockImplementation(function (this: HistoryPager, count) {
+      counts.push(count);
+      if (counts.length !== 2) return next.call(this, count);
+      restAsked();
+      return restHeld.then(() => next.call(this, count));
+    });
+    const opened = history.openList();
+    await restAskedFor;
+    expect(history.listLoaded).toBe(true);
+    expect(history.entries.map((e) => e.id)).toEqual(Array.from({ length: 30 }, (_, i) => `c${149 - i}`));
+    expect(history.listBusy).toBe(true);
+    expect(history.listComplete).toBe(false);
+    // The view asks for more as soon as it shows the first screen: nothing is read while the page fills.
+    await history.loadMore();
+    expect(counts).toEqual([30, 70]);
+    releaseRest();
+    await opened;
+    expect(history.entries.map((e) => e.id)).toEqual(Array.from({ length: 100 }, (_, i) => `c${149 - i}`));
+    expect(history.listBusy).toBe(false);
+    await history.loadMore();
+    expect(counts).toEqual([30, 70, 100]);
+    expect(history.entries).toHaveLength(150);
+    expect(history.listComplete).toBe(true);
+  });
+
+  it("a search typed while the rest of the first page is read: that rest never joins the search's list", async () => {
+    await seed(150);
+    const history = useHistoryStore();
+    let releaseRest = (): void => undefined;
+    const restHeld = new Promise<void>((resolve) => (releaseRest = resolve));
+    let restRead: Promise<CallHistoryEntry[]> | undefined;
+    const next = HistoryPager.prototype.next;
+    const spy = vi.spyOn(HistoryPager.prototype, 'next').mockImplementation(function (
+      this: HistoryPager,
+      count,
+    ) {
+      if (spy.mock.calls.length !== 2) return next.call(this, count);
+      // Read at once, handed over late: the old list's rest arrives after the search's page.
+      restRead = next.call(this, count).then(async (page) => (await restHeld, page));
+      return restRead;
+    });
+    void history.openList();
+    await vi.waitFor(() => expect(restRead).toBeDefined());
+    history.filter = { text: 'odd' };
+    await vi.waitFor(() => {
+      expect(history.entries[0]?.id).toBe('c149');
+      expect(history.listBusy).toBe(false);
+    });
+    releaseRest();
+    expect(await restRead).toHaveLength(70);
+    await nextTick();
+    expect(history.entries).toHaveLength(75);
+    expect(history.entries.every((e) => e.remoteDisplayName === 'Odd Caller')).toBe(true);
+    expect(history.listComplete).toBe(true);
+  });
+
   it('puts a finished call on top of the open list, and keeps it out of a list it does not match', async () => {
     await seed(30);
     const history = useHistoryStore();
@@ -104,7 +170,8 @@ describe('history store', () => {
     await nextTick();
     expect(reads).toHaveLength(2);
     await reads[1];
-    await vi.waitFor(() => expect(history.listLoaded).toBe(true));
+    // The newer search's page is whole (its first screen, then the rest) once the list is not busy.
+    await vi.waitFor(() => expect(history.listBusy).toBe(false));
     const oddOnly = () => {
       expect(history.entries).toHaveLength(100);
       expect(history.entries.every((e) => e.remoteDisplayName === 'Odd Caller')).toBe(true);
@@ -161,7 +228,10 @@ describe('history store', () => {
     await vi.waitFor(() => expect(history.entries).toHaveLength(75));
     await history.record(call(200, { remoteDisplayName: 'Even Later' }));
     history.filter = {};
-    await vi.waitFor(() => expect(history.entries[0]?.id).toBe('c200'));
+    await vi.waitFor(() => {
+      expect(history.entries[0]?.id).toBe('c200');
+      expect(history.listBusy).toBe(false);
+    });
     expect(history.entries).toHaveLength(100);
   });
 
