@@ -27,20 +27,7 @@ function challengingNotifier(
   let held: SentMessage | undefined;
   const notify = (subscribe: SentMessage, state: string) => {
     notifyCSeq += 1;
-    const contact = /<([^>]+)>/.exec(subscribe.headers.get('contact') ?? '')?.[1] ?? '';
-    const to = subscribe.headers.get('to') ?? '';
-    transport.deliver([
-      `NOTIFY ${contact} SIP/2.0`,
-      `Via: SIP/2.0/WSS 127.0.0.1:5060;branch=z9hG4bK-notify-${notifyCSeq}`,
-      'Max-Forwards: 70',
-      `From: ${/;tag=/.test(to) ? to : `${to};tag=server`}`,
-      `To: ${subscribe.headers.get('from')}`,
-      `Call-ID: ${subscribe.headers.get('call-id')}`,
-      `CSeq: ${notifyCSeq} NOTIFY`,
-      'Contact: <sip:127.0.0.1:5060>',
-      `Event: ${subscribe.headers.get('event')}`,
-      `Subscription-State: ${state}`,
-    ]);
+    transport.notify(subscribe, notifyCSeq, state);
   };
   const answer = (message: SentMessage) => {
     const ending = message.headers.get('expires') === '0';

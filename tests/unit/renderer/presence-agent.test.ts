@@ -33,25 +33,8 @@ function presenceServer(transport: TestSipTransport): {
 } {
   let cseq = 1;
   const notify = (subscribe: SentMessage, body: string, state = 'active;expires=600') => {
-    const contact = /<([^>]+)>/.exec(subscribe.headers.get('contact') ?? '')?.[1] ?? '';
-    const to = subscribe.headers.get('to') ?? '';
     cseq += 1;
-    transport.deliver(
-      [
-        `NOTIFY ${contact} SIP/2.0`,
-        `Via: SIP/2.0/WSS 127.0.0.1:5060;branch=z9hG4bK-notify-${cseq}`,
-        'Max-Forwards: 70',
-        `From: ${/;tag=/.test(to) ? to : `${to};tag=server`}`,
-        `To: ${subscribe.headers.get('from')}`,
-        `Call-ID: ${subscribe.headers.get('call-id')}`,
-        `CSeq: ${cseq} NOTIFY`,
-        'Contact: <sip:127.0.0.1:5060>',
-        `Event: ${subscribe.headers.get('event')}`,
-        `Subscription-State: ${state}`,
-        ...(body ? ['Content-Type: application/pidf+xml'] : []),
-      ],
-      body,
-    );
+    transport.notify(subscribe, cseq, state, body);
   };
   transport.onSent = (message) => {
     if (!message.firstLine.startsWith('SUBSCRIBE ')) return;

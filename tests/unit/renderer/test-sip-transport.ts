@@ -87,6 +87,31 @@ export class TestSipTransport implements Transport {
     ]);
   }
 
+  /**
+   * A notifier's NOTIFY within the subscription `subscribe` made (RFC 6665 §4.2.2), on a later task:
+   * the subscription's state, and a PIDF `body` when there is one.
+   */
+  notify(subscribe: SentMessage, cseq: number, state: string, body = ''): void {
+    const contact = /<([^>]+)>/.exec(subscribe.headers.get('contact') ?? '')?.[1] ?? '';
+    const to = subscribe.headers.get('to') ?? '';
+    this.deliver(
+      [
+        `NOTIFY ${contact} SIP/2.0`,
+        `Via: SIP/2.0/WSS 127.0.0.1:5060;branch=z9hG4bK-notify-${cseq}`,
+        'Max-Forwards: 70',
+        `From: ${/;tag=/.test(to) ? to : `${to};tag=server`}`,
+        `To: ${subscribe.headers.get('from')}`,
+        `Call-ID: ${subscribe.headers.get('call-id')}`,
+        `CSeq: ${cseq} NOTIFY`,
+        'Contact: <sip:127.0.0.1:5060>',
+        `Event: ${subscribe.headers.get('event')}`,
+        `Subscription-State: ${state}`,
+        ...(body ? ['Content-Type: application/pidf+xml'] : []),
+      ],
+      body,
+    );
+  }
+
   /** Hands SIP.js a message (first line and headers; `body` after them) on a later task. */
   deliver(lines: string[], body = ''): void {
     const message = [...lines, `Content-Length: ${new TextEncoder().encode(body).length}`, '', body].join(
