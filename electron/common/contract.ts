@@ -473,7 +473,13 @@ export type PhoneCommand =
   /** The machine woke up or the network came back: re-register now instead of waiting for a timer. */
   | { kind: 'system'; event: 'resume' | 'suspend' | 'online' | 'offline' }
   /** A text-message notification was clicked: show that conversation. */
-  | { kind: 'open-conversation'; conversation: string };
+  | { kind: 'open-conversation'; conversation: string }
+  /**
+   * The main window is closing for good (the app quits, or the window goes without a tray): end the
+   * calls, withdraw status and subscriptions and unregister, waiting for the server's answers, then
+   * call `phone.signedOut()`.
+   */
+  | { kind: 'sign-out' };
 
 /** What the small incoming-call window (no SIP engine of its own) can ask for. */
 export const incomingActionSchema = z
@@ -721,6 +727,8 @@ export interface RinglineApi {
     reportStatus(status: PhoneStatus): Promise<void>;
     /** Subscribe to commands from the tray, notifications, shortcuts and power events. */
     onCommand(listener: (command: PhoneCommand) => void): () => void;
+    /** The `sign-out` command is done: main may close the window. */
+    signedOut(): Promise<void>;
   };
   links: {
     /** Subscribe to clicked links; returns an unsubscribe function. */

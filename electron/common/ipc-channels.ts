@@ -13,6 +13,7 @@ export const IPC = {
   phoneReportStatus: 'ringline:phone.reportStatus',
   /** main -> renderer */
   phoneCommand: 'ringline:phone.command',
+  phoneSignedOut: 'ringline:phone.signedOut',
   linksReady: 'ringline:links.rendererReady',
   /** main -> renderer */
   linksLink: 'ringline:links.link',

@@ -58,6 +58,7 @@ import { createMainBrowserWindow } from './main-browser-window';
 import { MainWindow } from './main-window';
 import { MessageNotifications } from './message-notifications';
 import { CallNotifications, wrapNotification } from './notifications';
+import { PhoneSignOut } from './phone-sign-out';
 import { RecordingsStore } from './recordings';
 import { ScreenSharePicker } from './screen-share';
 import { serveRendererFile } from './renderer-files';
@@ -126,6 +127,7 @@ function main(): void {
   /** Set once the gateway exists (on `ready`): the renderer's connections close when it goes. */
   let gateway: DesktopGateway | null = null;
 
+  const phoneSignOut = new PhoneSignOut({ send: (command) => sendCommand(command), status: () => status });
   const mainWindow = new MainWindow({
     create: () => createMainBrowserWindow(preload),
     url: devServerUrl ?? APP_START_URL,
@@ -133,6 +135,8 @@ function main(): void {
       closeAction({ closeToTray: settings.closeToTray, quitting, trayAvailable: tray !== null }),
     rendererGone: () => onRendererGone(),
     visibilityChanged: () => refreshTray(),
+    signOut: () => (phoneSignOut.needed() ? phoneSignOut.run() : undefined),
+    signedOut: () => (quitting ? app.quit() : mainWindow.close()),
     sessionEnding: () => {
       quitting = true;
     },
@@ -195,6 +199,7 @@ function main(): void {
 
   /** The renderer reloaded or crashed: its calls and SIP connections are gone, but missed calls stay unseen. */
   function onRendererGone(): void {
+    phoneSignOut.done();
     links.rendererGone();
     void gateway?.rendererGone();
     onStatus({ ...IDLE_PHONE_STATUS, missedCalls: status.missedCalls, lastMissed: status.lastMissed });
@@ -338,7 +343,7 @@ function main(): void {
         {
           accounts: accountsStore,
           settings: settingsStore,
-          phone: { reportStatus: onStatus },
+          phone: { reportStatus: onStatus, signedOut: () => phoneSignOut.done() },
           links,
           incoming,
           recordings: new RecordingsStore({

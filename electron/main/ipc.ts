@@ -50,7 +50,7 @@ import { isTrustedUrl, type TrustedOrigins } from './security';
 export interface MainServices {
   accounts: RinglineApi['accounts'];
   settings: RinglineApi['settings'];
-  phone: { reportStatus(status: PhoneStatus): void };
+  phone: { reportStatus(status: PhoneStatus): void; signedOut(): void };
   links: { rendererReady(): void };
   incoming: { act(action: IncomingAction): void };
   recordings: RinglineApi['recordings'];
@@ -177,6 +177,7 @@ export function createIpcHandlers(services: MainServices, trusted: TrustedOrigin
         services.phone.reportStatus(status);
       },
     ),
+    [IPC.phoneSignedOut]: verb(IPC.phoneSignedOut, 'main', noArgs, trusted, () => services.phone.signedOut()),
     [IPC.linksReady]: verb(IPC.linksReady, 'main', noArgs, trusted, () => services.links.rendererReady()),
     [IPC.incomingAct]: verb(
       IPC.incomingAct,

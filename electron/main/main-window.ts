@@ -2,6 +2,7 @@
  * The main window: its hardened `BrowserWindow`, and what its life means for the rest of main.
  *
  * - Closing it hides it instead when it should stay in the tray (`closeAction`), so calls still ring.
+ *   When it does close, the phone signs out first (`signOut`, see phone-sign-out.ts), hidden meanwhile.
  * - A reload, a navigation, a crash or the window closing means the renderer (and its SIP.js) is
  *   gone: `rendererGone` lets main hold links, forget the phone's state and close the gateway's sockets.
  * - It is created on demand (macOS keeps the app running with no window) once main is ready.
@@ -32,6 +33,7 @@ export interface BrowserWindowLike {
   show(): void;
   hide(): void;
   focus(): void;
+  close(): void;
 }
 
 export interface MainWindowOptions {
@@ -44,6 +46,16 @@ export interface MainWindowOptions {
   rendererGone(): void;
   /** Shown or hidden (the tray's menu says which). */
   visibilityChanged(): void;
+  /**
+   * The window is about to close for good: the renderer signs the phone out. Undefined when there is
+   * nothing to sign out; otherwise the close waits (the window hidden) until it resolves.
+   */
+  signOut(): Promise<void> | undefined;
+  /**
+   * A close held for {@link signOut} may go on. Electron cancels a quit whose window's close was
+   * prevented, so when quitting this quits again; otherwise it closes the window ({@link close}).
+   */
+  signedOut(): void;
   /** Windows logs off or shuts down without `before-quit`: the app is quitting. */
   sessionEnding(): void;
   error(message: string, detail: unknown): void;
@@ -92,6 +104,10 @@ export class MainWindow {
     return this.live?.isVisible() ?? false;
   }
 
+  close(): void {
+    this.live?.close();
+  }
+
   /** Sends to the renderer page, if there is one. */
   send(channel: string, ...args: unknown[]): void {
     this.live?.webContents.send(channel, ...args);
@@ -105,11 +121,22 @@ export class MainWindow {
       if (details.isMainFrame && !details.isSameDocument) this.options.rendererGone();
     });
     created.webContents.on('render-process-gone', () => this.options.rendererGone());
+    let signedOut = false;
     created.on('close', (event) => {
       if (this.options.closeAction() === 'hide') {
         event.preventDefault();
         created.hide();
+        return;
       }
+      if (signedOut) return;
+      const signingOut = this.options.signOut();
+      if (!signingOut) return;
+      event.preventDefault();
+      created.hide();
+      void signingOut.then(() => {
+        signedOut = true;
+        if (!created.isDestroyed()) this.options.signedOut();
+      });
     });
     created.on('session-end', () => this.options.sessionEnding());
     created.on('show', () => this.options.visibilityChanged());

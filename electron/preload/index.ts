@@ -52,6 +52,7 @@ const api: RinglineApi = {
   phone: {
     reportStatus: (status) => ipcRenderer.invoke(IPC.phoneReportStatus, status),
     onCommand: (listener) => subscribe<PhoneCommand>(IPC.phoneCommand, listener),
+    signedOut: () => ipcRenderer.invoke(IPC.phoneSignedOut),
   },
   links: {
     onLink: (listener) => subscribe<LinkRequest>(IPC.linksLink, listener),

@@ -587,26 +587,46 @@ function sipLogCensus(snapshot: HeapSnapshot): SipLogCensus {
  */
 const SIP_TRANSACTIONS_SETTLE_MS = 34_000;
 
-/** One short call to the desk phone: up with media, then hung up and gone from the screen. */
-async function shortCall(app: AppPage, lab: Lab): Promise<void> {
+/**
+ * One short call: up with media, then hung up and gone from the screen. Odd-numbered calls come from
+ * the desk phone and are answered in the app (an incoming call is negotiated while it rings) and hung
+ * up by the desk phone; the others go to the desk phone and the app hangs up.
+ */
+async function shortCall(app: AppPage, lab: Lab, call: number): Promise<void> {
+  const incoming = call % 2 === 1;
   lab.legacy.clearEvents();
-  await app.dial(lab.users.legacy.user);
+  if (incoming) {
+    await lab.legacy.dial(lab.users.alice.aor);
+    await app.incomingCall(lab.users.legacy.displayName).getByRole('button', { name: 'Answer' }).click();
+  } else {
+    await app.dial(lab.users.legacy.user);
+  }
   await expect(app.callState()).toContainText('In call');
   await expect
     .poll(async () => (await app.audioStats()).packetsReceived, { intervals: [20] })
     .toBeGreaterThan(0);
-  await app.button('Hang up').click();
+  if (incoming) await lab.legacy.hangup();
+  else await app.button('Hang up').click();
   await lab.legacy.waitForEvent('CALL_CLOSED');
   await expect(app.callCard()).toHaveCount(0);
-  // The app must close every peer connection it opened; the test's own record of them (app-page.ts)
-  // is emptied so that it is not what keeps them in memory.
+  // The app must close every peer connection it opened and every notification it showed (the
+  // incoming call's); the test's own records of them (app-page.ts) are emptied so that they are not
+  // what keeps them, and their listeners, in memory.
   const open = await app.page.evaluate(() => {
-    const recorded = window.__ringlineTestPeerConnections ?? [];
-    const stillOpen = recorded.filter((pc) => pc.connectionState !== 'closed').length;
-    recorded.length = 0;
+    const connections = window.__ringlineTestPeerConnections ?? [];
+    const notifications = window.__ringlineTestNotifications ?? [];
+    const stillOpen = {
+      connections: connections.filter((pc) => pc.connectionState !== 'closed').length,
+      notifications: notifications.filter((notice) => !notice.closed).length,
+    };
+    connections.length = 0;
+    notifications.length = 0;
     return stillOpen;
   });
-  expect(open, 'peer connections left open after the call').toBe(0);
+  expect(open, 'peer connections and notifications left open after the call').toEqual({
+    connections: 0,
+    notifications: 0,
+  });
 }
 
 test('renderer memory idle and after 200 consecutive calls', async ({ lab, openApp }) => {
@@ -620,11 +640,11 @@ test('renderer memory idle and after 200 consecutive calls', async ({ lab, openA
   await settle();
   const idle = await heapFigures(cdp);
   // The first calls load code paths (lazy chunks included) and media devices once; growth is measured after them.
-  for (let call = 0; call < MEMORY_WARMUP_CALLS; call++) await shortCall(app, lab);
+  for (let call = 0; call < MEMORY_WARMUP_CALLS; call++) await shortCall(app, lab, call);
   // Then until the SIP log is full: a round of calls that no longer adds messages to it.
   let fillCalls = 0;
   for (let log = sipLogCensus(await HeapSnapshot.take(cdp)); ;) {
-    for (let call = 0; call < MEMORY_FILL_ROUND_CALLS; call++) await shortCall(app, lab);
+    for (let call = 0; call < MEMORY_FILL_ROUND_CALLS; call++) await shortCall(app, lab, call);
     fillCalls += MEMORY_FILL_ROUND_CALLS;
     const next = sipLogCensus(await HeapSnapshot.take(cdp));
     // A call adds ~10 messages to a log that is not full; a full one lets as many go.
@@ -639,7 +659,7 @@ test('renderer memory idle and after 200 consecutive calls', async ({ lab, openA
   const warmIds = warmSnapshot.ids();
   const warmLog = sipLogCensus(warmSnapshot);
   const started = Date.now();
-  for (let call = 0; call < MEMORY_CALLS; call++) await shortCall(app, lab);
+  for (let call = 0; call < MEMORY_CALLS; call++) await shortCall(app, lab, call);
   const seconds = (Date.now() - started) / 1000;
   const justAfter = await heapFigures(cdp);
   await settle();
@@ -685,7 +705,8 @@ test('renderer memory idle and after 200 consecutive calls', async ({ lab, openA
   const report = [
     '## Renderer memory (JS heap after a full GC)',
     '',
-    `${new Date().toISOString()}, ${MEMORY_CALLS} calls of the app to the desk phone through the lab, ` +
+    `${new Date().toISOString()}, ${MEMORY_CALLS} calls through the lab, every other one from the app to ` +
+      'the desk phone (the app hangs up) and from the desk phone to the app (answered, the desk phone hangs up), ' +
       `load average ${loadavg()[0]?.toFixed(1) ?? '?'} (${cpus().length} cores).`,
     '',
     '| | JS heap | event listeners | DOM nodes | of the heap, the SIP log |',

@@ -117,7 +117,21 @@ test.describe('desktop app (Electron)', () => {
       await lab.legacy.waitForEvent('CALL_CLOSED');
       const heard = await lab.legacy.receivedAudio();
       expect(heard.rms, 'the desk phone heard the desktop app').toBeGreaterThan(0.01);
+
+      // Quitting (Playwright's close calls app.quit()) signs out first: the server, whose nonce has
+      // now gone stale, challenges the un-REGISTER, and the retry still leaves before the app exits.
+      await lab.setStaleNonce(true);
+      const quitAt = Date.now();
+      await app.close();
+      expect(await lab.registeredContacts(lab.users.alice.aor), 'contacts left after quitting').toEqual([]);
+      const unregisters = await lab.sipRequests({
+        method: 'REGISTER',
+        from: lab.users.alice.user,
+        since: quitAt,
+      });
+      expect(unregisters.length, 'the un-REGISTER, challenged as stale, and its retry').toBe(2);
     } finally {
+      await lab.setStaleNonce(false);
       await app.close();
     }
   });

@@ -108,10 +108,11 @@ test.describe('presence', () => {
     // every refresh and un-SUBSCRIBE, as Asterisk, FreeSWITCH and hosted PBXes do.
     await lab.setSubscriptionExpiry(4);
     await lab.setSubscriptionChallenge(401);
+    await lab.forgetRegistrations(alice.aor);
     try {
       const since = Date.now();
       const [watcher, colleague] = await Promise.all([
-        registeredWithPresence(openApp, lab, alice, { watch: bob.user }),
+        registeredWithPresence(openApp, lab, alice, { watch: bob.user, publishPresence: true }),
         registeredWithPresence(openApp, lab, bob, {}),
       ]);
       const key = watcher.blfKey(alice.displayName, bob);
@@ -183,7 +184,47 @@ test.describe('presence', () => {
           message: 'an un-SUBSCRIBE the server took for the subscription it answered late',
         })
         .toBe(true);
+
+      // The account is removed while the server's nonces have gone stale: it challenges the
+      // un-REGISTER and the removal PUBLISH though their credentials were right, as it does the
+      // mailbox's un-SUBSCRIBE. The phone waits for each retry's answer before it closes, so the
+      // server keeps nothing of the account.
+      await lab.setStaleNonce(true);
+      const accountRemovedAt = Date.now();
+      await watcher.show('Settings');
+      const accounts = watcher.page.getByRole('region', { name: 'Accounts' });
+      await accounts.getByRole('button', { name: `Remove account ${alice.displayName}` }).click();
+      await accounts
+        .getByRole('button', { name: `Remove ${alice.displayName} and its saved password` })
+        .click();
+      await expect(accounts).not.toContainText(alice.displayName);
+      await expect
+        .poll(() => lab.registeredContacts(alice.aor), { message: 'contacts left for the removed account' })
+        .toEqual([]);
+      await expect
+        .poll(
+          async () =>
+            // From the app, not the proxy's copy to its presence server (which has no credentials).
+            (await lab.sipRequests({ method: 'PUBLISH', from: alice.user, since: accountRemovedAt })).filter(
+              (request) => request.expires === '0' && request.authUser === alice.user,
+            ).length,
+          { message: 'the removal PUBLISH, challenged, and its retry' },
+        )
+        .toBe(2);
+      await expect
+        .poll(
+          async () =>
+            (await lab.publishOutcomes()).some(
+              (outcome) => outcome.time >= accountRemovedAt && outcome.expires === '0' && outcome.taken,
+            ),
+          { message: 'the removal PUBLISH taken' },
+        )
+        .toBe(true);
+      await expect
+        .poll(async () => (await endedSince(lab, alice, accountRemovedAt)).map((r) => r.event))
+        .toEqual(['message-summary']);
     } finally {
+      await lab.setStaleNonce(false);
       await lab.setSubscriptionHold(false);
       await lab.setSubscriptionChallenge(undefined);
       await lab.setSubscriptionExpiry(undefined);

@@ -81,6 +81,8 @@ export interface Kamailio {
   sipRequests(filter?: SipRequestFilter): Promise<SipRequestRecord[]>;
   /** SUBSCRIBEs that got past the proxy's checks to the presence server, oldest first. */
   subscribeOutcomes(): Promise<SubscribeOutcome[]>;
+  /** PUBLISHes the presence server handled, oldest first (same shape: Expires "0" is a removal). */
+  publishOutcomes(): Promise<SubscribeOutcome[]>;
   /**
    * Makes the proxy refuse every in-dialog re-INVITE (hold, resume) with `statusCode` until called
    * with undefined: a far end or proxy that rejects a hold, without needing such a phone.
@@ -103,6 +105,11 @@ export interface Kamailio {
    * held 10 s at most).
    */
   setSubscriptionHold(on: boolean): Promise<void>;
+  /**
+   * While on, the first try of every un-REGISTER and removal PUBLISH is challenged as if its nonce had
+   * expired, though its credentials are right (route[STALE_NONCE]); the retry is taken.
+   */
+  setStaleNonce(on: boolean): Promise<void>;
   /**
    * The shortest registration the registrar accepts, in seconds (`min_expires`, changed at run time);
    * a REGISTER asking less gets 423 Interval Too Brief. Kamailio's default is 60.
@@ -175,12 +182,16 @@ function parseRequestLine(line: string): SipRequestRecord | undefined {
 }
 
 /** Parses the key=value fields of one `RL-SUBSCRIBED` log line. */
-function parseSubscribeLine(line: string): SubscribeOutcome | undefined {
-  const marker = line.indexOf('RL-SUBSCRIBED ');
-  if (marker < 0) return undefined;
+/** An `RL-SUBSCRIBED` or `RL-PUBLISHED` line (kamailio.cfg, route[PRESENCE]). */
+function parseOutcomeLine(
+  line: string,
+  marker: 'RL-SUBSCRIBED ' | 'RL-PUBLISHED ',
+): SubscribeOutcome | undefined {
+  const at = line.indexOf(marker);
+  if (at < 0) return undefined;
   const fields = new Map(
     line
-      .slice(marker + 14)
+      .slice(at + marker.length)
       .trim()
       .split(' ')
       .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)] as const),
@@ -312,8 +323,12 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
     return requests;
   };
 
-  const subscribeOutcomes = async (): Promise<SubscribeOutcome[]> =>
-    (await readFile(options.logFile, 'utf8')).split('\n').flatMap((line) => parseSubscribeLine(line) ?? []);
+  const outcomes = async (marker: 'RL-SUBSCRIBED ' | 'RL-PUBLISHED '): Promise<SubscribeOutcome[]> =>
+    (await readFile(options.logFile, 'utf8'))
+      .split('\n')
+      .flatMap((line) => parseOutcomeLine(line, marker) ?? []);
+  const subscribeOutcomes = () => outcomes('RL-SUBSCRIBED ');
+  const publishOutcomes = () => outcomes('RL-PUBLISHED ');
 
   return {
     udpPort,
@@ -326,6 +341,7 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
     registeredExpiries,
     sipRequests,
     subscribeOutcomes,
+    publishOutcomes,
     setReInviteFailure: async (statusCode) => {
       if (statusCode === undefined) await kamcmd('htable.delete', 'labctl', 'reinvite_fail');
       else await kamcmd('htable.seti', 'labctl', 'reinvite_fail', String(statusCode));
@@ -341,6 +357,10 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
     setSubscriptionHold: async (on) => {
       if (on) await kamcmd('htable.seti', 'labctl', 'subscribe_hold', '1');
       else await kamcmd('htable.delete', 'labctl', 'subscribe_hold');
+    },
+    setStaleNonce: async (on) => {
+      if (on) await kamcmd('htable.seti', 'labctl', 'stale_nonce', '1');
+      else await kamcmd('htable.delete', 'labctl', 'stale_nonce');
     },
     setMinRegistrationExpiry: async (seconds) => {
       await kamcmd('cfg.set_now_int', 'registrar', 'min_expires', String(seconds));

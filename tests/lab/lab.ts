@@ -130,6 +130,8 @@ export interface Lab {
   waitForSipRequest(method: string, filter?: SipRequestFilter, timeoutMs?: number): Promise<SipRequestRecord>;
   /** SUBSCRIBEs the presence server handled, oldest first: e.g. proof that an un-SUBSCRIBE ended one. */
   subscribeOutcomes(): Promise<SubscribeOutcome[]>;
+  /** PUBLISHes the presence server handled, oldest first: e.g. proof that a removal was taken. */
+  publishOutcomes(): Promise<SubscribeOutcome[]>;
   /** While set, the proxy refuses in-dialog re-INVITEs (hold/resume) with this status; undefined clears. */
   setReInviteFailure(statusCode: number | undefined): Promise<void>;
   /** While set, the presence server grants subscriptions only this long (s); undefined clears. */
@@ -141,6 +143,8 @@ export interface Lab {
   setSubscriptionChallenge(statusCode: 401 | 407 | undefined): Promise<void>;
   /** While on, new dialog (BLF) subscriptions are left unanswered (10 s at most); off answers them. */
   setSubscriptionHold(on: boolean): Promise<void>;
+  /** While on, each un-REGISTER's and removal PUBLISH's first try is challenged as stale (RFC 2617). */
+  setStaleNonce(on: boolean): Promise<void>;
   /** The registrar's shortest accepted registration (s); shorter REGISTERs get 423 (default 60). */
   setMinRegistrationExpiry(seconds: number): Promise<void>;
   /**
@@ -368,10 +372,12 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
           description: `Kamailio to receive ${method} ${JSON.stringify(filter)}`,
         }),
       subscribeOutcomes: () => running.subscribeOutcomes(),
+      publishOutcomes: () => running.publishOutcomes(),
       setReInviteFailure: (statusCode) => running.setReInviteFailure(statusCode),
       setSubscriptionExpiry: (seconds) => running.setSubscriptionExpiry(seconds),
       setSubscriptionChallenge: (statusCode) => running.setSubscriptionChallenge(statusCode),
       setSubscriptionHold: (on) => running.setSubscriptionHold(on),
+      setStaleNonce: (on) => running.setStaleNonce(on),
       setMinRegistrationExpiry: (seconds) => running.setMinRegistrationExpiry(seconds),
       stopSipServer: async () => {
         deskBindings = (

@@ -104,6 +104,12 @@ export function useDesktopBridge(view: Ref<AppView>): void {
         view.value = 'messages';
         void messages.openConversation(command.conversation);
         return;
+      case 'sign-out':
+        void phone
+          .shutdown()
+          .finally(() => host.phone.signedOut())
+          .catch(() => undefined);
+        return;
     }
   }
 

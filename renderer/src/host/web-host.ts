@@ -210,6 +210,8 @@ export function createWebHost(storage?: WebStorage): Host {
         notifications.update(phoneStatusSchema.parse(status));
       },
       onCommand: (listener) => commands.subscribe(listener),
+      // A browser tab's close cannot be held, so the page never gets `sign-out` (pagehide leaves).
+      signedOut: async () => undefined,
     },
     links: {
       onLink: (listener) => links.onLink(listener),

@@ -4,7 +4,8 @@
  * server restart. Bodies of NOTIFYs are handed over as text; the watcher reads them.
  */
 import { Subscriber, SubscriptionState, UserAgent, type Notification } from 'sip.js';
-import { keepCSeqThroughChallenges } from './challenged-resubscribe';
+import { keepCSeqThroughChallenges, unsubscribeAnswered } from './challenged-resubscribe';
+import { settleWithin } from './settle-within';
 
 export interface EventSubscriptionOptions {
   userAgent: UserAgent;
@@ -24,6 +25,8 @@ const EXPIRES_SECONDS = 600;
 const RETRY_MS = 30_000;
 /** How long {@link EventSubscription.stop} waits for the first NOTIFY of a subscription it ends. */
 const FIRST_NOTIFY_WAIT_MS = 5_000;
+/** How long it then waits for the un-SUBSCRIBE's final answer; SIP.js would wait 32 s (Timer F). */
+const UNSUBSCRIBE_ANSWER_WAIT_MS = 5_000;
 
 export class EventSubscription {
   private subscriber: Subscriber | undefined;
@@ -63,6 +66,10 @@ export class EventSubscription {
    * once (§4.2.1.2); one that has not within {@link FIRST_NOTIFY_WAIT_MS} is left to answer a 481 or
    * time out, so that a server which never answers cannot hold up an account's restart for the 32 s
    * SIP.js would wait (Timer N, Timer F).
+   *
+   * It resolves once the un-SUBSCRIBE has its final answer, within {@link UNSUBSCRIBE_ANSWER_WAIT_MS}:
+   * a notifier that challenges it (Asterisk, FreeSWITCH) gets the retry with credentials only while
+   * the user agent still runs, and the phone stops its user agent once this resolves.
    */
   async stop(): Promise<void> {
     this.stopped = true;
@@ -72,7 +79,9 @@ export class EventSubscription {
     if (!subscriber) return;
     if (subscriber.state === SubscriptionState.NotifyWait) await settled(subscriber, FIRST_NOTIFY_WAIT_MS);
     if (subscriber.state !== SubscriptionState.Terminated) {
+      const dialog = subscriber.dialog;
       await subscriber.unsubscribe().catch(() => undefined);
+      await settleWithin(unsubscribeAnswered(dialog), UNSUBSCRIBE_ANSWER_WAIT_MS);
     }
   }
 

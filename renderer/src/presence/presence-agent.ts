@@ -17,6 +17,7 @@ import { parseMessageSummary, type MessageCounts } from './message-summary';
 import { buildPidf, parsePidf, type PresenceDocument, type PresenceStatus } from './pidf';
 import { EventSubscription } from './event-subscription';
 import { Publication } from './publication';
+import { settleWithin } from './settle-within';
 import { PresenceParseError } from './xml-document';
 
 /** What a BLF key shows for one watched address. */
@@ -51,6 +52,8 @@ export type PresenceAgentDelegate = (event: PresenceEvent) => void;
 export type OwnStatus = Exclude<PresenceStatus, 'offline'>;
 
 const PUBLISH_EXPIRES_SECONDS = 600;
+/** How long {@link PresenceAgent.stop} waits for the removal PUBLISH's answer; SIP.js would wait 32 s. */
+const REMOVAL_ANSWER_WAIT_MS = 5_000;
 
 interface WatchedLine {
   dialogs: DialogInfoDialog[];
@@ -111,10 +114,14 @@ export class PresenceAgent {
     this.publication.publish(buildPidf(this.aor, status, note));
   }
 
-  /** Withdraws our published status; the PUBLISH leaves in this turn (see {@link Publication.remove}). */
-  unpublish(): void {
-    this.publication?.remove();
+  /**
+   * Withdraws our published status; the PUBLISH leaves in this turn (see {@link Publication.remove}).
+   * Resolves at its final answer.
+   */
+  unpublish(): Promise<void> {
+    const removed = this.publication?.remove() ?? Promise.resolve();
     this.publication = undefined;
+    return removed;
   }
 
   /** The live dialog ringing at `uri`, for a pickup. */
@@ -126,15 +133,19 @@ export class PresenceAgent {
    * Ends every subscription (SUBSCRIBE with Expires: 0, RFC 6665 §4.1.2.3) and withdraws our
    * published status. Every request is handed to the transport in this turn, so a page that is closing
    * can call it without waiting (`Phone.leave`); only a subscription still waiting for its first NOTIFY
-   * is ended when that NOTIFY comes (see {@link EventSubscription.stop}), before this resolves.
+   * is ended when that NOTIFY comes (see {@link EventSubscription.stop}). It resolves once those
+   * requests have their final answers (each within a limit), so a phone that stops its user agent
+   * afterwards lets the retries of challenged ones leave first.
    */
   async stop(): Promise<void> {
     const subscriptions = [...this.lines.values()].flatMap((line) => line.subscriptions);
     this.lines.clear();
     if (this.mailbox) subscriptions.push(this.mailbox);
     this.mailbox = undefined;
-    this.unpublish();
-    await Promise.allSettled(subscriptions.map((s) => s.stop()));
+    await Promise.allSettled([
+      settleWithin(this.unpublish(), REMOVAL_ANSWER_WAIT_MS),
+      ...subscriptions.map((s) => s.stop()),
+    ]);
   }
 
   private startLine(uri: string): void {

@@ -39,6 +39,10 @@ export class Publication {
   /** `document` changed while a PUBLISH was in flight: it goes out on that one's answer. */
   private changed = false;
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  /** PUBLISHes without their final answer yet: a removal may leave while another one waits. */
+  private unanswered = 0;
+  /** Waiting for {@link remove} to be done. */
+  private settledWaiters: (() => void)[] = [];
 
   constructor(private readonly options: PublicationOptions) {
     this.expires = options.expires;
@@ -64,13 +68,19 @@ export class Publication {
    * in this turn, even while an earlier PUBLISH waits for its answer: a page that is closing gets no
    * later turn. Without an entity tag the server holds nothing of ours yet; should the PUBLISH in
    * flight create something, its answer brings the tag and the removal follows.
+   *
+   * Resolves when no PUBLISH of ours waits for an answer any more: a phone that is stopping waits
+   * for it, so that a removal challenged by the server (a stale nonce) is sent again with fresh
+   * credentials before the user agent closes.
    */
-  remove(): void {
+  remove(): Promise<void> {
     this.document = undefined;
     this.changed = false;
     clearTimeout(this.refreshTimer);
     this.refreshTimer = undefined;
     if (this.etag !== undefined) this.send(undefined);
+    if (this.unanswered === 0) return Promise.resolve();
+    return new Promise((resolve) => this.settledWaiters.push(resolve));
   }
 
   /** `document` to publish or change, undefined to refresh (with an entity tag) or to remove. */
@@ -87,11 +97,21 @@ export class Publication {
     request.body =
       document === undefined ? undefined : { body: document, contentType: this.options.contentType };
     this.inFlight = true;
+    this.unanswered += 1;
     this.options.userAgent.userAgentCore.publish(request, {
-      onAccept: (response) => this.onAccepted(response, removing),
-      onRedirect: (response) => this.onRefused(response, removing),
-      onReject: (response) => this.onRefused(response, removing),
+      onAccept: (response) => this.answered(() => this.onAccepted(response, removing)),
+      onRedirect: (response) => this.answered(() => this.onRefused(response, removing)),
+      onReject: (response) => this.answered(() => this.onRefused(response, removing)),
     });
+  }
+
+  private answered(handle: () => void): void {
+    this.unanswered -= 1;
+    handle();
+    if (this.unanswered > 0) return;
+    const waiters = this.settledWaiters;
+    this.settledWaiters = [];
+    for (const resolve of waiters) resolve();
   }
 
   private onAccepted(response: IncomingResponse, removal: boolean): void {

@@ -453,10 +453,14 @@ export class Phone {
     this.takePreparedDial()?.close();
     this.reconnector.stop();
     await Promise.allSettled([...this.calls.values()].map((call) => call.hangup()));
-    await this.presence.stop();
-    if (this.registerer.state === RegistererState.Registered) {
-      await this.registerer.unregister().catch(() => undefined);
-    }
+    // Both leave in this turn; the presence side resolves at its answers, the un-REGISTER's is waited
+    // for by `userAgent.stop()` (challenges included), so a slow notifier does not delay the latter.
+    await Promise.all([
+      this.presence.stop(),
+      this.registerer.state === RegistererState.Registered
+        ? this.registerer.unregister().catch(() => undefined)
+        : undefined,
+    ]);
     await this.userAgent.stop().catch(() => undefined);
     this.setRegistration('offline');
   }

@@ -203,12 +203,7 @@ export class RinglineSessionDescriptionHandler extends SessionDescriptionHandler
     if (answered && this.peerConnection?.signalingState === 'stable') {
       // Made and set while it rang, as answering would have made it: audio both ways on the offered
       // transceiver, codecs in our order (Ringline answers with audio; video follows by re-INVITE).
-      await this.getLocalMediaStream(options);
-      await this.releaseHeldCandidates();
-      await this.waitForIceGatheringComplete();
-      const description = this.peerConnection.localDescription;
-      if (!description) throw new Error('Failed to get local session description');
-      return { body: description.sdp, contentType: 'application/sdp' };
+      return this.descriptionSetAhead(options, () => this.releaseHeldCandidates());
     }
     const prepared = await this.preparedOffer;
     this.preparedOffer = undefined;
@@ -221,19 +216,29 @@ export class RinglineSessionDescriptionHandler extends SessionDescriptionHandler
         !options?.offerOptions?.iceRestart &&
         !options?.constraints?.video &&
         peerConnection.getTransceivers().length === 1;
-      if (asPrepared) {
-        await this.getLocalMediaStream(options);
-        await this.waitForIceGatheringComplete();
-        const description = peerConnection.localDescription;
-        if (!description) throw new Error('Failed to get local session description');
-        return { body: description.sdp, contentType: 'application/sdp' };
-      }
+      if (asPrepared) return this.descriptionSetAhead(options);
       // Not rolled back: a new offer may replace a pending one (RFC 8829 §4.1.8.1), and keeps its
       // ICE transport and the candidates gathered so far. After a rollback of an offer whose
       // gathering had just begun, Chromium 156 here often gathered nothing for the next offer.
       this.replacingPreparedOffer = true;
     }
     return super.getDescription(options, modifiers);
+  }
+
+  /**
+   * The local description set ahead (the answer made while ringing, or the offer prepared before
+   * dialling), sent once our media is attached, `beforeGathering` has run and its candidates are in.
+   */
+  private async descriptionSetAhead(
+    options: SessionDescriptionHandlerOptions | undefined,
+    beforeGathering?: () => Promise<void>,
+  ): Promise<BodyAndContentType> {
+    await this.getLocalMediaStream(options);
+    await beforeGathering?.();
+    await this.waitForIceGatheringComplete();
+    const description = this.peerConnection?.localDescription;
+    if (!description) throw new Error('Failed to get local session description');
+    return { body: description.sdp, contentType: 'application/sdp' };
   }
 
   override setDescription(

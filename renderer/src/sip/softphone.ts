@@ -146,7 +146,7 @@ export class Softphone {
   publishPresence(accountId: string, status: OwnStatus | undefined): void {
     const presence = this.phones.get(accountId)?.presence;
     if (!presence) return;
-    if (status === undefined) presence.unpublish();
+    if (status === undefined) void presence.unpublish();
     else presence.publish(status);
   }
 

@@ -84,7 +84,10 @@ function recordingServices(): { services: MainServices; calls: string[] } {
         return { ...DEFAULT_SETTINGS, ...patch };
       },
     },
-    phone: { reportStatus: (status: PhoneStatus) => calls.push(`phone.status:${status.ringing.length}`) },
+    phone: {
+      reportStatus: (status: PhoneStatus) => calls.push(`phone.status:${status.ringing.length}`),
+      signedOut: () => calls.push('phone.signedOut'),
+    },
     links: { rendererReady: () => calls.push('links.ready') },
     recordings: {
       save: async (recording) => {
@@ -186,6 +189,7 @@ describe('createIpcHandlers', () => {
     expect(await handlers[IPC.accountsTurnCredentials](ours, ['a1'])).toEqual(['turn-secret']);
     expect(await handlers[IPC.settingsUpdate](ours, [{ language: 'en' }])).toMatchObject({ language: 'en' });
     expect(await handlers[IPC.phoneReportStatus](ours, [ringingStatus])).toBeUndefined();
+    await handlers[IPC.phoneSignedOut](ours, []);
     await handlers[IPC.linksReady](ours, []);
     expect(
       await handlers[IPC.incomingAct](incomingWindow, [{ callId: 'c1', action: 'answer' }]),
@@ -209,6 +213,7 @@ describe('createIpcHandlers', () => {
       'accounts.turnCredentials:a1',
       'settings.update:{"language":"en"}',
       'phone.status:1',
+      'phone.signedOut',
       'links.ready',
       'incoming.answer:c1',
       'log.warn:sip',
@@ -239,6 +244,7 @@ describe('createIpcHandlers', () => {
       [IPC.accountsList, []],
       [IPC.settingsUpdate, [{ doNotDisturb: true }]],
       [IPC.phoneReportStatus, [IDLE_PHONE_STATUS]],
+      [IPC.phoneSignedOut, []],
       [IPC.linksReady, []],
       [IPC.appInfo, []],
       [IPC.certificatesTrust, [{ accountId: 'a1', sha256: FINGERPRINT }]],
@@ -313,6 +319,7 @@ describe('createIpcHandlers', () => {
       /missedCalls/,
     ],
     ['arguments to a no-argument verb', IPC.appInfo, [1], /arguments: Array must contain at most 0/],
+    ['arguments to phone.signedOut', IPC.phoneSignedOut, [true], /arguments: Array must contain at most 0/],
     [
       'a wss: port of 0',
       IPC.accountsSave,

@@ -31,6 +31,7 @@ class FakeWindow extends EventEmitter implements BrowserWindowLike {
   show = () => void ((this.visible = true), (this.focused = true));
   hide = () => void ((this.visible = false), (this.focused = false));
   focus = () => void (this.focused = true);
+  close = () => this.userClose();
   /** The user closes it: `close` may be prevented, otherwise it is destroyed and `closed` follows. */
   userClose(): void {
     let prevented = false;
@@ -41,7 +42,7 @@ class FakeWindow extends EventEmitter implements BrowserWindowLike {
   }
 }
 
-function setup(action: 'hide' | 'close' = 'hide') {
+function setup(action: 'hide' | 'close' = 'hide', signOut?: () => Promise<void> | undefined) {
   const windows: FakeWindow[] = [];
   const options: MainWindowOptions = {
     create: () => {
@@ -53,10 +54,13 @@ function setup(action: 'hide' | 'close' = 'hide') {
     closeAction: () => action,
     rendererGone: vi.fn(),
     visibilityChanged: vi.fn(),
+    signOut: signOut ?? (() => undefined),
+    signedOut: vi.fn(() => main.close()),
     sessionEnding: vi.fn(),
     error: vi.fn(),
   };
-  return { main: new MainWindow(options), windows, options };
+  const main = new MainWindow(options);
+  return { main, windows, options };
 }
 
 describe('MainWindow', () => {
@@ -99,6 +103,40 @@ describe('MainWindow', () => {
     main.show();
     expect(windows).toHaveLength(2);
     expect(windows[1]?.visible).toBe(true);
+  });
+
+  it('a window closing for good waits, hidden, until the phone has signed out, then closes', async () => {
+    let signedOut = (): void => undefined;
+    const signOut = vi.fn(
+      () =>
+        new Promise<void>((resolve) => {
+          signedOut = resolve;
+        }),
+    );
+    const { main, windows, options } = setup('close', signOut);
+    main.open(true);
+    const window = windows[0] as FakeWindow;
+    window.show();
+    window.userClose();
+    expect(signOut).toHaveBeenCalledTimes(1);
+    expect(window.visible).toBe(false);
+    expect(window.destroyed).toBe(false);
+    expect(options.rendererGone).not.toHaveBeenCalled();
+
+    signedOut();
+    await vi.waitFor(() => expect(window.destroyed).toBe(true));
+    // The close goes on once: the sign-out is not asked for again.
+    expect(options.signedOut).toHaveBeenCalledTimes(1);
+    expect(signOut).toHaveBeenCalledTimes(1);
+    expect(options.rendererGone).toHaveBeenCalledTimes(1);
+  });
+
+  it('a window closing for good with nothing to sign out closes at once', () => {
+    const { main, windows, options } = setup('close', () => undefined);
+    main.open(true);
+    windows[0]?.userClose();
+    expect(windows[0]?.destroyed).toBe(true);
+    expect(options.signedOut).not.toHaveBeenCalled();
   });
 
   it('a reload or crash of the page is the renderer going away; in-page navigation is not', () => {

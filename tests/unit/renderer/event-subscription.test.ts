@@ -21,10 +21,11 @@ const inDialog = (message: SentMessage) => /;tag=/.test(message.headers.get('to'
  */
 function challengingNotifier(
   transport: TestSipTransport,
-  { holdFirstAnswer = false } = {},
-): { subscribes(): SentMessage[]; answerFirst(): void } {
+  { holdFirstAnswer = false, holdUnsubscribe = false } = {},
+): { subscribes(): SentMessage[]; answerFirst(): void; answerUnsubscribe(): void } {
   let notifyCSeq = 0;
   let held: SentMessage | undefined;
+  let heldUnsubscribe: SentMessage | undefined;
   const notify = (subscribe: SentMessage, state: string) => {
     notifyCSeq += 1;
     transport.notify(subscribe, notifyCSeq, state);
@@ -46,12 +47,19 @@ function challengingNotifier(
       ]);
       return;
     }
+    if (holdUnsubscribe && message.headers.get('expires') === '0') {
+      heldUnsubscribe = message;
+      return;
+    }
     answer(message);
   };
   return {
     subscribes: () => transport.sent.filter((message) => message.firstLine.startsWith('SUBSCRIBE ')),
     answerFirst: () => {
       if (held) answer(held);
+    },
+    answerUnsubscribe: () => {
+      if (heldUnsubscribe) answer(heldUnsubscribe);
     },
   };
 }
@@ -96,6 +104,29 @@ describe('EventSubscription against a notifier that challenges every in-dialog S
     // The SUBSCRIBE that made it, then a challenged first try and its retry for the refresh and the end.
     expect(cseqs.length).toBeGreaterThanOrEqual(5);
     expect(cseqs, 'CSeqs rising, none used twice').toEqual([...new Set(cseqs)].sort((a, b) => a - b));
+  });
+});
+
+describe('EventSubscription.stop against a notifier that challenges the un-SUBSCRIBE', () => {
+  it('resolves only once the retry with credentials has its answer, so the phone may then close', async () => {
+    const { userAgent, transport } = await userAgentOnTestTransport(WATCHER);
+    cleanups.push(() => userAgent.stop());
+    const notifier = challengingNotifier(transport, { holdUnsubscribe: true });
+    const { subscription, statuses } = dialogSubscription(userAgent);
+    subscription.start();
+    await expect.poll(() => statuses).toEqual(['active']);
+
+    let stopped = false;
+    void subscription.stop().then(() => (stopped = true));
+    const retried = () =>
+      notifier
+        .subscribes()
+        .filter((message) => message.headers.get('expires') === '0' && message.headers.has('authorization'));
+    await expect.poll(() => retried().length).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(stopped, 'waiting for the answer to the retry').toBe(false);
+    notifier.answerUnsubscribe();
+    await expect.poll(() => stopped).toBe(true);
   });
 });
 

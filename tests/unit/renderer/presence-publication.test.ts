@@ -77,7 +77,7 @@ describe('Publication (RFC 3903 PUBLISH kept on the server)', () => {
     expect(accepted?.headers.get('expires')).toBe('600');
 
     const before = server.sent.length;
-    publication.remove();
+    void publication.remove();
     // Nothing awaited: the removal is already on the wire, credentials and all (RFC 3903 §4.5).
     expect(server.sent).toHaveLength(before + 1);
     const removal = server.sent.at(-1);
@@ -116,7 +116,7 @@ describe('Publication (RFC 3903 PUBLISH kept on the server)', () => {
   it('removed while its first PUBLISH is unanswered: the removal follows the answer that brings the tag', async () => {
     const { publication, server } = await publicationOnServer();
     publication.publish('<busy/>');
-    publication.remove();
+    void publication.remove();
     await expect.poll(() => server.authenticated().length).toBe(2);
     const removal = server.authenticated()[1];
     expect(removal?.headers.get('expires')).toBe('0');
@@ -140,7 +140,41 @@ describe('Publication (RFC 3903 PUBLISH kept on the server)', () => {
     expect(refresh?.body).toBe('');
     expect(anew?.headers.has('sip-if-match')).toBe(false);
     expect(anew?.body).toBe('<busy/>');
-    publication.remove();
+    void publication.remove();
+  });
+
+  it('a removal challenged for a stale nonce goes again with fresh credentials, and remove() waits for its answer', async () => {
+    const { publication, server } = await publicationOnServer();
+    let release: (() => void) | undefined;
+    server.answer = (publish, count) => {
+      if (count === 1) return { status: '200 OK', headers: ['SIP-ETag: tag-1', 'Expires: 600'] };
+      // The nonce of the last refresh has expired (Asterisk keeps one 32 s): RFC 2617 §3.2.1 stale.
+      if (count === 2) {
+        return {
+          status: '407 Proxy Authentication Required',
+          headers: [
+            'Proxy-Authenticate: Digest realm="127.0.0.1", nonce="nonce-2", algorithm=MD5, stale=true',
+          ],
+        };
+      }
+      release = () => server.respond(publish, '200 OK', ['Expires: 0']);
+      return undefined;
+    };
+    publication.publish('<busy/>');
+    await expect.poll(() => server.authenticated().length).toBe(1);
+
+    let removed = false;
+    void publication.remove().then(() => (removed = true));
+    await expect.poll(() => server.authenticated().length).toBe(3);
+    const retry = server.authenticated()[2];
+    expect(retry?.headers.get('expires')).toBe('0');
+    expect(retry?.headers.get('sip-if-match')).toBe('tag-1');
+    expect(retry?.headers.get('proxy-authorization')).toContain('nonce="nonce-2"');
+    // Still unanswered: a stopping phone must not close its user agent yet.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(removed).toBe(false);
+    release?.();
+    await expect.poll(() => removed).toBe(true);
   });
 
   it('asks again with the Min-Expires of a 423 Interval Too Brief', async () => {
