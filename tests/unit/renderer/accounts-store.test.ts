@@ -31,16 +31,16 @@ function accountsStore() {
   const storage = new WebStorage(`ringline-test-${crypto.randomUUID()}`);
   opened.push(storage);
   const real = createWebHost(storage);
-  const reads: { result: Promise<AccountsSnapshot>; release: () => void }[] = [];
+  const reads: (() => void)[] = [];
   const host: Host = {
     ...real,
     accounts: {
       ...real.accounts,
       list: () => {
         const result = real.accounts.list();
-        const { promise: released, resolve: release } = Promise.withResolvers<undefined>();
-        reads.push({ result, release: () => release(undefined) });
-        return released.then(() => result);
+        return new Promise<AccountsSnapshot>((resolve) => {
+          reads.push(() => resolve(result));
+        });
       },
     },
   };
@@ -49,7 +49,7 @@ function accountsStore() {
   app.use(createPinia());
   const store = app.runWithContext(() => useAccountsStore());
   const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
-  return { store, reads, settle, answer: (n: number) => reads[n]?.release() };
+  return { store, reads, settle, answer: (n: number) => reads[n]?.() };
 }
 
 describe('accounts store (real web host, real IndexedDB)', () => {
