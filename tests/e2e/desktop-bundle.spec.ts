@@ -102,3 +102,18 @@ test("the browser build's first screen loads neither SIP.js nor zod", () => {
     expect(holding(marker, firstScreen), marker).toEqual([]);
   }
 });
+
+test("the SIP stack that registers an account does not wait for libphonenumber's metadata", () => {
+  // About 120 kB that only reading a dialled number needs: the REGISTER leaves without it, and it is
+  // fetched meanwhile (see Softphone.connect).
+  const engine = staticClosure(web, ['src/sip/engine.ts']);
+  const all = readdirSync(join(web, 'assets'))
+    .filter((file) => file.endsWith('.js'))
+    .map((file) => `assets/${file}`);
+  // The marker: a key of libphonenumber's metadata.
+  const holding = (files: Iterable<string>) =>
+    [...files].filter((file) => readFileSync(join(web, file), 'utf8').includes('country_calling_codes'));
+  expect(holding(all)).not.toEqual([]);
+  expect(engine.size).toBeGreaterThan(1);
+  expect(holding(engine)).toEqual([]);
+});

@@ -18,7 +18,7 @@ export function useAccountSaving() {
     // Incoming calls and texts are announced with notifications: ask while the user is here.
     if ('Notification' in window && Notification.permission === 'default')
       void Notification.requestPermission();
-    void phone.connect(accounts.accounts.find((a) => a.id === saved.id) ?? saved).catch((error: unknown) =>
+    void phone.connect(saved).catch((error: unknown) =>
       host.log.write({
         level: 'error',
         scope: 'sip',

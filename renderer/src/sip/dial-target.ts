@@ -1,4 +1,5 @@
-import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
+import { isSupportedCountry, parsePhoneNumberFromString } from 'libphonenumber-js';
+import type { DialContext } from './dial-context';
 
 /** What the user typed or clicked, resolved to the SIP URI we will INVITE. */
 export type DialTarget = { ok: true; uri: string; display: string } | { ok: false; error: DialTargetError };
@@ -11,13 +12,6 @@ const VISUAL_SEPARATORS = /[\s\-.()\u00a0]/g;
 const DIALABLE = /^\+?[0-9*#]+$/;
 const USER_PART = /^[A-Za-z0-9\-_.!~*'()&=+$,;?/%]+$/;
 const HOST_PART = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/;
-
-export interface DialContext {
-  /** The account's SIP domain, used for bare numbers and names. */
-  domain: string;
-  /** ISO country used to read national numbers, e.g. `US` or `CN`. */
-  defaultCountry?: CountryCode;
-}
 
 /**
  * Turns a dial-field entry or a link into a SIP URI.
@@ -67,7 +61,11 @@ function fromNumber(raw: string, context: DialContext): DialTarget {
   const compact = raw.replace(VISUAL_SEPARATORS, '');
   if (!DIALABLE.test(compact)) return fail('invalid');
   // Short extensions and feature codes (*72, 1002) are dialled as typed; only full numbers are normalised.
-  const parsed = compact.length > 6 ? parsePhoneNumberFromString(compact, context.defaultCountry) : undefined;
+  const country = context.defaultCountry;
+  const parsed =
+    compact.length > 6
+      ? parsePhoneNumberFromString(compact, country && isSupportedCountry(country) ? country : undefined)
+      : undefined;
   const number = parsed?.isValid() ? parsed.number : compact;
   return {
     ok: true,
@@ -86,10 +84,4 @@ function decodeSafely(text: string): string {
 
 function fail(error: DialTargetError): DialTarget {
   return { ok: false, error };
-}
-
-/** The domain of a SIP URI such as `sip:1001@pbx.example.com`, used as the default dial domain. */
-export function domainOfSipUri(uri: string): string {
-  const afterAt = uri.slice(uri.lastIndexOf('@') + 1);
-  return afterAt.split(/[;?]/)[0] ?? afterAt;
 }

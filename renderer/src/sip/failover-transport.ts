@@ -1,5 +1,6 @@
 import { Web } from 'sip.js';
 import type { Logger } from 'sip.js/lib/core';
+import { warmUpSipParser } from './parser-warm-up';
 
 /**
  * SIP.js's WSS transport aimed at a server that may change between connections, for failover across
@@ -10,9 +11,19 @@ import type { Logger } from 'sip.js/lib/core';
 export class FailoverTransport extends Web.Transport {
   private target: string;
 
-  constructor(logger: Logger, options: Web.TransportOptions) {
-    super(logger, options);
+  constructor(
+    private readonly log: Logger,
+    options: Web.TransportOptions,
+  ) {
+    super(log, options);
     this.target = options.server ?? '';
+  }
+
+  /** While the socket's handshake is under way, the page compiles what reads the answers (see `warmUpSipParser`). */
+  override connect(): Promise<void> {
+    const connecting = super.connect();
+    warmUpSipParser(this.log);
+    return connecting;
   }
 
   override get server(): string {

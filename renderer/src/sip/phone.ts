@@ -10,8 +10,7 @@ import {
   type Referral,
 } from 'sip.js';
 import { AUDIO_ONLY, Call, type CallEvents } from './call';
-import { isSupportedCountry } from 'libphonenumber-js';
-import { domainOfSipUri, type DialContext } from './dial-target';
+import { domainOfSipUri, type DialContext } from './dial-context';
 import type { CallSnapshot, DtmfMode } from './call-state';
 import { registrationErrorForStatus, type RegistrationError } from './sip-status';
 import { refusedWebSocketPort } from '@common/unsafe-ports';
@@ -279,7 +278,7 @@ export class Phone {
     const country = this.config.defaultCountry;
     return {
       domain: domainOfSipUri(this.config.aor),
-      ...(country && isSupportedCountry(country) ? { defaultCountry: country } : {}),
+      ...(country ? { defaultCountry: country } : {}),
     };
   }
 

@@ -6,6 +6,7 @@ import type { AudioMediaStats } from './media-stats';
 import type { DialTarget, DialTargetError } from './dial-target';
 import type { Phone, PhoneConfig, PhoneDelegate } from './phone';
 import type * as EngineModule from './engine';
+import type * as DiallingModule from './dial-target';
 import type { AppLogLevel } from './sip-log';
 import type { MessageSendOutcome } from './text-messages';
 import { ConferenceMixer } from '../audio/conference-mixer';
@@ -14,6 +15,8 @@ import type { OwnStatus } from '../presence/presence-agent';
 
 type Engine = typeof EngineModule;
 const loadEngine = (): Promise<Engine> => import('./engine');
+type Dialling = typeof DiallingModule;
+const loadDialling = (): Promise<Dialling> => import('./dial-target');
 
 export type DialOutcome =
   { ok: true; callId: string } | { ok: false; error: DialTargetError | 'no-account' | 'nothing-to-pick-up' };
@@ -43,6 +46,9 @@ export class Softphone {
   private readonly phones = new Map<string, Phone>();
   /** SIP.js and everything built on it: loaded with the first account that connects (see `engine.ts`). */
   private engine: Engine | undefined;
+  /** Reading dialled input (libphonenumber's metadata): loaded while the first account registers. */
+  private dialling: Dialling | undefined;
+  private diallingLoad: Promise<void> | undefined;
   private readonly conferences = new Map<string, ConferenceMixer>();
   private readonly recorders = new Map<string, { recorder: CallRecorder; remoteNumber: string }>();
   /** Calls whose recording waits for our microphone to be on the call. */
@@ -56,7 +62,12 @@ export class Softphone {
   constructor(private readonly delegate: SoftphoneDelegate) {
     this.quality = new CallQualityWatch((callId, quality) => delegate.onCallQuality?.(callId, quality));
     this.engineDelegate = {
-      onRegistration: (snapshot) => delegate.onRegistration(snapshot),
+      // Once an account shows registered the user can dial, and its BLF lines are read as addresses
+      // at once: a registration is reported once the number reading is in (in order, at once after that).
+      onRegistration: (snapshot) => {
+        if (this.dialling) delegate.onRegistration(snapshot);
+        else void this.loadDialling().then(() => delegate.onRegistration(snapshot));
+      },
       onCall: (snapshot) => {
         if (snapshot.state === 'ended') void this.cleanUpEnded(snapshot);
         else
@@ -79,7 +90,26 @@ export class Softphone {
     await this.disconnect(config.accountId);
     const phone = new engine.Phone(config, this.engineDelegate, this.logLevel);
     this.phones.set(config.accountId, phone);
-    await phone.start();
+    const starting = phone.start();
+    // Fetched while the REGISTER is on its way, not before it: the REGISTER does not need it.
+    void this.loadDialling();
+    await starting;
+  }
+
+  /**
+   * Loads the number reading once; a failed fetch is tried again by the next caller, and meanwhile
+   * dialled input reads as invalid rather than holding registrations back.
+   */
+  private loadDialling(): Promise<void> {
+    this.diallingLoad ??= loadDialling().then(
+      (dialling) => {
+        this.dialling = dialling;
+      },
+      () => {
+        this.diallingLoad = undefined;
+      },
+    );
+    return this.diallingLoad;
   }
 
   /** Loads the SIP stack ahead of the first connect (idle time after the first screen). */
@@ -88,10 +118,13 @@ export class Softphone {
     return this.engine;
   }
 
-  /** Reads dialled input as a SIP URI; only asked once an account's phone (so the engine) exists. */
+  /**
+   * Reads dialled input as a SIP URI. Asked once an account's phone exists; the number reading is
+   * loaded by the time its registration is reported (see the delegate above).
+   */
   private resolve(input: string, phone: Phone): DialTarget {
-    return this.engine
-      ? this.engine.resolveDialTarget(input, phone.dialContext)
+    return this.dialling
+      ? this.dialling.resolveDialTarget(input, phone.dialContext)
       : { ok: false, error: 'invalid' };
   }
 
@@ -225,6 +258,8 @@ export class Softphone {
     const call = this.findCall(callId);
     const phone = call && this.phones.get(call.current().accountId);
     if (!call || !phone) return { ok: false, error: 'no-account' };
+    // A call may be up before the number reading is in (it comes in just after the REGISTER's 200 OK).
+    await this.loadDialling();
     const target = this.resolve(input, phone);
     if (!target.ok) return { ok: false, error: target.error };
     await call.forward(target.uri);
@@ -279,6 +314,8 @@ export class Softphone {
     const call = this.findCall(callId);
     const phone = call && this.phones.get(call.current().accountId);
     if (!call || !phone) return { ok: false, error: 'no-account' };
+    // A call may be up before the number reading is in (it comes in just after the REGISTER's 200 OK).
+    await this.loadDialling();
     const target = this.resolve(input, phone);
     if (!target.ok) return { ok: false, error: target.error };
     await call.transfer(target.uri);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { domainOfSipUri, resolveDialTarget } from '../../../renderer/src/sip/dial-target';
+import { domainOfSipUri } from '../../../renderer/src/sip/dial-context';
+import { resolveDialTarget } from '../../../renderer/src/sip/dial-target';
 
 const context = { domain: 'pbx.example.com', defaultCountry: 'US' as const };
 
@@ -27,6 +28,17 @@ describe('resolveDialTarget', () => {
     expect(resolveDialTarget('138 0013 8000', { domain: 'd', defaultCountry: 'CN' })).toMatchObject({
       ok: true,
       uri: 'sip:+8613800138000@d',
+    });
+  });
+
+  it('reads national numbers as typed when the default country is not one libphonenumber knows', () => {
+    // An account's country comes from the user or a provisioning file, unchecked.
+    expect(resolveDialTarget('201 555 0123', { domain: 'd', defaultCountry: 'XX' })).toEqual(
+      resolveDialTarget('201 555 0123', { domain: 'd' }),
+    );
+    expect(resolveDialTarget('201 555 0123', { domain: 'd', defaultCountry: 'XX' })).toMatchObject({
+      ok: true,
+      uri: 'sip:2015550123@d',
     });
   });
 
