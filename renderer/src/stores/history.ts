@@ -3,15 +3,15 @@ import { ref, shallowRef, watch } from 'vue';
 import type { CallHistory, CallHistoryEntry, HistoryFilter, HistoryRecording } from '../history/call-history';
 import type { HistoryPager } from '../history/history-pager';
 import type { CallSnapshot } from '../sip/call-state';
-import { afterFirstPaint } from '../composables/first-paint';
 
-/** Entries read at a time: the first page fills the screen; the next ones come as the list scrolls. */
+/** Entries read at a time as the list scrolls towards the end of what is loaded. */
 const PAGE = 100;
 /**
- * Of a new list's first page, the entries read before it is shown: more than the view renders (its
- * list is at most 560 px high, about 10 rows, and the virtual list renders 8 more below them). The
- * rest of the page is read once those are painted: at 100,000 calls, reading a common name's 100
- * newest entries took about 10 ms in the page, its 30 newest about 4.
+ * A new list's first read: more than the view shows (its list is at most 560 px high, about 10 rows,
+ * and the virtual list renders 8 more below them). Nothing more is read until the list is scrolled:
+ * a read cannot be called back once IndexedDB has it, so one made "ahead" right after the first screen
+ * was still being read and unpacked (about 10 ms at 100,000 calls) when the next search was typed, and
+ * held that search up.
  */
 const FIRST_SCREEN = 30;
 /** How many of the newest calls the phone view lists under the dial pad. */
@@ -115,22 +115,15 @@ export const useHistoryStore = defineStore('history', () => {
   }
 
   /**
-   * A new list's first page (or the rest of it, below the newest calls shown from memory): the
-   * entries the screen shows first, then, once they are painted, the rest of the page. The list stays
-   * busy until the page is whole, so the view asks for no other page meanwhile.
+   * A new list's first screen, unless it is already shown (the newest calls, from memory). The list is
+   * busy until it is in, so the view asks for no other page meanwhile.
    */
-  async function readFirstPage(mine: HistoryPager): Promise<void> {
+  async function readFirstScreen(mine: HistoryPager): Promise<void> {
+    if (listLoaded.value) return;
     listBusy.value = true;
     const since = writes;
     try {
-      if (!listLoaded.value) {
-        if (!(await append(mine, FIRST_SCREEN))) return;
-        keepNewest(mine, since);
-      }
-      if (listComplete.value || entries.value.length >= PAGE) return;
-      await afterFirstPaint();
-      if (mine !== pager) return;
-      if (await append(mine, PAGE - entries.value.length)) keepNewest(mine, since);
+      if (await append(mine, FIRST_SCREEN)) keepNewest(mine, since);
     } finally {
       if (mine === pager) listBusy.value = false;
     }
@@ -144,6 +137,8 @@ export const useHistoryStore = defineStore('history', () => {
     pager?.close();
     const mine = db.pager(filter.value);
     pager = mine;
+    // A page of the old list may still be on its way: it no longer holds this list up.
+    listBusy.value = false;
     const shown = mine.unfiltered ? newest : undefined;
     if (shown) {
       mine.resumeBelow(shown.page);
@@ -151,7 +146,7 @@ export const useHistoryStore = defineStore('history', () => {
     }
     listLoaded.value = shown !== undefined;
     listComplete.value = shown?.complete ?? false;
-    await readFirstPage(mine);
+    await readFirstScreen(mine);
   }
 
   /** The next page of the list, unless one is on its way or the list is complete. */
