@@ -86,6 +86,61 @@ describe('history store', () => {
     expect(history.listComplete).toBe(true);
   });
 
+  it("opens on the newest calls read for the phone's recent calls: one read serves both, none when they are in", async () => {
+    await seed(150);
+    const history = useHistoryStore();
+    const counts: number[] = [];
+    const next = HistoryPager.prototype.next;
+    vi.spyOn(HistoryPager.prototype, 'next').mockImplementation(function (this: HistoryPager, count) {
+      counts.push(count);
+      return next.call(this, count);
+    });
+    // As at the app's start when the view is opened at once: the list joins the summary's read.
+    await Promise.all([history.refresh(), history.openList()]);
+    expect(counts).toEqual([30]);
+    expect(history.recentOnPhone.map((e) => e.id)).toEqual(['c149', 'c148', 'c147', 'c146', 'c145']);
+    expect(history.entries.map((e) => e.id)).toEqual(Array.from({ length: 30 }, (_, i) => `c${149 - i}`));
+    history.closeList();
+    await history.openList();
+    expect(counts).toEqual([30]);
+    expect(history.entries).toHaveLength(30);
+    // A call written while the list is closed: the newest calls are read again, with it on top.
+    history.closeList();
+    await history.record(call(200));
+    await history.openList();
+    expect(counts).toEqual([30, 30]);
+    expect(history.entries[0]?.id).toBe('c200');
+    expect(history.recentOnPhone[0]?.id).toBe('c200');
+    await history.loadMore();
+    expect(history.entries).toHaveLength(130);
+    expect(new Set(history.entries.map((e) => e.id)).size).toBe(130);
+  });
+
+  it('a call written while the newest calls are being read for the list is not missed', async () => {
+    await seed(150);
+    const history = useHistoryStore();
+    let releaseRead = (): void => undefined;
+    const readHeld = new Promise<void>((resolve) => (releaseRead = resolve));
+    const next = HistoryPager.prototype.next;
+    const spy = vi.spyOn(HistoryPager.prototype, 'next').mockImplementation(function (
+      this: HistoryPager,
+      count,
+    ) {
+      // The first read sees the history before the call below is written, and is handed over after it.
+      if (spy.mock.calls.length === 1)
+        return next.call(this, count).then(async (page) => (await readHeld, page));
+      return next.call(this, count);
+    });
+    const opened = history.openList();
+    await vi.waitFor(() => expect(spy).toHaveBeenCalledTimes(1));
+    const recorded = history.record(call(200));
+    await vi.waitFor(() => expect(spy.mock.calls.length).toBeGreaterThan(1));
+    releaseRead();
+    await Promise.all([opened, recorded]);
+    expect(history.entries[0]?.id).toBe('c200');
+    expect(history.entries).toHaveLength(30);
+  });
+
   it("a search typed while a page of the old list is read: that page never joins the search's list, nor holds it up", async () => {
     await seed(150);
     const history = useHistoryStore();
