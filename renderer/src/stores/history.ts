@@ -3,15 +3,15 @@ import { ref, shallowRef, watch } from 'vue';
 import type { CallHistory, CallHistoryEntry, HistoryFilter, HistoryRecording } from '../history/call-history';
 import type { HistoryPager } from '../history/history-pager';
 import type { CallSnapshot } from '../sip/call-state';
-import { afterFirstPaint } from '../composables/first-paint';
 
-/** Entries read at a time: the first page fills the screen; the next ones come as the list scrolls. */
+/** Entries read at a time as the list scrolls towards the end of what is loaded. */
 const PAGE = 100;
 /**
- * Of a new list's first page, the entries read before it is shown: more than the view renders (its
- * list is at most 560 px high, about 10 rows, and the virtual list renders 8 more below them). The
- * rest of the page is read once those are painted: at 100,000 calls, reading a common name's 100
- * newest entries took about 10 ms in the page, its 30 newest about 4.
+ * A new list's first read: more than the view shows (its list is at most 560 px high, about 10 rows,
+ * and the virtual list renders 8 more below them). Nothing more is read until the list is scrolled:
+ * a read cannot be called back once IndexedDB has it, so one made "ahead" right after the first screen
+ * was still being read and unpacked (about 10 ms at 100,000 calls) when the next search was typed, and
+ * held that search up.
  */
 const FIRST_SCREEN = 30;
 /** How many of the newest calls the phone view lists under the dial pad. */
@@ -21,6 +21,12 @@ const RECENT_ON_PHONE = 5;
  * Call history from IndexedDB: the filtered list, read a page at a time while its view is open, and the
  * missed-call badge (missed calls not yet seen). Nothing here ever reads the whole history.
  */
+/** The newest calls of the whole history (a first screen's worth), and whether that is all of it. */
+interface NewestCalls {
+  page: CallHistoryEntry[];
+  complete: boolean;
+}
+
 export const useHistoryStore = defineStore('history', () => {
   let opened: Promise<CallHistory> | undefined;
   /**
@@ -48,15 +54,46 @@ export const useHistoryStore = defineStore('history', () => {
   const listComplete = ref(false);
   let pager: HistoryPager | undefined;
   /**
-   * The whole history's first page as read while the view is open, until anything is written: clearing
-   * a search shows it again at once, without reading it again (the view opened on it).
+   * The whole history's first screen, kept until anything is written. It is read with the phone's
+   * recent calls (at start and after each call), so opening the view shows it without a read of its
+   * own, and clearing a search shows it again at once.
    */
-  let newest: { page: CallHistoryEntry[]; complete: boolean } | undefined;
-  /** Counts what may have changed the newest calls: a first page read across one is not kept. */
+  let newest: NewestCalls | undefined;
+  /** The read of {@link newest} on its way, and the write count it started at. */
+  let newestRead: { since: number; calls: Promise<NewestCalls> } | undefined;
+  /** Counts what may have changed the newest calls: a first screen read across one is not kept. */
   let writes = 0;
   function forgetNewest(): void {
     newest = undefined;
     writes += 1;
+  }
+
+  /**
+   * The newest calls' first screen: from memory, or from the read already on its way (the summary's
+   * at start, when the view is opened then), or read now. A read started before a write is not joined.
+   */
+  async function newestCalls(): Promise<NewestCalls> {
+    if (newest) return newest;
+    const since = writes;
+    if (newestRead?.since !== since) {
+      const calls = database().then(async (db) => {
+        const all = db.pager();
+        try {
+          return { page: await all.next(FIRST_SCREEN), complete: all.done };
+        } finally {
+          all.close();
+        }
+      });
+      newestRead = { since, calls };
+    }
+    const read = newestRead;
+    try {
+      const calls = await read.calls;
+      if (since === writes) newest = calls;
+      return calls;
+    } finally {
+      if (newestRead === read) newestRead = undefined;
+    }
   }
 
   /** The latest calls, newest first, whatever the view's filter. */
@@ -71,15 +108,17 @@ export const useHistoryStore = defineStore('history', () => {
 
   /** The missed-call badge and the phone's recent calls. */
   async function refreshSummary(): Promise<void> {
+    // The newest calls are asked for first: the view, when it is opening, waits for them alone.
+    const calls = newestCalls();
     const db = await database();
-    const [unseen, latestMissed, newest] = await Promise.all([
+    const [recent, unseen, latestMissed] = await Promise.all([
+      calls,
       db.unseenMissed(),
       db.latestUnseenMissed(),
-      latest(RECENT_ON_PHONE),
     ]);
     unseenMissed.value = unseen;
     lastMissed.value = latestMissed;
-    recentOnPhone.value = newest;
+    recentOnPhone.value = recent.page.slice(0, RECENT_ON_PHONE);
   }
 
   /** The badge, and the list from its first page when the view is open. */
@@ -109,28 +148,30 @@ export const useHistoryStore = defineStore('history', () => {
     }
   }
 
-  /** The whole history's first page as read so far, unless something was written since `since`. */
-  function keepNewest(mine: HistoryPager, since: number): void {
-    if (mine.unfiltered && since === writes) newest = { page: entries.value, complete: mine.done };
-  }
-
   /**
-   * A new list's first page (or the rest of it, below the newest calls shown from memory): the
-   * entries the screen shows first, then, once they are painted, the rest of the page. The list stays
-   * busy until the page is whole, so the view asks for no other page meanwhile.
+   * A new list's first screen: the newest calls (see {@link newestCalls}) or a search's. The list is
+   * busy until it is in, so the view asks for no other page meanwhile.
    */
-  async function readFirstPage(mine: HistoryPager): Promise<void> {
+  async function readFirstScreen(mine: HistoryPager): Promise<void> {
     listBusy.value = true;
-    const since = writes;
     try {
-      if (!listLoaded.value) {
-        if (!(await append(mine, FIRST_SCREEN))) return;
-        keepNewest(mine, since);
+      if (!mine.unfiltered) {
+        await append(mine, FIRST_SCREEN);
+        return;
       }
-      if (listComplete.value || entries.value.length >= PAGE) return;
-      await afterFirstPaint();
+      let shown: NewestCalls;
+      let since: number;
+      // A call written while the read was out may be missing from it (and is not put into a list
+      // still loading): the newest calls are read again.
+      do {
+        since = writes;
+        shown = await newestCalls();
+      } while (since !== writes && mine === pager);
       if (mine !== pager) return;
-      if (await append(mine, PAGE - entries.value.length)) keepNewest(mine, since);
+      mine.resumeBelow(shown.page);
+      entries.value = shown.page;
+      listLoaded.value = true;
+      listComplete.value = shown.complete;
     } finally {
       if (mine === pager) listBusy.value = false;
     }
@@ -144,6 +185,7 @@ export const useHistoryStore = defineStore('history', () => {
     pager?.close();
     const mine = db.pager(filter.value);
     pager = mine;
+    // Shown from memory at once (a cleared search), without waiting for a task.
     const shown = mine.unfiltered ? newest : undefined;
     if (shown) {
       mine.resumeBelow(shown.page);
@@ -151,7 +193,9 @@ export const useHistoryStore = defineStore('history', () => {
     }
     listLoaded.value = shown !== undefined;
     listComplete.value = shown?.complete ?? false;
-    await readFirstPage(mine);
+    // A page of the old list may still be on its way: it no longer holds this list up.
+    listBusy.value = false;
+    if (!shown) await readFirstScreen(mine);
   }
 
   /** The next page of the list, unless one is on its way or the list is complete. */
@@ -161,13 +205,11 @@ export const useHistoryStore = defineStore('history', () => {
   }
 
   async function openList(): Promise<void> {
-    forgetNewest();
     listing.value = true;
     await restartList();
   }
 
   function closeList(): void {
-    forgetNewest();
     listing.value = false;
     listLoaded.value = false;
     listComplete.value = false;

@@ -45,13 +45,14 @@ async function seed(count: number): Promise<void> {
 }
 
 describe('history store', () => {
-  it('shows the newest page, reads the next one on demand, and never more than asked', async () => {
+  it('shows the first screen of the newest calls, reads a page more on demand, and never more than asked', async () => {
     await seed(150);
     const history = useHistoryStore();
     await history.openList();
-    expect(history.entries).toHaveLength(100);
-    expect(history.entries[0]?.id).toBe('c149');
+    expect(history.entries.map((e) => e.id)).toEqual(Array.from({ length: 30 }, (_, i) => `c${149 - i}`));
     expect(history.listComplete).toBe(false);
+    await history.loadMore();
+    expect(history.entries).toHaveLength(130);
     await history.loadMore();
     expect(history.entries.map((e) => e.id)).toEqual(Array.from({ length: 150 }, (_, i) => `c${149 - i}`));
     expect(history.listComplete).toBe(true);
@@ -59,66 +60,117 @@ describe('history store', () => {
     expect(history.entries).toEqual([]);
   });
 
-  it("shows a list's first screen before the rest of its first page is read, busy until the page is whole", async () => {
+  it('reads only what a list shows first: a list replaced by a search reads nothing more', async () => {
     await seed(150);
     const history = useHistoryStore();
-    // The second read (the rest of the first page) is held until the first screen has been checked.
-    let releaseRest = (): void => undefined;
-    const restHeld = new Promise<void>((resolve) => (releaseRest = resolve));
-    let restAsked = (): void => undefined;
-    const restAskedFor = new Promise<void>((resolve) => (restAsked = resolve));
     const counts: number[] = [];
     const next = HistoryPager.prototype.next;
     vi.spyOn(HistoryPager.prototype, 'next').mockImplementation(function (this: HistoryPager, count) {
       counts.push(count);
-      if (counts.length !== 2) return next.call(this, count);
-      restAsked();
-      return restHeld.then(() => next.call(this, count));
+      return next.call(this, count);
     });
-    const opened = history.openList();
-    await restAskedFor;
-    expect(history.listLoaded).toBe(true);
-    expect(history.entries.map((e) => e.id)).toEqual(Array.from({ length: 30 }, (_, i) => `c${149 - i}`));
-    expect(history.listBusy).toBe(true);
-    expect(history.listComplete).toBe(false);
-    // The view asks for more as soon as it shows the first screen: nothing is read while the page fills.
-    await history.loadMore();
-    expect(counts).toEqual([30, 70]);
-    releaseRest();
-    await opened;
-    expect(history.entries.map((e) => e.id)).toEqual(Array.from({ length: 100 }, (_, i) => `c${149 - i}`));
+    await history.openList();
+    expect(counts).toEqual([30]);
     expect(history.listBusy).toBe(false);
+    // Typed at once: the newest calls' list asks for nothing after its first screen.
+    history.filter = { text: 'odd' };
+    await vi.waitFor(() => expect(history.entries[0]?.remoteDisplayName).toBe('Odd Caller'));
+    await vi.waitFor(() => expect(history.listBusy).toBe(false));
+    expect(counts).toEqual([30, 30]);
+    expect(history.entries).toHaveLength(30);
+    // Scrolled: the search's own next page.
     await history.loadMore();
-    expect(counts).toEqual([30, 70, 100]);
-    expect(history.entries).toHaveLength(150);
+    expect(counts).toEqual([30, 30, 100]);
+    expect(history.entries).toHaveLength(75);
+    expect(history.entries.every((e) => e.remoteDisplayName === 'Odd Caller')).toBe(true);
     expect(history.listComplete).toBe(true);
   });
 
-  it("a search typed while the rest of the first page is read: that rest never joins the search's list", async () => {
+  it("opens on the newest calls read for the phone's recent calls: one read serves both, none when they are in", async () => {
     await seed(150);
     const history = useHistoryStore();
-    let releaseRest = (): void => undefined;
-    const restHeld = new Promise<void>((resolve) => (releaseRest = resolve));
-    let restRead: Promise<CallHistoryEntry[]> | undefined;
+    const counts: number[] = [];
+    const next = HistoryPager.prototype.next;
+    vi.spyOn(HistoryPager.prototype, 'next').mockImplementation(function (this: HistoryPager, count) {
+      counts.push(count);
+      return next.call(this, count);
+    });
+    // As at the app's start when the view is opened at once: the list joins the summary's read.
+    await Promise.all([history.refresh(), history.openList()]);
+    expect(counts).toEqual([30]);
+    expect(history.recentOnPhone.map((e) => e.id)).toEqual(['c149', 'c148', 'c147', 'c146', 'c145']);
+    expect(history.entries.map((e) => e.id)).toEqual(Array.from({ length: 30 }, (_, i) => `c${149 - i}`));
+    history.closeList();
+    await history.openList();
+    expect(counts).toEqual([30]);
+    expect(history.entries).toHaveLength(30);
+    // A call written while the list is closed: the newest calls are read again, with it on top.
+    history.closeList();
+    await history.record(call(200));
+    await history.openList();
+    expect(counts).toEqual([30, 30]);
+    expect(history.entries[0]?.id).toBe('c200');
+    expect(history.recentOnPhone[0]?.id).toBe('c200');
+    await history.loadMore();
+    expect(history.entries).toHaveLength(130);
+    expect(new Set(history.entries.map((e) => e.id)).size).toBe(130);
+  });
+
+  it('a call written while the newest calls are being read for the list is not missed', async () => {
+    await seed(150);
+    const history = useHistoryStore();
+    let releaseRead = (): void => undefined;
+    const readHeld = new Promise<void>((resolve) => (releaseRead = resolve));
     const next = HistoryPager.prototype.next;
     const spy = vi.spyOn(HistoryPager.prototype, 'next').mockImplementation(function (
       this: HistoryPager,
       count,
     ) {
-      if (spy.mock.calls.length !== 2) return next.call(this, count);
-      // Read at once, handed over late: the old list's rest arrives after the search's page.
-      restRead = next.call(this, count).then(async (page) => (await restHeld, page));
-      return restRead;
+      // The first read sees the history before the call below is written, and is handed over after it.
+      if (spy.mock.calls.length === 1)
+        return next.call(this, count).then(async (page) => (await readHeld, page));
+      return next.call(this, count);
     });
-    void history.openList();
-    await vi.waitFor(() => expect(restRead).toBeDefined());
+    const opened = history.openList();
+    await vi.waitFor(() => expect(spy).toHaveBeenCalledTimes(1));
+    const recorded = history.record(call(200));
+    await vi.waitFor(() => expect(spy.mock.calls.length).toBeGreaterThan(1));
+    releaseRead();
+    await Promise.all([opened, recorded]);
+    expect(history.entries[0]?.id).toBe('c200');
+    expect(history.entries).toHaveLength(30);
+  });
+
+  it("a search typed while a page of the old list is read: that page never joins the search's list, nor holds it up", async () => {
+    await seed(150);
+    const history = useHistoryStore();
+    await history.openList();
+    let releasePage = (): void => undefined;
+    const pageHeld = new Promise<void>((resolve) => (releasePage = resolve));
+    let oldPage: Promise<CallHistoryEntry[]> | undefined;
+    const next = HistoryPager.prototype.next;
+    const spy = vi.spyOn(HistoryPager.prototype, 'next').mockImplementation(function (
+      this: HistoryPager,
+      count,
+    ) {
+      if (spy.mock.calls.length !== 1) return next.call(this, count);
+      // Read at once, handed over late: the old list's page arrives after the search's first screen.
+      oldPage = next.call(this, count).then(async (page) => (await pageHeld, page));
+      return oldPage;
+    });
+    void history.loadMore();
+    await vi.waitFor(() => expect(oldPage).toBeDefined());
+    expect(history.listBusy).toBe(true);
     history.filter = { text: 'odd' };
     await vi.waitFor(() => {
       expect(history.entries[0]?.id).toBe('c149');
       expect(history.listBusy).toBe(false);
     });
-    releaseRest();
-    expect(await restRead).toHaveLength(70);
+    // The search pages on while the old page is still out.
+    await history.loadMore();
+    expect(history.entries).toHaveLength(75);
+    releasePage();
+    expect(await oldPage).toHaveLength(100);
     await nextTick();
     expect(history.entries).toHaveLength(75);
     expect(history.entries.every((e) => e.remoteDisplayName === 'Odd Caller')).toBe(true);
@@ -170,10 +222,9 @@ describe('history store', () => {
     await nextTick();
     expect(reads).toHaveLength(2);
     await reads[1];
-    // The newer search's page is whole (its first screen, then the rest) once the list is not busy.
     await vi.waitFor(() => expect(history.listBusy).toBe(false));
     const oddOnly = () => {
-      expect(history.entries).toHaveLength(100);
+      expect(history.entries).toHaveLength(30);
       expect(history.entries.every((e) => e.remoteDisplayName === 'Odd Caller')).toBe(true);
     };
     oddOnly();
@@ -199,6 +250,8 @@ describe('history store', () => {
     expect(next).not.toHaveBeenCalled();
     expect(history.entries).toEqual(newest);
     await history.loadMore();
+    expect(history.entries).toHaveLength(130);
+    await history.loadMore();
     expect(history.entries.map((e) => e.id)).toEqual(Array.from({ length: 150 }, (_, i) => `c${149 - i}`));
     expect(history.listComplete).toBe(true);
 
@@ -219,20 +272,24 @@ describe('history store', () => {
     await nextTick();
     releaseSearch();
     await searchRead;
+    // The search's read, replaced while out, does not keep the list busy.
+    await history.loadMore();
     await history.loadMore();
     expect(history.entries).toHaveLength(150);
     expect(history.listComplete).toBe(true);
 
     // A call written since: the newest calls are read again, with it on top.
     history.filter = { text: 'odd' };
-    await vi.waitFor(() => expect(history.entries).toHaveLength(75));
+    await vi.waitFor(() =>
+      expect(history.entries.every((e) => e.remoteDisplayName === 'Odd Caller')).toBe(true),
+    );
     await history.record(call(200, { remoteDisplayName: 'Even Later' }));
     history.filter = {};
     await vi.waitFor(() => {
       expect(history.entries[0]?.id).toBe('c200');
       expect(history.listBusy).toBe(false);
     });
-    expect(history.entries).toHaveLength(100);
+    expect(history.entries).toHaveLength(30);
   });
 
   it('counts missed calls until the list has been seen', async () => {
