@@ -2,10 +2,10 @@
 // (SIP over UDP/TCP/TLS for accounts without a WebSocket server) on 127.0.0.1, and prints the one URL
 // to open: its fragment carries the service's port and the secret made at this start.
 //
-// The service is TypeScript shared with Electron main (electron/gateway), bundled as main's is.
-import { loadWebApp } from './gateway-service.mjs';
+// The service is TypeScript shared with Electron main (electron/gateway); Vite's module runner loads it.
+import { runnerImport } from 'vite';
 
-const module = await loadWebApp();
+const { module } = await runnerImport('./electron/gateway/service/web-app.ts');
 const log = {
   debug: () => undefined,
   info: (message) => console.log(`[gateway] ${message}`),

@@ -1,6 +1,6 @@
 /**
  * The browser build's local gateway service in a process of its own, as `npm run web` runs it
- * (build/scripts/web.mjs: the same bundle of the same TypeScript), so that the media-bridge
+ * (build/scripts/web.mjs: Vite's module runner loads the same TypeScript), so that the media-bridge
  * bench can read the CPU of the process the product bridges calls in, and of nothing else. It serves
  * the built renderer (`preview`, as the e2e fixture does) rather than Vite's dev server, whose file
  * watching is no part of a call.
@@ -14,9 +14,9 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
-import { loadWebApp } from '../../build/scripts/gateway-service.mjs';
+import { runnerImport } from 'vite';
 
-const module = await loadWebApp();
+const { module } = await runnerImport('./electron/gateway/service/web-app.ts');
 const quiet = () => undefined;
 const log = {
   debug: quiet,
