@@ -2,7 +2,10 @@
  * `npm run bench`: what the gateway's media bridge costs per call: the time it adds to each packet
  * (RTP in -> RTP out, timestamps at the sockets, per direction) and the CPU of one bridged call
  * (Chromium <-> bridge <-> baresip desk phone, 50 packets a second each way, G.711 20 ms), in the
- * Playwright worker that runs the bridge. Set BENCH_CPU_PROFILE=1 to also write a V8 CPU profile of
+ * Playwright worker that runs the bridge. The product runs the bridge in a process of its own (Electron
+ * main, or the local gateway service of `npm run web`), which media-bridge-service-bench.spec.ts
+ * measures; this worker's figures are kept beside it for one session so the change of method shows.
+ * Set BENCH_CPU_PROFILE=1 to also write a V8 CPU profile of
  * one call (bench-results/media-bridge.cpuprofile, opens in Chrome DevTools).
  *
  * The CPU is read in two windows of each call. The first 10 s after the answer carry what a call
@@ -12,14 +15,13 @@
  * 20 s are the call in progress, what each further minute of a call costs. The first window keeps
  * the row name of earlier reports, so runs compare like with like.
  */
-import { execFile } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { appCalls, closeRigs, rig, UDP } from '../e2e/bridge-call';
 import { expect, test } from '../e2e/fixtures';
+import { relayFloorCpu } from './process-cpu';
 import { markdownReport, summarise, type Comparison } from './stats';
 
 const PROFILE = process.env.BENCH_CPU_PROFILE === '1';
@@ -37,19 +39,6 @@ async function cpuShare(ms: number): Promise<{ total: number; system: number }> 
   const used = process.cpuUsage(start);
   const elapsedUs = Number(process.hrtime.bigint() - started) / 1000;
   return { total: ((used.user + used.system) / elapsedUs) * 100, system: (used.system / elapsedUs) * 100 };
-}
-
-/**
- * The floor in this run: a bare Node relay of the same traffic with one AES-GCM operation per packet
- * (relay-floor.mjs), its process alone, after the same warm-up and over the same window as the call.
- */
-async function relayFloorCpu(): Promise<{ cpuPercent: number; systemPercent: number }> {
-  const { stdout } = await promisify(execFile)(process.execPath, [
-    join(import.meta.dirname, 'relay-floor.mjs'),
-    String(WINDOW_MS),
-    String(STEADY_WINDOW_MS),
-  ]);
-  return JSON.parse(stdout) as { cpuPercent: number; systemPercent: number };
 }
 
 test.afterEach(closeRigs);
@@ -110,7 +99,7 @@ test('media bridge: added latency per packet and CPU of one bridged call', async
     await r.sip.finalResponse(bye);
     await closeRigs();
     // Alternated with the calls, so that both see the same machine.
-    samples.floorCpuPercent.push((await relayFloorCpu()).cpuPercent);
+    samples.floorCpuPercent.push((await relayFloorCpu(WINDOW_MS, STEADY_WINDOW_MS)).cpuPercent);
   }
   const idleOffset = PROFILE ? 1 : 0;
   const lessIdle = (values: number[]) =>
@@ -134,12 +123,13 @@ test('media bridge: added latency per packet and CPU of one bridged call', async
     },
     {
       measurement:
-        'bridge: CPU of one bridged call in progress (10-30 s after the answer), % of one core (idle subtracted)',
+        'bridge in the Playwright worker: CPU of one bridged call in progress (10-30 s after the answer), % of one core (idle subtracted)',
       app: summarise('e', lessIdle(samples.steadyCpuPercent)),
       native: summarise('floor', samples.floorCpuPercent),
     },
     {
-      measurement: 'bridge: CPU of one bridged call, % of one core (idle subtracted)',
+      measurement:
+        'bridge in the Playwright worker: CPU of one bridged call, first 10 s, % of one core (idle subtracted)',
       app: summarise('f', lessIdle(samples.callCpuPercent)),
     },
   ];

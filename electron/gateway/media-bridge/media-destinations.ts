@@ -69,7 +69,7 @@ export class MediaDestinations {
   admitRtp(source: Endpoint, sequence: number): boolean {
     const current = this.latchedRtp ?? this.farEnd.rtp;
     if (same(source, current)) {
-      this.latchedRtp ??= { ...source };
+      this.latchedRtp ??= { address: source.address, port: source.port };
       this.candidate = undefined;
       return true;
     }
@@ -78,10 +78,10 @@ export class MediaDestinations {
       candidate.sequence = sequence;
       candidate.count++;
     } else {
-      this.candidate = { source: { ...source }, sequence, count: 1 };
+      this.candidate = { source: { address: source.address, port: source.port }, sequence, count: 1 };
     }
     if ((this.candidate?.count ?? 0) < this.probationPackets) return false;
-    this.latchedRtp = { ...source };
+    this.latchedRtp = { address: source.address, port: source.port };
     // RTCP from behind the same NAT comes from that address too; learn its port when it does.
     if (this.latchedRtcp && this.latchedRtcp.address !== source.address) this.latchedRtcp = undefined;
     this.candidate = undefined;
@@ -95,7 +95,8 @@ export class MediaDestinations {
   admitRtcp(source: Endpoint): boolean {
     const known = [this.farEnd.rtp?.address, this.farEnd.rtcp?.address, this.latchedRtp?.address];
     if (!known.includes(source.address)) return false;
-    if (!same(source, this.rtcpDestination())) this.latchedRtcp = { ...source };
+    if (!same(source, this.rtcpDestination()))
+      this.latchedRtcp = { address: source.address, port: source.port };
     return true;
   }
 }

@@ -69,14 +69,20 @@ interface RejectedLine {
   codecs: RtpCodec[];
 }
 
+interface CodecPair {
+  plain: RtpCodec;
+  webrtc: RtpCodec;
+}
+
 class BridgedStream {
   readonly bridged = true;
   /** Chromium's m-line (mid) this stream is joined to, once known. */
   mid: string | undefined;
   /** Chromium's relayable codecs in its last offer (its payload types). */
   webrtcOffered: RtpCodec[] = [];
-  /** Agreed pairs: the far end's codec and Chromium's, per codec in use. */
-  pairs: { plain: RtpCodec; webrtc: RtpCodec }[] = [];
+  private agreed: CodecPair[] = [];
+  /** The far end's clock rate by its payload type, read for every packet (RTCP's figures). */
+  private plainClockRates = new Map<number, number>();
   direction: MediaDirection = 'sendrecv';
   disabled = false;
   rtcpMux = false;
@@ -104,6 +110,21 @@ class BridgedStream {
     const plainSsrc = randomInt(1, 2 ** 32 - 1);
     this.rtcp = new RtcpSession(plainSsrc, cname);
     this.toPlain = new RtpRewriter(plainSsrc);
+  }
+
+  /** Agreed pairs: the far end's codec and Chromium's, per codec in use. */
+  get pairs(): CodecPair[] {
+    return this.agreed;
+  }
+
+  set pairs(pairs: CodecPair[]) {
+    this.agreed = pairs;
+    this.plainClockRates = new Map(pairs.map(({ plain }) => [plain.payloadType, plain.clockRate]));
+  }
+
+  /** The clock of a packet in the plain leg's numbering. */
+  plainClockRate(packet: Buffer): number {
+    return this.plainClockRates.get(payloadType(packet)) ?? 8000;
   }
 }
 
@@ -461,7 +482,7 @@ export class MediaSession {
       stream.keyFrameAsked.ofChromium = true;
       this.webrtc?.requestKeyFrame(stream.mid);
     }
-    stream.rtcp.sent(packet.length - 12, timestamp(packet), Date.now(), this.plainClockRate(stream, packet));
+    stream.rtcp.sent(packet.length - 12, timestamp(packet), Date.now(), stream.plainClockRate(packet));
     stream.latency.toPlain.record(arrivalNs);
   }
 
@@ -475,7 +496,7 @@ export class MediaSession {
       timestamp(packet),
       packet.length,
       Date.now(),
-      this.plainClockRate(stream, packet),
+      stream.plainClockRate(packet),
     );
     if (!rewriter || !stream.mid || !this.webrtc) return;
     if (!rewriter.rewrite(packet)) return;
@@ -487,12 +508,6 @@ export class MediaSession {
     stream.webrtcTraffic.packetsOut++;
     stream.webrtcTraffic.bytesOut += packet.length;
     stream.latency.toWebrtc.record(arrivalNs);
-  }
-
-  /** The clock of a packet in the plain leg's numbering. */
-  private plainClockRate(stream: BridgedStream, packet: Buffer): number {
-    const type = payloadType(packet);
-    return stream.pairs.find((pair) => pair.plain.payloadType === type)?.plain.clockRate ?? 8000;
   }
 
   private plainRtcp(stream: BridgedStream, packet: Buffer): void {

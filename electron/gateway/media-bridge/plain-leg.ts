@@ -192,10 +192,10 @@ export class PlainLeg {
     return true;
   }
 
-  private received(packet: Buffer, info: { address: string; port: number }, onRtcpPort: boolean): void {
+  /** `source` is dgram's description of the sender, read in place (MediaDestinations copies what it keeps). */
+  private received(packet: Buffer, source: Endpoint, onRtcpPort: boolean): void {
     if (this.closed) return;
     const arrival = this.arrivals.read();
-    const source: Endpoint = { address: info.address, port: info.port };
     if (onRtcpPort || isRtcp(packet)) {
       if (!onRtcpPort && !this.rtcpMux) return;
       if (!this.destinations.admitRtcp(source)) {
