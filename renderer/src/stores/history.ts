@@ -68,6 +68,16 @@ export const useHistoryStore = defineStore('history', () => {
     writes += 1;
   }
 
+  /** The `limit` latest calls, newest first, whatever the view's filter, and whether that is all. */
+  async function readNewest(limit: number): Promise<NewestCalls> {
+    const all = (await database()).pager();
+    try {
+      return { page: await all.next(limit), complete: all.done };
+    } finally {
+      all.close();
+    }
+  }
+
   /**
    * The newest calls' first screen: from memory, or from the read already on its way (the summary's
    * at start, when the view is opened then), or read now. A read started before a write is not joined.
@@ -75,17 +85,7 @@ export const useHistoryStore = defineStore('history', () => {
   async function newestCalls(): Promise<NewestCalls> {
     if (newest) return newest;
     const since = writes;
-    if (newestRead?.since !== since) {
-      const calls = database().then(async (db) => {
-        const all = db.pager();
-        try {
-          return { page: await all.next(FIRST_SCREEN), complete: all.done };
-        } finally {
-          all.close();
-        }
-      });
-      newestRead = { since, calls };
-    }
+    if (newestRead?.since !== since) newestRead = { since, calls: readNewest(FIRST_SCREEN) };
     const read = newestRead;
     try {
       const calls = await read.calls;
@@ -93,16 +93,6 @@ export const useHistoryStore = defineStore('history', () => {
       return calls;
     } finally {
       if (newestRead === read) newestRead = undefined;
-    }
-  }
-
-  /** The latest calls, newest first, whatever the view's filter. */
-  async function latest(limit: number): Promise<CallHistoryEntry[]> {
-    const newest = (await database()).pager();
-    try {
-      return await newest.next(limit);
-    } finally {
-      newest.close();
     }
   }
 
@@ -282,7 +272,7 @@ export const useHistoryStore = defineStore('history', () => {
   return {
     filter,
     /** The latest calls, newest first, whatever the view's filter (for the diagnostics report). */
-    recent: latest,
+    recent: async (limit: number) => (await readNewest(limit)).page,
     entries,
     listLoaded,
     listBusy,
