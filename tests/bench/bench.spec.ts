@@ -29,7 +29,7 @@ import {
   startPacketCapture,
   type UdpPacket,
 } from './packet-capture';
-import { clickAt, firstInboundRtpAt } from './page-timing';
+import { clickAt, firstInboundRtpAt, inviteAnswerAt, recordInviteAnswers } from './page-timing';
 import { censusGrowth, heapFigures, HeapSnapshot, listenerCensus } from './heap-census';
 import { markdownReport, summarise, type Comparison } from './stats';
 
@@ -55,6 +55,7 @@ test('call setup and registration, app vs native', async ({ lab, openApp }) => {
     okToFirstRtp: [] as number[],
     okToAudibleAtDesk: [] as number[],
     okToRtpAtSocket: [] as number[],
+    okAtPageToRtpAtSocket: [] as number[],
     answerToFirstRtp: [] as number[],
     answerTo200: [] as number[],
     answerToAudibleAtDesk: [] as number[],
@@ -96,6 +97,8 @@ test('call setup and registration, app vs native', async ({ lab, openApp }) => {
   }
 
   const app = await openApp();
+  await app.context.addInitScript(recordInviteAnswers);
+  await app.page.reload();
   await app.addAccount(lab.users.alice, lab.wssUrl);
   await app.expectRegistered();
 
@@ -122,6 +125,14 @@ test('call setup and registration, app vs native', async ({ lab, openApp }) => {
         },
         { samples: samples.okToRtpAtSocket, from: ok, arrival: (packets) => firstRtp(packets, port, ok) },
       );
+    }
+    const okAtPage = await inviteAnswerAt(app.page, invite.callId);
+    if (okAtPage !== undefined) {
+      lookups.push({
+        samples: samples.okAtPageToRtpAtSocket,
+        from: okAtPage,
+        arrival: (packets) => firstRtp(packets, port, okAtPage),
+      });
     }
     await app.button('Hang up').click();
     await lab.legacy.waitForEvent('CALL_CLOSED');
@@ -227,6 +238,11 @@ test('call setup and registration, app vs native', async ({ lab, openApp }) => {
       native: summarise('nativeOkToEstablished', samples.nativeOkToEstablished),
     },
     {
+      measurement:
+        '200 OK as the app’s page receives it -> first inbound RTP at the app’s socket (the app’s own part of the row above)',
+      app: summarise('okAtPageToRtpAtSocket', samples.okAtPageToRtpAtSocket),
+    },
+    {
       measurement: '200 OK -> first inbound RTP at the caller, as getStats reports it (up to 50 ms late)',
       app: summarise('okToFirstRtp', samples.okToFirstRtp),
     },
@@ -261,6 +277,7 @@ test('call setup and registration, app vs native', async ({ lab, openApp }) => {
   const notes = [
     `${RUNS} runs each, ${new Date().toISOString()}, Chromium ${app.context.browser()?.version() ?? '?'}, loopback only.`,
     'The app dials the desk phone through rtpengine (WebRTC -> plain RTP); native is baresip -> baresip (plain RTP).',
+    '"200 OK" rows start at Kamailio’s log line for the reply. For the app, rtpengine’s answer and the relay over WSS come after that line (native calls cross neither): the row starting at the page’s receipt of the 200 OK is the app’s own part.',
     'Times are taken from Kamailio log timestamps, the app page (the click event’s time stamp; first RTP polled from getStats every 5 ms inside the page) and a tcpdump capture of loopback, all on the same machine clock.',
     'Chromium keeps a getStats report for 50 ms before it makes a new one (RTCStatsCollector’s cache lifetime), so the getStats rows read up to 50 ms after the packet came; the packet-capture rows are exact to the socket. Since 2026-12-07 the "first inbound RTP" rows the targets name are the packet-capture ones (before, the getStats ones). A packet at the socket is usable: the far end sends SRTP only once its DTLS handshake is done, which is after ours has its keys.',
     `"First packet with our sound": the first G.711 packet to the desk phone’s RTP port whose samples are not silence (RMS > 0.01), before the call was hung up ${HEARD_WITHIN_MS} ms after it had media (a call the desk phone never heard in that time has no sample: compare the runs); it includes ICE, DTLS and, if it is slower, the microphone starting up.`,
