@@ -7,6 +7,7 @@
  * proves that from rtpengine's own log and session list.
  */
 import { settledEnergy } from './call-audio';
+import { statNumber } from './call-statistics';
 import { answer, bridgeReport, directApp, expectDeskHearsTheApp, expectNoRtpengine } from './direct-path';
 import { expect, test } from './fixtures';
 import { blindTransfer } from './scenarios';
@@ -76,7 +77,7 @@ test.describe('calls over the direct path (UDP/TCP/TLS, media through the gatewa
     await expectNoRtpengine(lab, invite.callId);
   });
 
-  test('hold and resume, then DTMF 1234# reaches the desk phone as RFC 4733 events', async ({
+  test('hold and resume, then DTMF 1234# reaches the desk phone as RFC 4733 events and 56 as SIP INFO; the statistics panel', async ({
     lab,
     openGatewayApp,
     webApp,
@@ -111,6 +112,29 @@ test.describe('calls over the direct path (UDP/TCP/TLS, media through the gatewa
     await expect(app.callCard()).toContainText('Sent: 1234#');
     await expect.poll(() => lab.legacy.receivedDigits()).toBe('1234#');
     expect(await lab.sipRequests({ method: 'INFO', since }), 'RFC 4733 sends no INFO').toEqual([]);
+
+    // SIP INFO goes through the gateway transport like any request in the dialog.
+    const card = app.callCard();
+    await card
+      .getByLabel('Send digits in this call as')
+      .selectOption({ label: 'SIP INFO messages (application/dtmf-relay)' });
+    const infoAt = Date.now();
+    await card.getByLabel('Digits to send').fill('56');
+    await card.getByRole('button', { name: 'Send digits' }).click();
+    await expect.poll(() => lab.legacy.receivedDigits()).toBe('1234#56');
+    expect((await lab.sipRequests({ method: 'INFO', since: infoAt })).length, 'one INFO per digit').toBe(2);
+
+    // The statistics panel reads the bridged call as any other: the desk phone's codec, media both
+    // ways, and a round trip from the reports the bridge answers on the WebRTC leg.
+    await card.getByRole('button', { name: 'Call statistics', exact: true }).click();
+    const panel = card.getByRole('region', { name: /^Call statistics for / });
+    await expect(panel.locator('dd[data-stat="codec"]')).toHaveText(/^PCM[UA], 8000 Hz$/);
+    await expect.poll(() => statNumber(app, 'receiving')).toBeGreaterThan(32);
+    await expect.poll(() => statNumber(app, 'sending')).toBeGreaterThan(32);
+    await expect(panel.locator('dd[data-stat="rtt"]')).toHaveText(/^\d+(\.\d)? ms$/);
+    const mos = await statNumber(app, 'mos');
+    expect(mos).toBeGreaterThanOrEqual(1);
+    expect(mos).toBeLessThanOrEqual(4.5);
 
     await expectNoRtpengine(lab, invite.callId);
     await app.button('Hang up').click();

@@ -35,27 +35,40 @@ async function expectContact(lab: Lab, user: LabUser, transport: 'udp' | 'tcp' |
 }
 
 test.describe('SIP over UDP, TCP and TLS through the gateway', () => {
-  test('registers over UDP and over TCP with digest auth; Kamailio holds a contact of that transport', async ({
+  test('registers over UDP and over TCP with digest auth, beside a WSS account in the same app; Kamailio holds a contact of each transport', async ({
     lab,
     openGatewayApp,
   }) => {
+    const { alice, bob, carol } = lab.users;
     // A worker's lab outlives a spec file, and an earlier page's unregister may not have been answered.
-    await lab.forgetRegistrations(lab.users.alice.aor);
-    await lab.forgetRegistrations(lab.users.carol.aor);
+    for (const user of [alice, bob, carol]) await lab.forgetRegistrations(user.aor);
     const since = Date.now();
     const udp = await openGatewayApp();
-    await udp.addDirectAccount(lab.users.alice, { transport: 'udp', server: `127.0.0.1:${lab.udpPort}` });
+    await udp.addDirectAccount(alice, { transport: 'udp', server: `127.0.0.1:${lab.udpPort}` });
     await udp.expectRegistered();
-    const udpRegister = await lab.waitForSipRequest('REGISTER', { from: lab.users.alice.user, since });
+    const udpRegister = await lab.waitForSipRequest('REGISTER', { from: alice.user, since });
     expect(udpRegister.transport).toBe('udp');
-    await expectContact(lab, lab.users.alice, 'udp');
+    await expectContact(lab, alice, 'udp');
 
-    const tcp = await openGatewayApp();
-    await tcp.addDirectAccount(lab.users.carol, { transport: 'tcp', server: `127.0.0.1:${lab.udpPort}` });
-    await tcp.expectRegistered();
-    const tcpRegister = await lab.waitForSipRequest('REGISTER', { from: lab.users.carol.user, since });
+    // Several accounts at once, each on its own connection: a TCP one and a WSS one beside it.
+    await udp.show('Settings');
+    const accounts = udp.page.getByRole('region', { name: 'Accounts' });
+    const status = (user: LabUser) =>
+      accounts.getByRole('region', { name: `Registration status for ${user.displayName}` });
+    await accounts.getByRole('button', { name: 'Add account' }).click();
+    await udp.addDirectAccount(carol, { transport: 'tcp', server: `127.0.0.1:${lab.udpPort}` });
+    await expect(status(carol)).toContainText('Registered');
+    const tcpRegister = await lab.waitForSipRequest('REGISTER', { from: carol.user, since });
     expect(tcpRegister.transport).toBe('tcp');
-    await expectContact(lab, lab.users.carol, 'tcp');
+    await expectContact(lab, carol, 'tcp');
+    await accounts.getByRole('button', { name: 'Add account' }).click();
+    await udp.addAccount(bob, lab.wssUrl);
+    await expect(status(bob)).toContainText('Registered');
+    await lab.waitForRegistered(bob.aor);
+    expect((await lab.waitForSipRequest('REGISTER', { from: bob.user, since })).transport).toMatch(/^wss?$/);
+    for (const user of [alice, carol]) await expect(status(user)).toContainText('Registered');
+    await expectContact(lab, alice, 'udp');
+    await expectContact(lab, carol, 'tcp');
   });
 
   test('TLS with a certificate this computer does not trust stops with its fingerprint; trusted, it registers', async ({
