@@ -202,10 +202,6 @@ function unfold(lines: string[]): string[] {
 }
 
 /**
- * Splits a header value holding a comma-separated list (Via, Contact, Route…) into its elements,
- * leaving commas inside quotes and angle brackets alone.
- */
-/**
  * Whether a datagram that {@link SipMessage.parse} refused still reads as a request with a whole
  * header section: a request line, then a blank line. Such a request can be answered (RFC 3261 §18.3:
  * a request whose Content-Length runs past the datagram SHOULD get 400; §8.2.2 likewise for other
@@ -217,6 +213,10 @@ export function readsAsRequest(datagram: Buffer): boolean {
   return REQUEST_LINE.test(datagram.subarray(0, firstLineEnd).toString('utf8'));
 }
 
+/**
+ * Splits a header value holding a comma-separated list (Via, Contact, Route…) into its elements,
+ * leaving commas inside quotes and angle brackets alone.
+ */
 export function splitHeaderList(value: string): string[] {
   const parts: string[] = [];
   let current = '';
