@@ -202,6 +202,18 @@ function unfold(lines: string[]): string[] {
 }
 
 /**
+ * Whether a datagram that {@link SipMessage.parse} refused still reads as a request with a whole
+ * header section: a request line, then a blank line. Such a request can be answered (RFC 3261 §18.3:
+ * a request whose Content-Length runs past the datagram SHOULD get 400; §8.2.2 likewise for other
+ * malformed requests); anything else can only be dropped.
+ */
+export function readsAsRequest(datagram: Buffer): boolean {
+  const firstLineEnd = datagram.indexOf('\r\n');
+  if (firstLineEnd === -1 || datagram.indexOf('\r\n\r\n') === -1) return false;
+  return REQUEST_LINE.test(datagram.subarray(0, firstLineEnd).toString('utf8'));
+}
+
+/**
  * Splits a header value holding a comma-separated list (Via, Contact, Route…) into its elements,
  * leaving commas inside quotes and angle brackets alone.
  */

@@ -29,12 +29,19 @@ import {
   startPacketCapture,
   type UdpPacket,
 } from './packet-capture';
-import { clickAt, firstInboundRtpAt } from './page-timing';
+import { clickAt, firstInboundRtpAt, inviteAnswerAt, recordInviteAnswers } from './page-timing';
 import { censusGrowth, heapFigures, HeapSnapshot, listenerCensus } from './heap-census';
 import { markdownReport, summarise, type Comparison } from './stats';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const OUT = join(import.meta.dirname, '../../bench-results');
+
+/**
+ * How long each measured call stays up before it is hung up: the desk phone's first packet with our
+ * sound must come within it to count. A call hung up as soon as the app had media ended some calls
+ * before the desk phone heard anything; the run's count of samples shows the calls it never did.
+ */
+const HEARD_WITHIN_MS = 1_000;
 
 const HISTORY_ENTRIES = Number(process.env.BENCH_HISTORY_ENTRIES ?? 100_000);
 
@@ -48,6 +55,7 @@ test('call setup and registration, app vs native', async ({ lab, openApp }) => {
     okToFirstRtp: [] as number[],
     okToAudibleAtDesk: [] as number[],
     okToRtpAtSocket: [] as number[],
+    okAtPageToRtpAtSocket: [] as number[],
     answerToFirstRtp: [] as number[],
     answerTo200: [] as number[],
     answerToAudibleAtDesk: [] as number[],
@@ -66,11 +74,12 @@ test('call setup and registration, app vs native', async ({ lab, openApp }) => {
     from: number;
     arrival: (packets: UdpPacket[]) => number | undefined;
   }[] = [];
-  /** The first packet with sound a desk phone got in the call, on the port its SDP gave. */
+  /** The first packet with sound a desk phone got in the call, on the port its SDP gave, before it ended. */
   const audibleAt =
-    (callId: string, sipPort: number, sdpIn: 'INVITE' | '200 OK', from: number) => (packets: UdpPacket[]) => {
+    (callId: string, sipPort: number, sdpIn: 'INVITE' | '200 OK', from: number, until: number) =>
+    (packets: UdpPacket[]) => {
       const port = phoneAudioPort(packets, callId, sipPort, sdpIn);
-      return port === undefined ? undefined : firstAudibleRtp(packets, port, from);
+      return port === undefined ? undefined : firstAudibleRtp(packets, port, from, until);
     };
 
   for (let run = 0; run < RUNS; run++) {
@@ -88,6 +97,8 @@ test('call setup and registration, app vs native', async ({ lab, openApp }) => {
   }
 
   const app = await openApp();
+  await app.context.addInitScript(recordInviteAnswers);
+  await app.page.reload();
   await app.addAccount(lab.users.alice, lab.wssUrl);
   await app.expectRegistered();
 
@@ -100,18 +111,28 @@ test('call setup and registration, app vs native', async ({ lab, openApp }) => {
     const firstRtpAt = await inboundRtp;
     const ok = await replyTime(lab.logsDir, invite.callId, 200);
     samples.dialToInvite.push(invite.time - dialled);
+    const port = await mediaPort(app);
+    await delay(HEARD_WITHIN_MS);
+    const ended = Date.now();
     if (ok !== undefined) {
       samples.inviteTo200.push(ok - invite.time);
       samples.okToFirstRtp.push(firstRtpAt - ok);
-      const port = await mediaPort(app);
       lookups.push(
         {
           samples: samples.okToAudibleAtDesk,
           from: ok,
-          arrival: audibleAt(invite.callId, lab.legacy.sipPort, '200 OK', ok),
+          arrival: audibleAt(invite.callId, lab.legacy.sipPort, '200 OK', ok, ended),
         },
         { samples: samples.okToRtpAtSocket, from: ok, arrival: (packets) => firstRtp(packets, port, ok) },
       );
+    }
+    const okAtPage = await inviteAnswerAt(app.page, invite.callId);
+    if (okAtPage !== undefined) {
+      lookups.push({
+        samples: samples.okAtPageToRtpAtSocket,
+        from: okAtPage,
+        arrival: (packets) => firstRtp(packets, port, okAtPage),
+      });
     }
     await app.button('Hang up').click();
     await lab.legacy.waitForEvent('CALL_CLOSED');
@@ -142,11 +163,13 @@ test('call setup and registration, app vs native', async ({ lab, openApp }) => {
     const ok = await replyTime(lab.logsDir, invite.callId, 200);
     if (ok !== undefined) samples.answerTo200.push(ok - clicked);
     const port = await mediaPort(app);
+    await delay(HEARD_WITHIN_MS);
+    const ended = Date.now();
     lookups.push(
       {
         samples: samples.answerToAudibleAtDesk,
         from: clicked,
-        arrival: audibleAt(invite.callId, lab.legacy.sipPort, 'INVITE', clicked),
+        arrival: audibleAt(invite.callId, lab.legacy.sipPort, 'INVITE', clicked, ended),
       },
       {
         samples: samples.answerToRtpAtSocket,
@@ -172,17 +195,17 @@ test('call setup and registration, app vs native', async ({ lab, openApp }) => {
       const established = Date.now();
       const ok = await replyTime(lab.logsDir, invite.callId, 200);
       samples.nativeDialToInvite.push(invite.time - dialled);
+      await delay(HEARD_WITHIN_MS);
+      const ended = Date.now();
       if (ok !== undefined) {
         samples.nativeInviteTo200.push(ok - invite.time);
         samples.nativeOkToEstablished.push(established - ok);
         lookups.push({
           samples: samples.nativeOkToAudible,
           from: ok,
-          arrival: audibleAt(invite.callId, lab.legacy.sipPort, '200 OK', ok),
+          arrival: audibleAt(invite.callId, lab.legacy.sipPort, '200 OK', ok, ended),
         });
       }
-      // Long enough for the caller's first packets to reach the callee before the call ends.
-      await delay(300);
       await desk.hangup();
       await lab.legacy.waitForEvent('CALL_CLOSED');
     }
@@ -213,6 +236,11 @@ test('call setup and registration, app vs native', async ({ lab, openApp }) => {
         '200 OK -> first inbound RTP at the caller, at the app’s socket (packet capture; native: call established)',
       app: summarise('okToRtpAtSocket', samples.okToRtpAtSocket),
       native: summarise('nativeOkToEstablished', samples.nativeOkToEstablished),
+    },
+    {
+      measurement:
+        '200 OK as the app’s page receives it -> first inbound RTP at the app’s socket (the app’s own part of the row above)',
+      app: summarise('okAtPageToRtpAtSocket', samples.okAtPageToRtpAtSocket),
     },
     {
       measurement: '200 OK -> first inbound RTP at the caller, as getStats reports it (up to 50 ms late)',
@@ -249,9 +277,10 @@ test('call setup and registration, app vs native', async ({ lab, openApp }) => {
   const notes = [
     `${RUNS} runs each, ${new Date().toISOString()}, Chromium ${app.context.browser()?.version() ?? '?'}, loopback only.`,
     'The app dials the desk phone through rtpengine (WebRTC -> plain RTP); native is baresip -> baresip (plain RTP).',
+    '"200 OK" rows start at Kamailio’s log line for the reply. For the app, rtpengine’s answer and the relay over WSS come after that line (native calls cross neither): the row starting at the page’s receipt of the 200 OK is the app’s own part.',
     'Times are taken from Kamailio log timestamps, the app page (the click event’s time stamp; first RTP polled from getStats every 5 ms inside the page) and a tcpdump capture of loopback, all on the same machine clock.',
     'Chromium keeps a getStats report for 50 ms before it makes a new one (RTCStatsCollector’s cache lifetime), so the getStats rows read up to 50 ms after the packet came; the packet-capture rows are exact to the socket. Since 2026-12-07 the "first inbound RTP" rows the targets name are the packet-capture ones (before, the getStats ones). A packet at the socket is usable: the far end sends SRTP only once its DTLS handshake is done, which is after ours has its keys.',
-    '"First packet with our sound": the first G.711 packet to the desk phone’s RTP port whose samples are not silence (RMS > 0.01); it includes ICE, DTLS and, if it is slower, the microphone starting up.',
+    `"First packet with our sound": the first G.711 packet to the desk phone’s RTP port whose samples are not silence (RMS > 0.01), before the call was hung up ${HEARD_WITHIN_MS} ms after it had media (a call the desk phone never heard in that time has no sample: compare the runs); it includes ICE, DTLS and, if it is slower, the microphone starting up.`,
   ];
   await writeReport('calls', comparisons, notes, samples);
 });

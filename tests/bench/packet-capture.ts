@@ -103,16 +103,19 @@ export function phoneAudioPort(
 
 /**
  * When the first RTP packet with sound (G.711 decoding to an RMS level above `threshold`; silence
- * and comfort noise stay below) arrived at `port`, at or after `since` (ms since the epoch).
+ * and comfort noise stay below) arrived at `port`, at or after `since` and before `until` (ms since
+ * the epoch). A phone reuses its RTP ports from call to call: without `until`, a call that ended
+ * before it was heard would take the sound of a later call on the same port for its own.
  */
 export function firstAudibleRtp(
   packets: UdpPacket[],
   port: number,
   since: number,
+  until = Number.POSITIVE_INFINITY,
   threshold = 0.01,
 ): number | undefined {
   for (const packet of packets) {
-    if (packet.destinationPort !== port || packet.time < since) continue;
+    if (packet.destinationPort !== port || packet.time < since || packet.time >= until) continue;
     const audio = g711Payload(packet.payload);
     if (audio && rms(audio.samples, audio.decode) > threshold) return packet.time;
   }

@@ -9,6 +9,8 @@ import type { Locator, Page } from '@playwright/test';
 declare global {
   interface Window {
     __benchClickedAt?: number;
+    /** When the page received each final response to an INVITE, by Call-ID (see {@link recordInviteAnswers}). */
+    __benchInviteAnswers?: Record<string, number>;
   }
 }
 
@@ -52,4 +54,33 @@ export function firstInboundRtpAt(page: Page, timeoutMs = 15_000): Promise<numbe
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
   }, timeoutMs);
+}
+
+/**
+ * An init script: records when the page receives each 2xx to an INVITE over its WebSocket (the
+ * message event's own time stamp, ms since the epoch), by Call-ID. Between Kamailio's log line for a
+ * 200 OK and the app lie rtpengine's answer and the relay over WSS, which a native phone's call
+ * does not cross: this is where the app's own part of "200 OK -> first RTP" starts.
+ */
+export function recordInviteAnswers(): void {
+  const answers: Record<string, number> = {};
+  window.__benchInviteAnswers = answers;
+  const Native = window.WebSocket;
+  window.WebSocket = class extends Native {
+    constructor(url: string | URL, protocols?: string | string[]) {
+      super(url, protocols);
+      this.addEventListener('message', (event: MessageEvent) => {
+        if (typeof event.data !== 'string' || !event.data.startsWith('SIP/2.0 2')) return;
+        if (!/^CSeq:\s*\d+\s+INVITE\s*$/im.test(event.data)) return;
+        const callId = /^(?:Call-ID|i):\s*(\S+)\s*$/im.exec(event.data)?.[1];
+        if (callId && answers[callId] === undefined)
+          answers[callId] = performance.timeOrigin + event.timeStamp;
+      });
+    }
+  };
+}
+
+/** When the page received the first 2xx to the INVITE of `callId` (needs {@link recordInviteAnswers}). */
+export async function inviteAnswerAt(page: Page, callId: string): Promise<number | undefined> {
+  return page.evaluate((id) => window.__benchInviteAnswers?.[id], callId);
 }

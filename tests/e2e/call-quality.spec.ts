@@ -3,12 +3,7 @@ import { expect, test } from './fixtures';
 import { mediaPort } from './media-settings';
 import { callDeskPhone, registeredApp } from './scenarios';
 import type { AppPage } from './app-page';
-
-/** The number shown in a statistics value such as "64.0 kbit/s" or "4.36 of 4.5". */
-async function statNumber(app: AppPage, stat: string): Promise<number> {
-  const text = await app.callCard().locator(`dd[data-stat="${stat}"]`).innerText();
-  return Number(/-?\d+(\.\d+)?/.exec(text)?.[0] ?? NaN);
-}
+import { statNumber } from './call-statistics';
 
 interface StoredQuality {
   codec?: string;

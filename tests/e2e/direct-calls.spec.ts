@@ -7,6 +7,7 @@
  * proves that from rtpengine's own log and session list.
  */
 import { settledEnergy } from './call-audio';
+import { statNumber } from './call-statistics';
 import { answer, bridgeReport, directApp, expectDeskHearsTheApp, expectNoRtpengine } from './direct-path';
 import { expect, test } from './fixtures';
 import { blindTransfer } from './scenarios';
@@ -76,45 +77,93 @@ test.describe('calls over the direct path (UDP/TCP/TLS, media through the gatewa
     await expectNoRtpengine(lab, invite.callId);
   });
 
-  test('hold and resume, then DTMF 1234# reaches the desk phone as RFC 4733 events', async ({
+  test('hold and resume, then DTMF 1234# reaches the desk phone as RFC 4733 events and 56 as SIP INFO; the statistics panel; the registration is refreshed', async ({
     lab,
     openGatewayApp,
     webApp,
   }) => {
-    const app = await directApp(openGatewayApp, lab, lab.users.carol);
-    const since = Date.now();
-    await app.dial(lab.users.legacy.user);
-    await expect(app.callState()).toContainText('In call');
-    await lab.legacy.waitForEvent('CALL_ESTABLISHED');
-    await app.expectAudioFlowing();
-    // Before the hold: baresip's recording of what it decodes ends at its first re-INVITE.
-    await expectDeskHearsTheApp(lab);
-    const invite = await lab.waitForSipRequest('INVITE', { from: lab.users.carol.user, since });
-    const sentToDesk = async () =>
-      (await bridgeReport(webApp, invite.callId)).streams[0]?.plain.packetsOut ?? 0;
+    // The server grants 8 s: the registration is refreshed during the call, in the same dialog
+    // (RFC 3261 §10.2.4: same Call-ID, a higher CSeq), over the same gateway connection.
+    await lab.setMaxRegistrationExpiry(8);
+    await lab.setMinRegistrationExpiry(1);
+    try {
+      const registeredAt = Date.now();
+      const app = await directApp(openGatewayApp, lab, lab.users.carol);
+      const since = Date.now();
+      await app.dial(lab.users.legacy.user);
+      await expect(app.callState()).toContainText('In call');
+      await lab.legacy.waitForEvent('CALL_ESTABLISHED');
+      await app.expectAudioFlowing();
+      // Before the hold: baresip's recording of what it decodes ends at its first re-INVITE.
+      await expectDeskHearsTheApp(lab);
+      const invite = await lab.waitForSipRequest('INVITE', { from: lab.users.carol.user, since });
+      const sentToDesk = async () =>
+        (await bridgeReport(webApp, invite.callId)).streams[0]?.plain.packetsOut ?? 0;
 
-    const heldAt = Date.now();
-    await app.button('Hold').click();
-    await expect(app.callState()).toHaveText('On hold');
-    await lab.waitForSipRequest('INVITE', { from: lab.users.carol.user, since: heldAt });
-    await settledEnergy(app, [0]);
-    await app.button('Resume').click();
-    await expect(app.callCard()).not.toContainText('On hold');
-    await app.expectAudioFlowing();
-    // The app's voice goes to the desk phone again: 50 packets a second leave the bridge's plain leg.
-    const resumed = await sentToDesk();
-    await expect
-      .poll(sentToDesk, { message: 'packets to the desk phone after the resume' })
-      .toBeGreaterThan(resumed + 50);
+      const heldAt = Date.now();
+      await app.button('Hold').click();
+      await expect(app.callState()).toHaveText('On hold');
+      await lab.waitForSipRequest('INVITE', { from: lab.users.carol.user, since: heldAt });
+      await settledEnergy(app, [0]);
+      await app.button('Resume').click();
+      await expect(app.callCard()).not.toContainText('On hold');
+      await app.expectAudioFlowing();
+      // The app's voice goes to the desk phone again: 50 packets a second leave the bridge's plain leg.
+      const resumed = await sentToDesk();
+      await expect
+        .poll(sentToDesk, { message: 'packets to the desk phone after the resume' })
+        .toBeGreaterThan(resumed + 50);
 
-    await app.pressDtmf('1234#');
-    await expect(app.callCard()).toContainText('Sent: 1234#');
-    await expect.poll(() => lab.legacy.receivedDigits()).toBe('1234#');
-    expect(await lab.sipRequests({ method: 'INFO', since }), 'RFC 4733 sends no INFO').toEqual([]);
+      await app.pressDtmf('1234#');
+      await expect(app.callCard()).toContainText('Sent: 1234#');
+      await expect.poll(() => lab.legacy.receivedDigits()).toBe('1234#');
+      expect(await lab.sipRequests({ method: 'INFO', since }), 'RFC 4733 sends no INFO').toEqual([]);
 
-    await expectNoRtpengine(lab, invite.callId);
-    await app.button('Hang up').click();
-    await lab.legacy.waitForEvent('CALL_CLOSED');
+      // SIP INFO goes through the gateway transport like any request in the dialog.
+      const card = app.callCard();
+      await card
+        .getByLabel('Send digits in this call as')
+        .selectOption({ label: 'SIP INFO messages (application/dtmf-relay)' });
+      const infoAt = Date.now();
+      await card.getByLabel('Digits to send').fill('56');
+      await card.getByRole('button', { name: 'Send digits' }).click();
+      await expect.poll(() => lab.legacy.receivedDigits()).toBe('1234#56');
+      expect((await lab.sipRequests({ method: 'INFO', since: infoAt })).length, 'one INFO per digit').toBe(2);
+
+      // The statistics panel reads the bridged call as any other: the desk phone's codec, media both
+      // ways, and a round trip from the reports the bridge answers on the WebRTC leg.
+      await card.getByRole('button', { name: 'Call statistics', exact: true }).click();
+      const panel = card.getByRole('region', { name: /^Call statistics for / });
+      await expect(panel.locator('dd[data-stat="codec"]')).toHaveText(/^PCM[UA], 8000 Hz$/);
+      await expect.poll(() => statNumber(app, 'receiving')).toBeGreaterThan(32);
+      await expect.poll(() => statNumber(app, 'sending')).toBeGreaterThan(32);
+      await expect(panel.locator('dd[data-stat="rtt"]')).toHaveText(/^\d+(\.\d)? ms$/);
+      const mos = await statNumber(app, 'mos');
+      expect(mos).toBeGreaterThanOrEqual(1);
+      expect(mos).toBeLessThanOrEqual(4.5);
+
+      await expectNoRtpengine(lab, invite.callId);
+      await app.button('Hang up').click();
+      await lab.legacy.waitForEvent('CALL_CLOSED');
+      const registers = () =>
+        lab.sipRequests({ method: 'REGISTER', from: lab.users.carol.user, since: registeredAt });
+      await expect
+        .poll(
+          async () => {
+            const sent = await registers();
+            return (sent.at(-1)?.time ?? 0) - (sent[0]?.time ?? 0);
+          },
+          { message: 'a refresh some seconds after the first REGISTER', timeout: 15_000 },
+        )
+        .toBeGreaterThan(5_000);
+      const sent = await registers();
+      expect(new Set(sent.map((r) => r.callId)).size, 'one registration dialog').toBe(1);
+      expect(sent.every((r) => r.transport === 'udp')).toBe(true);
+      expect(await lab.registeredContacts(lab.users.carol.aor)).toHaveLength(1);
+    } finally {
+      await lab.setMinRegistrationExpiry(60);
+      await lab.setMaxRegistrationExpiry(3600);
+    }
   });
 
   test('blind transfer: the desk phone is sent to another direct account, which hears it', async ({

@@ -2,8 +2,8 @@
  * Accounts over UDP, TCP and TLS through Ringline's own gateway, end to end: the real renderer in
  * Chromium (SIP.js over our GatewayTransport), the real gateway in the browser build's local service
  * (the code `npm run web` starts), and the real lab (Kamailio with digest auth, dnsmasq for SRV).
- * Calls carry no media here yet (the media bridge is feat/gw-media's): registration, messages and
- * what the server sees are checked.
+ * Registration, messages, the server's side of the connection and malformed input are checked here;
+ * calls through the media bridge are in `direct-calls.spec.ts` and `direct-features.spec.ts`.
  */
 import { createServer, type Server } from 'node:http';
 import type { Lab, LabUser } from '../lab/lab';
@@ -35,27 +35,40 @@ async function expectContact(lab: Lab, user: LabUser, transport: 'udp' | 'tcp' |
 }
 
 test.describe('SIP over UDP, TCP and TLS through the gateway', () => {
-  test('registers over UDP and over TCP with digest auth; Kamailio holds a contact of that transport', async ({
+  test('registers over UDP and over TCP with digest auth, beside a WSS account in the same app; Kamailio holds a contact of each transport', async ({
     lab,
     openGatewayApp,
   }) => {
+    const { alice, bob, carol } = lab.users;
     // A worker's lab outlives a spec file, and an earlier page's unregister may not have been answered.
-    await lab.forgetRegistrations(lab.users.alice.aor);
-    await lab.forgetRegistrations(lab.users.carol.aor);
+    for (const user of [alice, bob, carol]) await lab.forgetRegistrations(user.aor);
     const since = Date.now();
     const udp = await openGatewayApp();
-    await udp.addDirectAccount(lab.users.alice, { transport: 'udp', server: `127.0.0.1:${lab.udpPort}` });
+    await udp.addDirectAccount(alice, { transport: 'udp', server: `127.0.0.1:${lab.udpPort}` });
     await udp.expectRegistered();
-    const udpRegister = await lab.waitForSipRequest('REGISTER', { from: lab.users.alice.user, since });
+    const udpRegister = await lab.waitForSipRequest('REGISTER', { from: alice.user, since });
     expect(udpRegister.transport).toBe('udp');
-    await expectContact(lab, lab.users.alice, 'udp');
+    await expectContact(lab, alice, 'udp');
 
-    const tcp = await openGatewayApp();
-    await tcp.addDirectAccount(lab.users.carol, { transport: 'tcp', server: `127.0.0.1:${lab.udpPort}` });
-    await tcp.expectRegistered();
-    const tcpRegister = await lab.waitForSipRequest('REGISTER', { from: lab.users.carol.user, since });
+    // Several accounts at once, each on its own connection: a TCP one and a WSS one beside it.
+    await udp.show('Settings');
+    const accounts = udp.page.getByRole('region', { name: 'Accounts' });
+    const status = (user: LabUser) =>
+      accounts.getByRole('region', { name: `Registration status for ${user.displayName}` });
+    await accounts.getByRole('button', { name: 'Add account' }).click();
+    await udp.addDirectAccount(carol, { transport: 'tcp', server: `127.0.0.1:${lab.udpPort}` });
+    await expect(status(carol)).toContainText('Registered');
+    const tcpRegister = await lab.waitForSipRequest('REGISTER', { from: carol.user, since });
     expect(tcpRegister.transport).toBe('tcp');
-    await expectContact(lab, lab.users.carol, 'tcp');
+    await expectContact(lab, carol, 'tcp');
+    await accounts.getByRole('button', { name: 'Add account' }).click();
+    await udp.addAccount(bob, lab.wssUrl);
+    await expect(status(bob)).toContainText('Registered');
+    await lab.waitForRegistered(bob.aor);
+    expect((await lab.waitForSipRequest('REGISTER', { from: bob.user, since })).transport).toMatch(/^wss?$/);
+    for (const user of [alice, carol]) await expect(status(user)).toContainText('Registered');
+    await expectContact(lab, alice, 'udp');
+    await expectContact(lab, carol, 'tcp');
   });
 
   test('TLS with a certificate this computer does not trust stops with its fingerprint; trusted, it registers', async ({
@@ -281,6 +294,21 @@ test.describe('SIP over UDP, TCP and TLS through the gateway', () => {
           () => relay?.fromAppUdp.find((datagram) => datagram.includes('z9hG4bKnocallid'))?.split('\r\n')[0],
         )
         .toBe('SIP/2.0 400 Missing Call-ID');
+
+      // Requests the gateway's own reader refuses, framed by their datagram all the same: answered
+      // as on WSS, by the guard or by SIP.js (RFC 3261 §7.3.1 and §18.3, RFC 4475's "mcl01" and "clerr").
+      const options = (branch: string, lengths: number[]) =>
+        `OPTIONS sip:1001@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:5060;branch=${branch}\r\n` +
+        `From: <sip:probe@127.0.0.1>;tag=p1\r\nTo: <sip:1001@127.0.0.1>\r\nCall-ID: ${branch}\r\nCSeq: 1 OPTIONS\r\n` +
+        `Max-Forwards: 70\r\nContent-Type: text/plain\r\n${lengths.map((n) => `Content-Length: ${n}\r\n`).join('')}\r\nhello`;
+      relay.injectUdp(options('z9hG4bKtwolengths', [5, 3]));
+      relay.injectUdp(options('z9hG4bKcutshort', [90]));
+      const answer = (branch: string) =>
+        relay?.fromAppUdp.find((datagram) => datagram.includes(branch))?.split('\r\n')[0];
+      await expect
+        .poll(() => answer('z9hG4bKtwolengths'))
+        .toBe('SIP/2.0 400 Conflicting Content-Length Values');
+      await expect.poll(() => answer('z9hG4bKcutshort')).toMatch(/^SIP\/2\.0 400 /);
 
       // Still working: a text goes out and its answer comes back through the same connection.
       const bob = await openApp();

@@ -115,6 +115,8 @@ export interface Kamailio {
    * a REGISTER asking less gets 423 Interval Too Brief. Kamailio's default is 60.
    */
   setMinRegistrationExpiry(seconds: number): Promise<void>;
+  /** The registrar's longest registration (s): a REGISTER asking more is granted this (default 3600). */
+  setMaxRegistrationExpiry(seconds: number): Promise<void>;
   /**
    * Puts a binding into the location table as a REGISTER would have (`kamcmd ul.add`), e.g. to give
    * back a plain UDP phone its registration after a restart.
@@ -262,6 +264,12 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
   );
 
   const kamcmd = (...args: string[]) => runCommand('kamcmd', ['-s', ctlSocket, ...args], 5000);
+  const setRegistrarInt = async (name: 'min_expires' | 'max_expires', seconds: number): Promise<void> => {
+    await kamcmd('cfg.set_now_int', 'registrar', name, String(seconds));
+    // kamcmd exits 0 even when the server refuses a command: read the value back.
+    const now = (await kamcmd('cfg.get', 'registrar', name)).trim();
+    if (now !== String(seconds)) throw new Error(`registrar ${name} is ${now}, not ${seconds}`);
+  };
 
   const launch = async (): Promise<LabProcess> => {
     // pua writes its in-memory table back at shutdown, with NULLs its own start-up then refuses to
@@ -362,12 +370,8 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
       if (on) await kamcmd('htable.seti', 'labctl', 'stale_nonce', '1');
       else await kamcmd('htable.delete', 'labctl', 'stale_nonce');
     },
-    setMinRegistrationExpiry: async (seconds) => {
-      await kamcmd('cfg.set_now_int', 'registrar', 'min_expires', String(seconds));
-      // kamcmd exits 0 even when the server refuses a command: read the value back.
-      const now = (await kamcmd('cfg.get', 'registrar', 'min_expires')).trim();
-      if (now !== String(seconds)) throw new Error(`registrar min_expires is ${now}, not ${seconds}`);
-    },
+    setMinRegistrationExpiry: (seconds) => setRegistrarInt('min_expires', seconds),
+    setMaxRegistrationExpiry: (seconds) => setRegistrarInt('max_expires', seconds),
     addBinding: async (aor, contact, expiresSeconds) => {
       // table, AoR, contact, expires, q, path, flags, cflags, methods (a bit per method; only used with
       // registrar's method_filtering, which the lab leaves off, so all of them).

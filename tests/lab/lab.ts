@@ -147,6 +147,8 @@ export interface Lab {
   setStaleNonce(on: boolean): Promise<void>;
   /** The registrar's shortest accepted registration (s); shorter REGISTERs get 423 (default 60). */
   setMinRegistrationExpiry(seconds: number): Promise<void>;
+  /** The registrar's longest registration (s): a REGISTER asking more is granted this (default 3600). */
+  setMaxRegistrationExpiry(seconds: number): Promise<void>;
   /**
    * Stops Kamailio only (rtpengine and the phones keep running, so calls keep their media path):
    * a SIP server restart or crash as clients see it, their WebSocket connections closed.
@@ -379,6 +381,7 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
       setSubscriptionHold: (on) => running.setSubscriptionHold(on),
       setStaleNonce: (on) => running.setStaleNonce(on),
       setMinRegistrationExpiry: (seconds) => running.setMinRegistrationExpiry(seconds),
+      setMaxRegistrationExpiry: (seconds) => running.setMaxRegistrationExpiry(seconds),
       stopSipServer: async () => {
         deskBindings = (
           await Promise.all(

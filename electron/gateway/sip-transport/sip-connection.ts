@@ -15,7 +15,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { DirectSipTransport, GatewayConnection, TrustedCertificate } from '../../common/contract';
-import { SipMessage } from '../sip-message';
+import { readsAsRequest, SipMessage } from '../sip-message';
 import type { SipMediaContext, SipMediaHook } from '../sip-media-hook';
 import { AddressPolicy } from './address-policy';
 import {
@@ -296,8 +296,23 @@ export class SipConnection {
     try {
       message = SipMessage.parse(bytes);
     } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      if (flow.transport === 'udp' && readsAsRequest(bytes)) {
+        // A datagram frames the request whatever its Content-Length says: it goes as it came to the
+        // renderer, whose inbound guard (and SIP.js behind it) answers malformed requests alike on
+        // every transport (400, RFC 3261 §8.2.2 and §18.3). Nothing here reads it, so nothing is
+        // rewritten or learnt from it.
+        this.options.log.warn(
+          `${this.options.accountId}: malformed request from ${flow.transport} ${hostPort(flow.remote)} (${reason}) passed to the inbound guard`,
+        );
+        const text = bytes.toString('utf8');
+        this.inboundTail = this.inboundTail.then(() => {
+          if (!this.closed) this.options.onMessage(text);
+        });
+        return;
+      }
       this.options.log.warn(
-        `${this.options.accountId}: dropped ${bytes.length} malformed bytes from ${flow.transport} ${hostPort(flow.remote)}: ${error instanceof Error ? error.message : String(error)}`,
+        `${this.options.accountId}: dropped ${bytes.length} malformed bytes from ${flow.transport} ${hostPort(flow.remote)}: ${reason}`,
       );
       return;
     }

@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia';
-import { ref, shallowRef, watch } from 'vue';
+import { onScopeDispose, ref, shallowRef, watch } from 'vue';
 import type { CallHistory, CallHistoryEntry, HistoryFilter, HistoryRecording } from '../history/call-history';
+import { historyBroadcast, type HistoryChange } from '../history/history-broadcast';
 import type { HistoryPager } from '../history/history-pager';
 import type { CallSnapshot } from '../sip/call-state';
 
@@ -225,38 +226,73 @@ export const useHistoryStore = defineStore('history', () => {
     entries.value = at === -1 ? [...others, entry] : [...others.slice(0, at), entry, ...others.slice(at)];
   }
 
+  function removeFromList(id: string): void {
+    forgetNewest();
+    entries.value = entries.value.filter((e) => e.id !== id);
+  }
+
+  /** What another copy of the app (a browser tab) wrote, as if this one had written it. */
+  function followChange(change: HistoryChange): void {
+    switch (change.kind) {
+      case 'placed':
+        placeInList(change.entry);
+        break;
+      case 'removed':
+        removeFromList(change.id);
+        break;
+      case 'seen':
+        forgetNewest();
+        break;
+      case 'cleared':
+        void refresh();
+        return;
+    }
+    void refreshSummary();
+  }
+  const broadcast = historyBroadcast(followChange);
+  onScopeDispose(() => broadcast.close());
+
   // A recording can be saved before its call's history entry exists (it stops as the call ends).
   const pendingRecordings = new Map<string, HistoryRecording>();
 
   async function record(call: CallSnapshot): Promise<void> {
     const recording = pendingRecordings.get(call.id);
     pendingRecordings.delete(call.id);
-    placeInList(await (await database()).record(call, recording));
+    const entry = await (await database()).record(call, recording);
+    placeInList(entry);
+    broadcast.announce({ kind: 'placed', entry });
     await refreshSummary();
   }
 
   async function attachRecording(callId: string, recording: HistoryRecording): Promise<void> {
     const entry = await (await database()).attachRecording(callId, recording);
-    if (entry) placeInList(entry);
-    else pendingRecordings.set(callId, recording);
+    if (!entry) {
+      pendingRecordings.set(callId, recording);
+      return;
+    }
+    placeInList(entry);
+    broadcast.announce({ kind: 'placed', entry });
   }
 
   async function markSeen(): Promise<void> {
     if (unseenMissed.value === 0) return;
     forgetNewest();
     await (await database()).markAllSeen();
+    broadcast.announce({ kind: 'seen' });
     await refreshSummary();
   }
 
   async function remove(id: string): Promise<void> {
     forgetNewest();
     await (await database()).remove(id);
-    entries.value = entries.value.filter((e) => e.id !== id);
+    removeFromList(id);
+    broadcast.announce({ kind: 'removed', id });
     await refreshSummary();
   }
 
   async function clearAll(): Promise<void> {
     await (await database()).clearAll();
+    broadcast.announce({ kind: 'cleared' });
     await refresh();
   }
 

@@ -449,6 +449,43 @@ describe('createIpcHandlers', () => {
     expect(calls).toEqual(['screenShare.sources', 'screenShare.choose:window:1234:0']);
   });
 
+  it('gateway verbs: the main window only, each argument validated before the gateway sees it', async () => {
+    const { handlers, calls } = handlersAndCalls();
+    const connect = { accountId: 'a1', transport: 'udp', server: 'sip.example.com:5060' };
+    await handlers[IPC.gatewayAvailability](ours, []);
+    await handlers[IPC.gatewayConnect](ours, [connect]);
+    await handlers[IPC.gatewaySend](ours, [{ accountId: 'a1', message: 'OPTIONS sip:x SIP/2.0\r\n\r\n' }]);
+    await handlers[IPC.gatewayDisconnect](ours, ['a1']);
+    await handlers[IPC.gatewayLookup](ours, ['example.com']);
+    await handlers[IPC.gatewayProbe](ours, [{ url: 'wss://pbx.example.com/ws' }]);
+    const refused: [keyof IpcHandlers, unknown[]][] = [
+      [IPC.gatewayConnect, [{ ...connect, transport: 'sctp' }]],
+      [IPC.gatewayConnect, [{ ...connect, server: 'sip.example.com:99999' }]],
+      // Where SIP goes is the account's server, never a field the renderer adds.
+      [IPC.gatewayConnect, [{ ...connect, destination: '203.0.113.9:5060' }]],
+      [IPC.gatewayConnect, [{ ...connect, accountId: '../../a1' }]],
+      [IPC.gatewaySend, [{ accountId: 'a1', message: '' }]],
+      [IPC.gatewaySend, [{ accountId: 'a1', message: 'x'.repeat(65_536) }]],
+      [IPC.gatewaySend, [{ accountId: 'a1', message: 'OPTIONS', to: '203.0.113.9' }]],
+      [IPC.gatewayDisconnect, [42]],
+      [IPC.gatewayLookup, ['example.com; rm -rf /']],
+      [IPC.gatewayProbe, [{ url: 'http://pbx.example.com/ws' }]],
+    ];
+    for (const [channel, args] of refused) {
+      await expect(handlers[channel](ours, args), channel).rejects.toThrow(/invalid argument 0/);
+    }
+    await expect(handlers[IPC.gatewayConnect](incomingWindow, [connect])).rejects.toThrow(/incoming window/);
+    await expect(handlers[IPC.gatewaySend]({ ...ours, isTopFrame: false }, [])).rejects.toThrow();
+    expect(calls).toEqual([
+      'gateway.availability',
+      'gateway.connect:a1:udp:sip.example.com:5060',
+      'gateway.send:a1',
+      'gateway.disconnect:a1',
+      'gateway.lookup:example.com',
+      'gateway.probe:wss://pbx.example.com/ws',
+    ]);
+  });
+
   it('does not echo argument values in errors', async () => {
     const { handlers } = handlersAndCalls();
     const secret = 'hunter2-secret';

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   RTCPeerConnection,
   RTCRtpCodecParameters,
+  RtcpPacketConverter,
   RtcpSrPacket,
   RtpHeader,
   RtpPacket,
@@ -394,6 +395,23 @@ describe('media bridge: the WebRTC leg past werift (relay with the DTLS-SRTP key
     const stats = [...(await browser.pc.getStats()).values()] as unknown as Record<string, unknown>[];
     const remoteOutbound = stats.find((entry) => entry.type === 'remote-outbound-rtp');
     expect(Number(remoteOutbound?.packetsSent)).toBeGreaterThanOrEqual(phoneSent);
+
+    // The plain far end gets reports too, on RTP + 1 (it offered no a=rtcp-mux): a sender report that
+    // counts what was relayed to it, with a block about its own stream and nothing lost.
+    const relayedToPhone = phone.received.length;
+    const phoneReports = () =>
+      phone.rtcp
+        .flatMap((packet) => RtcpPacketConverter.deSerialize(packet))
+        .filter((p) => p instanceof RtcpSrPacket);
+    await until(
+      () => (phoneReports().at(-1)?.senderInfo.packetCount ?? 0) >= relayedToPhone,
+      "the bridge's sender report to the plain far end",
+    );
+    const toFarEnd = phoneReports().at(-1) as RtcpSrPacket;
+    expect(toFarEnd.senderInfo.octetCount).toBe(toFarEnd.senderInfo.packetCount * 160);
+    const aboutPhone = toFarEnd.reports.find((r) => r.ssrc === 0x1234);
+    expect(aboutPhone?.packetsLost).toBe(0);
+    expect(aboutPhone?.highestSequence).toBe(toBrowser - 1);
   }, 20_000);
 });
 

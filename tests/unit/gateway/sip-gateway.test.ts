@@ -206,6 +206,40 @@ describe('SIP over UDP', () => {
     expect(drops.join('\n')).toMatch(/Content-Length 50 but only 0 bytes/);
   });
 
+  it('passes a malformed request datagram as it came, for the inbound guard to answer; a malformed response is dropped', async () => {
+    const srv = await server('udp');
+    const h = harness();
+    await connected(h, 'udp', srv.port);
+    const options = (lengths: string[], body: string) =>
+      [
+        'OPTIONS sip:1001@127.0.0.1 SIP/2.0',
+        'Via: SIP/2.0/UDP 127.0.0.1:5060;branch=z9hG4bKbadlength',
+        'From: <sip:probe@127.0.0.1>;tag=p1',
+        'To: <sip:1001@127.0.0.1>',
+        'Call-ID: bad-length',
+        'CSeq: 1 OPTIONS',
+        ...lengths.map((length) => `Content-Length: ${length}`),
+        '',
+        body,
+      ].join('\r\n');
+    const conflicting = options(['5', '3'], 'hello');
+    const cutShort = options(['90'], 'hello');
+    srv.sendRaw(conflicting);
+    srv.sendRaw(cutShort);
+    srv.sendRaw('SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP x;branch=z9hG4bKr\r\nContent-Length: 90\r\n\r\nshort');
+    const first = await h.next('message');
+    const second = await h.next('message');
+    expect([first, second].map((event) => (event.kind === 'message' ? event.message : ''))).toEqual([
+      conflicting,
+      cutShort,
+    ]);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(h.events).toEqual([]);
+    const warnings = h.logs.filter((line) => line.startsWith('warn:'));
+    expect(warnings.filter((line) => line.includes('passed to the inbound guard'))).toHaveLength(2);
+    expect(warnings.filter((line) => line.includes('dropped'))).toHaveLength(1);
+  });
+
   it('drops and logs datagrams from anywhere but the account’s server', async () => {
     const srv = await server('udp');
     const h = harness();

@@ -73,6 +73,10 @@ describe('bench packet capture', () => {
       1_700_000_000_050,
     );
     expect(firstAudibleRtp(packets, 30010, 1_700_000_000_060)).toBeUndefined();
+    expect(
+      firstAudibleRtp(packets, 30010, 0, 1_700_000_000_050),
+      'a packet at or after the end of the call does not count',
+    ).toBeUndefined();
   });
 
   it('tells RTP from STUN, DTLS and RTCP by their first bytes', () => {

@@ -1,5 +1,5 @@
 import Dexie from 'dexie';
-import { createPinia, setActivePinia } from 'pinia';
+import { createPinia, setActivePinia, type Pinia } from 'pinia';
 import { nextTick } from 'vue';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
@@ -12,12 +12,23 @@ import { searchKeys } from '../../../renderer/src/history/search-terms';
 import type { CallSnapshot } from '../../../renderer/src/sip/call-state';
 import { useHistoryStore } from '../../../renderer/src/stores/history';
 
+/** Every app (Pinia) a test made: each store hears the others' history changes until disposed. */
+const apps: Pinia[] = [];
+function newApp(): Pinia {
+  const pinia = createPinia();
+  apps.push(pinia);
+  return pinia;
+}
+
 /** The store opens the app's own database; each test starts it afresh. */
 beforeEach(async () => {
   await Dexie.delete('ringline-history');
-  setActivePinia(createPinia());
+  setActivePinia(newApp());
 });
-afterEach(() => vi.restoreAllMocks());
+afterEach(() => {
+  vi.restoreAllMocks();
+  for (const pinia of apps.splice(0)) useHistoryStore(pinia).$dispose();
+});
 
 function call(i: number, patch: Partial<CallSnapshot> = {}): CallSnapshot {
   return {
@@ -303,5 +314,49 @@ describe('history store', () => {
     await history.markSeen();
     expect(history.unseenMissed).toBe(0);
     expect(history.lastMissed).toBeUndefined();
+  });
+
+  it("follows another tab's calls: its history, badge and recent calls", async () => {
+    await seed(40);
+    const here = useHistoryStore();
+    const there = useHistoryStore(newApp());
+    await here.openList();
+    await there.refresh();
+    expect(here.entries[0]?.id).toBe('c39');
+
+    await there.record(call(100, { answeredAt: undefined, end: { reason: 'cancelled' } }));
+    await vi.waitFor(() => {
+      expect(here.entries[0]?.id).toBe('c100');
+      expect(here.recentOnPhone[0]?.id).toBe('c100');
+      expect(here.unseenMissed).toBe(1);
+    });
+    expect(here.entries).toHaveLength(31);
+
+    // A search cleared here shows the newest calls with the other tab's call, not the ones kept before.
+    here.filter = { text: 'odd' };
+    await vi.waitFor(() => expect(here.entries[0]?.remoteDisplayName).toBe('Odd Caller'));
+    here.filter = {};
+    await vi.waitFor(() => expect(here.entries[0]?.id).toBe('c100'));
+
+    // Another shape (an older copy of the app) changes nothing.
+    const stranger = new BroadcastChannel('ringline-call-history');
+    stranger.postMessage({ kind: 'placed', entry: { id: 42 } });
+    stranger.postMessage({ kind: 'renamed' });
+    stranger.close();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(here.entries.map((e) => e.id).slice(0, 2)).toEqual(['c100', 'c39']);
+
+    await there.markSeen();
+    await vi.waitFor(() => expect(here.unseenMissed).toBe(0));
+    await there.remove('c100');
+    await vi.waitFor(() => {
+      expect(here.entries[0]?.id).toBe('c39');
+      expect(here.recentOnPhone[0]?.id).toBe('c39');
+    });
+    await there.clearAll();
+    await vi.waitFor(() => {
+      expect(here.entries).toEqual([]);
+      expect(here.recentOnPhone).toEqual([]);
+    });
   });
 });
