@@ -10,10 +10,10 @@
  *
  * Which SRTP profile: AES_CM_128_HMAC_SHA1_80 first ({@link DtlsSrtpRelay.preferAesCm}). werift
  * prefers AEAD_AES_128_GCM, and Chromium takes it, but Node has no way to reuse a GCM cipher with a
- * new IV: each packet would build one, and OpenSSL 3 looks the algorithm up each time, twice the
- * CPU of an AES-CM packet here (one long-lived ECB cipher and two pre-keyed SHA-1 states). RFC 8827
- * §6.5 makes AES_CM_128_HMAC_SHA1_80 mandatory for every WebRTC endpoint; GCM stays on the list, and
- * the relay carries whichever is agreed.
+ * new IV: each packet would build one, and OpenSSL 3 looks the algorithm up each time. Relaying a
+ * call's traffic, that costs more CPU than an AES-CM packet here (one long-lived ECB cipher, two
+ * pre-keyed SHA-1 states). RFC 8827 §6.5 makes AES_CM_128_HMAC_SHA1_80 mandatory for every WebRTC
+ * endpoint; GCM stays on the list, and the relay carries whichever is agreed.
  *
  * What stays werift's: ICE (connectivity and consent STUN, RFC 7675), DTLS, and RTCP in both
  * directions (SRTCP, PLI/FIR, NACK parsing). RTP of an SSRC not routed here (not announced in the

@@ -10,9 +10,9 @@
  * AES-128-ECB cipher fed counter blocks (§4.1.1: the keystream is AES of IV, IV+1, ...), the tag
  * from two SHA-1 states keyed once ({@link HmacSha1}), the header is read in place, and the payload
  * is written once: into the buffer that goes out, or over itself when receiving. GCM needs a cipher
- * per packet (Node cannot restart one with a new IV), and OpenSSL 3 looks the algorithm up for each:
- * it costs about twice AES-CM's packet, which is why the DTLS leg asks for AES-CM first
- * (dtls-srtp-relay.ts).
+ * per packet (Node cannot restart one with a new IV), and OpenSSL 3 looks the algorithm up for each;
+ * relaying a call's traffic, that costs more than the AES-CM path here, which is why the DTLS leg
+ * asks for AES-CM first (dtls-srtp-relay.ts).
  *
  * Receiving: the tag is checked before anything is decrypted (§3.3 step 5), and a packet index seen
  * before, or older than the 64-packet window, is refused (§3.3.2 replay list): both leave the
