@@ -8,12 +8,7 @@ import base from '../../playwright.config';
 export default defineConfig({
   ...base,
   testDir: '.',
-  testMatch: [
-    'bench.spec.ts',
-    'media-bridge-bench.spec.ts',
-    'media-bridge-service-bench.spec.ts',
-    'direct-call-bench.spec.ts',
-  ],
+  testMatch: ['bench.spec.ts', 'media-bridge-service-bench.spec.ts', 'direct-call-bench.spec.ts'],
   timeout: 15 * 60_000,
   use: { ...base.use, trace: 'off' },
 });

@@ -8,6 +8,13 @@
  * chains, rebuilds the header for its sender, and builds a cipher and an HMAC per packet: most of
  * the CPU of a bridged call. The relay needs none of it.
  *
+ * Which SRTP profile: AES_CM_128_HMAC_SHA1_80 first ({@link DtlsSrtpRelay.preferAesCm}). werift
+ * prefers AEAD_AES_128_GCM, and Chromium takes it, but Node has no way to reuse a GCM cipher with a
+ * new IV: each packet would build one, and OpenSSL 3 looks the algorithm up each time. Relaying a
+ * call's traffic, that costs more CPU than an AES-CM packet here (one long-lived ECB cipher, two
+ * pre-keyed SHA-1 states). RFC 8827 §6.5 makes AES_CM_128_HMAC_SHA1_80 mandatory for every WebRTC
+ * endpoint; GCM stays on the list, and the relay carries whichever is agreed.
+ *
  * What stays werift's: ICE (connectivity and consent STUN, RFC 7675), DTLS, and RTCP in both
  * directions (SRTCP, PLI/FIR, NACK parsing). RTP of an SSRC not routed here (not announced in the
  * SDP, RTX) still goes through werift as before. Nothing in node_modules is patched: the relay sits
@@ -42,6 +49,14 @@ interface UdpTransportInternals {
   onData: (data: Buffer, address: Address) => void;
 }
 
+/**
+ * werift's DTLS transport keeps the use_srtp profiles (RFC 5764 §4.1.2) it offers as the DTLS client
+ * and picks from, in this order, as the server. Read when its handshake starts.
+ */
+interface DtlsProfileInternals {
+  srtpProfiles?: number[];
+}
+
 /** werift's SRTP session: the rollover counters it reached before the relay took over. */
 interface SrtpStates {
   srtpSSRCStates: Record<number, { rolloverCounter: number; lastSequenceNumber: number } | undefined>;
@@ -60,6 +75,8 @@ export class DtlsSrtpRelay {
   private readonly arrivals = new ArrivalClock();
 
   private constructor(
+    /** The SRTP profile DTLS agreed (RFC 5764 §4.1.2). */
+    readonly suite: SrtpSuite,
     private readonly connection: IceConnectionInternals,
     private readonly local: SrtpContext,
     private readonly remote: SrtpContext,
@@ -75,6 +92,18 @@ export class DtlsSrtpRelay {
         udp.onData = werift;
       });
     }
+  }
+
+  /**
+   * Puts AES_CM_128_HMAC_SHA1_80 first in what `transport` offers or accepts, before its handshake.
+   * As the DTLS server (werift answers setup:passive, and Chromium answers its offers with active)
+   * werift picks it from Chromium's list; as a client it only offers it first, and Chromium (the
+   * server then) may still pick GCM, which the relay carries too.
+   */
+  static preferAesCm(transport: RTCDtlsTransport): void {
+    const internals = transport as unknown as DtlsProfileInternals;
+    if (transport.state !== 'new' || !Array.isArray(internals.srtpProfiles)) return;
+    internals.srtpProfiles = [ProtectionProfileAes128CmHmacSha1_80, ProtectionProfileAeadAes128Gcm];
   }
 
   /**
@@ -99,7 +128,7 @@ export class DtlsSrtpRelay {
     };
     seed(local, werift.localContext.srtpSSRCStates);
     seed(remote, werift.remoteContext.srtpSSRCStates);
-    return new DtlsSrtpRelay(connection as IceConnectionInternals, local, remote);
+    return new DtlsSrtpRelay(suite.suite, connection as IceConnectionInternals, local, remote);
   }
 
   /** Chromium's packets that failed authentication or were replays, dropped here. */

@@ -7,6 +7,7 @@
  * `{ kind: 'media'; accountId; callId; report: MediaReport }` in the contract's `GatewayEvent`; it is
  * optional: a bridge with no reporter just does not report.
  */
+import type { SrtpSuite } from './srtp-context';
 
 export interface LegTraffic {
   packetsIn: number;
@@ -33,6 +34,8 @@ export interface StreamReport {
      */
     unauthenticated: number;
     replayed: number;
+    /** The SRTP profile its DTLS agreed, once the bridge's relay carries the stream. */
+    srtp?: SrtpSuite;
   };
   /** The far end's side. */
   plain: LegTraffic & {

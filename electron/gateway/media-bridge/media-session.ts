@@ -547,12 +547,14 @@ export class MediaSession {
     const farEnd = stream.rtcp.farEndReport;
     const counters = stream.leg.counters;
     const refused = stream.mid ? this.webrtc?.refused(stream.mid) : undefined;
+    const suite = stream.mid ? this.webrtc?.srtpSuite(stream.mid) : undefined;
     return {
       kind: stream.kind,
       webrtc: {
         ...stream.webrtcTraffic,
         unauthenticated: refused?.authentication ?? 0,
         replayed: refused?.replay ?? 0,
+        ...(suite ? { srtp: suite } : {}),
       },
       plain: {
         packetsIn: counters.packetsReceived,

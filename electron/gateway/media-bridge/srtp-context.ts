@@ -2,20 +2,24 @@
  * SRTP for the relay path (RFC 3711), one context per direction of one leg: protects what we send,
  * or authenticates and decrypts what we receive, for any number of SSRCs, on packet bytes.
  *
- * Two suites: AES_CM_128_HMAC_SHA1_80 (every SDES phone, and DTLS-SRTP when Chromium takes it) and
- * AEAD_AES_128_GCM (RFC 7714: werift offers it first over DTLS, and Chromium takes it).
+ * Two suites: AES_CM_128_HMAC_SHA1_80 (every SDES phone, and the DTLS-SRTP leg, which asks for it
+ * first) and AEAD_AES_128_GCM (RFC 7714: when Chromium's DTLS still picks it).
  *
  * Why not werift's SrtpSession: it builds a cipher and an HMAC per packet from parsed header
  * objects, and it keeps no replay list. Here the AES-CM keystream comes from one long-lived
- * AES-128-ECB cipher fed counter blocks (§4.1.1: the keystream is AES of IV, IV+1, ...), the header
- * is read in place, and the payload is written once into the buffer that goes out. GCM needs a
- * cipher per packet (Node cannot restart one with a new IV), which is all it costs.
+ * AES-128-ECB cipher fed counter blocks (§4.1.1: the keystream is AES of IV, IV+1, ...), the tag
+ * from two SHA-1 states keyed once ({@link HmacSha1}), the header is read in place, and the payload
+ * is written once: into the buffer that goes out, or over itself when receiving. GCM needs a cipher
+ * per packet (Node cannot restart one with a new IV), and OpenSSL 3 looks the algorithm up for each;
+ * relaying a call's traffic, that costs more than the AES-CM path here, which is why the DTLS leg
+ * asks for AES-CM first (dtls-srtp-relay.ts).
  *
  * Receiving: the tag is checked before anything is decrypted (§3.3 step 5), and a packet index seen
  * before, or older than the 64-packet window, is refused (§3.3.2 replay list): both leave the
  * context as it was and come back as `undefined`, counted in {@link SrtpContext.refused}.
  */
-import { createCipheriv, createDecipheriv, createHmac, timingSafeEqual, type Cipher } from 'node:crypto';
+import { createCipheriv, createDecipheriv, timingSafeEqual, type Cipher } from 'node:crypto';
+import { HmacSha1 } from './hmac-sha1';
 import { rtpHeaderLength } from './rtp-header';
 
 export type SrtpSuite = 'AES_CM_128_HMAC_SHA1_80' | 'AEAD_AES_128_GCM';
@@ -144,6 +148,7 @@ export class SrtpContext {
   private readonly tagBytes: number;
   private readonly keys: SrtpSessionKeys;
   private readonly counterMode: AesCounterMode | undefined;
+  private readonly hmac: HmacSha1 | undefined;
   private readonly states = new Map<number, IndexState>();
   private readonly rocBytes = Buffer.alloc(4);
   private readonly iv = Buffer.alloc(12);
@@ -153,8 +158,10 @@ export class SrtpContext {
   constructor(masterKey: Buffer, masterSalt: Buffer, suite: SrtpSuite = 'AES_CM_128_HMAC_SHA1_80') {
     this.keys = deriveSrtpSessionKeys(masterKey, masterSalt, suite);
     this.tagBytes = TAG_BYTES[suite];
-    if (suite === 'AES_CM_128_HMAC_SHA1_80')
+    if (suite === 'AES_CM_128_HMAC_SHA1_80') {
       this.counterMode = new AesCounterMode(this.keys.encryption, this.keys.salt);
+      this.hmac = new HmacSha1(this.keys.authentication);
+    }
     const salt = this.keys.salt;
     this.saltWords = [salt.readUInt32BE(0), salt.readUInt32BE(4), salt.readUInt32BE(8)];
   }
@@ -190,9 +197,9 @@ export class SrtpContext {
     const end = packet.length;
     const out = Buffer.allocUnsafe(end + this.tagBytes);
     packet.copy(out, 0, 0, headerLength);
-    if (this.counterMode) {
+    if (this.counterMode && this.hmac) {
       this.xorKeystream(this.counterMode, packet, headerLength, end, out, ssrc, roc, sequence);
-      this.hmacTag(out.subarray(0, end), roc).copy(out, end, 0, this.tagBytes);
+      this.hmacTag(this.hmac, out.subarray(0, end), roc).copy(out, end, 0, this.tagBytes);
       return out;
     }
     const cipher = createCipheriv('aes-128-gcm', this.keys.encryption, this.gcmIv(ssrc, roc, sequence));
@@ -204,8 +211,10 @@ export class SrtpContext {
   }
 
   /**
-   * An SRTP packet -> the RTP packet in clear (a new buffer), or undefined when it is refused
-   * (counted in {@link refused}; the context then stays as it was).
+   * An SRTP packet -> the RTP packet in clear, or undefined when it is refused (counted in
+   * {@link refused}; the context and the packet then stay as they were). The payload is decrypted
+   * in place and the clear packet is a view of `packet` without its tag: the caller gives up the
+   * datagram it received (AES-CM; GCM still writes a new buffer).
    */
   unprotect(packet: Buffer): Buffer | undefined {
     const end = packet.length - this.tagBytes;
@@ -222,16 +231,18 @@ export class SrtpContext {
       this.refused.replay++;
       return undefined;
     }
-    const out = Buffer.allocUnsafe(end);
-    packet.copy(out, 0, 0, headerLength);
-    if (this.counterMode) {
-      const expected = this.hmacTag(packet.subarray(0, end), roc);
+    let out: Buffer;
+    if (this.counterMode && this.hmac) {
+      const expected = this.hmacTag(this.hmac, packet.subarray(0, end), roc);
       if (!timingSafeEqual(expected.subarray(0, this.tagBytes), packet.subarray(end))) {
         this.refused.authentication++;
         return undefined;
       }
+      out = packet.subarray(0, end);
       this.xorKeystream(this.counterMode, packet, headerLength, end, out, ssrc, roc, sequence);
     } else {
+      out = Buffer.allocUnsafe(end);
+      packet.copy(out, 0, 0, headerLength);
       const decipher = createDecipheriv('aes-128-gcm', this.keys.encryption, this.gcmIv(ssrc, roc, sequence));
       decipher.setAAD(packet.subarray(0, headerLength));
       decipher.setAuthTag(packet.subarray(end));
@@ -295,7 +306,7 @@ export class SrtpContext {
     state.highestSequence = sequence;
   }
 
-  /** `input[from, to)` XOR the packet's keystream, into `out` at the same offset. */
+  /** `input[from, to)` XOR the packet's keystream, into `out` at the same offset (`out` may be `input`). */
   private xorKeystream(
     counterMode: AesCounterMode,
     input: Buffer,
@@ -312,10 +323,10 @@ export class SrtpContext {
     for (let i = 0; i < length; i++) out[from + i] = (input[from + i] ?? 0) ^ (keystream[i] ?? 0);
   }
 
-  private hmacTag(authenticated: Buffer, roc: number): Buffer {
+  private hmacTag(hmac: HmacSha1, authenticated: Buffer, roc: number): Buffer {
     // RFC 3711 §4.2: the ROC is appended to the authenticated portion.
     this.rocBytes.writeUInt32BE(roc, 0);
-    return createHmac('sha1', this.keys.authentication).update(authenticated).update(this.rocBytes).digest();
+    return hmac.digest(authenticated, this.rocBytes);
   }
 
   /**

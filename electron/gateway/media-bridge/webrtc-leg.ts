@@ -33,7 +33,7 @@ import { isThisMachine } from './local-addresses';
 import { RtcpSession } from './rtcp-session';
 import { payloadType, rtpHeaderLength, sequenceNumber, ssrc, timestamp } from './rtp-header';
 import type { MediaDirection } from './sdp';
-import type { SrtpRefusals } from './srtp-context';
+import type { SrtpRefusals, SrtpSuite } from './srtp-context';
 
 export interface WebRtcLegOptions {
   /** The one address werift gathers on and binds to. */
@@ -171,6 +171,7 @@ export class WebRtcLeg {
   /** Chromium's offer (already cut to the codecs the far end takes) -> our answer, ICE gathered. */
   async answer(offer: string, directions: ReadonlyMap<string, MediaDirection>): Promise<string> {
     await this.pc.setRemoteDescription({ type: 'offer', sdp: offer });
+    this.preferAesCm();
     for (const transceiver of this.pc.getTransceivers()) {
       const direction = transceiver.mid ? directions.get(transceiver.mid) : undefined;
       // werift creates remote-initiated transceivers recvonly; the bridge sends what the far end sends.
@@ -194,6 +195,7 @@ export class WebRtcLeg {
       else this.pc.addTransceiver(stream.kind, { direction: stream.direction });
     });
     await this.pc.setLocalDescription(await this.pc.createOffer());
+    this.preferAesCm();
     this.refreshStreams();
     return this.gatheredDescription();
   }
@@ -253,6 +255,11 @@ export class WebRtcLeg {
     return this.streams.get(mid)?.relay.refused;
   }
 
+  /** The SRTP profile DTLS agreed on `mid`'s transport, once the relay carries it. */
+  srtpSuite(mid: string): SrtpSuite | undefined {
+    return this.streams.get(mid)?.relay.suite;
+  }
+
   /** Asks Chromium for a key frame on a video m-line (the far end's decoder lost its place). */
   requestKeyFrame(mid: string): void {
     const transceiver = this.transceiver(mid);
@@ -264,6 +271,16 @@ export class WebRtcLeg {
     if (this.rtcpTimer) clearTimeout(this.rtcpTimer);
     for (const relay of this.relays.values()) relay.stop();
     await this.pc.close();
+  }
+
+  /**
+   * The SRTP profile each transport not yet started will ask for (dtls-srtp-relay.ts): after werift
+   * made its transports for a description, before ICE (and so DTLS) can start.
+   */
+  private preferAesCm(): void {
+    for (const transceiver of this.pc.getTransceivers()) {
+      if (transceiver.dtlsTransport) DtlsSrtpRelay.preferAesCm(transceiver.dtlsTransport);
+    }
   }
 
   private transceiver(mid: string): RTCRtpTransceiver | undefined {

@@ -357,6 +357,8 @@ describe('media bridge: the WebRTC leg past werift (relay with the DTLS-SRTP key
     const report = bridge.reports()[0]?.streams[0]?.webrtc;
     expect(report?.unauthenticated).toBe(1);
     expect(report?.replayed).toBe(1);
+    // werift offers GCM first, as Chromium does; the bridge, as the DTLS server, took AES-CM.
+    expect(report?.srtp).toBe('AES_CM_128_HMAC_SHA1_80');
   }, 20_000);
 
   it("sends Chromium the sender and receiver reports werift no longer can: counts from the relay's own traffic", async () => {
