@@ -23,5 +23,12 @@ export function startFirstRead(name = WEB_STORAGE_NAME): FirstRead {
   // A failed read is the host's to report when it uses it; until then it is not an unhandled rejection.
   read.accounts.catch(() => undefined);
   read.settings.catch(() => undefined);
+  // The host checks stored records (zod) before the first screen can show them: when there are any,
+  // that chunk is fetched now, beside the start chunk, rather than once the host asks for it.
+  void Promise.all([read.accounts, read.settings])
+    .then(([accounts, settings]) =>
+      accounts.length > 0 || settings ? import('./web-host-checks') : undefined,
+    )
+    .catch(() => undefined);
   return read;
 }
