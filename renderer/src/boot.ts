@@ -26,5 +26,9 @@ export async function boot(firstRead?: FirstRead): Promise<void> {
   const locale = resolveLocale(settings.settings.language, navigator.languages);
   document.documentElement.lang = locale;
   app.use(createAppI18n(locale, await (locale === likely ? likelyMessages : loadMessages(locale))));
+  // The entry is an async module script: it runs as soon as it has arrived, possibly before the
+  // parser has reached `#app` (in practice long done by now, with the start chunk fetched since).
+  if (document.readyState === 'loading')
+    await new Promise((resolve) => document.addEventListener('DOMContentLoaded', resolve, { once: true }));
   app.mount('#app');
 }
