@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import vue from '@vitejs/plugin-vue';
-import { defineConfig, type HtmlTagDescriptor, type Plugin, type UserConfig } from 'vite';
+import { defineConfig, type HtmlTagDescriptor, type Plugin, type Rolldown, type UserConfig } from 'vite';
 import pkg from './package.json' with { type: 'json' };
 
 /**
@@ -14,9 +14,10 @@ const devServerStyles: Plugin = {
 };
 
 /**
- * What the main window's start imports on demand but always needs: without a `modulepreload` the
- * browser learns of these only once the entry has run, one more round trip to the server before the
- * first screen. The English text is the likely language (another one costs its 30 kB on top).
+ * What the main window's start imports on demand but always needs: without a `modulepreload` (and a
+ * stylesheet link for their styles) the browser learns of these only once the entry has run, one more
+ * round trip to the server before the first screen. The English text is the likely language (another
+ * one costs its 30 kB on top).
  */
 function preloadStartChunks(modules: readonly string[]): Plugin {
   return {
@@ -36,23 +37,77 @@ function preloadStartChunks(modules: readonly string[]): Plugin {
         for (const module of modules)
           for (const chunk of chunks)
             if (chunk.moduleIds.some((id) => id.endsWith(module))) add(chunk.fileName);
-        return [...files]
-          .filter((file) => !html.includes(file))
-          .map((file): HtmlTagDescriptor => ({
-            tag: 'link',
-            attrs: { rel: 'modulepreload', crossorigin: true, href: `./${file}` },
-            injectTo: 'head',
-          }));
+        const styles = [...files].flatMap((file) => [
+          ...(chunks.find((chunk) => chunk.fileName === file)?.viteMetadata?.importedCss ?? []),
+        ]);
+        const link = (rel: string, file: string): HtmlTagDescriptor => ({
+          tag: 'link',
+          attrs: { rel, crossorigin: true, href: `./${file}` },
+          injectTo: 'head',
+        });
+        return [
+          ...[...files].filter((file) => !html.includes(file)).map((file) => link('modulepreload', file)),
+          ...[...new Set(styles)]
+            .filter((file) => !html.includes(file))
+            .map((file) => link('stylesheet', file)),
+        ];
       },
     },
   };
+}
+
+/** The main window's entry (`main.ts`, small) and the app's start it imports on demand (`boot.ts`). */
+const ENTRY = resolve(import.meta.dirname, 'renderer/src/main.ts');
+const START = resolve(import.meta.dirname, 'renderer/src/boot.ts');
+
+/** `from` and every module it imports statically, directly or not. */
+function staticallyImported(
+  from: string,
+  getModuleInfo: Rolldown.ChunkingContext['getModuleInfo'],
+): Set<string> {
+  const found = new Set<string>();
+  const visit = (id: string): void => {
+    if (found.has(id)) return;
+    found.add(id);
+    getModuleInfo(id)?.importedIds.forEach(visit);
+  };
+  visit(from);
+  return found;
+}
+
+/** Per chunking pass (keyed by the start module's info, which a pass reuses): which modules go where. */
+const startChunks = new WeakMap<object, { entry: Set<string>; start: Set<string> }>();
+
+/**
+ * Where a module of the main window's start goes: what the entry imports statically (the first read,
+ * Vite's preload helper) in a small chunk of its own, which the entry waits for; what `boot.ts` imports
+ * statically beyond that in the start chunk, which the entry fetches at once but does not wait for.
+ * Without the first group, Rolldown merges the modules both share into the start chunk, and the entry
+ * would wait for all of it.
+ */
+function startChunk(id: string, context: Rolldown.ChunkingContext): 'entry' | 'start' | null {
+  // A method of the context's (destructured, it loses its `this`).
+  const getModuleInfo = (module: string) => context.getModuleInfo(module);
+  const startInfo = getModuleInfo(START);
+  if (!startInfo) return null;
+  let chunks = startChunks.get(startInfo);
+  if (!chunks) {
+    const entry = staticallyImported(ENTRY, getModuleInfo);
+    entry.delete(ENTRY);
+    const start = new Set(
+      [...staticallyImported(START, getModuleInfo)].filter((module) => !entry.has(module)),
+    );
+    chunks = { entry, start };
+    startChunks.set(startInfo, chunks);
+  }
+  return chunks.entry.has(id) ? 'entry' : chunks.start.has(id) ? 'start' : null;
 }
 
 /** The renderer's build, shared by the desktop build (electron-vite) and the browser build (`npm run web`). */
 export const rendererConfig = {
   root: resolve(import.meta.dirname, 'renderer'),
   base: './',
-  plugins: [vue(), devServerStyles, preloadStartChunks(['renderer/src/i18n/en.ts'])],
+  plugins: [vue(), devServerStyles, preloadStartChunks(['renderer/src/boot.ts', 'renderer/src/i18n/en.ts'])],
   resolve: { alias: { '@common': resolve(import.meta.dirname, 'electron/common') } },
   define: {
     __APP_VERSION__: JSON.stringify(pkg.version),
@@ -85,11 +140,10 @@ export const rendererConfig = {
           // imports both languages) and the languages, each its own chunk.
           groups: [
             {
-              name: (id) =>
-                /\.(html|css)$|renderer[\\/]src[\\/](main\.ts|incoming[\\/]|i18n[\\/](en|zh-CN)\.ts)/.test(id)
+              name: (id, context) =>
+                /\.(html|css)$|renderer[\\/]src[\\/](incoming[\\/]|i18n[\\/](en|zh-CN)\.ts)/.test(id)
                   ? null
-                  : 'start',
-              tags: ['$initial'],
+                  : startChunk(id, context),
             },
           ],
         },
@@ -104,6 +158,6 @@ export default defineConfig({
   plugins: [
     vue(),
     devServerStyles,
-    preloadStartChunks(['renderer/src/i18n/en.ts', 'renderer/src/host/web-host.ts']),
+    preloadStartChunks(['renderer/src/boot.ts', 'renderer/src/i18n/en.ts', 'renderer/src/host/web-host.ts']),
   ],
 });

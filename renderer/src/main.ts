@@ -1,32 +1,10 @@
-import { createPinia } from 'pinia';
-import { createApp } from 'vue';
-import App from './App.vue';
-import { HOST_KEY, selectHost } from './host';
-import { createAppI18n, loadMessages, resolveLocale } from './i18n';
-import { useAccountsStore } from './stores/accounts';
-import { useSettingsStore } from './stores/settings';
+import { startFirstRead } from './host/first-read';
 import './theme.css';
 import './styles.css';
 
-async function boot(): Promise<void> {
-  // The language the settings will most likely name (none chosen: the system's) is fetched while the
-  // host and the settings load, not after them.
-  const likely = resolveLocale('system', navigator.languages);
-  const likelyMessages = loadMessages(likely);
-  likelyMessages.catch(() => undefined);
-  const host = await selectHost();
-  const app = createApp(App);
-  app.provide(HOST_KEY, host);
-  app.use(createPinia());
-  // Which first screen (the assistant or the phone) and in which language: the accounts and the
-  // settings are read together, once, before mounting, so the window renders that screen straight
-  // away rather than the phone first. A failed read is left to App, which tries again and reports it.
-  const settings = useSettingsStore();
-  await Promise.all([useAccountsStore().load(), settings.load()]).catch(() => undefined);
-  const locale = resolveLocale(settings.settings.language, navigator.languages);
-  document.documentElement.lang = locale;
-  app.use(createAppI18n(locale, await (locale === likely ? likelyMessages : loadMessages(locale))));
-  app.mount('#app');
-}
-
-void boot();
+// The page's entry (an async module script) is small and arrives ahead of the app's start chunk
+// (`boot.ts`, preloaded by the page): in a browser it starts reading the stored accounts and settings
+// at once, so that the read runs while that chunk is still on its way. The desktop app reads through
+// Electron main instead.
+const firstRead = window.ringline ? undefined : startFirstRead();
+void import('./boot').then(({ boot }) => boot(firstRead));

@@ -19,18 +19,34 @@ import { WebMessageNotifications } from './web-message-notifications';
 import { WebNotifications } from './web-notifications';
 import { afterFirstPaint } from '../composables/first-paint';
 import { RecordReader, WEB_STORAGE_NAME } from './record-reader';
+import type { FirstRead } from './first-read';
 import type * as WebHostChecks from './web-host-checks';
 import type { StoredAccount } from './web-host-checks';
-import type { WebStorage } from './web-storage';
+import type { StoredRecord, WebStorage } from './web-storage';
 
 type Checks = typeof WebHostChecks;
 
 /**
  * The browser host. A browser offers no OS keyring, so passwords live only in memory for this page's
  * life (`session-only`) and are never written to IndexedDB; the UI says so.
+ *
+ * `firstRead`, begun by the page's entry, answers the first list of the accounts and the first read
+ * of the settings; every later one reads again.
  */
-export function createWebHost(storage?: WebStorage): Host {
-  const records = new RecordReader(storage?.name ?? WEB_STORAGE_NAME);
+export function createWebHost(storage?: WebStorage, firstRead?: FirstRead): Host {
+  const records = firstRead?.records ?? new RecordReader(storage?.name ?? WEB_STORAGE_NAME);
+  let firstAccounts = firstRead?.accounts;
+  let firstSettings = firstRead?.settings;
+  const storedAccounts = (): Promise<StoredRecord[]> => {
+    const read = firstAccounts ?? records.all('accounts');
+    firstAccounts = undefined;
+    return read;
+  };
+  const storedSettings = (): Promise<StoredRecord | undefined> => {
+    const read = firstSettings ?? records.get('settings', 'settings');
+    firstSettings = undefined;
+    return read;
+  };
   let writer: Promise<WebStorage> | undefined = storage && Promise.resolve(storage);
   /**
    * Dexie, for writes and for moving a bad record aside: loaded with the first of those, or in the
@@ -99,7 +115,7 @@ export function createWebHost(storage?: WebStorage): Host {
 
   async function readAccounts(): Promise<StoredAccount[]> {
     const accounts: StoredAccount[] = [];
-    const stored = await records.all('accounts');
+    const stored = await storedAccounts();
     if (stored.length === 0) return accounts;
     const { storedAccountSchema } = await loadChecks();
     for (const record of stored) {
@@ -178,7 +194,7 @@ export function createWebHost(storage?: WebStorage): Host {
     },
     settings: {
       async get() {
-        const record = await records.get('settings', 'settings');
+        const record = await storedSettings();
         if (!record) return { settings: DEFAULT_SETTINGS, problems: [] };
         const { settingsSchema } = await loadChecks();
         const parsed = settingsSchema.safeParse(record.value);

@@ -1,6 +1,7 @@
 import Dexie from 'dexie';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_CALL_HANDLING, DEFAULT_SETTINGS } from '@common/contract';
+import { startFirstRead } from '../../../renderer/src/host/first-read';
 import { createWebHost } from '../../../renderer/src/host/web-host';
 import { RecordReader, WEB_STORAGE_NAME } from '../../../renderer/src/host/record-reader';
 import { WebStorage } from '../../../renderer/src/host/web-storage';
@@ -40,6 +41,26 @@ describe('web host (real IndexedDB in Chromium)', () => {
     const reloaded = await createWebHost(storage).accounts.list();
     expect(reloaded.secretStorage).toBe('session-only');
     expect(reloaded.accounts).toEqual([expect.objectContaining({ id: saved.id, hasPassword: false })]);
+  });
+
+  it("answers the first list and settings read with the entry's first read, and reads again after", async () => {
+    const storage = freshStorage();
+    const saved = await createWebHost(storage).accounts.save(input);
+    await createWebHost(storage).settings.update({ language: 'zh-CN' });
+    // The page's entry starts this before the host's code is loaded.
+    const firstRead = startFirstRead(storage.name);
+    const host = createWebHost(storage, firstRead);
+    expect((await host.accounts.list()).accounts).toEqual([
+      expect.objectContaining({ id: saved.id, displayName: 'Alice', hasPassword: false }),
+    ]);
+    expect((await host.settings.get()).settings.language).toBe('zh-CN');
+    // Records written since the first read are seen: later reads do not reuse it.
+    const second = await host.accounts.save({ ...input, sipUri: 'sip:1002@pbx.example.com' });
+    await host.settings.update({ language: 'en' });
+    expect((await host.accounts.list()).accounts.map((account) => account.id).sort()).toEqual(
+      [saved.id, second.id].sort(),
+    );
+    expect((await host.settings.get()).settings.language).toBe('en');
   });
 
   it("with no account yet, creates the database while the first screen shows, not during the first account's save", async () => {
