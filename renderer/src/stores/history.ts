@@ -111,6 +111,17 @@ export const useHistoryStore = defineStore('history', () => {
     recentOnPhone.value = recent.page.slice(0, RECENT_ON_PHONE);
   }
 
+  /**
+   * Loads the database's code and opens the database ahead of the view, which then reads at once. One
+   * that is not there is not created, and one that needs an upgrade (an update's new search keys are
+   * written for every call: seconds at 100,000 calls) is left to the first read, which a new user's
+   * start work makes when nobody is waiting for the page.
+   */
+  async function prepare(): Promise<void> {
+    const db = await database();
+    if (await db.isCurrent()) await db.open();
+  }
+
   /** The badge, and the list from its first page when the view is open. */
   async function refresh(): Promise<void> {
     forgetNewest();
@@ -281,6 +292,7 @@ export const useHistoryStore = defineStore('history', () => {
     lastMissed,
     recentOnPhone,
     refresh,
+    prepare,
     openList,
     closeList,
     loadMore,

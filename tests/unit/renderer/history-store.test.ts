@@ -292,6 +292,40 @@ describe('history store', () => {
     expect(history.entries).toHaveLength(30);
   });
 
+  it('opens a current database ahead of the view, but creates none and upgrades none', async () => {
+    const version = async () =>
+      (await indexedDB.databases()).find((info) => info.name === 'ringline-history')?.version;
+    const opens = vi.spyOn(Dexie.prototype, 'open');
+    // A new user's: there is none, and none is made.
+    await useHistoryStore().prepare();
+    expect(await version()).toBeUndefined();
+    expect(opens).not.toHaveBeenCalled();
+    // Version 1's (Dexie's version 1 is IndexedDB's 10): its upgrade is left to the first read.
+    await new Promise<void>((resolve, reject) => {
+      const request = indexedDB.open('ringline-history', 10);
+      request.onupgradeneeded = () => request.result.createObjectStore('calls', { keyPath: 'id' });
+      request.onsuccess = () => {
+        request.result.close();
+        resolve();
+      };
+      request.onerror = () => reject(request.error);
+    });
+    setActivePinia(createPinia());
+    await useHistoryStore().prepare();
+    expect(await version()).toBe(10);
+    expect(opens).not.toHaveBeenCalled();
+    // A current one is opened, and the list is then read from it.
+    await Dexie.delete('ringline-history');
+    await seed(40);
+    opens.mockClear();
+    setActivePinia(createPinia());
+    const history = useHistoryStore();
+    await history.prepare();
+    expect(opens).toHaveBeenCalledTimes(1);
+    await history.openList();
+    expect(history.entries[0]?.id).toBe('c39');
+  });
+
   it('counts missed calls until the list has been seen', async () => {
     const history = useHistoryStore();
     await history.refresh();
