@@ -1,3 +1,5 @@
+import { whenIdle } from '../composables/when-idle';
+
 /**
  * What the first screen does not show, each its own chunk: the other views, the phone view's call
  * cards, and the ways of adding an account other than the assistant. The app shows the phone without waiting for them, then fetches them in the background
@@ -22,7 +24,9 @@ export const lazyViews = {
  * the first registration (App.vue says why).
  */
 export function preloadViews(): void {
-  const load = () => void Promise.all(Object.values(lazyViews).map((view) => view())).catch(() => undefined);
-  if ('requestIdleCallback' in window) requestIdleCallback(load, { timeout: 2_000 });
-  else setTimeout(load, 500);
+  whenIdle(
+    () => void Promise.all(Object.values(lazyViews).map((view) => view())).catch(() => undefined),
+    2_000,
+    500,
+  );
 }

@@ -174,6 +174,15 @@ export class CallHistory extends Dexie {
   }
 
   /**
+   * Whether the database is there at this schema version, so that opening it neither creates it nor
+   * upgrades it. IndexedDB's version number is Dexie's times ten.
+   */
+  async isCurrent(): Promise<boolean> {
+    const found = (await indexedDB.databases()).find((info) => info.name === this.name);
+    return found?.version === Math.round(this.verno * 10);
+  }
+
+  /**
    * Writes the ended call, keeping a recording already attached to it (the two can arrive either way
    * round) and a quality summary written earlier.
    */

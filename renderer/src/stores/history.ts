@@ -112,9 +112,23 @@ export const useHistoryStore = defineStore('history', () => {
     recentOnPhone.value = recent.page.slice(0, RECENT_ON_PHONE);
   }
 
-  /** The badge, and the list from its first page when the view is open. */
+  /**
+   * Reads the view's first screen ahead (see {@link newestCalls}), with the database's code and its
+   * opening, so that the view shows it without a read. A database that is not there is not created,
+   * and one that needs an upgrade (an update's new search keys are written for every call: seconds at
+   * 100,000 calls) is left to the first read, which a new user's start work makes when nobody is
+   * waiting for the page.
+   */
+  async function prepare(): Promise<void> {
+    const db = await database();
+    if (await db.isCurrent()) await newestCalls();
+  }
+
+  /**
+   * The badge, and the list from its first page when the view is open. The newest calls already read
+   * are kept: every write forgets them.
+   */
   async function refresh(): Promise<void> {
-    forgetNewest();
     await Promise.all([refreshSummary(), listing.value ? restartList() : undefined]);
   }
 
@@ -244,6 +258,7 @@ export const useHistoryStore = defineStore('history', () => {
         forgetNewest();
         break;
       case 'cleared':
+        forgetNewest();
         void refresh();
         return;
     }
@@ -292,6 +307,7 @@ export const useHistoryStore = defineStore('history', () => {
 
   async function clearAll(): Promise<void> {
     await (await database()).clearAll();
+    forgetNewest();
     broadcast.announce({ kind: 'cleared' });
     await refresh();
   }
@@ -317,6 +333,7 @@ export const useHistoryStore = defineStore('history', () => {
     lastMissed,
     recentOnPhone,
     refresh,
+    prepare,
     openList,
     closeList,
     loadMore,

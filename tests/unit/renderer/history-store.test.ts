@@ -303,6 +303,60 @@ describe('history store', () => {
     expect(history.entries).toHaveLength(30);
   });
 
+  it("reads the view's first screen ahead from a current database, but creates none and upgrades none", async () => {
+    const version = async () =>
+      (await indexedDB.databases()).find((info) => info.name === 'ringline-history')?.version;
+    const counts: number[] = [];
+    const next = HistoryPager.prototype.next;
+    vi.spyOn(HistoryPager.prototype, 'next').mockImplementation(function (this: HistoryPager, count) {
+      counts.push(count);
+      return next.call(this, count);
+    });
+    // A new user's: there is none, and none is made.
+    await useHistoryStore().prepare();
+    expect(await version()).toBeUndefined();
+    expect(counts).toEqual([]);
+    // Version 1's (Dexie's version 1 is IndexedDB's 10): its upgrade is left to the first read.
+    await new Promise<void>((resolve, reject) => {
+      const request = indexedDB.open('ringline-history', 10);
+      request.onupgradeneeded = () => request.result.createObjectStore('calls', { keyPath: 'id' });
+      request.onsuccess = () => {
+        request.result.close();
+        resolve();
+      };
+      request.onerror = () => reject(request.error);
+    });
+    setActivePinia(createPinia());
+    await useHistoryStore().prepare();
+    expect(await version()).toBe(10);
+    expect(counts).toEqual([]);
+    // A current one: the newest calls are read, and the view and the start's summary read nothing more.
+    await Dexie.delete('ringline-history');
+    await seed(40);
+    setActivePinia(createPinia());
+    const history = useHistoryStore();
+    await history.prepare();
+    expect(counts).toEqual([30]);
+    await Promise.all([history.refresh(), history.openList()]);
+    expect(counts).toEqual([30]);
+    expect(history.entries.map((e) => e.id)).toEqual(Array.from({ length: 30 }, (_, i) => `c${39 - i}`));
+    expect(history.recentOnPhone[0]?.id).toBe('c39');
+  });
+
+  it("clearing the history empties the open list and the phone's recent calls, not shown again from memory", async () => {
+    await seed(10);
+    const history = useHistoryStore();
+    await Promise.all([history.refresh(), history.openList()]);
+    expect(history.entries).toHaveLength(10);
+    await history.clearAll();
+    expect(history.entries).toEqual([]);
+    expect(history.listLoaded).toBe(true);
+    expect(history.recentOnPhone).toEqual([]);
+    history.closeList();
+    await history.openList();
+    expect(history.entries).toEqual([]);
+  });
+
   it('counts missed calls until the list has been seen', async () => {
     const history = useHistoryStore();
     await history.refresh();
