@@ -18,11 +18,12 @@ import { WebLinks } from './web-links';
 import { WebMessageNotifications } from './web-message-notifications';
 import { WebNotifications } from './web-notifications';
 import { afterFirstPaint } from '../composables/first-paint';
+import { whenIdle } from '../composables/when-idle';
 import { RecordReader, WEB_STORAGE_NAME } from './record-reader';
 import type { FirstRead } from './first-read';
 import type * as WebHostChecks from './web-host-checks';
 import type { StoredAccount } from './web-host-checks';
-import type { StoredRecord, WebStorage } from './web-storage';
+import type { WebStorage } from './web-storage';
 
 type Checks = typeof WebHostChecks;
 
@@ -35,18 +36,8 @@ type Checks = typeof WebHostChecks;
  */
 export function createWebHost(storage?: WebStorage, firstRead?: FirstRead): Host {
   const records = firstRead?.records ?? new RecordReader(storage?.name ?? WEB_STORAGE_NAME);
-  let firstAccounts = firstRead?.accounts;
-  let firstSettings = firstRead?.settings;
-  const storedAccounts = (): Promise<StoredRecord[]> => {
-    const read = firstAccounts ?? records.all('accounts');
-    firstAccounts = undefined;
-    return read;
-  };
-  const storedSettings = (): Promise<StoredRecord | undefined> => {
-    const read = firstSettings ?? records.get('settings', 'settings');
-    firstSettings = undefined;
-    return read;
-  };
+  const storedAccounts = firstThenFresh(firstRead?.accounts, () => records.all('accounts'));
+  const storedSettings = firstThenFresh(firstRead?.settings, () => records.get('settings', 'settings'));
   let writer: Promise<WebStorage> | undefined = storage && Promise.resolve(storage);
   /**
    * Dexie, for writes and for moving a bad record aside: loaded with the first of those, or in the
@@ -56,9 +47,7 @@ export function createWebHost(storage?: WebStorage, firstRead?: FirstRead): Host
     (writer ??= import('./web-storage').then(({ WebStorage }) => new WebStorage()));
   const loadWriterInBackground = (firstAccountNext: boolean): void => {
     if (!firstAccountNext) {
-      const load = () => void writable().catch(() => undefined);
-      if ('requestIdleCallback' in window) requestIdleCallback(load, { timeout: 1_000 });
-      else setTimeout(load, 200);
+      whenIdle(() => void writable().catch(() => undefined), 1_000, 200);
       return;
     }
     // With no account yet, the next write is the first account's save: it would otherwise load Dexie
@@ -306,5 +295,15 @@ export function createWebHost(storage?: WebStorage, firstRead?: FirstRead): Host
     gateway,
     // The page fetches it itself: the server must allow this origin (CORS), or the browser refuses.
     provisioning: { fetch: (link) => fetchProvisioningText(link, (url, init) => window.fetch(url, init)) },
+  };
+}
+
+/** `first` for the first call (a read begun earlier), `read()` for every later one. */
+function firstThenFresh<T>(first: Promise<T> | undefined, read: () => Promise<T>): () => Promise<T> {
+  let pending = first;
+  return () => {
+    const result = pending ?? read();
+    pending = undefined;
+    return result;
   };
 }

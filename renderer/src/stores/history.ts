@@ -18,15 +18,16 @@ const FIRST_SCREEN = 30;
 /** How many of the newest calls the phone view lists under the dial pad. */
 const RECENT_ON_PHONE = 5;
 
-/**
- * Call history from IndexedDB: the filtered list, read a page at a time while its view is open, and the
- * missed-call badge (missed calls not yet seen). Nothing here ever reads the whole history.
- */
 /** The newest calls of the whole history (a first screen's worth), and whether that is all of it. */
 interface NewestCalls {
   page: CallHistoryEntry[];
   complete: boolean;
 }
+
+/**
+ * Call history from IndexedDB: the filtered list, read a page at a time while its view is open, and the
+ * missed-call badge (missed calls not yet seen). Nothing here ever reads the whole history.
+ */
 
 export const useHistoryStore = defineStore('history', () => {
   let opened: Promise<CallHistory> | undefined;
