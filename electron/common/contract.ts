@@ -537,19 +537,25 @@ export const trustedCertificateSchema = z
 export type TrustedCertificate = z.infer<typeof trustedCertificateSchema>;
 
 /**
- * A server certificate the OS does not trust, refused by main for an account's WebSocket server.
+ * A server certificate the OS does not trust, refused by main for an account's WebSocket server or by
+ * the gateway for its SIP-over-TLS server.
  * - `untrusted`: nothing is pinned for this server; the user may trust this certificate.
  * - `changed`: a different certificate is pinned; this one may belong to an attacker.
  */
 export interface CertificateProblem {
   kind: 'untrusted' | 'changed';
   accountId: string;
-  /** `host:port` of the WebSocket server. */
+  /** `host:port` of the WebSocket server; SIP over TLS: the configured host and the port connected to. */
   host: string;
   /** Fingerprint of the certificate the server presented. */
   sha256: string;
   /** For `changed`: the fingerprint the user trusted before. */
   pinnedSha256?: string;
+  /**
+   * SIP over TLS to a server found through DNS SRV: the SRV target's `host:port` that presented the
+   * certificate (`host` stays the configured name, the one the certificate must carry).
+   */
+  srvTarget?: string;
   /** Chromium's reason the OS refused it, e.g. `net::ERR_CERT_AUTHORITY_INVALID`. */
   error: string;
 }

@@ -172,13 +172,17 @@ export class SipGateway implements SipGatewayApi {
     const detail = error instanceof Error ? error.message : String(error);
     if (error instanceof SipServerNotFound) return { kind: 'dns', detail };
     if (error instanceof CertificateRefused) {
+      const { pinnedSha256, srvTarget } = error.context;
       const problem: CertificateProblem = {
         kind: error.kind,
         accountId,
         host: error.pinHost,
         sha256: error.sha256,
+        ...(pinnedSha256 ? { pinnedSha256 } : {}),
+        ...(srvTarget ? { srvTarget } : {}),
         error: error.reason,
       };
+      this.options.log.warn(`${accountId}: ${detail}`);
       return { kind: 'certificate', problem };
     }
     if (error instanceof FlowOpenError) return { kind: error.kind, detail };

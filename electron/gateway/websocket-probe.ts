@@ -123,7 +123,7 @@ export async function probeWebSocket(
   let secure: TLSSocket;
   try {
     ({ secure } = await withTimeout(
-      secureSocket(socket, { names: [host], pinHost: `${host}:${port}`, pin: undefined, ca }),
+      secureSocket(socket, { name: host, pinHost: `${host}:${port}`, pin: undefined, ca }),
       timeoutMs,
       'TLS handshake',
     ));

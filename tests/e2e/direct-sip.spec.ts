@@ -6,10 +6,12 @@
  * calls through the media bridge are in `direct-calls.spec.ts` and `direct-features.spec.ts`.
  */
 import { createServer, type Server } from 'node:http';
+import { LAB_SIP_HOST } from '../lab/dns';
 import type { Lab, LabUser } from '../lab/lab';
 import { findFreePort } from '../lab/ports';
 import { startSipRelay, type SipRelay } from '../lab/sip-relay';
 import { AppPage } from './app-page';
+import { expectNoAxeViolations } from './axe';
 import { conversations, openConversation, threadMessage, typeAndSend } from './conversation';
 import { directApp } from './direct-path';
 import { expect, test } from './fixtures';
@@ -182,14 +184,82 @@ test.describe('SIP over UDP, TCP and TLS through the gateway', () => {
     expect((await lab.waitForSipRequest('REGISTER', { from: lab.users.carol.user, since })).transport).toBe(
       'tcp',
     );
-    // Where the names led: the SRV target's address and Kamailio's port.
-    expect(webApp.log.some((line) => line.includes(`-> 127.0.0.1:${lab.udpPort} (${lab.sipDomain})`))).toBe(
-      true,
-    );
+    // Where the names led: the SRV target, its address and Kamailio's port.
+    expect(
+      webApp.log.some((line) =>
+        line.includes(`-> 127.0.0.1:${lab.udpPort} (${lab.sipDomain}; SRV ${LAB_SIP_HOST}:${lab.udpPort})`),
+      ),
+    ).toBe(true);
 
     const none = await openGatewayApp();
     await none.addDirectAccount(lab.users.bob, { transport: 'udp', server: `nothing.${lab.sipDomain}` });
     await expect(none.registrationStatus()).toContainText('The SIP server’s name was not found');
+  });
+
+  test('TLS without a port is found by NAPTR and SRV; the certificate is trusted once, and when it changes it is refused in words with nothing sent', async ({
+    lab,
+    openGatewayApp,
+    webApp,
+  }) => {
+    const bob = lab.users.bob;
+    await lab.forgetRegistrations(bob.aor);
+    const since = Date.now();
+    const app = await openGatewayApp();
+    await app.addDirectAccount(bob, { transport: 'tls', server: lab.sipDomain });
+    await expect(app.registrationStatus()).toContainText('The server’s TLS certificate was refused');
+    const notice = app.page.getByRole('alert', { name: `Server certificate for ${bob.displayName}` });
+    await expect(notice.getByTestId('presented-fingerprint')).toHaveText(lab.certSha256);
+    // The pin belongs to the domain as configured, the name a certificate must carry (RFC 5922 §4), on
+    // the port SRV led to; the SRV target that presented it is shown beside it.
+    const pinHost = `${lab.sipDomain}:${lab.tlsPort}`;
+    await expect(notice.getByTestId('certificate-server')).toHaveText(pinHost);
+    await expect(notice.getByTestId('srv-target')).toHaveText(`${LAB_SIP_HOST}:${lab.tlsPort}`);
+    expect(await lab.sipRequests({ method: 'REGISTER', from: bob.user, since })).toEqual([]);
+
+    await notice.getByRole('button', { name: 'Trust this certificate' }).click();
+    await app.expectRegistered();
+    expect((await lab.waitForSipRequest('REGISTER', { from: bob.user, since })).transport).toBe('tls');
+    await expectContact(lab, bob, 'tls');
+    // NAPTR (SIPS+D2T first in the lab's zone) -> _sips._tcp SRV -> the target's address and TLS port.
+    expect(
+      webApp.log.some(
+        (line) =>
+          line.includes(': tls 127.0.0.1:') &&
+          line.includes(`-> 127.0.0.1:${lab.tlsPort} (${lab.sipDomain}; SRV ${LAB_SIP_HOST}:${lab.tlsPort})`),
+      ),
+    ).toBe(true);
+    expect(webApp.log).toContainEqual(
+      expect.stringContaining(`tls ${pinHost}: accepted the certificate the user trusted`),
+    );
+
+    // The server comes back on the same host and port with another certificate (a new key).
+    const replacement = await lab.createCertificate();
+    await lab.stopSipServer();
+    const changedAt = Date.now();
+    try {
+      await lab.startSipServer(replacement);
+      await expect(app.registrationStatus()).toContainText(
+        'The server’s TLS certificate has changed since you trusted it, so Ringline did not connect.',
+        AFTER_BACKOFF,
+      );
+      await expect(notice).toContainText('Warning: the server’s certificate has changed');
+      await expect(notice.getByTestId('presented-fingerprint')).toHaveText(replacement.sha256);
+      await expect(notice.getByTestId('trusted-fingerprint')).toHaveText(lab.certSha256);
+      await expect(notice.getByTestId('srv-target')).toHaveText(`${LAB_SIP_HOST}:${lab.tlsPort}`);
+      // Refused during the handshake: not one REGISTER reached the server since it came back.
+      expect(await lab.sipRequests({ method: 'REGISTER', from: bob.user, since: changedAt })).toEqual([]);
+      await expectNoAxeViolations(app.page, 'the changed-certificate warning');
+
+      // Nothing was lost: the same account, and the user may trust the new certificate knowingly.
+      await notice.getByRole('button', { name: 'Trust the new certificate instead' }).click();
+      await app.expectRegistered();
+      const register = await lab.waitForSipRequest('REGISTER', { from: bob.user, since: changedAt });
+      expect(register.transport).toBe('tls');
+    } finally {
+      // Later tests of this worker expect the lab's own certificate.
+      await lab.stopSipServer();
+      await lab.startSipServer();
+    }
   });
 
   test('text messages over UDP both ways, with a WebSocket user', async ({

@@ -128,9 +128,11 @@ export interface Kamailio {
   stop(): Promise<void>;
   /**
    * Starts the server again after {@link stop}, on the same ports with the same config, and resolves
-   * once it answers. Its location table is in memory, so every phone must register again.
+   * once it answers. Its location table is in memory, so every phone must register again. Its TLS
+   * listener presents `certificate` when given (a server whose certificate was replaced), else the
+   * one it was first started with.
    */
-  start(): Promise<void>;
+  start(certificate?: LabCertificate): Promise<void>;
   /** True while the server process runs. */
   isRunning(): boolean;
 }
@@ -240,11 +242,13 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
       throw new Error(`lab user ${user.user}: user and password must be plain [A-Za-z0-9._-]`);
     }
   }
-  await renderTemplate(
-    'kamailio-tls.cfg',
-    { KEY_PATH: options.certificate.keyPath, CERT_PATH: options.certificate.certPath },
-    tlsConfig,
-  );
+  const renderTlsConfig = (certificate: LabCertificate) =>
+    renderTemplate(
+      'kamailio-tls.cfg',
+      { KEY_PATH: certificate.keyPath, CERT_PATH: certificate.certPath },
+      tlsConfig,
+    );
+  await renderTlsConfig(options.certificate);
   const presenceDbDir = await createPresenceStore(options.dir);
   await renderTemplate(
     'kamailio.cfg',
@@ -397,8 +401,9 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
       }
     },
     stop: () => server.stop(),
-    start: async () => {
+    start: async (certificate = options.certificate) => {
       if (server.exitStatus() === undefined) throw new Error('Kamailio is already running');
+      await renderTlsConfig(certificate);
       server = await launch();
     },
     isRunning: () => server.exitStatus() === undefined,

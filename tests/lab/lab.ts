@@ -25,7 +25,7 @@ import {
   type AnswerMode,
   type LegacyPhone,
 } from './baresip.js';
-import { createLabCertificate } from './certificate.js';
+import { createLabCertificate, type LabCertificate } from './certificate.js';
 import { startTurnServer, type TurnServer } from './coturn.js';
 import { LAB_SIP_DOMAIN, startLabDns, type LabDns } from './dns.js';
 import {
@@ -158,8 +158,15 @@ export interface Lab {
    * Starts Kamailio again on the same ports. Its location table was in memory: the app must register
    * anew to be reachable. The lab's desk phones get their bindings back (as if they had re-registered;
    * baresip would only do so at its next refresh, minutes later), so other tests can still call them.
+   * Its TLS listener (SIP over TLS and WSS) presents `certificate` when given, else the lab's own.
    */
-  startSipServer(): Promise<void>;
+  startSipServer(certificate?: LabCertificate): Promise<void>;
+  /**
+   * A new self-signed certificate (new key, same names as the lab's: 127.0.0.1 and localhost), for
+   * `startSipServer` to present instead of the lab's own: a server whose certificate was replaced.
+   * Whoever starts Kamailio with it starts it again without (the lab's own) before the next test.
+   */
+  createCertificate(): Promise<LabCertificate>;
   /** Calls rtpengine is relaying right now, with RTP packet counters. */
   rtpengineSessions(): Promise<RtpengineSession[]>;
   /**
@@ -392,12 +399,13 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
         ).flat();
         await running.stop();
       },
-      startSipServer: async () => {
-        await running.start();
+      startSipServer: async (replacement) => {
+        await running.start(replacement);
         for (const { aor, contact } of deskBindings)
           await running.addBinding(aor, contact, DESK_PHONE_REGINT_SECONDS);
         deskBindings = [];
       },
+      createCertificate: async () => createLabCertificate(await mkdtemp(join(dir, 'certificate-'))),
       rtpengineSessions: () => media.sessions(),
       rtpengineView: async (callId) => {
         const list = await media.command({ command: 'list' });

@@ -52,7 +52,10 @@ export interface SipConnectionOptions {
   transport: DirectSipTransport;
   /** As configured, e.g. `pbx.example.com` or `10.0.0.5:5060`. */
   server: string;
-  /** The configured host (no port): the OPTIONS Request-URI, and the name TLS must see (RFC 5922). */
+  /**
+   * The configured host (no port): the OPTIONS Request-URI, and the one name a TLS certificate must
+   * carry (RFC 5922 §4), even when SRV led elsewhere.
+   */
   serverHost: string;
   /** Where the server is, in the order to try (RFC 3263). Also the address policy. */
   targets: readonly ResolvedTarget[];
@@ -68,6 +71,16 @@ export interface SipConnectionOptions {
   onMessage(message: string): void;
   /** The connection died (not closed by us). Called at most once. */
   onClosed(reason: string): void;
+}
+
+/** `host:port` of the SRV target an address was found under. */
+function srvTargetOf(target: ResolvedTarget): string {
+  return hostPort({ host: target.hostName, port: target.port });
+}
+
+/** For the connection's log line: where DNS SRV led, when it did. */
+function srvNote(target: ResolvedTarget): string {
+  return target.source === 'srv' ? `; SRV ${srvTargetOf(target)}` : '';
 }
 
 function random(bytes: number): string {
@@ -110,13 +123,13 @@ export class SipConnection {
         await connection.openFlow(target);
         connection.scheduleKeepAlive();
         options.log.info(
-          `${options.accountId}: ${options.transport} ${hostPort(connection.local)} -> ${hostPort(connection.remote)} (${options.server})`,
+          `${options.accountId}: ${options.transport} ${hostPort(connection.local)} -> ${hostPort(connection.remote)} (${options.server}${srvNote(target)})`,
         );
         return connection;
       } catch (error) {
         if (error instanceof CertificateRefused) {
           await connection.close();
-          throw error;
+          throw target.source === 'srv' ? error.foundThroughSrv(srvTargetOf(target)) : error;
         }
         lastError = error instanceof Error ? error : new Error(String(error));
         options.log.warn(
@@ -143,10 +156,6 @@ export class SipConnection {
         `${hostPort(remote)}: no answer over UDP within ${timing.optionsAnswerMs} ms`,
       );
     }
-    const names = [
-      this.options.serverHost,
-      ...(target.hostName !== this.options.serverHost ? [target.hostName] : []),
-    ];
     const events = this.flowEvents('main');
     this.flow = events.bind(
       await StreamFlow.open(
@@ -154,7 +163,8 @@ export class SipConnection {
         remote,
         transport === 'tls'
           ? {
-              names,
+              // RFC 5922 §4: the configured name, never the SRV target (see tls-trust.ts).
+              name: this.options.serverHost,
               pinHost: hostPort({ host: this.options.serverHost, port: target.port }),
               pin: this.options.pin,
               ca: this.options.ca,

@@ -90,7 +90,7 @@ export class StreamFlow implements SipFlow {
         }
         tcp.off('error', onError);
         const identity = tlsIdentity ?? {
-          names: [remote.host],
+          name: remote.host,
           pinHost: hostPort(remote),
           pin: undefined,
           ca: trustedRoots().ca,

@@ -206,6 +206,8 @@ export const en = {
       'connect-timeout':
         'The SIP server did not answer in time. Check the server, its port and the connection type (UDP, TCP or TLS).',
       certificate: 'The server’s TLS certificate was refused.',
+      'certificate-changed':
+        'The server’s TLS certificate has changed since you trusted it, so Ringline did not connect.',
       'gateway-unavailable': 'Ringline’s local SIP gateway cannot be reached ({detail}).',
       'not-allowed': 'That server is not one of this account’s; edit the account and save it again.',
     },
@@ -487,6 +489,7 @@ export const en = {
   certificates: {
     label: 'Server certificate for {account}',
     server: 'Server',
+    srvTarget: 'Found through DNS (SRV) at',
     presentedFingerprint: 'Certificate presented (SHA-256)',
     trustedFingerprint: 'Certificate you trusted (SHA-256)',
     reason: 'Reason',

@@ -192,6 +192,7 @@ export const zhCN: Messages = {
       'no-answer': '该地址没有 SIP 服务器应答。请检查服务器、端口和连接方式（UDP、TCP 或 TLS）（{detail}）。',
       'connect-timeout': 'SIP 服务器未及时应答。请检查服务器、端口和连接方式（UDP、TCP 或 TLS）。',
       certificate: '服务器的 TLS 证书被拒绝。',
+      'certificate-changed': '服务器的 TLS 证书在您信任之后已更改，因此 Ringline 未连接。',
       'gateway-unavailable': '无法连接 Ringline 的本地 SIP 网关（{detail}）。',
       'not-allowed': '该服务器不属于此账户；请编辑账户并重新保存。',
     },
@@ -472,6 +473,7 @@ export const zhCN: Messages = {
   certificates: {
     label: '{account} 的服务器证书',
     server: '服务器',
+    srvTarget: '经 DNS（SRV）找到的地址',
     presentedFingerprint: '服务器出示的证书（SHA-256）',
     trustedFingerprint: '您已信任的证书（SHA-256）',
     reason: '原因',

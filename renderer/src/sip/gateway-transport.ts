@@ -42,7 +42,10 @@ export function registrationErrorForGateway(error: GatewayConnectError): Registr
     case 'timeout':
       return { kind: 'connect-timeout', detail: error.detail };
     case 'certificate':
-      return { kind: 'certificate', detail: `${error.problem.host} ${error.problem.sha256}` };
+      return {
+        kind: error.problem.kind === 'changed' ? 'certificate-changed' : 'certificate',
+        detail: `${error.problem.host} ${error.problem.sha256}`,
+      };
     case 'not-allowed':
       return { kind: 'not-allowed', detail: error.detail };
     case 'no-gateway':

@@ -52,6 +52,8 @@ export type RegistrationErrorKind =
   | 'connect-timeout'
   /** TLS: the server's certificate was refused (the certificate notice says which and why). */
   | 'certificate'
+  /** TLS: the server presents another certificate than the one the user trusted: refused. */
+  | 'certificate-changed'
   /** The gateway itself is missing (a browser page not opened from `npm run web`, or the service stopped). */
   | 'gateway-unavailable'
   /** The server asked for is not one of the account's (it changed since this phone was set up). */

@@ -523,8 +523,66 @@ describe('SIP over TLS', () => {
     const result = await h2.gateway.connect(request('tls', other.port));
     expect(result).toMatchObject({
       ok: false,
-      error: { kind: 'certificate', problem: { kind: 'changed', sha256: certs.otherSelfSigned.sha256 } },
+      error: {
+        kind: 'certificate',
+        problem: {
+          kind: 'changed',
+          sha256: certs.otherSelfSigned.sha256,
+          pinnedSha256: certs.selfSigned.sha256,
+        },
+      },
     });
+    expect(other.received).toHaveLength(0);
+  });
+
+  it('checks a server found through SRV against the configured domain, never the SRV target (RFC 5922 §4)', async () => {
+    const srv = await server('tls', { tls: certs.signed });
+    /** `domain`'s `_sips._tcp` SRV record leads to `target`, which is this test's server. */
+    const srvTo = (domain: string, target: string): DnsClient => ({
+      naptr: async () => [],
+      srv: async (name) =>
+        name === `_sips._tcp.${domain}` ? [{ name: target, port: srv.port, priority: 10, weight: 0 }] : [],
+      addresses: async (host) => (host === target ? [{ address: '127.0.0.1', family: 4 }] : []),
+    });
+    const connectTo = (h: Harness, server: string) =>
+      h.gateway.connect({ accountId: 'acc-1', transport: 'tls', server });
+
+    // The certificate (chained to a trusted root) names sip.ringline.test, where ringline.test's SRV
+    // record leads, but not ringline.test: whoever forges the SRV record picks its target.
+    const spoofable = harness({
+      trustStore: trustingCa,
+      account: { transport: 'tls', server: 'ringline.test' },
+      dns: srvTo('ringline.test', 'sip.ringline.test'),
+    });
+    const refused = await connectTo(spoofable, 'ringline.test');
+    expect(refused).toMatchObject({
+      ok: false,
+      error: {
+        kind: 'certificate',
+        problem: {
+          kind: 'untrusted',
+          host: `ringline.test:${srv.port}`,
+          srvTarget: `sip.ringline.test:${srv.port}`,
+          sha256: certs.signed.sha256,
+          error: expect.stringMatching(/ERR_TLS_CERT_ALTNAME_INVALID/),
+        },
+      },
+    });
+    expect(srv.received).toHaveLength(0);
+
+    // It names localhost, whose SRV record leads to another name: accepted for the domain's sake.
+    const named = harness({
+      trustStore: trustingCa,
+      account: { transport: 'tls', server: 'localhost' },
+      dns: srvTo('localhost', 'sip2.elsewhere.test'),
+    });
+    expect(await connectTo(named, 'localhost')).toMatchObject({
+      ok: true,
+      connection: { transport: 'tls', remote: `127.0.0.1:${srv.port}` },
+    });
+    expect(named.logs).toContainEqual(
+      expect.stringContaining(`-> 127.0.0.1:${srv.port} (localhost; SRV sip2.elsewhere.test:${srv.port})`),
+    );
   });
 
   it('refuses a trusted certificate that does not name the server (RFC 5922)', async () => {

@@ -8,6 +8,7 @@ import { createWebHost } from '../../../renderer/src/host/web-host';
 import { WebStorage } from '../../../renderer/src/host/web-storage';
 import { createAppI18n } from '../../../renderer/src/i18n';
 import { en } from '../../../renderer/src/i18n/en';
+import { zhCN } from '../../../renderer/src/i18n/zh-CN';
 import { useRegistrationStore } from '../../../renderer/src/stores/registration';
 
 const FINGERPRINT_A = Array.from({ length: 32 }, (_, i) =>
@@ -66,7 +67,7 @@ function desktopHost(storage: WebStorage, trust: (request: CertificateTrustReque
   };
 }
 
-async function mount(host: Host, storage: WebStorage) {
+async function mount(host: Host, storage: WebStorage, locale: 'en' | 'zh-CN' = 'en') {
   const root = document.createElement('div');
   document.body.append(root);
   let trusted = 0;
@@ -74,7 +75,7 @@ async function mount(host: Host, storage: WebStorage) {
   const app = createApp({ render: () => h(CertificateTrust, { account, onTrusted: () => (trusted += 1) }) });
   app.provide(HOST_KEY, host);
   app.use(pinia);
-  app.use(createAppI18n('en', en));
+  app.use(locale === 'en' ? createAppI18n('en', en) : createAppI18n('zh-CN', zhCN));
   app.mount(root);
   mounted.push({ app, root, storage });
   // Let the store's app.info() answer arrive.
@@ -138,6 +139,30 @@ describe('CertificateTrust (desktop host)', () => {
     expect(alert?.textContent).toContain(FINGERPRINT_A);
     expect(root.querySelector('[data-testid="presented-fingerprint"]')?.textContent).toBe(FINGERPRINT_B);
     expect(button(root, 'Trust the new certificate instead').disabled).toBe(false);
+  });
+
+  it('says so in Simplified Chinese too, with the SRV target that presented the certificate', async () => {
+    const storage = freshStorage();
+    const { host, report } = desktopHost(storage, async () => account);
+    const { root } = await mount(host, storage, 'zh-CN');
+    report({
+      ...untrusted,
+      kind: 'changed',
+      host: 'example.com:5061',
+      srvTarget: 'sip1.example.com:5061',
+      sha256: FINGERPRINT_B,
+      pinnedSha256: FINGERPRINT_A,
+    });
+    await nextTick();
+
+    const alert = root.querySelector('[role="alert"]');
+    expect(alert?.getAttribute('aria-label')).toBe('Alice 的服务器证书');
+    expect(alert?.textContent).toContain('警告：服务器证书已更改');
+    expect(alert?.textContent).toContain('经 DNS（SRV）找到的地址');
+    expect(root.querySelector('[data-testid="certificate-server"]')?.textContent).toBe('example.com:5061');
+    expect(root.querySelector('[data-testid="srv-target"]')?.textContent).toBe('sip1.example.com:5061');
+    expect(root.querySelector('[data-testid="trusted-fingerprint"]')?.textContent).toBe(FINGERPRINT_A);
+    expect(button(root, '改为信任新证书').disabled).toBe(false);
   });
 
   it('keeps the warning and says why when trusting fails', async () => {

@@ -156,6 +156,20 @@ describe('connect errors in words', () => {
         problem: { kind: 'untrusted', accountId: 'a', host: 'h:5061', sha256: 'AB', error: 'e' },
       }).kind,
     ).toBe('certificate');
+    // Its own words: a certificate that changed since it was trusted is not one never seen before.
+    expect(
+      registrationErrorForGateway({
+        kind: 'certificate',
+        problem: {
+          kind: 'changed',
+          accountId: 'a',
+          host: 'h:5061',
+          sha256: 'CD',
+          pinnedSha256: 'AB',
+          error: 'e',
+        },
+      }),
+    ).toEqual({ kind: 'certificate-changed', detail: 'h:5061 CD' });
   });
 
   it('the Reconnector reports a ConnectFailure as it is, other failures as "cannot reach"', async () => {
