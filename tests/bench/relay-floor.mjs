@@ -7,13 +7,19 @@
  * The bridge now asks for AES-CM, whose packets cost it less; the floor keeps GCM so that its figures
  * compare with earlier runs.
  *
+ * The traffic comes from a child process, and what the relay sends goes back to that process, as the
+ * bridge's packets go to Chromium and to the phone: a send on loopback wakes the receiving process
+ * inside the sender's system call, which the sender pays. (Until 2026-12-07 the floor sent to a socket
+ * of its own, which no sleeping process waits on, and so read lower than a relay between two peers.)
+ *
  * `node relay-floor.mjs <warm-up ms> <window ms>` prints one line of JSON, `{ cpuPercent,
  * systemPercent }`: the relay process's share of one core over the window, after the warm-up. The
- * traffic comes from a child process, so its cost is not counted.
+ * child's cost (sending and receiving the traffic) is not counted.
  */
 import { fork } from 'node:child_process';
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
+import { once } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
 
 const HOST = '127.0.0.1';
@@ -45,8 +51,11 @@ function bound() {
   return new Promise((resolve) => socket.bind(0, HOST, () => resolve(socket)));
 }
 
-async function sendTraffic(plainPort, securePort) {
+/** The two peers, in the child: sends one call's traffic to the relay and takes what it relays. */
+async function peers(plainPort, securePort) {
   const socket = await bound();
+  socket.on('message', () => undefined);
+  process.send?.({ sinkPort: socket.address().port });
   const plain = randomBytes(172);
   plain[0] = 0x80;
   const secure = seal(plain);
@@ -57,16 +66,16 @@ async function sendTraffic(plainPort, securePort) {
 }
 
 async function relay(warmUpMs, windowMs) {
-  const [plainLeg, secureLeg, sink] = await Promise.all([bound(), bound(), bound()]);
-  const sinkPort = sink.address().port;
-  sink.on('message', () => undefined);
-  plainLeg.on('message', (packet) => secureLeg.send(seal(packet), sinkPort, HOST));
-  secureLeg.on('message', (packet) => plainLeg.send(open(packet), sinkPort, HOST));
+  const [plainLeg, secureLeg] = await Promise.all([bound(), bound()]);
   const traffic = fork(new URL(import.meta.url).pathname, [
     'traffic',
     String(plainLeg.address().port),
     String(secureLeg.address().port),
   ]);
+  const [{ sinkPort }] = await once(traffic, 'message');
+  traffic.disconnect();
+  plainLeg.on('message', (packet) => secureLeg.send(seal(packet), sinkPort, HOST));
+  secureLeg.on('message', (packet) => plainLeg.send(open(packet), sinkPort, HOST));
   await delay(warmUpMs);
   const usage = process.cpuUsage();
   const started = process.hrtime.bigint();
@@ -84,5 +93,5 @@ async function relay(warmUpMs, windowMs) {
 }
 
 const [mode, first, second] = process.argv.slice(2);
-if (mode === 'traffic') await sendTraffic(Number(first), Number(second));
+if (mode === 'traffic') await peers(Number(first), Number(second));
 else await relay(Number(mode), Number(first));
