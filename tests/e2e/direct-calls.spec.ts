@@ -2,9 +2,9 @@
  * Calls over the direct path, end to end: the real renderer in Chromium (SIP.js over the gateway
  * transport), the real gateway and media bridge in the browser build's local service (the code
  * `npm run web` starts), Kamailio as an ordinary UDP/TCP/TLS SIP server that relays no media, and
- * baresip desk phones speaking plain RTP (or SDES-SRTP), one of them a VP8 video phone. rtpengine runs in the lab but is never asked
- * about these calls: the lab routes a call where neither side is WebRTC without it, and each test
- * proves that from rtpengine's own log and session list.
+ * baresip desk phones speaking plain RTP (or SDES-SRTP), one of them a VP8 video phone. rtpengine
+ * runs in the lab but is never asked about these calls: the lab routes a call where neither side is
+ * WebRTC without it, and each test proves that from rtpengine's own log and session list.
  */
 import type { LegacyPhone } from '../lab/lab';
 import { summarisePicture } from '../lab/picture-summary';
