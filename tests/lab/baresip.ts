@@ -6,10 +6,11 @@
  */
 import { appendFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { PNG } from 'pngjs';
 import { measureWav, type AudioMeasurement } from './audio.js';
 import { connectBaresipControl, type BaresipEvent } from './baresip-control.js';
 import { digitsFromEvents } from './dtmf-events.js';
-import { decodePng, type RgbPicture } from './png.js';
+import type { RgbaPicture } from './picture-summary.js';
 import { findFreePort, findFreeUdpPortRange, findPortFreeForTcpAndUdp } from './ports.js';
 import { startLabProcess, type LabProcess } from './processes.js';
 import { renderTemplate } from './templates.js';
@@ -68,7 +69,7 @@ export interface LegacyPhone {
    * The next received video frame baresip decodes, as it decoded it (saved by its snapshot filter).
    * A video phone only; rejects when no frame is decoded within `timeoutMs` (default 10 s).
    */
-  receivedVideoFrame(timeoutMs?: number): Promise<RgbPicture>;
+  receivedVideoFrame(timeoutMs?: number): Promise<RgbaPicture>;
   /** Unregisters and exits (SIGTERM; SIGKILL after 3 s). Idempotent, never throws. */
   stop(): Promise<void>;
 }
@@ -257,7 +258,7 @@ export async function startLegacyPhone(options: LegacyPhoneOptions): Promise<Leg
         const file = `snapshot-recv-${snapshots}.png`;
         await run('snapshot_recv', file);
         // Written by the decoder thread at its next frame: missing or half written until then.
-        return waitFor(async () => decodePng(await readFile(join(options.dir, file))), {
+        return waitFor(async () => PNG.sync.read(await readFile(join(options.dir, file))), {
           timeoutMs,
           intervalMs: 100,
           description: `${name} to decode a received video frame`,

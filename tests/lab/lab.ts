@@ -43,7 +43,7 @@ import { waitFor } from './wait.js';
 export type { AudioMeasurement } from './audio.js';
 export type { TurnAllocationUsage, TurnServer } from './coturn.js';
 export type { AnswerMode, BaresipEvent, LegacyPhone, VideoStreamStatus } from './baresip.js';
-export type { RgbPicture } from './png.js';
+export type { RgbaPicture } from './picture-summary.js';
 export type { SipRequestFilter, SipRequestRecord, SubscribeOutcome } from './kamailio.js';
 export type { RtpengineSession } from './rtpengine.js';
 export type { LabUser, LabUsers } from './users.js';

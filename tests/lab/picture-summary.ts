@@ -2,7 +2,13 @@
  * A few numbers that tell a real picture from a blank one: a decoder fed garbage or nothing gives a
  * uniform (often black or green) frame, a camera's picture has light, colour and detail.
  */
-import type { RgbPicture } from './png.js';
+
+/** A decoded picture as pngjs gives it: `data` holds R, G, B, A per pixel, row by row. */
+export interface RgbaPicture {
+  width: number;
+  height: number;
+  data: Uint8Array;
+}
 
 export interface PictureSummary {
   width: number;
@@ -17,17 +23,17 @@ export interface PictureSummary {
   colours: number;
 }
 
-export function summarisePicture(picture: RgbPicture): PictureSummary {
-  const { width, height, pixels } = picture;
+export function summarisePicture(picture: RgbaPicture): PictureSummary {
+  const { width, height, data } = picture;
   const count = width * height;
   let sum = 0;
   let sumOfSquares = 0;
   const channels = { r: 0, g: 0, b: 0 };
   const colours = new Set<number>();
   for (let i = 0; i < count; i++) {
-    const r = pixels[i * 3] ?? 0;
-    const g = pixels[i * 3 + 1] ?? 0;
-    const b = pixels[i * 3 + 2] ?? 0;
+    const r = data[i * 4] ?? 0;
+    const g = data[i * 4 + 1] ?? 0;
+    const b = data[i * 4 + 2] ?? 0;
     channels.r += r;
     channels.g += g;
     channels.b += b;
