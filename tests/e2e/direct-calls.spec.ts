@@ -2,16 +2,70 @@
  * Calls over the direct path, end to end: the real renderer in Chromium (SIP.js over the gateway
  * transport), the real gateway and media bridge in the browser build's local service (the code
  * `npm run web` starts), Kamailio as an ordinary UDP/TCP/TLS SIP server that relays no media, and
- * baresip desk phones speaking plain RTP (or SDES-SRTP). rtpengine runs in the lab but is never asked
- * about these calls: the lab routes a call where neither side is WebRTC without it, and each test
- * proves that from rtpengine's own log and session list.
+ * baresip desk phones speaking plain RTP (or SDES-SRTP), one of them a VP8 video phone. rtpengine
+ * runs in the lab but is never asked about these calls: the lab routes a call where neither side is
+ * WebRTC without it, and each test proves that from rtpengine's own log and session list.
  */
+import type { LegacyPhone } from '../lab/lab';
+import { summarisePicture } from '../lab/picture-summary';
+import type { AppPage } from './app-page';
 import { settledEnergy } from './call-audio';
 import { statNumber } from './call-statistics';
 import { answer, bridgeReport, directApp, expectDeskHearsTheApp, expectNoRtpengine } from './direct-path';
 import { expect, test } from './fixtures';
 import { blindTransfer } from './scenarios';
-import { expectVideoArriving } from './video-page';
+import { expectPlaying, expectVideoArriving, negotiatedCodecs, videoThirds } from './video-page';
+
+/**
+ * Video both ways between the app and the lab's video phone (baresip, VP8, fake camera): the app
+ * decodes the phone's three bars, red, green and blue, left to right; the phone decodes frames of the
+ * app's camera (Chromium's fake one) and counts them; both sides name VP8.
+ */
+async function expectVideoBothWays(app: AppPage, phone: LegacyPhone, label: string): Promise<void> {
+  await expectVideoArriving(app);
+  const view = app.page.getByLabel(/^Video from /);
+  await expectPlaying(view);
+  await expect
+    .poll(
+      async () =>
+        (await videoThirds(view)).map(({ r, g, b }) => {
+          if (r > 150 && g < 80 && b < 80) return 'red';
+          if (g > 150 && r < 80 && b < 80) return 'green';
+          if (b > 150 && r < 80 && g < 80) return 'blue';
+          return `rgb(${Math.round(r)}, ${Math.round(g)}, ${Math.round(b)})`;
+        }),
+      { message: "the phone's picture as the app shows it" },
+    )
+    .toEqual(['red', 'green', 'blue']);
+  expect(await negotiatedCodecs(app)).toContain('video/VP8');
+
+  const decodedBefore = (await phone.videoStatus()).framesDecoded;
+  await expect
+    .poll(async () => (await phone.videoStatus()).framesDecoded, {
+      message: "frames of the app's camera the phone decoded",
+    })
+    .toBeGreaterThan(decodedBefore + 5);
+  const status = await phone.videoStatus();
+  expect(status.decoder).toBe('VP8');
+  expect(status.encoder).toBe('VP8');
+  const frame = await phone.receivedVideoFrame();
+  const summary = summarisePicture(frame);
+  test
+    .info()
+    .annotations.push({ type: `video phone decoded (${label})`, description: JSON.stringify(summary) });
+  expect(`${summary.width} x ${summary.height}`, 'the decoded frame is the size the phone reports').toBe(
+    status.decodedSize,
+  );
+  // Chromium's fake camera: a green picture with a brighter green pac-man and a running clock
+  // (measured here: mean RGB about 3-9, 138-147, 1-4; luma spread 21-33; 6-7 colours), not a flat
+  // or black frame, nor a decoder's grey or garbage.
+  expect(summary.meanRgb.g, "the app's picture is green").toBeGreaterThan(
+    3 * Math.max(summary.meanRgb.r, summary.meanRgb.b),
+  );
+  expect(summary.meanLuma, "the app's picture is not black").toBeGreaterThan(40);
+  expect(summary.lumaSpread, "the app's picture has detail").toBeGreaterThan(8);
+  expect(summary.colours, "the app's picture has more than a background").toBeGreaterThan(3);
+}
 
 test.describe('calls over the direct path (UDP/TCP/TLS, media through the gateway bridge, no rtpengine)', () => {
   test('app -> desk phone over UDP: audio both ways, no rtpengine on the path, the app hangs up', async ({
@@ -57,6 +111,7 @@ test.describe('calls over the direct path (UDP/TCP/TLS, media through the gatewa
   test('desk phone -> app over UDP: it rings, is answered, audio both ways, the desk phone hangs up', async ({
     lab,
     openGatewayApp,
+    webApp,
   }) => {
     const app = await directApp(openGatewayApp, lab, lab.users.bob);
     const since = Date.now();
@@ -68,6 +123,10 @@ test.describe('calls over the direct path (UDP/TCP/TLS, media through the gatewa
     await app.expectAudioFlowing();
     await expectDeskHearsTheApp(lab);
     await expectNoRtpengine(lab, invite.callId);
+    // The default desk phone has no video codec: its offer is audio alone (the video phone is separate).
+    expect((await bridgeReport(webApp, invite.callId)).streams.map((stream) => stream.kind)).toEqual([
+      'audio',
+    ]);
 
     const hungUpAt = Date.now();
     await lab.legacy.hangup();
@@ -355,17 +414,7 @@ test.describe('calls over the direct path (UDP/TCP/TLS, media through the gatewa
       for (const app of [alice, bob]) {
         await expectVideoArriving(app);
         await app.expectAudioFlowing();
-        const codecs = await app.page.evaluate(async () => {
-          const names: string[] = [];
-          for (const pc of window.__ringlineTestPeerConnections ?? []) {
-            if (pc.connectionState === 'closed') continue;
-            (await pc.getStats()).forEach((entry: RTCStats & Record<string, unknown>) => {
-              if (entry.type === 'codec') names.push(String(entry.mimeType));
-            });
-          }
-          return names;
-        });
-        expect(codecs).toContain(`video/${codec}`);
+        expect(await negotiatedCodecs(app)).toContain(`video/${codec}`);
       }
       const invite = await lab.waitForSipRequest('INVITE', { from: lab.users.alice.user, since });
       await expectNoRtpengine(lab, invite.callId);
@@ -373,4 +422,71 @@ test.describe('calls over the direct path (UDP/TCP/TLS, media through the gatewa
       await expect(bob.callCard()).toHaveCount(0);
     });
   }
+
+  test('app <-> video desk phone (baresip, VP8) over UDP, each way: both decode the other camera, the bridge relays audio and video', async ({
+    lab,
+    openGatewayApp,
+    webApp,
+  }) => {
+    const phone = await lab.startLegacyPhone(lab.users.legacy2, { video: true });
+    try {
+      const app = await directApp(openGatewayApp, lab, lab.users.alice, 'udp', undefined, {
+        firstVideoCodec: 'VP8',
+      });
+      await lab.waitForRegistered(lab.users.legacy2.aor);
+
+      // The app calls with video; the phone answers at once, with video.
+      const since = Date.now();
+      await app.page.getByLabel('Number or SIP address').fill(lab.users.legacy2.user);
+      await app.button('Video call').click();
+      await expect(app.callState()).toContainText('In call');
+      await phone.waitForEvent('CALL_ESTABLISHED');
+      const invite = await lab.waitForSipRequest('INVITE', { from: lab.users.alice.user, since });
+      // A UDP account, but an INVITE with audio and video SDP may pass 1300 bytes: then it goes over
+      // TCP to the same server (RFC 3261 §18.1.1). The BYE below is small and goes over UDP.
+      expect(['udp', 'tcp']).toContain(invite.transport);
+      await expectVideoBothWays(app, phone, 'app called');
+      await app.expectAudioFlowing();
+      await expectDeskHearsTheApp(lab, phone);
+      const outgoing = await bridgeReport(webApp, invite.callId);
+      expect(outgoing.streams.map((stream) => [stream.kind, stream.codecs[0]])).toEqual([
+        ['audio', 'PCMU/8000'],
+        ['video', 'VP8/90000'],
+      ]);
+      await expectNoRtpengine(lab, invite.callId);
+      const byeAt = Date.now();
+      await app.button('Hang up').click();
+      const bye = await lab.waitForSipRequest('BYE', { from: lab.users.alice.user, since: byeAt });
+      expect(bye.transport).toBe('udp');
+      await phone.waitForEvent('CALL_CLOSED');
+      await expect(app.callCard()).toHaveCount(0);
+
+      // The phone calls with video; the app answers with video.
+      const inAt = Date.now();
+      await phone.dial(lab.users.alice.aor);
+      const incoming = app.incomingCall(lab.users.legacy2.displayName);
+      await expect(incoming).toContainText('Video call');
+      await incoming.getByRole('button', { name: 'Answer with video' }).click();
+      await expect(app.callState()).toContainText('In call');
+      await phone.waitForEvent('CALL_ESTABLISHED');
+      const inbound = await lab.waitForSipRequest('INVITE', { from: lab.users.legacy2.user, since: inAt });
+      await expectVideoBothWays(app, phone, 'phone called');
+      await app.expectAudioFlowing();
+      const incomingReport = await bridgeReport(webApp, inbound.callId);
+      expect(incomingReport.streams.map((stream) => stream.kind)).toEqual(['audio', 'video']);
+      expect(incomingReport.streams[1]?.codecs).toEqual(['VP8/90000']);
+      await expectNoRtpengine(lab, inbound.callId);
+      const hungUpAt = Date.now();
+      await phone.hangup();
+      await lab.waitForSipRequest('BYE', { from: lab.users.legacy2.user, since: hungUpAt });
+      await phone.waitForEvent('CALL_CLOSED');
+      await expect(app.callCard()).toHaveCount(0);
+      // The first call's card may still be showing how it ended.
+      await expect(
+        app.endedCall().getByRole('status').filter({ hasText: 'The other party hung up' }),
+      ).toHaveCount(1);
+    } finally {
+      await phone.stop();
+    }
+  });
 });

@@ -104,3 +104,57 @@ export async function expectPlaying(view: Locator): Promise<void> {
 export function videoSection(app: AppPage): Locator {
   return app.callCard().getByRole('region', { name: /^Video with / });
 }
+
+/** An average colour, 0-255 per channel. */
+export interface Rgb {
+  r: number;
+  g: number;
+  b: number;
+}
+
+/**
+ * The average colour of the left, middle and right third of the frame a `<video>` element shows
+ * now, each read from the third's central part (away from the edges, which the codec blurs).
+ */
+export async function videoThirds(view: Locator): Promise<Rgb[]> {
+  return view.evaluate((element) => {
+    const video = element as HTMLVideoElement;
+    const canvas = document.createElement('canvas');
+    canvas.width = video.videoWidth;
+    canvas.height = video.videoHeight;
+    const context = canvas.getContext('2d');
+    if (!context || canvas.width === 0) return [];
+    context.drawImage(video, 0, 0);
+    const third = Math.floor(canvas.width / 3);
+    return [0, 1, 2].map((index) => {
+      const { data } = context.getImageData(
+        index * third + Math.floor(third / 4),
+        Math.floor(canvas.height / 4),
+        Math.floor(third / 2),
+        Math.floor(canvas.height / 2),
+      );
+      const total = { r: 0, g: 0, b: 0 };
+      for (let i = 0; i < data.length; i += 4) {
+        total.r += data[i] ?? 0;
+        total.g += data[i + 1] ?? 0;
+        total.b += data[i + 2] ?? 0;
+      }
+      const pixels = data.length / 4;
+      return { r: total.r / pixels, g: total.g / pixels, b: total.b / pixels };
+    });
+  });
+}
+
+/** The codecs (`video/VP8`, `audio/PCMU`...) of the page's open RTCPeerConnections, from getStats. */
+export async function negotiatedCodecs(app: AppPage): Promise<string[]> {
+  return app.page.evaluate(async () => {
+    const names: string[] = [];
+    for (const pc of window.__ringlineTestPeerConnections ?? []) {
+      if (pc.connectionState === 'closed') continue;
+      (await pc.getStats()).forEach((entry: RTCStats & Record<string, unknown>) => {
+        if (entry.type === 'codec') names.push(String(entry.mimeType));
+      });
+    }
+    return names;
+  });
+}

@@ -1,13 +1,16 @@
 /**
  * A "legacy" desk phone: baresip with a plain UDP account and plain RTP (G.711), no WebRTC. It is
  * driven over ctrl_tcp, sends a tone instead of a microphone and records what it receives, so a
- * test can prove that the app's audio really arrived.
+ * test can prove that the app's audio really arrived. Started with `video: true` it is a video phone
+ * as well (VP8, a fake camera), which can show what it decoded of the app's video.
  */
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { PNG } from 'pngjs';
 import { measureWav, type AudioMeasurement } from './audio.js';
 import { connectBaresipControl, type BaresipEvent } from './baresip-control.js';
 import { digitsFromEvents } from './dtmf-events.js';
+import type { RgbaPicture } from './picture-summary.js';
 import { findFreePort, findFreeUdpPortRange, findPortFreeForTcpAndUdp } from './ports.js';
 import { startLabProcess, type LabProcess } from './processes.js';
 import { renderTemplate } from './templates.js';
@@ -60,8 +63,32 @@ export interface LegacyPhone {
    * the call as well as after it.
    */
   receivedAudio(fromSecond?: number, toSecond?: number): Promise<AudioMeasurement>;
+  /** What the current call's video stream did so far (a video phone only; see {@link VideoStreamStatus}). */
+  videoStatus(): Promise<VideoStreamStatus>;
+  /**
+   * The next received video frame baresip decodes, as it decoded it (saved by its snapshot filter).
+   * A video phone only; rejects when no frame is decoded within `timeoutMs` (default 10 s).
+   */
+  receivedVideoFrame(timeoutMs?: number): Promise<RgbaPicture>;
   /** Unregisters and exits (SIGTERM; SIGKILL after 3 s). Idempotent, never throws. */
   stop(): Promise<void>;
+}
+
+/**
+ * baresip's own account of the current call's video (its `video_debug` command): the decoder and
+ * the frames it decoded and handed to the display, and the frames its source gave the encoder.
+ */
+export interface VideoStreamStatus {
+  /** Codec of the receiving side, e.g. "VP8"; "none" before a decoder is set. */
+  decoder: string;
+  /** Frames decoded and displayed (baresip's `disp_frames`). */
+  framesDecoded: number;
+  /** Size of the last decoded frame, e.g. "640 x 480" ("0 x 0" before the first). */
+  decodedSize: string;
+  /** Codec of the sending side, e.g. "VP8". */
+  encoder: string;
+  /** Frames the video source delivered to the encoder. */
+  framesSent: number;
 }
 
 /** Where a legacy phone runs and how it reaches the registrar. */
@@ -84,10 +111,31 @@ export interface LegacyPhoneOptions {
   direct?: boolean;
   /** baresip's `mediaenc`: SDES-SRTP best effort (`srtp`, RTP/AVP) or mandatory (`srtp-mand`, RTP/SAVP). */
   mediaEncryption?: 'srtp' | 'srtp-mand';
+  /**
+   * A video phone: VP8 with a fake camera (three vertical bars: red, green, blue), which offers and
+   * answers video beside audio (baresip-video.conf). Without it the phone has no video codec at all.
+   */
+  video?: boolean;
 }
 
 /** RTP ports per phone: 2 per call (RTP + RTCP), for up to call_max_calls calls and some spare. */
 const RTP_PORT_COUNT = 20;
+
+/**
+ * Reads baresip's `video_debug` text. Its lines (baresip 1.0, src/video.c):
+ * ` tx: encode: VP8 yuv420p` / `     source: fakevideo 320 x 240, fps=10.00 frames=52` /
+ * ` rx: decode: VP8 yuv420p` / `     vidisp: fakevideo 640 x 480 frames=47`.
+ */
+export function parseVideoDebug(text: string): VideoStreamStatus {
+  const field = (pattern: RegExp): string | undefined => pattern.exec(text)?.[1];
+  return {
+    encoder: field(/tx: encode: (\S+)/) ?? 'none',
+    framesSent: Number(field(/source: .*frames=(\d+)/) ?? 0),
+    decoder: field(/rx: decode: (\S+)/) ?? 'none',
+    decodedSize: field(/vidisp: \S+ (\d+ x \d+)/) ?? '0 x 0',
+    framesDecoded: Number(field(/vidisp: .*frames=(\d+)/) ?? 0),
+  };
+}
 
 /**
  * Latest `dump-<YYYY-MM-DD-hh-mm-ss>-dec.wav` in `dir`: the sndfile module names recordings by the
@@ -124,6 +172,11 @@ export async function startLegacyPhone(options: LegacyPhoneOptions): Promise<Leg
     },
     join(options.dir, 'config'),
   );
+  if (options.video) {
+    const videoConfig = join(options.dir, 'video.conf');
+    await renderTemplate('baresip-video.conf', {}, videoConfig);
+    await appendFile(join(options.dir, 'config'), `\n${await readFile(videoConfig, 'utf8')}`);
+  }
   // The display name goes into From, so the called party sees "Legacy Desk" rather than "1010".
   const outbound = `sip:${options.proxy.host}:${options.proxy.udpPort};transport=udp`;
   const account =
@@ -131,7 +184,8 @@ export async function startLegacyPhone(options: LegacyPhoneOptions): Promise<Leg
     (options.direct
       ? ';regint=0;audio_codecs=PCMU,PCMA'
       : `;regint=${REGISTRATION_INTERVAL_SECONDS};audio_codecs=PCMU,PCMA;outbound="${outbound}"`) +
-    (options.mediaEncryption ? `;mediaenc=${options.mediaEncryption}` : '');
+    (options.mediaEncryption ? `;mediaenc=${options.mediaEncryption}` : '') +
+    (options.video ? ';video_codecs=VP8' : '');
   await writeFile(join(options.dir, 'accounts'), `${account}\n`);
   await writeFile(join(options.dir, 'contacts'), '');
 
@@ -164,6 +218,11 @@ export async function startLegacyPhone(options: LegacyPhoneOptions): Promise<Leg
     const run = async (commandName: string, params?: string): Promise<void> => {
       await control.command(commandName, params);
     };
+    const requireVideo = (what: string): void => {
+      if (!options.video)
+        throw new Error(`${name} is not a video phone: no ${what} (start it with video: true)`);
+    };
+    let snapshots = 0;
 
     return {
       user,
@@ -187,6 +246,24 @@ export async function startLegacyPhone(options: LegacyPhoneOptions): Promise<Leg
         if (!recording)
           throw new Error(`${name} has no recording of received audio (no call with media yet?)`);
         return measureWav(await readFile(recording), fromSecond, toSecond);
+      },
+      videoStatus: async () => {
+        requireVideo('video status');
+        return parseVideoDebug(await control.command('video_debug'));
+      },
+      receivedVideoFrame: async (timeoutMs = 10_000) => {
+        requireVideo('received video');
+        snapshots += 1;
+        // Relative to baresip's working folder: the snapshot module keeps at most 99 characters of path.
+        const file = `snapshot-recv-${snapshots}.png`;
+        await run('snapshot_recv', file);
+        // Written by the decoder thread at its next frame: missing or half written until then.
+        return waitFor(async () => PNG.sync.read(await readFile(join(options.dir, file))), {
+          timeoutMs,
+          intervalMs: 100,
+          description: `${name} to decode a received video frame`,
+          abortReason,
+        });
       },
       stop: () => {
         stopped ??= (async () => {

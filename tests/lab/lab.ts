@@ -42,7 +42,8 @@ import { waitFor } from './wait.js';
 
 export type { AudioMeasurement } from './audio.js';
 export type { TurnAllocationUsage, TurnServer } from './coturn.js';
-export type { AnswerMode, BaresipEvent, LegacyPhone } from './baresip.js';
+export type { AnswerMode, BaresipEvent, LegacyPhone, VideoStreamStatus } from './baresip.js';
+export type { RgbaPicture } from './picture-summary.js';
 export type { SipRequestFilter, SipRequestRecord, SubscribeOutcome } from './kamailio.js';
 export type { RtpengineSession } from './rtpengine.js';
 export type { LabUser, LabUsers } from './users.js';
@@ -63,6 +64,8 @@ export interface LegacyPhoneStartOptions {
   /** Not registered, no outbound proxy: reached at its own SIP port (see baresip.ts). */
   direct?: boolean;
   mediaEncryption?: 'srtp' | 'srtp-mand';
+  /** A video phone: VP8 from a fake camera beside the audio (see baresip.ts); the default has no video. */
+  video?: boolean;
 }
 
 /** A running lab. Everything in it is stopped by {@link Lab.stop}. */
@@ -276,6 +279,7 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
       answerMode: phoneOpts.answerMode ?? 'auto',
       ...(phoneOpts.direct ? { direct: true } : {}),
       ...(phoneOpts.mediaEncryption ? { mediaEncryption: phoneOpts.mediaEncryption } : {}),
+      ...(phoneOpts.video ? { video: true } : {}),
       proxy: { host: LAB_DOMAIN, udpPort: registrar.udpPort },
       registeredContacts: (aor) => registrar.registeredContacts(aor),
     });
