@@ -19,6 +19,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { PictureLossIndication, RtcpPacketConverter, RtcpPayloadSpecificFeedback } from 'werift';
 import { codecLabel, isRelayable, sameCodec, type MediaKind, type RtpCodec } from './codecs';
+import { holdsLegacyFullIntraRequest } from './key-frame-request';
 import { LatencyRecorder, type MediaReport, type MediaReporter, type StreamReport } from './media-report';
 import { PlainLeg, type PortRange } from './plain-leg';
 import { RtcpSession } from './rtcp-session';
@@ -513,6 +514,10 @@ export class MediaSession {
   private plainRtcp(stream: BridgedStream, packet: Buffer): void {
     stream.rtcp.receivedRtcp(packet, Date.now());
     if (stream.kind !== 'video' || !stream.mid) return;
+    if (holdsLegacyFullIntraRequest(packet)) {
+      this.webrtc?.requestKeyFrame(stream.mid);
+      return;
+    }
     let packets: ReturnType<typeof RtcpPacketConverter.deSerialize>;
     try {
       packets = RtcpPacketConverter.deSerialize(packet);

@@ -7,7 +7,10 @@ import {
   RtcpTransportLayerFeedback,
 } from 'werift';
 import { describe, expect, it } from 'vitest';
-import { asksForKeyFrame } from '../../../electron/gateway/media-bridge/key-frame-request';
+import {
+  asksForKeyFrame,
+  holdsLegacyFullIntraRequest,
+} from '../../../electron/gateway/media-bridge/key-frame-request';
 
 const OURS = 0x11111111;
 const CHROMIUM_VIDEO = 0x22222222;
@@ -48,5 +51,37 @@ describe('asksForKeyFrame', () => {
     });
     expect(asksForKeyFrame(received(rr), OURS)).toBe(false);
     expect(asksForKeyFrame(received(nack), OURS)).toBe(false);
+  });
+});
+
+describe('holdsLegacyFullIntraRequest (RFC 2032 FIR, packet type 192)', () => {
+  const PHONE = 0x44444444;
+  /** RFC 2032 §5.2.1: V=2, PT=192, length 1, the SSRC of the stream whose decoder needs a key frame. */
+  function rfc2032Fir(ssrc: number): Buffer {
+    const fir = Buffer.alloc(8);
+    fir.writeUInt8(0x80, 0);
+    fir.writeUInt8(192, 1);
+    fir.writeUInt16BE(1, 2);
+    fir.writeUInt32BE(ssrc, 4);
+    return fir;
+  }
+  const receiverReport = () => new RtcpRrPacket({ ssrc: PHONE, reports: [] }).serialize();
+
+  it('finds one alone and one after a receiver report in a compound packet', () => {
+    expect(holdsLegacyFullIntraRequest(rfc2032Fir(OURS))).toBe(true);
+    expect(holdsLegacyFullIntraRequest(Buffer.concat([receiverReport(), rfc2032Fir(OURS)]))).toBe(true);
+  });
+
+  it('is not fooled by reports, RFC 4585 feedback, or bytes that are not RTCP', () => {
+    const pli = new RtcpPayloadSpecificFeedback({
+      feedback: new PictureLossIndication({ senderSsrc: PHONE, mediaSsrc: OURS }),
+    }).serialize();
+    expect(holdsLegacyFullIntraRequest(Buffer.concat([receiverReport(), pli]))).toBe(false);
+    expect(holdsLegacyFullIntraRequest(Buffer.from([0x00, 192, 0, 1, 0, 0, 0, 0]))).toBe(false);
+    expect(holdsLegacyFullIntraRequest(Buffer.alloc(3))).toBe(false);
+    // A length running past the end stops the walk without reading beyond it.
+    const truncated = receiverReport();
+    truncated.writeUInt16BE(200, 2);
+    expect(holdsLegacyFullIntraRequest(Buffer.concat([truncated, rfc2032Fir(OURS)]))).toBe(false);
   });
 });
