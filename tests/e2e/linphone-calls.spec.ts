@@ -36,6 +36,9 @@
  *   `a=rtcp-xr:rcvr-rtt=all:10000 stat-summary=loss,dup,jitt,TTL voip-metrics`; `a=rtcp-fb:* trr-int
  *   1000` and `a=rtcp-fb:* ccm tmmbr` under plain RTP/AVP (not AVPF); no rtcp-mux, no ptime. The app
  *   answers `RTP/AVP 96 0 8 99 101` (opus first again, telephone-event at 48000 and 8000).
+ * - Its own hold: a re-INVITE with `Subject: Call on hold` offering its whole codec list again with
+ *   `a=sendonly`; the resume's with `Subject: Call resuming` and no direction attribute. Requests
+ *   in the dialog repeat the INVITE's Proxy-Authorization (same nonce), unasked.
  * - DTMF: RFC 4733 events from the bridge; Linphone reports each digit ("Receiving tone 1").
  */
 import { join } from 'node:path';
@@ -160,7 +163,7 @@ test.describe('calls with Linphone 5 over the direct path (UDP, media through th
     });
   });
 
-  test('Linphone -> app: it rings, the app answers, audio both ways, Linphone hangs up', async ({
+  test('Linphone -> app: it rings, the app answers, audio both ways, Linphone holds and resumes, then hangs up', async ({
     lab,
     openGatewayApp,
     webApp,
@@ -183,6 +186,15 @@ test.describe('calls with Linphone 5 over the direct path (UDP, media through th
     for (const codec of stream?.codecs ?? [])
       expect(offered, 'codecs Linphone offered').toContain(codec.toLowerCase());
     await expectNoRtpengine(lab, invite.callId);
+
+    // Linphone's own hold: a re-INVITE from the GRUU Contact, through the gateway to the app.
+    await linphone.hold();
+    await linphone.waitForEvent('paused');
+    await expect(app.callState()).toHaveText(`Held by ${lab.users.linphone.displayName}`);
+    await linphone.resume();
+    await linphone.waitForEvent('streams-running');
+    await expect(app.callState()).toContainText('In call');
+    await app.expectAudioFlowing();
 
     const hungUpAt = Date.now();
     await linphone.hangup();

@@ -55,6 +55,9 @@ export interface LinphonePhone {
   answer(): Promise<void>;
   /** Ends the current call (or declines the ringing one). */
   hangup(): Promise<void>;
+  /** Puts the current call on hold (re-INVITE, `a=sendonly`) / takes it off hold. */
+  hold(): Promise<void>;
+  resume(): Promise<void>;
   /**
    * Resolves with the oldest not yet consumed event of `type` (see linphonec-console.ts), including
    * events from before the call, and consumes it.
@@ -200,6 +203,8 @@ export async function startLinphone(options: LinphoneOptions): Promise<LinphoneP
       await run('answer');
     },
     hangup: () => run('terminate'),
+    hold: () => run('pause'),
+    resume: () => run('resume'),
     waitForEvent: (type, timeoutMs = 10_000) =>
       waitFor(
         async () => {
