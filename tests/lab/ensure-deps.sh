@@ -5,18 +5,20 @@
 #
 # Not the `rtpengine` metapackage: it pulls in a DKMS kernel module; the lab runs rtpengine in
 # userspace (rtpengine-daemon). Not the `dnsmasq` package either: it installs a system DNS service;
-# dnsmasq-base is the binary the lab runs as its own DNS server on loopback.
+# dnsmasq-base is the binary the lab runs as its own DNS server on loopback. linphone-cli is the
+# desk phone on another SIP stack than baresip (Linphone 5, tests/lab/linphone.ts); it runs headless
+# but its mediastreamer2 depends on Qt 5 libraries (some 70 packages on a bare system).
 set -euo pipefail
 # kamailio and kamcmd are in sbin, which non-root PATHs often lack.
 PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
 
-PACKAGES="kamailio kamailio-websocket-modules kamailio-tls-modules kamailio-presence-modules sipsak rtpengine-daemon rtpengine-utils baresip-core coturn tcpdump sox chromium iproute2 openssl iptables dnsmasq-base"
+PACKAGES="kamailio kamailio-websocket-modules kamailio-tls-modules kamailio-presence-modules sipsak rtpengine-daemon rtpengine-utils baresip-core linphone-cli coturn tcpdump sox chromium iproute2 openssl iptables dnsmasq-base"
 INSTALL="apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $PACKAGES"
 
 # Prints one line per missing dependency.
 missing_dependencies() {
   local command
-  for command in kamailio kamcmd rtpengine baresip turnserver tcpdump sox openssl unshare ip iptables sipsak dnsmasq; do
+  for command in kamailio kamcmd rtpengine baresip linphonec turnserver tcpdump sox openssl unshare ip iptables sipsak dnsmasq; do
     command -v "$command" >/dev/null 2>&1 || echo "command '$command'"
   done
   [ -x /usr/bin/chromium ] || echo "/usr/bin/chromium"

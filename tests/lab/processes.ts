@@ -11,6 +11,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, openSync } from 'node:fs';
+import type { Writable } from 'node:stream';
 import { toolEnvironment } from './run-command.js';
 import { waitAtMost } from './wait.js';
 
@@ -23,6 +24,10 @@ export interface LabProcessOptions {
   /** stdout and stderr are both appended here. */
   logFile: string;
   cwd?: string;
+  /** Added to (or overriding) the tools' environment, e.g. a HOME of the process's own. */
+  env?: Readonly<Record<string, string>>;
+  /** "pipe": the process reads commands from {@link LabProcess.stdin} (a console program). */
+  stdin?: 'pipe';
 }
 
 /** A running (or finished) child process of the lab. */
@@ -30,6 +35,8 @@ export interface LabProcess {
   readonly name: string;
   readonly pid: number;
   readonly logFile: string;
+  /** The process's standard input when started with `stdin: 'pipe'`. */
+  readonly stdin: Writable | undefined;
   /** `undefined` while running; afterwards "exit code N", "signal SIGX" or the spawn error. */
   exitStatus(): string | undefined;
   /** Resolves with the exit status when the process has exited. */
@@ -90,9 +97,9 @@ export function startLabProcess(options: LabProcessOptions): LabProcess {
   try {
     child = spawn(command, args, {
       cwd: options.cwd,
-      env: toolEnvironment(),
+      env: { ...toolEnvironment(), ...options.env },
       detached: true,
-      stdio: ['ignore', logFd, logFd],
+      stdio: [options.stdin ?? 'ignore', logFd, logFd],
     });
   } finally {
     // The child has its own copy of the descriptor.
@@ -139,6 +146,7 @@ export function startLabProcess(options: LabProcessOptions): LabProcess {
     name: options.name,
     pid,
     logFile: options.logFile,
+    stdin: child.stdin ?? undefined,
     exitStatus: () => status,
     exited,
     stop,

@@ -1,6 +1,6 @@
 /**
- * The lab's SIP accounts: WebRTC app users 1001-1004, legacy desk phones 1010-1011 and the scriptable
- * test peers 1020-1022 (`sip-peer.ts`).
+ * The lab's SIP accounts: WebRTC app users 1001-1004, legacy desk phones 1010-1011 (baresip) and 1012
+ * (Linphone, `linphone.ts`) and the scriptable test peers 1020-1022 (`sip-peer.ts`).
  */
 
 /** A SIP account known to the lab's registrar. */
@@ -24,6 +24,8 @@ export interface LabUsers {
   /** Registered by the lab's default baresip phone. */
   legacy: LabUser;
   legacy2: LabUser;
+  /** Registered by a Linphone desk phone (`linphone.ts`), another SIP stack than baresip. */
+  linphone: LabUser;
   /** Scriptable SIP peers (`sip-peer.ts`), one per concurrent scenario. */
   peer: LabUser;
   peer2: LabUser;
@@ -46,6 +48,7 @@ export function createLabUsers(): LabUsers {
     dana: labUser('1004', 'dana-secret', 'Dana'),
     legacy: labUser('1010', 'legacy-secret', 'Legacy Desk'),
     legacy2: labUser('1011', 'legacy2-secret', 'Legacy Two'),
+    linphone: labUser('1012', 'linphone-secret', 'Linphone Desk'),
     peer: labUser('1020', 'peer-secret', 'Lab Peer'),
     peer2: labUser('1021', 'peer2-secret', 'Lab Peer Two'),
     peer3: labUser('1022', 'peer3-secret', 'Lab Peer Three'),
