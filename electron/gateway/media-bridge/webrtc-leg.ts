@@ -28,6 +28,7 @@ import {
 } from 'werift';
 import type { MediaKind, RtpCodec } from './codecs';
 import { DtlsSrtpRelay } from './dtls-srtp-relay';
+import { keepEarlyDtls } from './early-dtls';
 import { asksForKeyFrame } from './key-frame-request';
 import { isThisMachine } from './local-addresses';
 import { RtcpSession } from './rtcp-session';
@@ -179,6 +180,7 @@ export class WebRtcLeg {
     }
     const answer = await this.pc.createAnswer();
     await this.pc.setLocalDescription({ type: 'answer', sdp: asDtlsServer(offer, answer.sdp) });
+    this.keepEarlyDtls();
     this.refreshStreams();
     return this.gatheredDescription();
   }
@@ -195,6 +197,7 @@ export class WebRtcLeg {
       else this.pc.addTransceiver(stream.kind, { direction: stream.direction });
     });
     await this.pc.setLocalDescription(await this.pc.createOffer());
+    this.keepEarlyDtls();
     this.preferAesCm();
     this.refreshStreams();
     return this.gatheredDescription();
@@ -281,6 +284,12 @@ export class WebRtcLeg {
     for (const transceiver of this.pc.getTransceivers()) {
       if (transceiver.dtlsTransport) DtlsSrtpRelay.preferAesCm(transceiver.dtlsTransport);
     }
+  }
+
+  /** See early-dtls.ts: after werift gathered (its sockets exist), before Chromium has our description. */
+  private keepEarlyDtls(): void {
+    const transports = new Set(this.pc.getTransceivers().map((t) => t.dtlsTransport));
+    for (const transport of transports) if (transport) keepEarlyDtls(transport);
   }
 
   private transceiver(mid: string): RTCRtpTransceiver | undefined {
