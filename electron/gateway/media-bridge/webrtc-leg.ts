@@ -127,6 +127,8 @@ export class WebRtcLeg {
   onRtp: WebRtcRtpHandler = () => undefined;
   /** Chromium asked for a key frame on a video m-line (PLI or FIR from its receiver). */
   onKeyFrameRequest: (mid: string) => void = () => undefined;
+  /** ICE and DTLS are up: {@link sendRtp} reaches Chromium from now on. */
+  onConnected: () => void = () => undefined;
   private readonly relays = new Map<RTCDtlsTransport, DtlsSrtpRelay>();
   private readonly streams = new Map<string, RelayedStream>();
   private rtcpTimer: ReturnType<typeof setTimeout> | undefined;
@@ -145,7 +147,9 @@ export class WebRtcLeg {
       iceFilterCandidatePair: (pair) => isThisMachine(pair.remoteCandidate.host),
     });
     this.pc.connectionStateChange.subscribe((state) => {
-      if (state === 'connected') this.startRelays();
+      if (state !== 'connected') return;
+      this.startRelays();
+      this.onConnected();
     });
     // Subscribed before any negotiation: werift announces remote tracks during setRemoteDescription.
     // Only RTP werift still handles comes this way: before the relay, or of an SSRC it does not know.
