@@ -35,6 +35,7 @@ import { RtcpSession } from './rtcp-session';
 import { payloadType, rtpHeaderLength, sequenceNumber, ssrc, timestamp } from './rtp-header';
 import type { MediaDirection } from './sdp';
 import type { SrtpRefusals, SrtpSuite } from './srtp-context';
+import { withEndOfCandidates } from './webrtc-sdp';
 
 export interface WebRtcLegOptions {
   /** The one address werift gathers on and binds to. */
@@ -175,8 +176,7 @@ export class WebRtcLeg {
 
   /** Chromium's offer (already cut to the codecs the far end takes) -> our answer, ICE gathered. */
   async answer(offer: string, directions: ReadonlyMap<string, MediaDirection>): Promise<string> {
-    await this.pc.setRemoteDescription({ type: 'offer', sdp: offer });
-    await this.endOfCandidates();
+    await this.pc.setRemoteDescription({ type: 'offer', sdp: withEndOfCandidates(offer) });
     this.preferAesCm();
     for (const transceiver of this.pc.getTransceivers()) {
       const direction = transceiver.mid ? directions.get(transceiver.mid) : undefined;
@@ -210,8 +210,7 @@ export class WebRtcLeg {
 
   /** Chromium's answer to {@link offer}. */
   async acceptAnswer(answer: string): Promise<void> {
-    await this.pc.setRemoteDescription({ type: 'answer', sdp: answer });
-    await this.endOfCandidates();
+    await this.pc.setRemoteDescription({ type: 'answer', sdp: withEndOfCandidates(answer) });
     this.refreshStreams();
   }
 
@@ -290,20 +289,6 @@ export class WebRtcLeg {
     for (const transceiver of this.pc.getTransceivers()) {
       if (transceiver.dtlsTransport) DtlsSrtpRelay.preferAesCm(transceiver.dtlsTransport);
     }
-  }
-
-  /**
-   * Chromium's description came whole: SIP.js sends it once gathering is done, and SIP carries no
-   * trickled candidates (RFC 8840 is not used), so no candidate can follow it. werift 0.25.2's
-   * `Connection.connect` runs "start a check, sleep 20 ms" rounds for as long as it expects more
-   * candidates, and reports ICE connected (so starts DTLS) only at the end of the round in which a
-   * pair was nominated: up to 20 ms late when Chromium nominates. Told that none will come, it leaves
-   * the rounds once no pair is left to check and reports connected at the nomination itself. An ICE
-   * restart (new credentials in a later description) clears werift's flag; this runs after each of
-   * Chromium's descriptions.
-   */
-  private async endOfCandidates(): Promise<void> {
-    await this.pc.addIceCandidate();
   }
 
   /** See early-dtls.ts: after werift gathered (its sockets exist), before Chromium has our description. */
