@@ -146,6 +146,7 @@ test('direct path over UDP: dial -> INVITE, INVITE -> 200 OK -> first RTP, answe
       packets,
       {
         serverSipPort: lab.udpPort,
+        answeredBy: call.direction === 'outgoing' ? 'server' : 'gateway',
         callId,
         chromiumPort: call.chromiumPort,
         farEndRtpPort: phoneAudioPort(

@@ -8,7 +8,7 @@ import type { UdpPacket } from './packet-capture';
 
 /** When each stage happened, ms since the epoch; undefined when the capture does not show it. */
 export interface MediaSetupStages {
-  /** A 2xx to the call's INVITE on the wire between the gateway and the server. */
+  /** The 2xx to the call's INVITE on the wire between the gateway and the server (see {@link CallPorts}). */
   answered?: number;
   /** The first connectivity check (STUN Binding request) from Chromium, and from the bridge. */
   checkFromChromium?: number;
@@ -32,6 +32,11 @@ export interface MediaSetupStages {
 export interface CallPorts {
   /** The server's SIP port: the 2xx to the INVITE crosses it. */
   serverSipPort: number;
+  /**
+   * Who sends the 2xx that counts: the server (to the gateway: the app called) or the gateway (to the
+   * server: the app answered). The server also relays the 2xx between itself and the desk phone.
+   */
+  answeredBy: 'server' | 'gateway';
   callId: string;
   /** Chromium's local port for the call's media (the selected pair's local candidate). */
   chromiumPort: number;
@@ -103,7 +108,9 @@ export function mediaSetupStages(
     const { payload, sourcePort, destinationPort, time } = packet;
     const serverLeg = sourcePort === ports.serverSipPort || destinationPort === ports.serverSipPort;
     if (serverLeg) {
-      if (sipAnswer(payload, ports.callId)) first('answered', time);
+      const fromGateway = destinationPort === ports.serverSipPort;
+      if (fromGateway === (ports.answeredBy === 'gateway') && sipAnswer(payload, ports.callId))
+        first('answered', time);
       continue;
     }
     const fromChromium = sourcePort === ports.chromiumPort;
