@@ -26,12 +26,13 @@ export interface PacketCapture {
 export async function startPacketCapture(dir: string): Promise<PacketCapture> {
   const file = join(dir, 'bench.pcap');
   const logFile = join(dir, 'tcpdump.log');
-  // -U writes each packet at once; -Z root keeps tcpdump from switching to a user that may not
-  // exist in the test's user namespace.
+  // -U writes each packet at once; --immediate-mode hands tcpdump each packet as it comes (else the
+  // kernel delivers them in blocks, and the last second before the stop was lost with the block);
+  // -Z root keeps tcpdump from switching to a user that may not exist in the test's user namespace.
   const tcpdump = startLabProcess({
     name: 'tcpdump',
     command: 'tcpdump',
-    args: ['-i', 'lo', '-n', '-U', '-s', '0', '-Z', 'root', '-w', file, 'udp'],
+    args: ['-i', 'lo', '-n', '-U', '--immediate-mode', '-s', '0', '-Z', 'root', '-w', file, 'udp'],
     logFile,
   });
   await waitFor(async () => ((await readFile(logFile, 'utf8')).includes('listening on') ? true : undefined), {

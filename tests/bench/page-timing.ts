@@ -60,19 +60,28 @@ export function firstInboundRtpAt(page: Page, timeoutMs = 15_000): Promise<numbe
  * An init script: records when the page receives each 2xx to an INVITE over its WebSocket (the
  * message event's own time stamp, ms since the epoch), by Call-ID. Between Kamailio's log line for a
  * 200 OK and the app lie rtpengine's answer and the relay over WSS, which a native phone's call
- * does not cross: this is where the app's own part of "200 OK -> first RTP" starts.
+ * does not cross: this is where the app's own part of "200 OK -> first RTP" starts. On the direct
+ * path the SIP message comes inside the local gateway service's JSON event (`{ kind: 'event',
+ * event: { kind: 'message', message } }`), after the bridge rewrote its SDP.
  */
 export function recordInviteAnswers(): void {
   const answers: Record<string, number> = {};
   window.__benchInviteAnswers = answers;
+  const sipText = (data: unknown): string | undefined => {
+    if (typeof data !== 'string') return undefined;
+    if (!data.startsWith('{')) return data;
+    const parsed = JSON.parse(data) as { event?: { message?: unknown } };
+    return typeof parsed.event?.message === 'string' ? parsed.event.message : undefined;
+  };
   const Native = window.WebSocket;
   window.WebSocket = class extends Native {
     constructor(url: string | URL, protocols?: string | string[]) {
       super(url, protocols);
       this.addEventListener('message', (event: MessageEvent) => {
-        if (typeof event.data !== 'string' || !event.data.startsWith('SIP/2.0 2')) return;
-        if (!/^CSeq:\s*\d+\s+INVITE\s*$/im.test(event.data)) return;
-        const callId = /^(?:Call-ID|i):\s*(\S+)\s*$/im.exec(event.data)?.[1];
+        const text = sipText(event.data);
+        if (!text?.startsWith('SIP/2.0 2')) return;
+        if (!/^CSeq:\s*\d+\s+INVITE\s*$/im.test(text)) return;
+        const callId = /^(?:Call-ID|i):\s*(\S+)\s*$/im.exec(text)?.[1];
         if (callId && answers[callId] === undefined)
           answers[callId] = performance.timeOrigin + event.timeStamp;
       });

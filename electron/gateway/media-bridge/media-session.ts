@@ -61,6 +61,11 @@ export interface MediaSessionOptions {
 }
 
 const RTCP_INTERVAL_MS = 5000;
+/**
+ * The far end's latest audio packet waits this long at most for Chromium's leg to come up (see
+ * {@link BridgedStream.held}): one packet interval and then some; anything older is not "now".
+ */
+const HELD_AUDIO_MAX_AGE_MS = 40;
 const KINDS: readonly string[] = ['audio', 'video'];
 
 /** A plain m-line the bridge does not carry (another media type, no common codec): answered with port 0. */
@@ -94,6 +99,12 @@ class BridgedStream {
   toWebrtc: RtpRewriter | undefined;
   readonly webrtcTraffic = { packetsIn: 0, bytesIn: 0, packetsOut: 0, bytesOut: 0 };
   readonly latency = { toPlain: new LatencyRecorder(), toWebrtc: new LatencyRecorder() };
+  /**
+   * The far end's latest audio packet, rewritten, that could not go to Chromium because ICE and DTLS
+   * were not up yet (the far end starts sending with its answer). Sent the moment they are, so the
+   * first sound does not wait for the far end's next packet (up to one packet interval, 20 ms).
+   */
+  held: { packet: Buffer; at: number } | undefined;
   /** The far end's media source SSRC (for key frame requests). */
   farEndSsrc: number | undefined;
   /**
@@ -444,6 +455,7 @@ export class MediaSession {
       const stream = this.streamOf(mid);
       if (stream) this.fromWebrtc(stream, packet, arrival);
     };
+    webrtc.onConnected = () => this.sendHeld();
     webrtc.onKeyFrameRequest = (mid) => {
       const stream = this.bridgedStreams().find((s) => s.mid === mid);
       if (stream) this.requestKeyFrameFromFarEnd(stream);
@@ -501,7 +513,29 @@ export class MediaSession {
     );
     if (!rewriter || !stream.mid || !this.webrtc) return;
     if (!rewriter.rewrite(packet)) return;
-    if (!this.webrtc.sendRtp(stream.mid, packet)) return;
+    if (this.toWebrtc(stream, packet, arrivalNs)) {
+      stream.held = undefined;
+    } else if (stream.kind === 'audio') {
+      stream.held = { packet, at: Date.now() };
+    }
+  }
+
+  /** The far end's audio that waited for Chromium's leg (see {@link BridgedStream.held}), if recent. */
+  private sendHeld(): void {
+    const now = Date.now();
+    for (const stream of this.bridgedStreams()) {
+      const held = stream.held;
+      stream.held = undefined;
+      // Its wait is no latency of the relay's: not timed (0n).
+      if (held && now - held.at <= HELD_AUDIO_MAX_AGE_MS) {
+        this.toWebrtc(stream, held.packet, 0n);
+      }
+    }
+  }
+
+  /** Sends a rewritten packet of the far end's to Chromium; false when its leg cannot take it yet. */
+  private toWebrtc(stream: BridgedStream, packet: Buffer, arrivalNs: bigint): boolean {
+    if (!stream.mid || !this.webrtc?.sendRtp(stream.mid, packet)) return false;
     if (stream.kind === 'video' && !stream.keyFrameAsked.ofFarEnd) {
       stream.keyFrameAsked.ofFarEnd = true;
       this.requestKeyFrameFromFarEnd(stream);
@@ -509,6 +543,7 @@ export class MediaSession {
     stream.webrtcTraffic.packetsOut++;
     stream.webrtcTraffic.bytesOut += packet.length;
     stream.latency.toWebrtc.record(arrivalNs);
+    return true;
   }
 
   private plainRtcp(stream: BridgedStream, packet: Buffer): void {

@@ -28,12 +28,14 @@ import {
 } from 'werift';
 import type { MediaKind, RtpCodec } from './codecs';
 import { DtlsSrtpRelay } from './dtls-srtp-relay';
+import { keepEarlyDtls } from './early-dtls';
 import { asksForKeyFrame } from './key-frame-request';
 import { isThisMachine } from './local-addresses';
 import { RtcpSession } from './rtcp-session';
 import { payloadType, rtpHeaderLength, sequenceNumber, ssrc, timestamp } from './rtp-header';
 import type { MediaDirection } from './sdp';
 import type { SrtpRefusals, SrtpSuite } from './srtp-context';
+import { withEndOfCandidates } from './webrtc-sdp';
 
 export interface WebRtcLegOptions {
   /** The one address werift gathers on and binds to. */
@@ -126,6 +128,8 @@ export class WebRtcLeg {
   onRtp: WebRtcRtpHandler = () => undefined;
   /** Chromium asked for a key frame on a video m-line (PLI or FIR from its receiver). */
   onKeyFrameRequest: (mid: string) => void = () => undefined;
+  /** ICE and DTLS are up: {@link sendRtp} reaches Chromium from now on. */
+  onConnected: () => void = () => undefined;
   private readonly relays = new Map<RTCDtlsTransport, DtlsSrtpRelay>();
   private readonly streams = new Map<string, RelayedStream>();
   private rtcpTimer: ReturnType<typeof setTimeout> | undefined;
@@ -144,7 +148,9 @@ export class WebRtcLeg {
       iceFilterCandidatePair: (pair) => isThisMachine(pair.remoteCandidate.host),
     });
     this.pc.connectionStateChange.subscribe((state) => {
-      if (state === 'connected') this.startRelays();
+      if (state !== 'connected') return;
+      this.startRelays();
+      this.onConnected();
     });
     // Subscribed before any negotiation: werift announces remote tracks during setRemoteDescription.
     // Only RTP werift still handles comes this way: before the relay, or of an SSRC it does not know.
@@ -170,7 +176,7 @@ export class WebRtcLeg {
 
   /** Chromium's offer (already cut to the codecs the far end takes) -> our answer, ICE gathered. */
   async answer(offer: string, directions: ReadonlyMap<string, MediaDirection>): Promise<string> {
-    await this.pc.setRemoteDescription({ type: 'offer', sdp: offer });
+    await this.pc.setRemoteDescription({ type: 'offer', sdp: withEndOfCandidates(offer) });
     this.preferAesCm();
     for (const transceiver of this.pc.getTransceivers()) {
       const direction = transceiver.mid ? directions.get(transceiver.mid) : undefined;
@@ -179,6 +185,7 @@ export class WebRtcLeg {
     }
     const answer = await this.pc.createAnswer();
     await this.pc.setLocalDescription({ type: 'answer', sdp: asDtlsServer(offer, answer.sdp) });
+    this.keepEarlyDtls();
     this.refreshStreams();
     return this.gatheredDescription();
   }
@@ -195,6 +202,7 @@ export class WebRtcLeg {
       else this.pc.addTransceiver(stream.kind, { direction: stream.direction });
     });
     await this.pc.setLocalDescription(await this.pc.createOffer());
+    this.keepEarlyDtls();
     this.preferAesCm();
     this.refreshStreams();
     return this.gatheredDescription();
@@ -202,7 +210,7 @@ export class WebRtcLeg {
 
   /** Chromium's answer to {@link offer}. */
   async acceptAnswer(answer: string): Promise<void> {
-    await this.pc.setRemoteDescription({ type: 'answer', sdp: answer });
+    await this.pc.setRemoteDescription({ type: 'answer', sdp: withEndOfCandidates(answer) });
     this.refreshStreams();
   }
 
@@ -281,6 +289,12 @@ export class WebRtcLeg {
     for (const transceiver of this.pc.getTransceivers()) {
       if (transceiver.dtlsTransport) DtlsSrtpRelay.preferAesCm(transceiver.dtlsTransport);
     }
+  }
+
+  /** See early-dtls.ts: after werift gathered (its sockets exist), before Chromium has our description. */
+  private keepEarlyDtls(): void {
+    const transports = new Set(this.pc.getTransceivers().map((t) => t.dtlsTransport));
+    for (const transport of transports) if (transport) keepEarlyDtls(transport);
   }
 
   private transceiver(mid: string): RTCRtpTransceiver | undefined {

@@ -7,7 +7,10 @@
  * sends DTMF no G.711 phone can use. Cutting the offer down to exactly the codecs the far end agreed
  * to (in Chromium's numbering) leaves werift nothing to get wrong, and lets the bridge reject an
  * m-line (port 0) the far end refused.
+ *
+ * werift is also told that Chromium's description holds all its candidates ({@link withEndOfCandidates}).
  */
+import { isIP } from 'node:net';
 import { parse, write } from 'sdp-transform';
 
 /**
@@ -30,5 +33,33 @@ export function restrictOffer(sdp: string, keep: ReadonlyMap<string, readonly nu
     if (media.rtcpFb)
       media.rtcpFb = media.rtcpFb.filter((fb) => fb.payload === '*' || kept.has(Number(fb.payload)));
   });
+  return write(session);
+}
+
+/**
+ * Chromium's description with `a=end-of-candidates` (RFC 8840 §8.2) on each m-line whose candidates
+ * are all IP addresses. It came whole: SIP.js sends it once gathering is done, and SIP carries no
+ * trickled candidates, so none can follow.
+ *
+ * Why werift needs telling: its `Connection.connect` (werift 0.25.2) runs "start a check, sleep 20 ms"
+ * rounds for as long as it expects more candidates, and reports ICE connected, which starts DTLS, only
+ * when the round in which a pair was nominated ends. Knowing there are no more, it leaves the rounds
+ * once no pair is left waiting, and reports connected at the nomination itself. When Chromium
+ * answers, its check has usually come before its answer, so werift's check for that pair is already
+ * under way as the rounds start: with the attribute they end at once, without it werift sleeps 20 ms
+ * with its pair nominated. An ICE restart (new credentials) clears werift's flag; each description
+ * sets it again.
+ *
+ * Left out where werift must still wait: an m-line with no candidate (a pair can then only come from
+ * Chromium's checks, as a peer-reflexive candidate), or with an mDNS name, which werift resolves only
+ * after the description is applied; told "no more", it would fail before the name resolved.
+ */
+export function withEndOfCandidates(sdp: string): string {
+  const session = parse(sdp);
+  for (const media of session.media) {
+    const candidates = media.candidates ?? [];
+    if (candidates.length > 0 && candidates.every((candidate) => isIP(candidate.ip) !== 0))
+      media.endOfCandidates = 'end-of-candidates';
+  }
   return write(session);
 }

@@ -16,7 +16,7 @@ import {
 } from '../../../electron/gateway/media-bridge/sdes';
 import { parseSdp, rtcpEndpoint, rtpEndpoint } from '../../../electron/gateway/media-bridge/sdp';
 import { asDtlsServer } from '../../../electron/gateway/media-bridge/webrtc-leg';
-import { restrictOffer } from '../../../electron/gateway/media-bridge/webrtc-sdp';
+import { restrictOffer, withEndOfCandidates } from '../../../electron/gateway/media-bridge/webrtc-sdp';
 import { SipDialog } from './sip-dialog';
 
 const codec = (
@@ -398,6 +398,33 @@ describe("Chromium's offer cut for werift", () => {
     expect(cut).toContain('m=audio 9 UDP/TLS/RTP/SAVPF 0 126');
     expect(cut).not.toMatch(/rtpmap:(111|110)|fmtp:111|rtcp-fb:111/);
     expect(cut).toContain('m=video 0 UDP/TLS/RTP/SAVPF 96');
+  });
+});
+
+describe("Chromium's candidates, all there is (no trickle over SIP)", () => {
+  const section = (mid: number, candidates: string[]) => [
+    `m=audio 9 UDP/TLS/RTP/SAVPF 0`,
+    'c=IN IP4 0.0.0.0',
+    `a=mid:${mid}`,
+    'a=rtpmap:0 PCMU/8000',
+    ...candidates.map((host, i) => `a=candidate:${i} 1 udp 2122260223 ${host} 5000${i} typ host`),
+  ];
+
+  it('tells werift so on m-lines whose candidates are addresses, not where one is an mDNS name or none is', () => {
+    const sdp = [
+      'v=0',
+      'o=- 1 2 IN IP4 127.0.0.1',
+      's=-',
+      't=0 0',
+      ...section(0, ['127.0.0.1', '::1']),
+      ...section(1, ['127.0.0.1', '0b1c2d3e-aaaa-bbbb-cccc-123456789abc.local']),
+      ...section(2, []),
+      '',
+    ].join('\r\n');
+    const told = withEndOfCandidates(sdp).split(/(?=^m=)/m);
+    expect(told[1]).toMatch(/a=candidate:1 1 udp 2122260223 ::1 50001 typ host\r\na=end-of-candidates\r\n/);
+    expect(told[2]).not.toContain('end-of-candidates');
+    expect(told[3]).not.toContain('end-of-candidates');
   });
 });
 
