@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { measureWav, type AudioMeasurement } from './audio.js';
 import { connectBaresipControl, type BaresipEvent } from './baresip-control.js';
+import type { DeskPhone } from './desk-phone.js';
 import { digitsFromEvents } from './dtmf-events.js';
 import type { RgbaPicture } from './picture-summary.js';
 import { findFreePort, findFreeUdpPortRange, findPortFreeForTcpAndUdp } from './ports.js';
@@ -22,24 +23,12 @@ export type { BaresipEvent } from './baresip-control.js';
 /** How a legacy phone treats incoming calls. */
 export type AnswerMode = 'auto' | 'manual';
 
-/** A running baresip instance registered as one lab user. */
 /** How long a desk phone's registration lasts (baresip `regint`); it refreshes before the end. */
 export const REGISTRATION_INTERVAL_SECONDS = 300;
 
-export interface LegacyPhone {
-  user: LabUser;
-  /** Its SIP port on 127.0.0.1 (UDP). */
-  sipPort: number;
+/** A running baresip instance registered as one lab user. */
+export interface LegacyPhone extends DeskPhone {
   process: LabProcess;
-  /** Starts a call, e.g. `dial('sip:1001@127.0.0.1')`; resolves once baresip accepted the command. */
-  dial(uri: string): Promise<void>;
-  /** Ends the current call (or cancels/rejects a ringing one). */
-  hangup(): Promise<void>;
-  /** Answers the ringing call (answer mode "manual"). */
-  answer(): Promise<void>;
-  /** Puts the current call on hold (re-INVITE a=sendonly) / takes it off hold. */
-  hold(): Promise<void>;
-  resume(): Promise<void>;
   /**
    * Digits this phone received in its latest call (RFC 4733 telephone-events or SIP INFO), in
    * order, from the CALL_DTMF_START events since the last CALL_ESTABLISHED (see dtmf-events.ts).
@@ -58,10 +47,7 @@ export interface LegacyPhone {
    * call's event (useful when one lab serves several tests).
    */
   clearEvents(): void;
-  /**
-   * Measures the recording of what this phone received (decoded) in its latest call. Works during
-   * the call as well as after it.
-   */
+  /** {@link DeskPhone.receivedAudio}; works during the call as well as after it. */
   receivedAudio(fromSecond?: number, toSecond?: number): Promise<AudioMeasurement>;
   /** What the current call's video stream did so far (a video phone only; see {@link VideoStreamStatus}). */
   videoStatus(): Promise<VideoStreamStatus>;
@@ -70,7 +56,7 @@ export interface LegacyPhone {
    * A video phone only; rejects when no frame is decoded within `timeoutMs` (default 10 s).
    */
   receivedVideoFrame(timeoutMs?: number): Promise<RgbaPicture>;
-  /** Unregisters and exits (SIGTERM; SIGKILL after 3 s). Idempotent, never throws. */
+  /** {@link DeskPhone.stop}: SIGTERM, SIGKILL after 3 s. */
   stop(): Promise<void>;
 }
 

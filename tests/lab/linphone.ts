@@ -12,6 +12,7 @@
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { measureWav, type AudioMeasurement } from './audio.js';
+import type { DeskPhone } from './desk-phone.js';
 import {
   countPrompts,
   parseLinphonecEvents,
@@ -45,19 +46,7 @@ export interface LinphoneOptions {
 }
 
 /** A running Linphone registered as one lab user. */
-export interface LinphonePhone {
-  user: LabUser;
-  /** Its SIP port on 127.0.0.1 (UDP). */
-  sipPort: number;
-  /** Calls `uri` (e.g. `sip:1001@127.0.0.1`); resolves once linphonec took the command. */
-  dial(uri: string): Promise<void>;
-  /** Answers the ringing call. */
-  answer(): Promise<void>;
-  /** Ends the current call (or declines the ringing one). */
-  hangup(): Promise<void>;
-  /** Puts the current call on hold (re-INVITE, `a=sendonly`) / takes it off hold. */
-  hold(): Promise<void>;
-  resume(): Promise<void>;
+export interface LinphonePhone extends DeskPhone {
   /**
    * Resolves with the oldest not yet consumed event of `type` (see linphonec-console.ts), including
    * events from before the call, and consumes it.
@@ -68,14 +57,13 @@ export interface LinphonePhone {
   /** RFC 4733 digits received since the latest call was connected, in order. */
   receivedDigits(): Promise<string>;
   /**
-   * Measures the recording of what Linphone received (decoded) in its latest media session.
-   * mediastreamer2 writes the WAV header when the recording closes, at the call's end (or hold):
-   * until then this waits.
+   * {@link DeskPhone.receivedAudio}, of its latest media session. mediastreamer2 writes the WAV header
+   * when the recording closes, at the call's end (or hold): until then this waits.
    */
   receivedAudio(fromSecond?: number, toSecond?: number): Promise<AudioMeasurement>;
   /** Every SIP message Linphone sent or received so far, from liblinphone's log. */
   sipMessages(): Promise<LoggedSipMessage[]>;
-  /** Unregisters and exits ("quit"; SIGTERM then SIGKILL if it hangs). Idempotent, never throws. */
+  /** {@link DeskPhone.stop}: "quit", then SIGTERM and SIGKILL if it hangs. */
   stop(): Promise<void>;
 }
 

@@ -1,0 +1,26 @@
+/**
+ * What every desk phone of the lab does, whichever SIP stack it runs (baresip in baresip.ts, Linphone
+ * in linphone.ts): registered as one lab user over UDP, it calls, answers, holds and hangs up on
+ * command, sends a tone as its microphone and records what it receives.
+ */
+import type { AudioMeasurement } from './audio.js';
+import type { LabUser } from './users.js';
+
+export interface DeskPhone {
+  user: LabUser;
+  /** Its SIP port on 127.0.0.1 (UDP). */
+  sipPort: number;
+  /** Starts a call, e.g. `dial('sip:1001@127.0.0.1')`; resolves once the phone took the command. */
+  dial(uri: string): Promise<void>;
+  /** Answers the ringing call. */
+  answer(): Promise<void>;
+  /** Ends the current call (or cancels or declines a ringing one). */
+  hangup(): Promise<void>;
+  /** Puts the current call on hold (re-INVITE, `a=sendonly`) / takes it off hold. */
+  hold(): Promise<void>;
+  resume(): Promise<void>;
+  /** Measures the recording of what the phone received (decoded) in its latest call. */
+  receivedAudio(fromSecond?: number, toSecond?: number): Promise<AudioMeasurement>;
+  /** Unregisters and exits. Idempotent, never throws. */
+  stop(): Promise<void>;
+}
