@@ -69,7 +69,8 @@ function judge(responses: readonly string[], message: TortureMessage): string | 
   if (wrong.length > 0) return `expected ${answer.join(' or ')}, got ${codes.join(',')}`;
   for (const [name, value] of Object.entries(headers ?? {})) {
     const got = answerHeader(finals[0] ?? '', name);
-    if (got !== value) return `expected ${name}: ${value}, got ${got ?? 'none'}`;
+    const matches = typeof value === 'string' ? got === value : got !== undefined && value.test(got);
+    if (!matches) return `expected ${name}: ${String(value)}, got ${got ?? 'none'}`;
   }
   return undefined;
 }

@@ -19,7 +19,7 @@ export type TortureExpectation =
   | {
       answer: readonly number[];
       /** Header values the answer must carry, e.g. Unsupported on 420 (RFC 3261 §8.2.2.3). */
-      headers?: Readonly<Record<string, string>>;
+      headers?: Readonly<Record<string, string | RegExp>>;
       why: string;
     }
   | { drop: string };
@@ -61,6 +61,8 @@ const NOT_OUR_USER = 'taken and parsed; its Request-URI user is not ours (RFC 32
  */
 const REGISTER_AT_UA =
   'a UA is no registrar: 405 (RFC 3261 §8.2.1), or 404 for a Request-URI naming no user of ours (§8.2.2.1)';
+/** RFC 3261 §8.2.1: a 405 MUST list the methods the UAS supports. */
+const ALLOWS_INVITE = /(^|,)\s*INVITE\s*(,|$)/;
 const POINT_IS_NOT_THE_URI = 'its point is not the Request-URI: addressed to the app so it reaches its user';
 
 const ENTRIES: readonly Entry[] = [
@@ -79,6 +81,7 @@ const ENTRIES: readonly Entry[] = [
     valid: true,
     expect: {
       answer: [405],
+      headers: { Allow: ALLOWS_INVITE },
       why: 'parsed; an unknown method is 405 with Allow (RFC 3261 §8.2.1)',
     },
   },
@@ -88,7 +91,11 @@ const ENTRIES: readonly Entry[] = [
     name: 'esc02',
     section: '3.1.1.5',
     valid: true,
-    expect: { answer: [405], why: 'RE%47IST%45R is an unknown method, not REGISTER: 405 (RFC 3261 §8.2.1)' },
+    expect: {
+      answer: [405],
+      headers: { Allow: ALLOWS_INVITE },
+      why: 'RE%47IST%45R is an unknown method, not REGISTER: 405 with Allow (RFC 3261 §8.2.1)',
+    },
   },
   {
     name: 'lwsdisp',
