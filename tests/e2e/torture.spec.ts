@@ -183,6 +183,7 @@ test.describe('RFC 4475 torture messages', () => {
     // The relay is the account's server: what it slips in comes from the address the gateway expects.
     const relay = await startSipRelay(lab.udpPort);
     const errorsBefore = webApp.log.filter((line) => line.startsWith('error:')).length;
+    const logBefore = webApp.log.length;
     try {
       await lab.forgetRegistrations(alice.aor);
       const app = await openGatewayApp();
@@ -199,6 +200,15 @@ test.describe('RFC 4475 torture messages', () => {
 
       await expectNothingRang(app);
       expect(webApp.log.filter((line) => line.startsWith('error:')).slice(errorsBefore)).toEqual([]);
+      // What the gateway cannot read is logged, not dropped silently: bigcode's status line is not
+      // SIP (dropped), lwsruri's request line is broken (passed raw, so the guard answers 400).
+      const logged = webApp.log.slice(logBefore);
+      expect(logged).toContainEqual(expect.stringMatching(/^warn: .*dropped .*SIP\/2\.0 4294967301/));
+      expect(logged).toContainEqual(
+        expect.stringMatching(
+          /^warn: .*malformed request .*INVITE sip:user@example\.com; lr SIP\/2\.0.*inbound guard/,
+        ),
+      );
       await app.expectRegistered();
       expect(await lab.registeredAors()).toContain(alice.aor);
       await callDeskPhone(app, lab);
