@@ -22,6 +22,11 @@
 
 /** How long a branch is remembered: past an INVITE transaction's Timer H/L (64·T1) with room to spare. */
 const REMEMBER_MS = 5 * 60_000;
+/**
+ * And how many at most, the oldest forgotten first: a phone has a handful of server transactions at a
+ * time, and what a flood of requests leaves behind must not grow the renderer's heap.
+ */
+const REMEMBER_AT_MOST = 256;
 const ALIAS_MARK = '.rl';
 
 interface Remembered {
@@ -118,12 +123,20 @@ export class TransactionBranches {
     return via && original ? swapBranch(message, via.branch, original.branch) : message;
   }
 
+  /** Forgets what is past {@link REMEMBER_MS}, and the oldest beyond {@link REMEMBER_AT_MOST} (Maps keep insertion order). */
   private forgetOld(): void {
     const oldest = this.now() - REMEMBER_MS;
-    for (const [branch, { at }] of this.owners) if (at < oldest) this.owners.delete(branch);
+    let excess = this.owners.size - REMEMBER_AT_MOST + 1;
+    for (const [branch, { at }] of this.owners) {
+      if (at >= oldest && excess <= 0) break;
+      this.owners.delete(branch);
+      excess -= 1;
+    }
+    excess = this.originals.size - REMEMBER_AT_MOST + 1;
     for (const [alias, { at }] of this.originals) {
-      if (at >= oldest) continue;
+      if (at >= oldest && excess <= 0) break;
       this.originals.delete(alias);
+      excess -= 1;
       for (const [key, value] of this.aliases) if (value === alias) this.aliases.delete(key);
     }
   }

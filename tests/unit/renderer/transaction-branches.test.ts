@@ -83,6 +83,24 @@ describe('TransactionBranches (RFC 3261 §17.2.3; SIP.js matches by branch alone
     expect(branches.inbound(later, 'OPTIONS')).toBe(later);
   });
 
+  it('remembers 256 branches at most, forgetting the oldest first', () => {
+    const branches = new TransactionBranches(() => 0);
+    const first = (host: string) =>
+      request('OPTIONS', `SIP/2.0/UDP ${host};branch=z9hG4bKfirst`, `first.${host}`);
+    branches.inbound(first('a.example.com'), 'OPTIONS');
+    for (let i = 0; i < 254; i += 1)
+      branches.inbound(
+        request('OPTIONS', `SIP/2.0/UDP a.example.com;branch=z9hG4bK${i}`, `c.${i}`),
+        'OPTIONS',
+      );
+    // 255 remembered: the first branch still has its owner, so another sender's use is aliased.
+    expect(branchOf(branches.inbound(first('b.example.com'), 'OPTIONS'))).not.toBe('z9hG4bKfirst');
+    branches.inbound(request('OPTIONS', 'SIP/2.0/UDP a.example.com;branch=z9hG4bKlast', 'c.last'), 'OPTIONS');
+    // 256 now: the next request makes room by forgetting the first, whose branch is free again.
+    const third = first('c.example.com');
+    expect(branches.inbound(third, 'OPTIONS')).toBe(third);
+  });
+
   it('is applied by the inbound guard to what it hands SIP.js, not to its own replies', async () => {
     const branches = new TransactionBranches();
     const delivered: string[] = [];
