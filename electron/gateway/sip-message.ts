@@ -29,6 +29,12 @@ export class SipParseError extends Error {
 
 const REQUEST_LINE = /^([A-Za-z0-9.!%*_+`'~-]+) +(\S+) +(SIP\/\d+\.\d+)$/i;
 const STATUS_LINE = /^(SIP\/\d+\.\d+) +(\d{3})(?: (.*))?$/i;
+/**
+ * A request line as a broken sender writes it: white space inside the Request-URI or after the version
+ * (RFC 4475 §3.1.2.8 "lwsruri", §3.1.2.10 "trws"). Not read, only recognised, so that the request is
+ * answered (400) rather than dropped.
+ */
+const LOOSE_REQUEST_LINE = /^[A-Za-z0-9.!%*_+`'~-]+ +\S.*? +SIP\/\d+\.\d+ *$/i;
 const CRLF = '\r\n';
 
 export class SipMessage {
@@ -210,7 +216,7 @@ function unfold(lines: string[]): string[] {
 export function readsAsRequest(datagram: Buffer): boolean {
   const firstLineEnd = datagram.indexOf('\r\n');
   if (firstLineEnd === -1 || datagram.indexOf('\r\n\r\n') === -1) return false;
-  return REQUEST_LINE.test(datagram.subarray(0, firstLineEnd).toString('utf8'));
+  return LOOSE_REQUEST_LINE.test(datagram.subarray(0, firstLineEnd).toString('utf8'));
 }
 
 /**

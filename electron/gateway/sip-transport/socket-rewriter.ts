@@ -45,7 +45,12 @@ interface SipJsIdentity {
 }
 
 const VIA = /^\s*SIP\s*\/\s*2\.0\s*\/\s*([A-Za-z0-9-]+)\s+(\[[^\]]+\]|[^\s;:]+)(?:\s*:\s*(\d+))?\s*(;.*)?$/i;
-const URI = /^(sips?):(?:([^@;?]*)@)?(\[[^\]]+\]|[^;:?]+)(?::(\d+))?((?:;[^?]*)?)(\?.*)?$/i;
+/**
+ * `sip(s):[userinfo@]host[:port][;params][?headers]`. The userinfo runs to the `@`: it may hold `;`,
+ * `?`, `/` and `,` (RFC 3261 §25.1 user-unreserved, RFC 4475 §3.1.1.2 "intmeth" and §3.1.1.9
+ * "semiuri"), and no `@` appears unescaped anywhere else in a SIP URI.
+ */
+const URI = /^(sips?):(?:([^@]*)@)?(\[[^\]]+\]|[^;:?]+)(?::(\d+))?((?:;[^?]*)?)(\?.*)?$/i;
 
 interface ParsedVia {
   transport: string;

@@ -8,6 +8,7 @@ import {
   type RawSipMessage,
 } from './raw-sip-message';
 import { acceptsSdp, readSessionBody, withSdpBody } from './session-body';
+import type { TransactionBranches } from './transaction-branches';
 
 /**
  * Every SIP message that reaches SIP.js, on any transport (WSS, and the gateway's UDP/TCP/TLS),
@@ -43,6 +44,12 @@ export interface InboundGuardOptions {
   knowsDialog?(callId: string, localTag: string, remoteTag: string): boolean;
   /** A 1xx to our INVITE that SIP.js drops for lack of a Contact; see {@link ProvisionalWithoutContact}. */
   onProvisionalWithoutContact?(response: ProvisionalWithoutContact): void;
+  /**
+   * Gives a request whose Via branch another sender or method already used a branch of its own
+   * before SIP.js sees it (see {@link TransactionBranches}); the same object must restore the branch
+   * in what SIP.js sends.
+   */
+  branches?: TransactionBranches;
 }
 
 /**
@@ -179,6 +186,14 @@ function inspectRequest(
       ? { kind: 'drop', reason: `an ACK whose CSeq names ${cseqMethod ?? 'no method'}` }
       : reply(400, 'CSeq Method Does Not Match');
   }
+  // Numbers past what the grammar allows: a CSeq number is below 2**31 (RFC 3261 §8.1.1.5) and
+  // Max-Forwards is 0-255 (§20.22). SIP.js takes any digits; RFC 4475's "scalar02" (§3.1.2.4) expects
+  // 400 for a request carrying such values.
+  const cseqNumber = firstHeader(raw, 'cseq')?.split(/\s+/)[0] ?? '';
+  if (!/^\d+$/.test(cseqNumber) || Number(cseqNumber) >= 2 ** 31) return reply(400, 'Bad CSeq Number');
+  const maxForwards = firstHeader(raw, 'max-forwards');
+  if (maxForwards !== undefined && (!/^\d+$/.test(maxForwards) || Number(maxForwards) > 255))
+    return reply(400, 'Bad Max-Forwards');
   // Two different values of a header that may appear once: which one SIP.js reads is an accident
   // (RFC 3261 §7.3.1; RFC 4475's "mcl01" and "multi01" expect 400).
   for (const name of SINGLE_VALUED) {
@@ -274,10 +289,16 @@ export function guardInbound(
         safeDeliver(text, firstLine);
         options.onProvisionalWithoutContact?.(verdict.response);
         return;
-      case 'pass':
+      case 'pass': {
         if (verdict.note) options.log('info', `${verdict.note}: ${firstLine}`);
-        safeDeliver(verdict.text, firstLine);
+        const method = firstLine.startsWith('SIP/') ? undefined : firstLine.split(' ')[0];
+        const text =
+          options.branches && method !== undefined
+            ? options.branches.inbound(verdict.text, method)
+            : verdict.text;
+        safeDeliver(text, firstLine);
         return;
+      }
     }
   };
 }

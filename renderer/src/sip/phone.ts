@@ -15,6 +15,7 @@ import type { CallSnapshot, DtmfMode } from './call-state';
 import { registrationErrorForStatus, type RegistrationError } from './sip-status';
 import { refusedWebSocketPort } from '@common/unsafe-ports';
 import { guardInbound } from './inbound-guard';
+import { TransactionBranches } from './transaction-branches';
 import { decideBeforeRinging, ring } from './incoming-decision';
 import {
   DEFAULT_SESSION_EXPIRES,
@@ -229,8 +230,10 @@ export class Phone {
     const transport = this.userAgent.transport;
     const deliver = transport.onMessage;
     const core = this.userAgent.userAgentCore;
+    const branches = new TransactionBranches();
     if (deliver)
       transport.onMessage = guardInbound(deliver, {
+        branches,
         send: (message) => transport.send(message),
         log: (level, message) => this.log.note(level, message),
         supportedExtensions: core.configuration.supportedOptionTags,
@@ -243,6 +246,9 @@ export class Phone {
       redact: (text) => this.log.redact(text),
       report: (message) => this.delegate.onSipMessage?.(message),
     });
+    // Outermost, so the capture records the branch the peer sees (RFC 3261 §17.2.3; see TransactionBranches).
+    const sendCaptured = transport.send.bind(transport);
+    transport.send = (message: string) => sendCaptured(branches.outbound(message));
     const registrar = config.realm ? UserAgent.makeURI(`sip:${config.realm}`) : undefined;
     this.registerer = new Registerer(this.userAgent, {
       expires: REGISTER_EXPIRES_SECONDS,

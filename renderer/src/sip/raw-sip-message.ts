@@ -6,8 +6,12 @@
 
 import { canonicalHeaderName } from '@common/sip-header-names';
 
-/** `Method SP Request-URI SP SIP-Version` (RFC 3261 §7.1), any version, extra spaces tolerated. */
-const REQUEST_LINE = /^([A-Za-z0-9.!%*_+`'~-]+) +(\S+) +(SIP\/\d+\.\d+) *$/i;
+/**
+ * `Method SP Request-URI SP SIP-Version` (RFC 3261 §7.1), any version, extra spaces tolerated, and a
+ * Request-URI with white space in it read as one: such a request is still a request, owed a 400 (RFC
+ * 4475 §3.1.2.8 "lwsruri"), not silence.
+ */
+const REQUEST_LINE = /^([A-Za-z0-9.!%*_+`'~-]+) +(\S(?:.*\S)?) +(SIP\/\d+\.\d+) *$/i;
 /** `SIP-Version SP Status-Code SP Reason-Phrase` (RFC 3261 §7.2). */
 const STATUS_LINE = /^(SIP\/\d+\.\d+) +(\d{3})(?: (.*))?$/i;
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  readsAsRequest,
   SipMessage,
   SipParseError,
   SipStreamFramer,
@@ -154,5 +155,22 @@ describe('SipStreamFramer', () => {
     const c = framer();
     c.push('X'.repeat(70_000));
     expect(c.seen).toEqual(['error:header fields too long']);
+  });
+});
+
+describe('readsAsRequest', () => {
+  const datagram = (startLine: string) =>
+    Buffer.from(`${startLine}\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nContent-Length: 0\r\n\r\n`);
+
+  it('knows a request line with white space in the Request-URI or after the version for a request (RFC 4475 "lwsruri", "trws")', () => {
+    expect(readsAsRequest(datagram('INVITE sip:user@example.com; lr SIP/2.0'))).toBe(true);
+    expect(readsAsRequest(datagram('OPTIONS sip:remote-target@example.com SIP/2.0  '))).toBe(true);
+    expect(readsAsRequest(datagram('OPTIONS sip:a@b SIP/2.0'))).toBe(true);
+  });
+
+  it('does not take a response, junk or a datagram without a whole header section for one', () => {
+    expect(readsAsRequest(datagram('SIP/2.0 4294967301 better not break the receiver'))).toBe(false);
+    expect(readsAsRequest(datagram('NOT A SIP START LINE'))).toBe(false);
+    expect(readsAsRequest(Buffer.from('OPTIONS sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP h;bra'))).toBe(false);
   });
 });

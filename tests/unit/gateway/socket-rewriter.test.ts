@@ -191,6 +191,19 @@ describe('SocketRewriter, inbound', () => {
     expect(options.startLine).toMatchObject({ uri: 'sip:q8w7e6r5@192.168.1.20:40000;transport=udp' });
   });
 
+  it('keeps a userinfo holding ; ? / and , as the user (RFC 3261 §25.1; RFC 4475 "intmeth", "semiuri")', () => {
+    const rewriter = new SocketRewriter();
+    rewriter.outbound(SipMessage.parse(sipJsRegister()), UDP, UDP);
+    for (const uri of [
+      'sip:user;par=u%40example.net@example.com',
+      "sip:1_unusual.URI~(to-be!sure)&isn't+it$/crazy?,/;;*:&it+has=1,weird!*pas$wo~d_too.(doesn't-it)@example.com",
+    ]) {
+      const invite = request(uri);
+      rewriter.inbound(invite);
+      expect(invite.startLine).toMatchObject({ uri });
+    }
+  });
+
   it('leaves responses alone before SIP.js has sent anything', () => {
     const rewriter = new SocketRewriter();
     const ok = response('SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bKzz');

@@ -187,6 +187,35 @@ describe('RFC 3261 §8.2 verdicts', () => {
     expect((await replyTo(unknown)).statusLine).toMatch(/^SIP\/2\.0 400 /);
   });
 
+  it('400 to a CSeq number of 2**31 or more (§8.1.1.5) and a Max-Forwards over 255 (§20.22): RFC 4475 "scalar02"', async () => {
+    const cseq = await replyTo(
+      request('OPTIONS sip:1001@127.0.0.1 SIP/2.0', ['cseq'], ['CSeq: 2147483648 OPTIONS']),
+    );
+    expect(cseq.statusLine).toBe('SIP/2.0 400 Bad CSeq Number');
+    const huge = await replyTo(
+      request('REGISTER sip:127.0.0.1 SIP/2.0', ['cseq'], ['CSeq: 36893488147419103232 REGISTER']),
+    );
+    expect(huge.statusLine).toBe('SIP/2.0 400 Bad CSeq Number');
+    const hops = await replyTo(
+      request('OPTIONS sip:1001@127.0.0.1 SIP/2.0', ['maxForwards'], ['Max-Forwards: 300']),
+    );
+    expect(hops.statusLine).toBe('SIP/2.0 400 Bad Max-Forwards');
+    // The largest allowed, and leading zeros (RFC 4475 "wsinv": 0068, 0009), pass.
+    const h = harness();
+    const fine = request(
+      'OPTIONS sip:1001@127.0.0.1 SIP/2.0',
+      ['cseq', 'maxForwards'],
+      ['CSeq: 2147483647 OPTIONS', 'Max-Forwards: 0068'],
+    );
+    h.guarded(fine);
+    expect(h.delivered).toEqual([fine]);
+  });
+
+  it('400 to a request whose Request-URI holds white space (RFC 4475 "lwsruri"), not silence', async () => {
+    const { statusLine } = await replyTo(request('OPTIONS sip:1001@127.0.0.1; lr SIP/2.0'));
+    expect(statusLine).toMatch(/^SIP\/2\.0 400 /);
+  });
+
   it('400 to two different Content-Length values, and to conflicting single-valued headers', async () => {
     const text = [
       'OPTIONS sip:1001@127.0.0.1 SIP/2.0',
