@@ -49,6 +49,14 @@ export interface LegacyPhone extends DeskPhone {
   clearEvents(): void;
   /** {@link DeskPhone.receivedAudio}; works during the call as well as after it. */
   receivedAudio(fromSecond?: number, toSecond?: number): Promise<AudioMeasurement>;
+  /**
+   * Resolves once a call this phone starts would be recorded in a file of its own. baresip's sndfile
+   * names a recording by the second its call's audio started, so a second call started in the same
+   * second (a transfer right after the first call was answered) writes into the first one's file, and
+   * neither call's recording can be read. Call it before making the phone start another call while one
+   * is up.
+   */
+  nextRecordingApart(): Promise<void>;
   /** What the current call's video stream did so far (a video phone only; see {@link VideoStreamStatus}). */
   videoStatus(): Promise<VideoStreamStatus>;
   /**
@@ -131,6 +139,17 @@ async function latestReceivedRecording(dir: string): Promise<string | undefined>
   const names = (await readdir(dir)).filter((name) => name.startsWith('dump-') && name.endsWith('-dec.wav'));
   const latest = names.sort().at(-1);
   return latest === undefined ? undefined : join(dir, latest);
+}
+
+/** When the second a recording's name gives ends, in ms since the epoch (baresip names it in local time). */
+function recordingSecondEnd(path: string): number | undefined {
+  const parts = /dump-(\d{4})-(\d{2})-(\d{2})-(\d{2})-(\d{2})-(\d{2})-dec\.wav$/
+    .exec(path)
+    ?.slice(1)
+    .map(Number);
+  if (!parts || parts.length !== 6) return undefined;
+  const [year = 0, month = 1, day = 1, hour = 0, minute = 0, second = 0] = parts;
+  return new Date(year, month - 1, day, hour, minute, second).getTime() + 1000;
 }
 
 /**
@@ -232,6 +251,12 @@ export async function startLegacyPhone(options: LegacyPhoneOptions): Promise<Leg
         if (!recording)
           throw new Error(`${name} has no recording of received audio (no call with media yet?)`);
         return measureWav(await readFile(recording), fromSecond, toSecond);
+      },
+      nextRecordingApart: async () => {
+        const latest = await latestReceivedRecording(recordingsDir);
+        const secondEnd = latest === undefined ? undefined : recordingSecondEnd(latest);
+        if (secondEnd !== undefined && secondEnd > Date.now())
+          await new Promise((resolve) => setTimeout(resolve, secondEnd - Date.now()));
       },
       videoStatus: async () => {
         requireVideo('video status');
