@@ -8,9 +8,9 @@
  * compare with earlier runs.
  *
  * The traffic comes from a child process, and what the relay sends goes back to that process, as the
- * bridge's packets go to Chromium and to the phone: a send on loopback wakes the receiving process
- * inside the sender's system call, which the sender pays. (Until 2026-12-07 the floor sent to a socket
- * of its own, which no sleeping process waits on, and so read lower than a relay between two peers.)
+ * bridge's packets go to Chromium and to the phone: 100 packets a second in and 100 out, the bridge's
+ * count. (Until 2026-12-07 the relay sent to a socket of its own, so it also received every packet it
+ * sent: 200 receives a second, and a higher floor.)
  *
  * `node relay-floor.mjs <warm-up ms> <window ms>` prints one line of JSON, `{ cpuPercent,
  * systemPercent }`: the relay process's share of one core over the window, after the warm-up. The
