@@ -9,13 +9,12 @@ import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { measureWav, type AudioMeasurement } from './audio.js';
 import { connectBaresipControl, type BaresipEvent } from './baresip-control.js';
-import type { DeskPhone } from './desk-phone.js';
+import type { DeskPhone, DeskPhoneOptions } from './desk-phone.js';
 import { digitsFromEvents } from './dtmf-events.js';
 import type { RgbaPicture } from './picture-summary.js';
 import { findFreePort, findFreeUdpPortRange, findPortFreeForTcpAndUdp } from './ports.js';
 import { startLabProcess, type LabProcess } from './processes.js';
 import { renderTemplate } from './templates.js';
-import type { LabUser } from './users.js';
 import { waitFor } from './wait.js';
 
 export type { BaresipEvent } from './baresip-control.js';
@@ -86,18 +85,11 @@ export interface VideoStreamStatus {
 }
 
 /** Where a legacy phone runs and how it reaches the registrar. */
-export interface LegacyPhoneOptions {
-  user: LabUser;
+export interface LegacyPhoneOptions extends DeskPhoneOptions {
   /** The instance's own folder: config, accounts, recordings. */
   dir: string;
   logFile: string;
-  /** WAV file sent as the phone's microphone. */
-  toneFile: string;
   answerMode: AnswerMode;
-  /** Kamailio's UDP address, used as outbound proxy (the AoR's host has no port). */
-  proxy: { host: string; udpPort: number };
-  /** Contacts the registrar holds for an AoR; the phone is ready once its own contact is there. */
-  registeredContacts(aor: string): Promise<string[]>;
   /**
    * No registrar and no outbound proxy: the phone is reached at its own SIP port and calls whatever
    * host a URI names, as a desk phone on a LAN does (the media bridge's tests talk to it directly).

@@ -6,6 +6,17 @@
 import type { AudioMeasurement } from './audio.js';
 import type { LabUser } from './users.js';
 
+/** Where a desk phone runs and how it reaches the registrar (each stack's options extend this). */
+export interface DeskPhoneOptions {
+  user: LabUser;
+  /** WAV file sent as the phone's microphone (mono 16-bit; 8 kHz suits G.711). */
+  toneFile: string;
+  /** Kamailio's UDP address: the account's outbound proxy (the AoR's host has no port). */
+  proxy: { host: string; udpPort: number };
+  /** Contacts the registrar holds for an AoR; the phone is ready once its own contact is there. */
+  registeredContacts(aor: string): Promise<string[]>;
+}
+
 export interface DeskPhone {
   user: LabUser;
   /** Its SIP port on 127.0.0.1 (UDP). */

@@ -12,7 +12,7 @@
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { measureWav, type AudioMeasurement } from './audio.js';
-import type { DeskPhone } from './desk-phone.js';
+import type { DeskPhone, DeskPhoneOptions } from './desk-phone.js';
 import {
   countPrompts,
   parseLinphonecEvents,
@@ -23,7 +23,7 @@ import { parseLoggedSipMessages, type LoggedSipMessage } from './linphone-sip-lo
 import { findFreePort, findFreeUdpPortRange } from './ports.js';
 import { startLabProcess } from './processes.js';
 import { renderTemplate } from './templates.js';
-import { LAB_DOMAIN, type LabUser } from './users.js';
+import { LAB_DOMAIN } from './users.js';
 import { waitAtMost, waitFor } from './wait.js';
 
 export type { LinphonecEvent, LinphonecEventType } from './linphonec-console.js';
@@ -31,18 +31,11 @@ export type { LoggedSipMessage } from './linphone-sip-log.js';
 export { headerOf } from './linphone-sip-log.js';
 
 /** Where a Linphone phone runs and how it reaches the registrar. */
-export interface LinphoneOptions {
-  user: LabUser;
+export interface LinphoneOptions extends DeskPhoneOptions {
   /** The instance's own folder: linphonerc, its HOME (history, ZRTP cache), the recording. */
   dir: string;
   /** Folder for its two logs: linphonec's console output and liblinphone's log (every SIP message). */
   logsDir: string;
-  /** WAV file sent as the phone's microphone (mono 16-bit; 8 kHz suits G.711). */
-  toneFile: string;
-  /** Kamailio's UDP address: the account's proxy. */
-  proxy: { host: string; udpPort: number };
-  /** Contacts the registrar holds for an AoR; the phone is ready once its own contact is there. */
-  registeredContacts(aor: string): Promise<string[]>;
 }
 
 /** A running Linphone registered as one lab user. */
