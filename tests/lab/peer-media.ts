@@ -9,6 +9,14 @@ import { createSocket, type Socket } from 'node:dgram';
 const SAMPLE_RATE = 8000;
 const SAMPLES_PER_PACKET = 160;
 const PACKET_MS = 20;
+/**
+ * Packets a late timer may send at once (0.5 s of sound). A phone's sound card keeps its clock while
+ * the phone is busy, and what it captured goes out together when the phone gets to it; this peer
+ * runs in Playwright's worker, whose event loop a loaded machine can stall for hundreds of
+ * milliseconds. Beyond this, the rest of the stall is skipped, as a phone whose capture buffer
+ * overflowed loses it.
+ */
+const MAX_CATCH_UP_PACKETS = 25;
 
 /** ITU-T G.711 μ-law encoding of one 16-bit linear sample. */
 function linearToMulaw(sample: number): number {
@@ -99,6 +107,8 @@ const EVENT_DIGITS = '0123456789*#ABCD';
 export class PeerMedia {
   private readonly socket: Socket;
   private timer: NodeJS.Timeout | undefined;
+  /** When the next packet is due by the audio clock (performance.now() ms). */
+  private nextPacketAt: number | undefined;
   private remote: RemoteMedia | undefined;
   private sequence = Math.floor(Math.random() * 0xffff);
   private timestamp = Math.floor(Math.random() * 0xffffffff);
@@ -161,7 +171,7 @@ export class PeerMedia {
     const remote = remoteMediaOf(sdp);
     if (!remote) throw new Error(`no usable audio in the far end's SDP:\n${sdp}`);
     this.remote = remote;
-    this.timer ??= setInterval(() => this.sendPacket(), PACKET_MS);
+    this.timer ??= setInterval(() => this.sendDuePackets(), PACKET_MS);
   }
 
   /** Holds (a=sendonly in our next SDP, and no more packets) or resumes. */
@@ -212,6 +222,19 @@ export class PeerMedia {
     if (this.closed) return;
     this.closed = true;
     this.socket.close();
+  }
+
+  /** Every packet the audio clock says is due (see {@link MAX_CATCH_UP_PACKETS}). */
+  private sendDuePackets(): void {
+    const now = performance.now();
+    this.nextPacketAt ??= now;
+    const due = Math.floor((now - this.nextPacketAt) / PACKET_MS) + 1;
+    if (due <= 0) return;
+    const skipped = Math.max(0, due - MAX_CATCH_UP_PACKETS);
+    // The clock ran on through the part skipped: its samples are gone, not delayed.
+    this.timestamp += skipped * SAMPLES_PER_PACKET;
+    for (let i = 0; i < due - skipped; i += 1) this.sendPacket();
+    this.nextPacketAt += due * PACKET_MS;
   }
 
   private sendPacket(): void {
