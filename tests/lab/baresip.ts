@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { measureWav, type AudioMeasurement } from './audio.js';
 import { connectBaresipControl, type BaresipEvent } from './baresip-control.js';
-import type { DeskPhone, DeskPhoneOptions } from './desk-phone.js';
+import { waitForOwnContact, type DeskPhone, type DeskPhoneOptions } from './desk-phone.js';
 import { digitsFromEvents } from './dtmf-events.js';
 import type { RgbaPicture } from './picture-summary.js';
 import { findFreePort, findFreeUdpPortRange, findPortFreeForTcpAndUdp } from './ports.js';
@@ -202,15 +202,7 @@ export async function startLegacyPhone(options: LegacyPhoneOptions): Promise<Leg
   let stopped: Promise<void> | undefined;
   try {
     const control = await connectBaresipControl(controlPort, { timeoutMs: 10_000, abortReason, name });
-    const ownContact = `@127.0.0.1:${sipPort}`;
-    if (!options.direct)
-      await waitFor(
-        async () =>
-          (await options.registeredContacts(user.aor)).some((contact) => contact.includes(ownContact))
-            ? true
-            : undefined,
-        { timeoutMs: 10_000, description: `${name} to register`, abortReason },
-      );
+    if (!options.direct) await waitForOwnContact(options, sipPort, name, abortReason);
 
     const run = async (commandName: string, params?: string): Promise<void> => {
       await control.command(commandName, params);

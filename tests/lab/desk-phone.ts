@@ -5,6 +5,7 @@
  */
 import type { AudioMeasurement } from './audio.js';
 import type { LabUser } from './users.js';
+import { waitFor } from './wait.js';
 
 /** Where a desk phone runs and how it reaches the registrar (each stack's options extend this). */
 export interface DeskPhoneOptions {
@@ -34,4 +35,24 @@ export interface DeskPhone {
   receivedAudio(fromSecond?: number, toSecond?: number): Promise<AudioMeasurement>;
   /** Unregisters and exits. Idempotent, never throws. */
   stop(): Promise<void>;
+}
+
+/**
+ * Resolves once the registrar holds this phone's own contact (its SIP port on 127.0.0.1): a phone
+ * is reachable only then. `abortReason` says why to stop waiting (the phone exited).
+ */
+export async function waitForOwnContact(
+  options: DeskPhoneOptions,
+  sipPort: number,
+  name: string,
+  abortReason: () => string | undefined,
+): Promise<void> {
+  const ownContact = `@127.0.0.1:${sipPort}`;
+  await waitFor(
+    async () =>
+      (await options.registeredContacts(options.user.aor)).some((contact) => contact.includes(ownContact))
+        ? true
+        : undefined,
+    { timeoutMs: 10_000, description: `${name} to register`, abortReason },
+  );
 }

@@ -12,7 +12,7 @@
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { measureWav, type AudioMeasurement } from './audio.js';
-import type { DeskPhone, DeskPhoneOptions } from './desk-phone.js';
+import { waitForOwnContact, type DeskPhone, type DeskPhoneOptions } from './desk-phone.js';
 import {
   countPrompts,
   parseLinphonecEvents,
@@ -158,14 +158,7 @@ export async function startLinphone(options: LinphoneOptions): Promise<LinphoneP
     await run('soundcard use files');
     await run(`play ${options.toneFile}`);
     await run(`record ${recording}`);
-    const ownContact = `@127.0.0.1:${sipPort}`;
-    await waitFor(
-      async () =>
-        (await options.registeredContacts(user.aor)).some((contact) => contact.includes(ownContact))
-          ? true
-          : undefined,
-      { timeoutMs: 10_000, description: `${name} to register`, abortReason },
-    );
+    await waitForOwnContact(options, sipPort, name, abortReason);
   } catch (error) {
     await stop();
     throw error;

@@ -289,16 +289,10 @@ export function guardInbound(
         safeDeliver(text, firstLine);
         options.onProvisionalWithoutContact?.(verdict.response);
         return;
-      case 'pass': {
+      case 'pass':
         if (verdict.note) options.log('info', `${verdict.note}: ${firstLine}`);
-        const method = firstLine.startsWith('SIP/') ? undefined : firstLine.split(' ')[0];
-        const text =
-          options.branches && method !== undefined
-            ? options.branches.inbound(verdict.text, method)
-            : verdict.text;
-        safeDeliver(text, firstLine);
+        safeDeliver(options.branches?.inbound(verdict.text) ?? verdict.text, firstLine);
         return;
-      }
     }
   };
 }

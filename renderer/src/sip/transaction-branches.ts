@@ -20,6 +20,14 @@
  * too. RFC 4475's cparam01 and cparam02 (and escnull and regescrt) share their whole top Via.
  */
 
+import {
+  firstHeader,
+  headerList,
+  headerParameter,
+  readRawSipMessage,
+  type RawSipMessage,
+} from './raw-sip-message';
+
 /** How long a branch is remembered: past an INVITE transaction's Timer H/L (64·T1) with room to spare. */
 const REMEMBER_MS = 5 * 60_000;
 /**
@@ -35,38 +43,19 @@ interface Remembered {
   at: number;
 }
 
-/** The Call-ID and CSeq number of a message's head, for telling a new request from a retransmission. */
-function requestIdentity(head: string): string {
-  let callId = '';
-  let cseq = '';
-  for (const line of head.split('\r\n').slice(1)) {
-    const colon = line.indexOf(':');
-    if (colon <= 0) continue;
-    const name = line.slice(0, colon).trim().toLowerCase();
-    const value = line.slice(colon + 1).trim();
-    if (!callId && (name === 'call-id' || name === 'i')) callId = value;
-    if (!cseq && name === 'cseq') cseq = value.split(/\s+/)[0] ?? '';
-  }
+/** The Call-ID and CSeq number of a message, for telling a new request from a retransmission. */
+function requestIdentity(message: RawSipMessage): string {
+  const callId = firstHeader(message, 'call-id') ?? '';
+  const cseq = firstHeader(message, 'cseq')?.split(/\s+/)[0] ?? '';
   return `${callId}|${cseq.replace(/^0+(?=\d)/, '')}`;
 }
 
-/** The top Via of a message's head: its sent-by (transport and host:port) and its branch. */
-function topVia(head: string): { sentBy: string; branch: string } | undefined {
-  const lines = head.split('\r\n');
-  for (let i = 1; i < lines.length; i += 1) {
-    const line = lines[i] ?? '';
-    const colon = line.indexOf(':');
-    if (colon <= 0 || !/^(via|v)$/i.test(line.slice(0, colon).trim())) continue;
-    // The value with its folded continuation lines (RFC 3261 §7.3.1), up to the first comma.
-    let value = line.slice(colon + 1);
-    for (let j = i + 1; /^[ \t]/.test(lines[j] ?? ''); j += 1) value += ` ${(lines[j] ?? '').trim()}`;
-    const first = value.split(',')[0] ?? '';
-    const branch = /;\s*branch\s*=\s*([^;,\s]+)/i.exec(first)?.[1];
-    if (branch === undefined) return undefined;
-    const sentBy = (first.split(';')[0] ?? '').replace(/\s+/g, '').toLowerCase();
-    return { sentBy, branch };
-  }
-  return undefined;
+/** The top Via of a message: its sent-by (transport and host:port) and its branch. */
+function topVia(message: RawSipMessage | undefined): { sentBy: string; branch: string } | undefined {
+  const first = message ? headerList(message, 'via')[0] : undefined;
+  const branch = first === undefined ? undefined : headerParameter(first, 'branch');
+  if (first === undefined || !branch) return undefined;
+  return { sentBy: (first.split(';')[0] ?? '').replace(/\s+/g, '').toLowerCase(), branch };
 }
 
 /** Replaces the first `branch=<from>` of a message's head with `branch=<to>`. */
@@ -89,15 +78,14 @@ export class TransactionBranches {
   constructor(private readonly now: () => number = () => Date.now()) {}
 
   /** The request as SIP.js should see it: with a branch of its own when its branch is taken. */
-  inbound(request: string, method: string): string {
-    const headEnd = request.indexOf('\r\n\r\n');
-    const head = headEnd === -1 ? request : request.slice(0, headEnd);
-    const via = topVia(head);
-    if (!via) return request;
+  inbound(request: string): string {
+    const message = readRawSipMessage(request);
+    const via = topVia(message);
+    if (message?.kind !== 'request' || !via) return request;
     this.forgetOld();
-    const upper = method.toUpperCase();
+    const upper = (message.method ?? '').toUpperCase();
     const methodClass = upper === 'ACK' || upper === 'CANCEL' ? 'INVITE' : upper;
-    const owner = `${via.sentBy}|${methodClass}|${requestIdentity(head)}`;
+    const owner = `${via.sentBy}|${methodClass}|${requestIdentity(message)}`;
     const remembered = this.owners.get(via.branch);
     if (!remembered) {
       this.owners.set(via.branch, { owner, at: this.now() });
@@ -117,8 +105,7 @@ export class TransactionBranches {
   /** A message SIP.js sends, with the sender's own branch back when it answers an aliased request. */
   outbound(message: string): string {
     if (!message.startsWith('SIP/2.0 ')) return message;
-    const headEnd = message.indexOf('\r\n\r\n');
-    const via = topVia(headEnd === -1 ? message : message.slice(0, headEnd));
+    const via = topVia(readRawSipMessage(message));
     const original = via ? this.originals.get(via.branch) : undefined;
     return via && original ? swapBranch(message, via.branch, original.branch) : message;
   }
